@@ -109,7 +109,8 @@ Deno.test("tc3 vectors: canonical request hash and signature match the spec", ()
       service: "cvm",
       timestamp: 1551113065,
       date: "2019-02-25",
-      body: '{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}',
+      body:
+        '{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}',
       canonicalHash: "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031",
       signature: "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168",
     },
@@ -137,7 +138,11 @@ Deno.test("tc3 vectors: canonical request hash and signature match the spec", ()
 });
 
 Deno.test("tc3 canonical request layout: empty line before signed headers, body hash last", () => {
-  const canonical = tc3CanonicalRequest({ host: " Example.COM:8443 ", contentType: "A/B", body: "" });
+  const canonical = tc3CanonicalRequest({
+    host: " Example.COM:8443 ",
+    contentType: "A/B",
+    body: "",
+  });
   assert.equal(
     canonical,
     "POST\n/\n\ncontent-type:a/b\nhost:example.com:8443\n\ncontent-type;host\n" +

@@ -1,0 +1,251 @@
+/**
+ * The options of `prewarm()`, their defaults, and the checks that run before anything is sent.
+ * @module
+ */
+import { checkCredentials, type Credentials } from "./credentials.ts";
+import type { Api, Area, PrewarmProgress } from "./report.ts";
+import { defaultQuotaStore, type QuotaStore } from "./quota.ts";
+import { V2_ENDPOINT } from "./request_v2.ts";
+import { V3_ENDPOINT } from "./request_v3.ts";
+import { parseEndpoint } from "./signed_request.ts";
+import type { V2HttpMethod, V2SignatureMethod } from "./sign_v2.ts";
+import type { FetchLike } from "./transport.ts";
+
+/** URLs per request API 2.0 accepts. */
+export const V2_MAX_BATCH = 20;
+/** URLs per request API 3.0 accepts (its runtime value is `DescribePushQuota` → `Batch`). */
+export const V3_DEFAULT_BATCH = 500;
+/** URLs per account per day, as documented for overseas prefetch. */
+export const DEFAULT_DAILY_LIMIT = 1000;
+
+/** Options shared by every call: who signs, where requests go, how they are sent. */
+export interface CallOptions {
+  /** The key pair that signs requests. See `credentialsFromEnv()`. */
+  credentials: Credentials;
+  /**
+   * The endpoint. Override it for the simulator, a proxy or the international site
+   * (`https://cdn.intl.tencentcloudapi.com/`).
+   * @default {"https://cdn.tencentcloudapi.com/"} for API 3.0, `"https://cdn.api.qcloud.com/v2/index.php"` for API 2.0
+   */
+  endpoint?: string | URL;
+  /** Milliseconds one attempt may take, answer included. @default {15000} */
+  timeoutMs?: number;
+  /** Retries of an attempt that certainly spent no quota (rate limits, refusals, 429/503). @default {3} */
+  retries?: number;
+  /** The first backoff window in ms; each retry doubles it (full jitter). @default {1000} */
+  retryDelayMs?: number;
+  /** The largest backoff window in ms. @default {30000} */
+  maxRetryDelayMs?: number;
+  /** Aborts the work: checked before every attempt and during every backoff. */
+  signal?: AbortSignal;
+  /** The fetch to send with: a simulator's, a proxy's, or an instrumented one. @default {globalThis.fetch} */
+  fetch?: FetchLike;
+  /** The clock in ms: signs timestamps and picks the quota day. @default {Date.now} */
+  now?: () => number;
+}
+
+/** Options of `prewarm()`. */
+export interface PrewarmOptions extends CallOptions {
+  /**
+   * The API generation. API 3.0 (`PushUrlsCache`) is what Tencent serves today; API 2.0
+   * (`CdnOverseaPushser`) was retired for CDN in 2022 and serves stand-ins and old gateways.
+   * @default {"v3"}
+   */
+  api?: Api;
+  /** API 3.0: where to prefetch. Always sent (the server would default to mainland). @default {"overseas"} */
+  area?: Area;
+  /** API 2.0: signature algorithm. @default {"HmacSHA256"} */
+  signatureMethod?: V2SignatureMethod;
+  /** API 2.0: `POST` sends a form body, `GET` a query string. @default {"POST"} */
+  method?: V2HttpMethod;
+  /** URLs per request: at most 20 for API 2.0. @default {20} for API 2.0, `500` for API 3.0 */
+  batchSize?: number;
+  /** URLs this account may submit per Beijing-time day and area; `Infinity` turns the local budget off. @default {1000} */
+  dailyLimit?: number;
+  /** Where the daily budget is counted; share one to share the budget. @default {defaultQuotaStore} (one per process or isolate) */
+  quotaStore?: QuotaStore;
+  /** API 3.0: ask `DescribePushQuota` first and send no more than its `Available`. @default {false} */
+  checkQuota?: boolean;
+  /** Requests in flight at once. @default {4} */
+  concurrency?: number;
+  /** Most request starts in any one second (real time). @default {10} */
+  maxRequestsPerSecond?: number;
+  /**
+   * Also retry attempts that may have been processed (timeouts, dropped connections, server
+   * failures). Each such retry can spend the quota twice. @default {false}
+   */
+  retryAmbiguous?: boolean;
+  /** Called after each batch settles, with running counts. Errors it throws are ignored. */
+  onProgress?: (progress: PrewarmProgress) => void;
+}
+
+/** Call options with every default applied and every value checked. */
+export interface ResolvedCallOptions {
+  /** Checked credentials. */
+  credentials: Credentials;
+  /** Checked endpoint. */
+  endpoint: URL;
+  /** Per-attempt timeout. */
+  timeoutMs: number;
+  /** Backoff policy. */
+  backoff: { retries: number; baseDelayMs: number; maxDelayMs: number };
+  /** The signal, if any. */
+  signal?: AbortSignal;
+  /** The fetch. */
+  fetch: FetchLike;
+  /** The clock. */
+  now: () => number;
+}
+
+/** `prewarm()` options with every default applied and every value checked. */
+export interface ResolvedPrewarmOptions extends ResolvedCallOptions {
+  /** API generation. */
+  api: Api;
+  /** Area. */
+  area: Area;
+  /** API 2.0 signature algorithm. */
+  signatureMethod: V2SignatureMethod;
+  /** API 2.0 HTTP method. */
+  method: V2HttpMethod;
+  /** URLs per request. */
+  batchSize: number;
+  /** Local daily budget. */
+  dailyLimit: number;
+  /** Budget store. */
+  quotaStore: QuotaStore;
+  /** Whether to ask `DescribePushQuota` first. */
+  checkQuota: boolean;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** Request starts per second. */
+  maxRequestsPerSecond: number;
+  /** Whether ambiguous attempts are retried. */
+  retryAmbiguous: boolean;
+  /** Progress callback. */
+  onProgress?: (progress: PrewarmProgress) => void;
+}
+
+function fail(name: string, expected: string, value: unknown): never {
+  const seen = typeof value === "string" ? `"${value}"` : String(value);
+  const Kind = typeof value === "number" ? RangeError : TypeError;
+  throw new Kind(`Invalid option ${name}: expected ${expected}, got ${seen}`);
+}
+
+function integer(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max = Infinity,
+): number {
+  if (value === undefined) return fallback;
+  if (value === Infinity && max === Infinity) return value;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    fail(
+      name,
+      max === Infinity ? `an integer >= ${min}` : `an integer from ${min} to ${max}`,
+      value,
+    );
+  }
+  return value;
+}
+
+function positive(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value > 0)) fail(name, "a number > 0", value);
+  return value;
+}
+
+function oneOf<T extends string>(
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) fail(name, allowed.map((a) => `"${a}"`).join(" or "), value);
+  return value as T;
+}
+
+function optionalFunction<T>(name: string, value: unknown): T | undefined {
+  if (value !== undefined && typeof value !== "function") fail(name, "a function", typeof value);
+  return value as T | undefined;
+}
+
+/** Checks the options every call shares and applies their defaults. */
+export function resolveCallOptions(
+  options: CallOptions,
+  defaultEndpoint: string,
+): ResolvedCallOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("Invalid options: expected an object with credentials");
+  }
+  const { signal } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    fail("signal", "an AbortSignal", typeof signal);
+  }
+  const fetchFn = optionalFunction<FetchLike>("fetch", options.fetch) ??
+    ((input, init) => fetch(input, init));
+  const resolved: ResolvedCallOptions = {
+    credentials: checkCredentials(options.credentials),
+    endpoint: parseEndpoint(options.endpoint ?? defaultEndpoint, "options.endpoint"),
+    timeoutMs: positive("timeoutMs", options.timeoutMs, 15_000),
+    backoff: {
+      retries: integer("retries", options.retries, 3, 0, 100),
+      baseDelayMs: integer("retryDelayMs", options.retryDelayMs, 1000, 0),
+      maxDelayMs: integer("maxRetryDelayMs", options.maxRetryDelayMs, 30_000, 0),
+    },
+    fetch: fetchFn,
+    now: optionalFunction<() => number>("now", options.now) ?? Date.now,
+  };
+  if (signal) resolved.signal = signal;
+  return resolved;
+}
+
+/** Checks `prewarm()` options and applies their defaults. */
+export function resolvePrewarmOptions(options: PrewarmOptions): ResolvedPrewarmOptions {
+  const api = oneOf("api", options?.api, ["v3", "v2"] as const, "v3");
+  const call = resolveCallOptions(options, api === "v2" ? V2_ENDPOINT : V3_ENDPOINT);
+  const area = oneOf("area", options.area, ["overseas", "mainland", "global"] as const, "overseas");
+  if (api === "v2" && area !== "overseas") {
+    fail("area", '"overseas" with api "v2" (CdnOverseaPushser prefetches overseas only)', area);
+  }
+  const checkQuota = options.checkQuota ?? false;
+  if (checkQuota && api === "v2") {
+    fail("checkQuota", 'false with api "v2" (DescribePushQuota is an API 3.0 action)', checkQuota);
+  }
+  const store = options.quotaStore ?? defaultQuotaStore;
+  if (
+    typeof store !== "object" || store === null || typeof store.reserve !== "function" ||
+    typeof store.release !== "function" || typeof store.used !== "function"
+  ) {
+    fail("quotaStore", "an object with reserve(), release() and used()", typeof store);
+  }
+  const resolved: ResolvedPrewarmOptions = {
+    ...call,
+    api,
+    area,
+    signatureMethod: oneOf(
+      "signatureMethod",
+      options.signatureMethod,
+      ["HmacSHA256", "HmacSHA1"] as const,
+      "HmacSHA256",
+    ),
+    method: oneOf("method", options.method, ["POST", "GET"] as const, "POST"),
+    batchSize: api === "v2"
+      ? integer("batchSize", options.batchSize, V2_MAX_BATCH, 1, V2_MAX_BATCH)
+      : integer("batchSize", options.batchSize, V3_DEFAULT_BATCH, 1, 10_000),
+    dailyLimit: integer("dailyLimit", options.dailyLimit, DEFAULT_DAILY_LIMIT, 0),
+    quotaStore: store,
+    checkQuota: Boolean(checkQuota),
+    concurrency: integer("concurrency", options.concurrency, 4, 1, 64),
+    maxRequestsPerSecond: positive("maxRequestsPerSecond", options.maxRequestsPerSecond, 10),
+    retryAmbiguous: Boolean(options.retryAmbiguous ?? false),
+  };
+  const onProgress = optionalFunction<ResolvedPrewarmOptions["onProgress"]>(
+    "onProgress",
+    options.onProgress,
+  );
+  if (onProgress) resolved.onProgress = onProgress;
+  return resolved;
+}

@@ -1,0 +1,136 @@
+/**
+ * What `prewarm()` returns: every input URL accounted for exactly once.
+ * @module
+ */
+import type { TencentCloudError } from "./errors.ts";
+
+/** The API generation a run used. */
+export type Api = "v2" | "v3";
+
+/** Where URLs are prefetched. `global` spends both the mainland and the overseas quota. */
+export type Area = "overseas" | "mainland" | "global";
+
+/** A task Tencent created, and exactly the URLs it covers. */
+export interface PrewarmTask {
+  /** Tencent's task id (an opaque string; API 2.0 sends a number). */
+  taskId: string;
+  /** The hostname every URL of the task shares. */
+  host: string;
+  /** The URLs the task covers, as sent. */
+  urls: string[];
+  /** API 2.0: the creation time as Tencent wrote it (Beijing time). */
+  date?: string;
+  /** API 3.0: the `RequestId` of the call that created the task. */
+  requestId?: string;
+}
+
+/**
+ * Why a URL was not sent:
+ * - `invalid-url`: it failed the checks (see `detail`);
+ * - `duplicate`: the same URL came earlier in the input and is sent there;
+ * - `daily-limit`: the daily budget (local, or as Tencent reported it) is spent;
+ * - `aborted`: the signal aborted before it was sent;
+ * - `host-not-allowed`: the router's `allowedHosts` does not cover its host.
+ */
+export type RejectReason =
+  | "invalid-url"
+  | "duplicate"
+  | "daily-limit"
+  | "aborted"
+  | "host-not-allowed";
+
+/** A URL that was not sent, and why. */
+export interface RejectedUrl {
+  /** The URL as the caller gave it. */
+  url: string;
+  /** The reason, as a stable code. */
+  reason: RejectReason;
+  /** The reason, in a sentence. */
+  detail: string;
+}
+
+/** A batch that was sent (at least once) without creating a task this client saw. */
+export interface FailedBatch {
+  /** The hostname every URL of the batch shares. */
+  host: string;
+  /** The URLs of the batch. */
+  urls: string[];
+  /** What went wrong. */
+  error: TencentCloudError;
+  /**
+   * True when Tencent may have processed the batch anyway (a timeout, a dropped connection, a
+   * server failure): check `describePushTasks` before sending these URLs again.
+   */
+  maybeSubmitted: boolean;
+}
+
+/** Totals of a {@linkcode PrewarmReport}. */
+export interface PrewarmCounts {
+  /** Input strings read. Equals `submitted + rejected + failed`. */
+  input: number;
+  /** URLs covered by tasks. */
+  submitted: number;
+  /** URLs not sent. */
+  rejected: number;
+  /** URLs in failed batches. */
+  failed: number;
+  /** Of the failed URLs, those that may have been processed anyway. */
+  maybeSubmitted: number;
+  /** Tasks created. */
+  tasks: number;
+  /** HTTP requests sent, retries included. */
+  requests: number;
+}
+
+/** The outcome of a `prewarm()` run. */
+export interface PrewarmReport {
+  /** The API generation used. */
+  api: Api;
+  /** The area prefetched. */
+  area: Area;
+  /** Tasks created, each with its URLs. */
+  tasks: PrewarmTask[];
+  /** URLs not sent, each with a reason. */
+  rejected: RejectedUrl[];
+  /** Batches that failed, each with its error. */
+  failed: FailedBatch[];
+  /** Totals. */
+  counts: PrewarmCounts;
+  /** True when the signal aborted the run; unsent URLs are then rejected as `aborted`. */
+  aborted: boolean;
+}
+
+/** Progress after each batch settles. */
+export interface PrewarmProgress {
+  /** Batches settled (sent or skipped). */
+  batchesDone: number;
+  /** Batches planned so far (grows when a batch is split). */
+  batchesTotal: number;
+  /** URLs in tasks so far. */
+  submitted: number;
+  /** URLs in failed batches so far. */
+  failed: number;
+  /** URLs rejected so far (including those rejected before sending began). */
+  rejected: number;
+  /** HTTP requests sent so far. */
+  requests: number;
+}
+
+/** Computes the totals of a report from its lists. */
+export function countReport(
+  report: Pick<PrewarmReport, "tasks" | "rejected" | "failed">,
+  requests: number,
+): PrewarmCounts {
+  const sum = (lists: { urls: string[] }[]) => lists.reduce((n, x) => n + x.urls.length, 0);
+  const submitted = sum(report.tasks);
+  const failed = sum(report.failed);
+  return {
+    input: submitted + report.rejected.length + failed,
+    submitted,
+    rejected: report.rejected.length,
+    failed,
+    maybeSubmitted: sum(report.failed.filter((f) => f.maybeSubmitted)),
+    tasks: report.tasks.length,
+    requests,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * API 2.0 `CdnOverseaPushser`: building the signed request and reading its answer.
+ * @module
+ */
+import type { Credentials } from "./credentials.ts";
+import { formEncodePairs } from "./encoding.ts";
+import { v2Error } from "./errors.ts";
+import { httpAnswerError, type RawAnswer, readJsonObject } from "./answer.ts";
+import { parseEndpoint, type SignedRequest } from "./signed_request.ts";
+import { signV2, type V2HttpMethod, type V2SignatureMethod, v2SourceString } from "./sign_v2.ts";
+
+/** The API 2.0 endpoint of the documented system. */
+export const V2_ENDPOINT = "https://cdn.api.qcloud.com/v2/index.php";
+
+/** The API 2.0 action that submits overseas prefetch tasks. */
+export const V2_PUSH_ACTION = "CdnOverseaPushser";
+
+/** Everything one signed `CdnOverseaPushser` request depends on. */
+export interface V2PushRequestInput {
+  /** The key pair (and token) that signs the request. */
+  credentials: Credentials;
+  /** The URLs, sent as `urls.0…urls.N` in this order. */
+  urls: readonly string[];
+  /** Unix time in seconds. */
+  timestamp: number;
+  /** A random positive integer; with the timestamp it defeats replay. */
+  nonce: number;
+  /** The endpoint; its `host` (with a non-default port) and path are signed.
+   * @default {V2_ENDPOINT} */
+  endpoint?: string | URL;
+  /** `POST` sends a form body, `GET` a query string. @default {"POST"} */
+  method?: V2HttpMethod;
+  /** @default {"HmacSHA256"} */
+  signatureMethod?: V2SignatureMethod;
+}
+
+/**
+ * The parameters of a push request before signing, as the source string covers them.
+ * `SignatureMethod` is only sent for SHA-256: the server reads its absence as SHA-1.
+ */
+export function v2PushParams(input: V2PushRequestInput): Record<string, string> {
+  const params: Record<string, string> = {
+    Action: V2_PUSH_ACTION,
+    Nonce: String(input.nonce),
+    SecretId: input.credentials.secretId,
+    Timestamp: String(input.timestamp),
+  };
+  if ((input.signatureMethod ?? "HmacSHA256") === "HmacSHA256") {
+    params.SignatureMethod = "HmacSHA256";
+  }
+  if (input.credentials.token) params.Token = input.credentials.token;
+  input.urls.forEach((url, i) => params[`urls.${i}`] = url);
+  return params;
+}
+
+/** Builds the signed `CdnOverseaPushser` request: every value URL-encoded once, signature too. */
+export function buildV2PushRequest(input: V2PushRequestInput): SignedRequest {
+  const endpoint = parseEndpoint(input.endpoint ?? V2_ENDPOINT);
+  const method = input.method ?? "POST";
+  const params = v2PushParams(input);
+  const source = v2SourceString(method, endpoint.host, endpoint.pathname, params);
+  const signature = signV2(source, input.credentials.secretKey, input.signatureMethod);
+  const encoded = formEncodePairs([...Object.entries(params), ["Signature", signature]]);
+  if (method === "GET") {
+    return {
+      url: `${endpoint.origin}${endpoint.pathname}?${encoded}`,
+      method,
+      headers: {},
+      signature,
+    };
+  }
+  return {
+    url: endpoint.href,
+    method,
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: encoded,
+    signature,
+  };
+}
+
+/** One task of a `CdnOverseaPushser` answer (the CDN makes one per domain). */
+export interface V2PushTask {
+  /** The task id, as an opaque string (it arrives as a number). */
+  taskId: string;
+  /** When the task was created, as Tencent wrote it (Beijing time). */
+  date?: string;
+}
+
+/**
+ * Reads a `CdnOverseaPushser` answer.
+ * @throws {TencentCloudError} for an error answer or one that cannot be read.
+ */
+export function parseV2PushAnswer(answer: RawAnswer): V2PushTask[] {
+  const body = readJsonObject(answer);
+  const { code, message, data } = body;
+  if (typeof code !== "number" && typeof code !== "string") {
+    throw httpAnswerError(answer, "the body has no API 2.0 `code`");
+  }
+  if (String(code).trim() !== "0") {
+    throw v2Error(String(code).trim(), typeof message === "string" ? message : "", answer.status);
+  }
+  const tasks = Array.isArray(data) ? data.flatMap(readTask) : [];
+  if (tasks.length === 0) throw httpAnswerError(answer, "success without a task id");
+  return tasks;
+}
+
+function readTask(entry: unknown): V2PushTask[] {
+  if (typeof entry !== "object" || entry === null) return [];
+  const { task_id: taskId, date } = entry as Record<string, unknown>;
+  if (typeof taskId !== "number" && typeof taskId !== "string") return [];
+  return [typeof date === "string" ? { taskId: String(taskId), date } : { taskId: String(taskId) }];
+}
