@@ -37,7 +37,7 @@ export type {
 } from "./src/report.ts";
 export { CREDENTIAL_ENV_VARS, credentialsFromEnv } from "./src/credentials.ts";
 export type { Credentials } from "./src/credentials.ts";
-export { type ErrorCategory, TencentCloudError } from "./src/errors.ts";
+export { type ErrorCategory, TencentCloudError, type TencentCloudErrorInit } from "./src/errors.ts";
 export {
   describePushQuota,
   describePushTasks,
@@ -65,6 +65,7 @@ export {
 export {
   sha256Hex,
   tc3Authorization,
+  type Tc3CanonicalInput,
   tc3CanonicalRequest,
   tc3Date,
   tc3Signature,

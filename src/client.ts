@@ -26,6 +26,8 @@ export interface CallContext {
   now: () => number;
   /** The caller's signal. */
   signal?: AbortSignal;
+  /** Awaited right before each request leaves (pacing). */
+  beforeSend?: (signal?: AbortSignal) => Promise<void>;
 }
 
 /** A random positive 31-bit integer from the platform's CSPRNG. */

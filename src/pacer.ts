@@ -5,27 +5,35 @@
 import { abortableDelay } from "./retry.ts";
 
 /**
- * Hands out start times at least `1000 / perSecond` ms apart, on the real monotonic clock,
- * so no one-second window holds more than `perSecond` starts, whatever the concurrency.
+ * Lets callers through one at a time, each at least `1000 / perSecond` ms (real, monotonic
+ * time) after the previous one was let through, so no one-second window holds more than
+ * `perSecond` starts whatever the concurrency. Call it right before sending: the spacing is
+ * measured from when each caller actually went ahead, so a slow caller never lets the next
+ * ones bunch up behind it.
  */
 export class RequestPacer {
-  #interval: number;
-  #next = 0;
+  readonly #interval: number;
+  #last = -Infinity;
+  #queue: Promise<void> = Promise.resolve();
 
   /** @param perSecond Most request starts per second; `Infinity` turns pacing off. */
   constructor(perSecond: number) {
     this.#interval = 1000 / perSecond;
   }
 
-  /** Waits for the next free start slot; rejects with the signal's reason if it aborts. */
-  async take(signal?: AbortSignal): Promise<void> {
-    if (this.#interval === 0) return;
-    const slot = Math.max(performance.now(), this.#next);
-    this.#next = slot + this.#interval;
-    // Timers may fire a little early on some runtimes; wait until the slot has really begun.
-    while (performance.now() < slot) {
-      await abortableDelay(Math.max(1, Math.ceil(slot - performance.now())), signal);
-    }
-    signal?.throwIfAborted();
+  /** Waits for this caller's turn; rejects with the signal's reason if it aborts first. */
+  take(signal?: AbortSignal): Promise<void> {
+    if (this.#interval === 0) return Promise.resolve();
+    const turn = this.#queue.then(async () => {
+      signal?.throwIfAborted();
+      // Timers may fire a little early on some runtimes: wait until the time has really come.
+      for (let wait = this.#last + this.#interval - performance.now(); wait > 0;) {
+        await abortableDelay(Math.ceil(wait), signal);
+        wait = this.#last + this.#interval - performance.now();
+      }
+      this.#last = performance.now();
+    });
+    this.#queue = turn.catch(() => {});
+    return turn;
   }
 }

@@ -54,7 +54,6 @@ function isFatal(error: TencentCloudError): boolean {
 class PrewarmRun {
   readonly #o: ResolvedPrewarmOptions;
   readonly #context: CallContext;
-  readonly #pacer: RequestPacer;
   readonly #tasks: PrewarmTask[] = [];
   readonly #rejected: RejectedUrl[] = [];
   readonly #failed: FailedBatch[] = [];
@@ -64,11 +63,19 @@ class PrewarmRun {
   #batchesDone = 0;
   #batchesTotal = 0;
   #remoteAvailable = Infinity;
+  /** Input position of each accepted URL: reports list batches in input order. */
+  readonly #position = new Map<string, number>();
 
   constructor(options: ResolvedPrewarmOptions) {
     this.#o = options;
-    this.#context = { ...options };
-    this.#pacer = new RequestPacer(options.maxRequestsPerSecond);
+    const pacer = new RequestPacer(options.maxRequestsPerSecond);
+    this.#context = {
+      ...options,
+      beforeSend: async (signal) => {
+        await pacer.take(signal);
+        this.#requests++;
+      },
+    };
   }
 
   #reject(url: string, reason: RejectReason, detail: string): void {
@@ -86,7 +93,6 @@ class PrewarmRun {
     if (!(Symbol.iterator in urls) && !(Symbol.asyncIterator in urls)) {
       throw new TypeError("Invalid urls: expected an iterable or async iterable of strings");
     }
-    const seen = new Set<string>();
     const accepted: CheckedUrl[] = [];
     let index = 0;
     for await (const item of urls) {
@@ -97,10 +103,10 @@ class PrewarmRun {
       const checked = checkUrl(item);
       if ("reason" in checked) {
         this.#reject(item, checked.reason, checked.detail);
-      } else if (seen.has(checked.url)) {
+      } else if (this.#position.has(checked.url)) {
         this.#reject(item, "duplicate", "The same URL appears earlier in the input");
       } else {
-        seen.add(checked.url);
+        this.#position.set(checked.url, accepted.length);
         accepted.push(checked);
       }
     }
@@ -122,7 +128,15 @@ class PrewarmRun {
   }
 
   report(): PrewarmReport {
-    const lists = { tasks: this.#tasks, rejected: this.#rejected, failed: this.#failed };
+    // Batches settle in whatever order answers arrive; list them in input order instead.
+    const first = (entry: { urls: string[] }) => this.#position.get(entry.urls[0]!) ?? 0;
+    const inInputOrder = <T extends { urls: string[] }>(list: T[]) =>
+      [...list].sort((a, b) => first(a) - first(b));
+    const lists = {
+      tasks: inInputOrder(this.#tasks),
+      rejected: this.#rejected,
+      failed: inInputOrder(this.#failed),
+    };
     return {
       api: this.#o.api,
       area: this.#o.area,
@@ -245,11 +259,7 @@ class PrewarmRun {
     let submission: Submission;
     try {
       submission = await retrying(
-        async () => {
-          await this.#pacer.take(signal);
-          this.#requests++;
-          return await this.#submit(batch.urls);
-        },
+        () => this.#submit(batch.urls),
         shouldRetry,
         this.#o.backoff,
         signal,

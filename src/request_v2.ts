@@ -30,7 +30,7 @@ export interface V2PushRequestInput {
   endpoint?: string | URL;
   /** `POST` sends a form body, `GET` a query string. @default {"POST"} */
   method?: V2HttpMethod;
-  /** @default {"HmacSHA256"} */
+  /** The signature algorithm. @default {"HmacSHA256"} */
   signatureMethod?: V2SignatureMethod;
 }
 

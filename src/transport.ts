@@ -18,6 +18,11 @@ export interface SendOptions {
   timeoutMs: number;
   /** The caller's signal; aborting abandons the attempt. */
   signal?: AbortSignal;
+  /**
+   * Awaited right before `fetch` is called (after signing), e.g. to pace request starts.
+   * Its time does not count against `timeoutMs`.
+   */
+  beforeSend?: (signal?: AbortSignal) => Promise<void>;
 }
 
 const REFUSED = /ECONNREFUSED|ConnectionRefused|connection refused/i;
@@ -72,6 +77,7 @@ export async function sendSigned(
   options: SendOptions,
 ): Promise<RawAnswer> {
   const { signal, timeoutMs } = options;
+  await options.beforeSend?.(signal);
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {

@@ -1,0 +1,23 @@
+import assert from "node:assert/strict";
+import type { PrewarmReport } from "../mod.ts";
+
+/** Asserts every input string appears exactly once across tasks, rejected and failed. */
+export function assertAccounted(input: readonly string[], report: PrewarmReport): void {
+  const reported = [
+    ...report.tasks.flatMap((t) => t.urls),
+    ...report.rejected.map((r) => r.url),
+    ...report.failed.flatMap((f) => f.urls),
+  ];
+  const normalise = (list: readonly string[]) => list.map((s) => s.trim()).sort();
+  assert.deepEqual(normalise(reported), normalise(input), "every URL accounted for exactly once");
+  assert.equal(report.counts.input, input.length);
+  assert.equal(
+    report.counts.submitted + report.counts.rejected + report.counts.failed,
+    input.length,
+  );
+}
+
+/** `count` URLs on `host`, numbered from `from`. */
+export function urlsOn(host: string, count: number, from = 0): string[] {
+  return Array.from({ length: count }, (_, i) => `https://${host}/asset-${from + i}.js`);
+}
