@@ -89,27 +89,22 @@ export function credentialsFromEnv(
 export function checkCredentials(value: unknown): Credentials {
   if (value === undefined || value === null) {
     throw new TypeError(
-      "Cannot sign requests: credentials are missing; pass options.credentials or set " +
+      "Missing credentials: pass options.credentials or set " +
         `${CREDENTIAL_ENV_VARS.secretId} and ${CREDENTIAL_ENV_VARS.secretKey}`,
     );
   }
   if (typeof value !== "object") {
-    throw new TypeError(`Cannot sign requests: credentials must be an object, got ${typeof value}`);
+    throw new TypeError(`Invalid credentials: expected an object, got ${typeof value}`);
   }
   const { secretId, secretKey, token } = value as Record<string, unknown>;
   if (typeof secretId !== "string" || !/^[\x21-\x7e]+$/.test(secretId)) {
-    throw new TypeError(
-      "Cannot sign requests: credentials.secretId must be a non-empty string of printable " +
-        "ASCII without spaces",
-    );
+    throw new TypeError("Invalid credentials.secretId: expected printable ASCII, no spaces");
   }
   if (typeof secretKey !== "string" || secretKey.length === 0) {
-    throw new TypeError("Cannot sign requests: credentials.secretKey must be a non-empty string");
+    throw new TypeError("Invalid credentials.secretKey: expected a non-empty string");
   }
   if (token !== undefined && (typeof token !== "string" || /[\r\n]/.test(token))) {
-    throw new TypeError(
-      "Cannot sign requests: credentials.token must be a string without line breaks",
-    );
+    throw new TypeError("Invalid credentials.token: expected a string without line breaks");
   }
   return token ? { secretId, secretKey, token } : { secretId, secretKey };
 }

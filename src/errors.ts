@@ -102,41 +102,42 @@ export class TencentCloudError extends Error {
   }
 }
 
+const MAYBE = "It may have been processed: check describePushTasks before sending it again";
+
 const HINTS: Record<ErrorCategory, string> = {
-  "rate-limit": "Tencent Cloud is rate-limiting; lower concurrency or maxRequestsPerSecond.",
-  "unavailable": "The service was temporarily unavailable; try again in a few minutes.",
-  "daily-limit":
-    "The daily prefetch quota is spent; it resets at 00:00 Beijing time (UTC+8). Ask Tencent Cloud support to raise it if 1000 URLs a day is not enough.",
-  "batch-limit": "Too many URLs in one request; lower batchSize.",
-  "domain":
-    "Check that the URL's domain is added to this account's CDN, is online, and serves the chosen area.",
-  "invalid-request": "Tencent Cloud refused a parameter; check the URLs and options.",
+  "rate-limit": "Rate-limited: lower concurrency or maxRequestsPerSecond.",
+  "unavailable": "Temporarily unavailable: try again later.",
+  "daily-limit": "The daily quota is spent: it resets at 00:00 Beijing time (UTC+8).",
+  "batch-limit": "Too many URLs in one request: lower batchSize.",
+  "domain": "Check that the domain is on this account's CDN, online, and serves this area.",
+  "invalid-request": "Check the URLs and options.",
   "credentials":
-    "Check TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY (and the session token) and the key's CAM permissions for CDN.",
-  "account": "This account cannot use the CDN prefetch API; see the Tencent Cloud console.",
-  "server":
-    "Tencent Cloud failed while handling the request; it may have been processed, so check the task list before sending the URLs again.",
-  "timeout":
-    "No answer in time; the request may have been processed, so check the task list before sending the URLs again (or set retryAmbiguous).",
-  "network": "The connection failed; check the endpoint and the network.",
-  "unknown": "An answer this client does not know; see the Tencent Cloud error code documentation.",
+    "Check TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, the token, and the key's CDN permissions.",
+  "account": "This account cannot use CDN prefetch: see the Tencent Cloud console.",
+  "server": MAYBE + ".",
+  "timeout": MAYBE + " (or set retryAmbiguous).",
+  "network": "Check the endpoint and the network.",
+  "unknown": "See Tencent Cloud's error code documentation.",
 };
 
+const CLOCK = "The local clock is over 5 minutes off: synchronise it.";
+const WRONG_KEY = "TENCENTCLOUD_SECRET_KEY does not match TENCENTCLOUD_SECRET_ID.";
+const NO_ID = "TENCENTCLOUD_SECRET_ID names no key.";
+const BAD_TOKEN = "The session token is wrong or expired.";
+
+// Codes whose advice is more precise than their category's. API 2.0 codes share it.
 const CODE_HINTS: Record<string, string> = {
-  "AuthFailure.SignatureExpire": "The local clock is more than 5 minutes off; synchronise it.",
-  "AuthFailure.SecretIdNotFound": "TENCENTCLOUD_SECRET_ID names no key; check it is not deleted.",
-  "AuthFailure.SignatureFailure":
-    "TENCENTCLOUD_SECRET_KEY does not match TENCENTCLOUD_SECRET_ID; check both.",
-  "AuthFailure.TokenFailure": "The session token is wrong or expired; fetch new temporary keys.",
-  "OperationDenied.ProductUpgraded":
-    "This account's CDN has moved to EdgeOne; prefetch through EdgeOne's API instead.",
-  "OperationDenied.UserMigrating":
-    "This account is being migrated to EdgeOne; try again after the migration.",
-  "4100": "TENCENTCLOUD_SECRET_KEY does not match TENCENTCLOUD_SECRET_ID; check both.",
-  "4104": "TENCENTCLOUD_SECRET_ID names no key; check it is not deleted.",
-  "4105": "The session token is wrong or expired; fetch new temporary keys.",
-  "4200": "The request expired: the local clock is off; synchronise it.",
-  "4500": "Replayed request: the local clock is off or a nonce was reused; synchronise the clock.",
+  "AuthFailure.SignatureExpire": CLOCK,
+  "AuthFailure.SecretIdNotFound": NO_ID,
+  "AuthFailure.SignatureFailure": WRONG_KEY,
+  "AuthFailure.TokenFailure": BAD_TOKEN,
+  "OperationDenied.ProductUpgraded": "This account's CDN moved to EdgeOne: use EdgeOne's API.",
+  "OperationDenied.UserMigrating": "This account is moving to EdgeOne: retry after the move.",
+  "4100": WRONG_KEY,
+  "4104": NO_ID,
+  "4105": BAD_TOKEN,
+  "4200": CLOCK,
+  "4500": CLOCK,
 };
 
 /** What an error code means to the client. */

@@ -63,7 +63,7 @@ Deno.test("credentialsFromEnv falls back to the runtime environment", () => {
 Deno.test("checkCredentials copies only known fields", () => {
   const checked = checkCredentials({ secretId: "AKID", secretKey: "k", extra: 1 });
   assert.deepEqual(checked, { secretId: "AKID", secretKey: "k" });
-  assert.throws(() => checkCredentials("AKID:k"), /must be an object, got string/);
+  assert.throws(() => checkCredentials("AKID:k"), /expected an object, got string/);
   assert.throws(
     () => checkCredentials({ secretId: "AKID", secretKey: "k", token: "a\nb" }),
     /line breaks/,

@@ -498,7 +498,7 @@ Deno.test("options are checked before anything is sent", async () => {
     ErrorConstructor | RangeErrorConstructor,
     RegExp,
   ][] = [
-    [{ credentials: undefined }, TypeError, /credentials are missing.*TENCENTCLOUD_SECRET_ID/],
+    [{ credentials: undefined }, TypeError, /Missing credentials.*TENCENTCLOUD_SECRET_ID/],
     [{ credentials: { secretId: "AKID", secretKey: "" } }, TypeError, /secretKey/],
     [{ credentials: { secretId: "AK ID", secretKey: "k" } }, TypeError, /secretId/],
     [{ api: "v4" }, TypeError, /api: expected "v3" or "v2", got "v4"/],
