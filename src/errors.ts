@@ -30,7 +30,7 @@ export type ErrorCategory =
   | "network"
   | "unknown";
 
-/** The fields of a {@linkcode TencentCloudError}, also what its `toJSON()` returns. */
+/** The fields of a {@linkcode TencentCloudError}: what its `toJSON()` returns, minus `name`. */
 export interface TencentCloudErrorInit {
   /** The API 3.0 `Error.Code`, the API 2.0 numeric `code` as a string, or a local code. */
   code: string;
@@ -42,13 +42,35 @@ export interface TencentCloudErrorInit {
   httpStatus?: number;
   /** What kind of failure this is. */
   category: ErrorCategory;
-  /** True when sending the same request again is safe: it certainly spent no quota. */
-  retryable: boolean;
-  /** True when the request may have been processed (and quota spent) despite the error. */
-  maybeSubmitted: boolean;
+  /** True when sending the same request again is safe: it certainly spent no quota.
+   * @default {true} for `rate-limit` and `unavailable` */
+  retryable?: boolean;
+  /** True when the request may have been processed (and quota spent) despite the error.
+   * @default {true} for `server` and `timeout` */
+  maybeSubmitted?: boolean;
   /** What went wrong and what to do about it. */
   message: string;
 }
+
+/** What `TencentCloudError.toJSON()` returns. */
+export interface TencentCloudErrorJSON extends TencentCloudErrorInit {
+  /** Always `"TencentCloudError"`. */
+  name: string;
+  /** See {@linkcode TencentCloudError.retryable}. */
+  retryable: boolean;
+  /** See {@linkcode TencentCloudError.maybeSubmitted}. */
+  maybeSubmitted: boolean;
+}
+
+const FIELDS = [
+  "code",
+  "moduleCode",
+  "requestId",
+  "httpStatus",
+  "category",
+  "retryable",
+  "maybeSubmitted",
+] as const;
 
 /**
  * An error reported by Tencent Cloud, or a failure to get an answer from it.
@@ -58,47 +80,46 @@ export interface TencentCloudErrorInit {
  */
 export class TencentCloudError extends Error {
   /** The API 3.0 `Error.Code`, the API 2.0 numeric `code` as a string, or a local code
-   * (`NetworkError.*`, `HttpError`, `InvalidResponse`). */
-  readonly code: string;
+   * (`NetworkError.*`, `HttpError`, `InvalidResponse`, `ClientError`). */
+  declare readonly code: string;
   /** API 2.0 only: the module code from the `(NNNN)` prefix of the upstream message. */
-  readonly moduleCode?: string;
+  declare readonly moduleCode?: string;
   /** The `RequestId` Tencent gave the request, when it answered. */
-  readonly requestId?: string;
+  declare readonly requestId?: string;
   /** The HTTP status of the answer, when there was one. */
-  readonly httpStatus?: number;
+  declare readonly httpStatus?: number;
   /** What kind of failure this is. */
-  readonly category: ErrorCategory;
+  declare readonly category: ErrorCategory;
   /** True when sending the same request again is safe: it certainly spent no quota. */
-  readonly retryable: boolean;
+  declare readonly retryable: boolean;
   /** True when the request may have been processed (and quota spent) despite the error. */
-  readonly maybeSubmitted: boolean;
+  declare readonly maybeSubmitted: boolean;
 
-  /** Creates an error from its fields; see {@linkcode classifyV3Error} and friends. */
+  /** Creates an error from its fields; `retryable` and `maybeSubmitted` follow the category
+   * unless given. */
   constructor(init: TencentCloudErrorInit) {
     super(init.message);
     this.name = "TencentCloudError";
-    this.code = init.code;
-    if (init.moduleCode !== undefined) this.moduleCode = init.moduleCode;
-    if (init.requestId !== undefined) this.requestId = init.requestId;
-    if (init.httpStatus !== undefined) this.httpStatus = init.httpStatus;
-    this.category = init.category;
-    this.retryable = init.retryable;
-    this.maybeSubmitted = init.maybeSubmitted;
+    const { category } = init;
+    const fields: Record<string, unknown> = {
+      ...init,
+      retryable: init.retryable ?? (category === "rate-limit" || category === "unavailable"),
+      maybeSubmitted: init.maybeSubmitted ?? (category === "server" || category === "timeout"),
+    };
+    for (const key of FIELDS) {
+      if (fields[key] !== undefined) (this as Record<string, unknown>)[key] = fields[key];
+    }
   }
 
   /** The error's fields as plain data (what `JSON.stringify` writes). */
-  toJSON(): TencentCloudErrorInit & { name: string } {
-    return {
-      name: this.name,
-      code: this.code,
-      ...(this.moduleCode !== undefined && { moduleCode: this.moduleCode }),
-      ...(this.requestId !== undefined && { requestId: this.requestId }),
-      ...(this.httpStatus !== undefined && { httpStatus: this.httpStatus }),
-      category: this.category,
-      retryable: this.retryable,
-      maybeSubmitted: this.maybeSubmitted,
-      message: this.message,
-    };
+  toJSON():
+    & Required<Pick<TencentCloudErrorInit, "retryable" | "maybeSubmitted">>
+    & TencentCloudErrorInit
+    & { name: string } {
+    const json: Record<string, unknown> = { name: this.name };
+    for (const key of FIELDS) if (this[key] !== undefined) json[key] = this[key];
+    json.message = this.message;
+    return json as unknown as TencentCloudErrorJSON;
   }
 }
 
@@ -140,22 +161,9 @@ const CODE_HINTS: Record<string, string> = {
   "4500": CLOCK,
 };
 
-/** What an error code means to the client. */
-export interface ErrorClassification {
-  category: ErrorCategory;
-  retryable: boolean;
-  maybeSubmitted: boolean;
-}
-
-function classification(category: ErrorCategory): ErrorClassification {
-  return {
-    category,
-    retryable: category === "rate-limit" || category === "unavailable",
-    maybeSubmitted: category === "server" || category === "timeout",
-  };
-}
-
-const V3_EXACT: Record<string, ErrorCategory> = {
+// API 3.0 codes, exact or by the part before the first dot (`AuthFailure.*`).
+const V3_CATEGORIES: Record<string, ErrorCategory> = {
+  "RequestLimitExceeded": "rate-limit",
   "LimitExceeded.CdnHostOpTooOften": "rate-limit",
   "UnauthorizedOperation.OperationTooOften": "rate-limit",
   "LimitExceeded.CdnPushExceedDayLimit": "daily-limit",
@@ -166,32 +174,23 @@ const V3_EXACT: Record<string, ErrorCategory> = {
   "ServiceUnavailable": "unavailable",
   "OperationDenied.ProductUpgraded": "account",
   "OperationDenied.UserMigrating": "account",
+  "AuthFailure": "credentials",
+  "UnauthorizedOperation": "credentials",
+  "InternalError": "server",
+  "InvalidParameter": "invalid-request",
+  "InvalidParameterValue": "invalid-request",
+  "MissingParameter": "invalid-request",
+  "UnknownParameter": "invalid-request",
+  "InvalidAction": "invalid-request",
+  "UnsupportedOperation": "invalid-request",
 };
 
-const V3_PREFIX: ReadonlyArray<readonly [string, ErrorCategory]> = [
-  ["RequestLimitExceeded", "rate-limit"],
-  ["AuthFailure", "credentials"],
-  ["UnauthorizedOperation", "credentials"],
-  ["InternalError", "server"],
-  ["InvalidParameter", "invalid-request"],
-  ["InvalidParameterValue", "invalid-request"],
-  ["MissingParameter", "invalid-request"],
-  ["UnknownParameter", "invalid-request"],
-  ["InvalidAction", "invalid-request"],
-  ["UnsupportedOperation", "invalid-request"],
-];
-
 /** Decides what an API 3.0 `Error.Code` means (on the code only, never the message). */
-export function classifyV3Error(code: string): ErrorClassification {
-  const exact = V3_EXACT[code];
-  if (exact) return classification(exact);
-  for (const [prefix, category] of V3_PREFIX) {
-    if (code === prefix || code.startsWith(prefix + ".")) return classification(category);
-  }
-  return classification("unknown");
+export function classifyV3Error(code: string): ErrorCategory {
+  return V3_CATEGORIES[code] ?? V3_CATEGORIES[code.split(".")[0]!] ?? "unknown";
 }
 
-const V2_MODULE: Record<string, ErrorCategory> = {
+const V2_MODULE_CATEGORIES: Record<string, ErrorCategory> = {
   "23100": "batch-limit",
   "23101": "daily-limit",
   "21000": "daily-limit",
@@ -209,67 +208,50 @@ const V2_MODULE: Record<string, ErrorCategory> = {
   "-9015": "server",
 };
 
-function v2CodeCategory(code: number): ErrorCategory {
-  if (code === 4400) return "rate-limit";
-  if (code >= 4100 && code <= 4300) return "credentials";
-  if (code === 4500) return "credentials";
-  if (code === 4000 || code === 4600 || code === 6100) return "invalid-request";
-  if (code === 5000) return "domain";
-  if (code === 5400 || code === 6000) return "server";
-  if (code === 6200) return "unavailable";
-  return "unknown";
-}
-
 /** Decides what an API 2.0 answer means: on the module code when there is one, else `code`. */
-export function classifyV2Error(code: string, moduleCode?: string): ErrorClassification {
-  const byModule = moduleCode === undefined ? undefined : V2_MODULE[moduleCode];
-  return classification(byModule ?? v2CodeCategory(Number(code)));
+export function classifyV2Error(code: string, moduleCode?: string): ErrorCategory {
+  const known = moduleCode && V2_MODULE_CATEGORIES[moduleCode];
+  if (known) return known;
+  const n = Number(code);
+  return n === 4400
+    ? "rate-limit"
+    : (n >= 4100 && n <= 4300) || n === 4500
+    ? "credentials"
+    : n === 4000 || n === 4600 || n === 6100
+    ? "invalid-request"
+    : n === 5000
+    ? "domain"
+    : n === 5400 || n === 6000
+    ? "server"
+    : n === 6200
+    ? "unavailable"
+    : "unknown";
 }
 
-function describe(
-  summary: string,
-  code: string,
-  moduleCode: string | undefined,
-  category: ErrorCategory,
-): string {
-  const id = moduleCode === undefined ? code : `${code}, module ${moduleCode}`;
-  const lead = summary.trim() === "" ? "Tencent Cloud refused the request" : summary.trim();
-  return `${lead} (${id}). ${CODE_HINTS[code] ?? HINTS[category]}`;
-}
-
-/** Builds the error for an API 3.0 `Response.Error`. */
-export function v3Error(
-  code: string,
-  message: string,
-  requestId: string | undefined,
-  httpStatus: number,
-): TencentCloudError {
-  const classified = classifyV3Error(code);
-  return new TencentCloudError({
-    code,
-    requestId,
-    httpStatus,
-    ...classified,
-    message: describe(message, code, undefined, classified.category),
-  });
-}
-
-/** Builds the error for an API 2.0 answer whose `code` is not 0; reads `(NNNN)` off `message`. */
-export function v2Error(
+/**
+ * Builds the error for an upstream error answer: API 3.0 `Response.Error`, or an API 2.0
+ * answer whose `code` is not 0 (its `(NNNN)` message prefix becomes `moduleCode`).
+ */
+export function upstreamError(
+  api: "v2" | "v3",
   code: string,
   message: string,
   httpStatus: number,
+  requestId?: string,
 ): TencentCloudError {
-  const match = /^\s*\((-?\d+)\)\s*/.exec(message);
-  const moduleCode = match?.[1];
-  const rest = match ? message.slice(match[0].length) : message;
-  const classified = classifyV2Error(code, moduleCode);
+  const prefix = api === "v2" ? /^\s*\((-?\d+)\)\s*/.exec(message) : null;
+  const moduleCode = prefix?.[1];
+  const category = api === "v2" ? classifyV2Error(code, moduleCode) : classifyV3Error(code);
+  const summary = (prefix ? message.slice(prefix[0].length) : message).trim() ||
+    "Tencent Cloud refused the request";
+  const id = moduleCode ? `${code}, module ${moduleCode}` : code;
   return new TencentCloudError({
     code,
     moduleCode,
+    requestId,
     httpStatus,
-    ...classified,
-    message: describe(rest, code, moduleCode, classified.category),
+    category,
+    message: `${summary} (${id}). ${CODE_HINTS[code] ?? HINTS[category]}`,
   });
 }
 
@@ -278,15 +260,12 @@ export function localError(
   code: string,
   category: ErrorCategory,
   summary: string,
-  extra: { httpStatus?: number; maybeSubmitted?: boolean; retryable?: boolean } = {},
+  extra: Partial<TencentCloudErrorInit> = {},
 ): TencentCloudError {
-  const base = classification(category);
   return new TencentCloudError({
     code,
-    httpStatus: extra.httpStatus,
     category,
-    retryable: extra.retryable ?? base.retryable,
-    maybeSubmitted: extra.maybeSubmitted ?? base.maybeSubmitted,
+    ...extra,
     message: `${summary}. ${HINTS[category]}`,
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { Credentials } from "./credentials.ts";
 import { formEncodePairs } from "./encoding.ts";
-import { v2Error } from "./errors.ts";
+import { upstreamError } from "./errors.ts";
 import { httpAnswerError, type RawAnswer, readJsonObject } from "./answer.ts";
 import { parseEndpoint, type SignedRequest } from "./signed_request.ts";
 import { signV2, type V2HttpMethod, type V2SignatureMethod, v2SourceString } from "./sign_v2.ts";
@@ -97,7 +97,8 @@ export function parseV2PushAnswer(answer: RawAnswer): V2PushTask[] {
     throw httpAnswerError(answer, "the body has no API 2.0 `code`");
   }
   if (String(code).trim() !== "0") {
-    throw v2Error(String(code).trim(), typeof message === "string" ? message : "", answer.status);
+    const text = typeof message === "string" ? message : "";
+    throw upstreamError("v2", String(code).trim(), text, answer.status);
   }
   const tasks = Array.isArray(data) ? data.flatMap(readTask) : [];
   if (tasks.length === 0) throw httpAnswerError(answer, "success without a task id");

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Credentials } from "./credentials.ts";
-import { v3Error } from "./errors.ts";
+import { upstreamError } from "./errors.ts";
 import { httpAnswerError, type RawAnswer, readJsonObject } from "./answer.ts";
 import { parseEndpoint, type SignedRequest } from "./signed_request.ts";
 import {
@@ -102,5 +102,6 @@ function throwV3(
   if (typeof code !== "string" || code === "") {
     throw httpAnswerError(answer, "an Error without a Code");
   }
-  throw v3Error(code, typeof message === "string" ? message : "", requestId, answer.status);
+  const text = typeof message === "string" ? message : "";
+  throw upstreamError("v3", code, text, answer.status, requestId);
 }

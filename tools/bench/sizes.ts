@@ -1,0 +1,77 @@
+/**
+ * Bundle sizes, measured the same way for every side: esbuild (tools/bundle.mjs), minified,
+ * then gzip level 9. Each entry bundles just what one `PushUrlsCache` call needs.
+ */
+import { gzipSync } from "node:zlib";
+
+const root = new URL("../../", import.meta.url);
+const entriesDir = new URL("tools/out/bench-entries/", root);
+
+/** One bundled entry and its sizes in bytes. */
+export interface SizeRow {
+  name: string;
+  minified: number;
+  gzip: number;
+}
+
+const ENTRIES: Record<
+  string,
+  { platform: "browser" | "node"; source: string }
+> = {
+  "@qcdn/prewarm core (prewarm)": {
+    platform: "browser",
+    source: `export { prewarm } from "${new URL("mod.ts", root).pathname}";`,
+  },
+  "tencentcloud-sdk-nodejs-cdn (PushUrlsCache)": {
+    platform: "node",
+    source: `import { cdn } from "tencentcloud-sdk-nodejs-cdn";
+export const push = (secretId, secretKey, urls) =>
+  new cdn.v20180606.Client({ credential: { secretId, secretKey }, region: "" })
+    .PushUrlsCache({ Urls: urls, Area: "overseas" });`,
+  },
+};
+
+/** Adds entries (e.g. the router) measured the same way. */
+export function addSizeEntry(
+  name: string,
+  platform: "browser" | "node",
+  source: string,
+): void {
+  ENTRIES[name] = { platform, source };
+}
+
+async function bundleSize(
+  name: string,
+  platform: string,
+  source: string,
+): Promise<SizeRow> {
+  await Deno.mkdir(entriesDir, { recursive: true });
+  const slug = name.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
+  const entry = new URL(`${slug}.ts`, entriesDir).pathname;
+  const out = new URL(`${slug}.min.js`, entriesDir).pathname;
+  await Deno.writeTextFile(entry, source);
+  const bundler = new URL("tools/bundle.mjs", root).pathname;
+  const { code, stderr } = await new Deno.Command("node", {
+    args: [bundler, entry, out, `--platform=${platform}`, "--minify"],
+  }).output();
+  if (code !== 0) {
+    throw new Error(
+      `Bundling ${name} failed: ${new TextDecoder().decode(stderr)}`,
+    );
+  }
+  const bytes = await Deno.readFile(out);
+  return {
+    name,
+    minified: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+  };
+}
+
+/** Bundles every entry and returns the rows, ours first. */
+export async function measureSizes(): Promise<SizeRow[]> {
+  const rows: SizeRow[] = [];
+  for (const [name, { platform, source }] of Object.entries(ENTRIES)) {
+    rows.push(await bundleSize(name, platform, source));
+  }
+  return rows;
+}
