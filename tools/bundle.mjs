@@ -43,6 +43,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     );
     process.exit(2);
   }
-  const platform = flags.find((f) => f.startsWith("--platform="))?.split("=")[1];
-  await bundle({ entry, outfile, platform, minify: flags.includes("--minify") });
+  const platform = flags.find((f) => f.startsWith("--platform="))?.split(
+    "=",
+  )[1];
+  await bundle({
+    entry,
+    outfile,
+    platform,
+    minify: flags.includes("--minify"),
+  });
 }
