@@ -3,7 +3,9 @@
 // tools/node_modules. Used to run the same sources on Node, Bun and workerd, and to measure
 // bundle sizes. Usage as a script:
 //   node tools/bundle.mjs ENTRY OUTFILE [--platform=node|browser|neutral] [--minify]
+//                         [--external-builtins]   (leave Node built-ins to the runtime)
 import { build } from "esbuild";
+import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -46,10 +48,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const platform = flags.find((f) => f.startsWith("--platform="))?.split(
     "=",
   )[1];
+  const external = flags.includes("--external-builtins")
+    ? [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
+    : [];
   await bundle({
     entry,
     outfile,
     platform,
     minify: flags.includes("--minify"),
+    external,
   });
 }

@@ -29,6 +29,14 @@ export const push = (secretId, secretKey, urls) =>
   new cdn.v20180606.Client({ credential: { secretId, secretKey }, region: "" })
     .PushUrlsCache({ Urls: urls, Area: "overseas" });`,
   },
+  "@tencent-sdk/capi (PushUrlsCache)": {
+    platform: "node",
+    source: `import { Capi } from "@tencent-sdk/capi";
+export const push = (SecretId, SecretKey, Urls) =>
+  new Capi({ ServiceType: "cdn", Region: "", SecretId, SecretKey })
+    .request({ Action: "PushUrlsCache", Version: "2018-06-06", Urls, Area: "overseas" },
+      { host: "cdn.tencentcloudapi.com" }, true);`,
+  },
 };
 
 /** Adds entries (e.g. the router) measured the same way. */
