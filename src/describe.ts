@@ -69,6 +69,21 @@ function shouldRetryRead(error: unknown): boolean {
   return error instanceof TencentCloudError && (error.retryable || error.maybeSubmitted);
 }
 
+// Reads are idempotent: retry whatever may succeed on a second try, ambiguous failures included.
+function read(
+  context: CallContext,
+  backoff: BackoffPolicy,
+  action: string,
+  payload: Readonly<Record<string, unknown>>,
+): Promise<Record<string, unknown>> {
+  return retrying(
+    () => callV3Once(context, action, payload),
+    shouldRetryRead,
+    backoff,
+    context.signal,
+  );
+}
+
 function text(value: unknown): string {
   return typeof value === "string" ? value : typeof value === "number" ? String(value) : "";
 }
@@ -96,12 +111,7 @@ export async function readPushQuota(
   context: CallContext,
   backoff: BackoffPolicy,
 ): Promise<PushQuotaResult> {
-  const response = await retrying(
-    () => callV3Once(context, "DescribePushQuota", {}),
-    shouldRetryRead,
-    backoff,
-    context.signal,
-  );
+  const response = await read(context, backoff, "DescribePushQuota", {});
   const quotas = list(response, "UrlPush", "DescribePushQuota").map((entry) => {
     const q = (entry ?? {}) as Record<string, unknown>;
     return {
@@ -162,12 +172,7 @@ export async function describePushTasks(
     }
     payload[field === "offset" ? "Offset" : "Limit"] = value;
   }
-  const response = await retrying(
-    () => callV3Once(resolved, "DescribePushTasks", payload),
-    shouldRetryRead,
-    resolved.backoff,
-    resolved.signal,
-  );
+  const response = await read(resolved, resolved.backoff, "DescribePushTasks", payload);
   const logs = list(response, "PushLogs", "DescribePushTasks").map((entry) => {
     const log = (entry ?? {}) as Record<string, unknown>;
     return {

@@ -375,7 +375,8 @@ function asCloudError(error: unknown): TencentCloudError {
  * @returns The report of the run.
  * @throws {TypeError} for missing credentials, malformed options or a non-string URL entry.
  * @throws {RangeError} for numeric options out of range.
- * @throws the signal's reason when it is already aborted (or aborts while `urls` is read).
+ * @throws the signal's reason when it aborts before anything is sent (while `urls` is read or
+ * the quota is asked for).
  *
  * @example
  * ```ts

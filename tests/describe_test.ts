@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import {
+  describePushQuota,
+  describePushTasks,
+  MemoryQuotaStore,
+  prewarm,
+  TencentCloudError,
+} from "../mod.ts";
+import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
+import { urlsOn } from "./_helpers.ts";
+
+const NOW = Date.UTC(2026, 10, 28, 4, 0, 0);
+
+function setup() {
+  let now = NOW;
+  const sim = new TencentCdnSimulator({ now: () => now, dailyLimit: 50, taskDurationMs: 60_000 });
+  const options = {
+    credentials: SIMULATOR_CREDENTIALS,
+    fetch: sim.fetch,
+    now: () => now,
+    retryDelayMs: 1,
+  };
+  return { sim, options, advance: (ms: number) => now += ms };
+}
+
+Deno.test("describePushQuota reads each area's batch, total and what is left", async () => {
+  const { options } = setup();
+  await prewarm(urlsOn("www.example.com", 7), { ...options, quotaStore: new MemoryQuotaStore() });
+  const { quotas, requestId } = await describePushQuota(options);
+  assert.equal(typeof requestId, "string");
+  assert.deepEqual(
+    quotas.sort((a, b) => a.area.localeCompare(b.area)),
+    [
+      { area: "mainland", batch: 500, total: 50, available: 50 },
+      { area: "overseas", batch: 500, total: 50, available: 43 },
+    ],
+  );
+});
+
+Deno.test("describePushTasks lists a task's URLs and their status as it moves on", async () => {
+  const { options, advance } = setup();
+  const urls = urlsOn("www.example.com", 3);
+  const report = await prewarm(urls, { ...options, quotaStore: new MemoryQuotaStore() });
+  const taskId = report.tasks[0]!.taskId;
+  const first = await describePushTasks(taskId, options);
+  assert.equal(first.totalCount, 3);
+  assert.deepEqual(first.logs.map((l) => l.url).sort(), [...urls].sort());
+  assert.ok(first.logs.every((l) => l.taskId === taskId && l.status === "process"));
+  assert.ok(first.logs.every((l) => l.area === "overseas" && /^\d{4}-/.test(l.createTime)));
+  advance(61_000);
+  const later = await describePushTasks(` ${taskId} `, { ...options, limit: 2 });
+  assert.equal(later.logs.length, 2);
+  assert.equal(later.totalCount, 3);
+  assert.ok(later.logs.every((l) => l.status === "done" && l.percent === 100));
+});
+
+Deno.test("describe calls retry rate limits and ambiguous failures (reads are idempotent)", async () => {
+  const { sim, options } = setup();
+  sim.inject({ type: "rate-limit" }, { type: "html", status: 502 });
+  const { quotas } = await describePushQuota(options);
+  assert.equal(quotas.length, 2);
+  assert.equal(sim.requests.length, 3);
+});
+
+Deno.test("describe calls throw TencentCloudError and TypeError for caller mistakes", async () => {
+  const { sim, options } = setup();
+  sim.inject({ type: "error", code: "AuthFailure.SignatureFailure" });
+  await assert.rejects(
+    describePushQuota(options),
+    (e) =>
+      e instanceof TencentCloudError && e.code === "AuthFailure.SignatureFailure" &&
+      /TENCENTCLOUD_SECRET_KEY/.test(e.message),
+  );
+  await assert.rejects(describePushTasks("", options), TypeError);
+  await assert.rejects(describePushTasks("t", { ...options, limit: -1 }), RangeError);
+  await assert.rejects(
+    describePushQuota({ ...options, credentials: undefined! }),
+    /Missing credentials/,
+  );
+});
