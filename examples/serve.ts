@@ -1,0 +1,52 @@
+/**
+ * `deno task serve`: the prewarm router on http://127.0.0.1:8787 (`PORT` to change it).
+ *
+ * With `TENCENTCLOUD_SECRET_ID` and `TENCENTCLOUD_SECRET_KEY` set it talks to Tencent Cloud.
+ * Without them it starts the local simulator on 127.0.0.1 and talks to that instead, so the
+ * proxy can be tried without an account. Tokens come from `PREWARM_TOKENS`; when it is unset a
+ * token is generated for this run and printed with a `curl` line to try.
+ */
+import { credentialsFromEnv } from "../mod.ts";
+import { prewarmRouter, TOKENS_ENV_VAR } from "../src/hono/mod.ts";
+import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
+
+const port = Number(Deno.env.get("PORT") ?? 8787);
+const credentials = credentialsFromEnv();
+let endpoint = Deno.env.get("TENCENTCLOUD_ENDPOINT");
+if (!credentials) {
+  const simulator = new TencentCdnSimulator({ latencyMs: 30 });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, simulator.handle);
+  endpoint = `http://127.0.0.1:${server.addr.port}/`;
+  console.error(
+    "No TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY set: prewarming through the local " +
+      `simulator at ${endpoint} (its account serves www., static. and img.example.com).`,
+  );
+}
+
+const configuredTokens = Deno.env.get(TOKENS_ENV_VAR)?.trim();
+// 24 random bytes, base64url: a bearer token nobody can guess, valid until this process ends.
+const devToken = configuredTokens ? undefined : btoa(
+  String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24))),
+).replaceAll("+", "-").replaceAll("/", "_");
+
+const app = prewarmRouter({
+  credentials: credentials ?? { ...SIMULATOR_CREDENTIALS },
+  tokens: devToken ?? configuredTokens,
+  prewarm: endpoint ? { endpoint } : {},
+});
+
+Deno.serve({
+  hostname: "127.0.0.1",
+  port,
+  onListen: ({ port }) => {
+    const base = `http://127.0.0.1:${port}`;
+    const bearer = devToken ?? "$PREWARM_TOKEN";
+    console.log(`Listening on ${base}/`);
+    if (devToken) console.log(`Dev token for this run (${TOKENS_ENV_VAR} is unset): ${devToken}`);
+    console.log(
+      `Try:\n  curl -sS -X POST ${base}/prewarm -H "Authorization: Bearer ${bearer}" ` +
+        `-H "Content-Type: text/plain" --data-binary @examples/urls.txt\n` +
+        `  curl -sS ${base}/quota -H "Authorization: Bearer ${bearer}"`,
+    );
+  },
+}, app.fetch);

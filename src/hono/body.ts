@@ -1,0 +1,186 @@
+/**
+ * The `POST /prewarm` body: read with the size cap enforced while the bytes arrive, then
+ * parsed (JSON or one URL per line) and checked before anything is sent upstream.
+ * @module
+ */
+import type { Area } from "../report.ts";
+import { RouterError } from "./problem.ts";
+
+/** The areas a request may ask for. */
+export const AREAS: readonly Area[] = ["overseas", "mainland", "global"];
+
+/** What a `POST /prewarm` asked for. */
+export interface PrewarmRequestBody {
+  /** The URL strings, as given (blank and comment lines of a text body dropped). */
+  urls: string[];
+  /** The area, when the body names one. */
+  area?: Area;
+}
+
+/** The two body formats. */
+export type BodyFormat = "json" | "text";
+
+const ACCEPTED_CHARSETS = new Set(["utf-8", "utf8", "us-ascii"]);
+
+/**
+ * Decides the body format from `Content-Type`.
+ * @throws {RouterError} 415 for any other media type or a charset other than UTF-8.
+ */
+export function bodyFormat(contentType: string | undefined): BodyFormat {
+  const [essence = "", ...params] = (contentType ?? "").split(";");
+  const type = essence.trim().toLowerCase();
+  const format: BodyFormat | undefined = type === "application/json" || type.endsWith("+json")
+    ? "json"
+    : type === "text/plain"
+    ? "text"
+    : undefined;
+  if (format === undefined) {
+    throw new RouterError(
+      415,
+      "unsupported-media-type",
+      `Send the URLs as application/json ({"urls": [...]}) or as text/plain (one URL per line); got ${
+        type === "" ? "no Content-Type" : `"${type.slice(0, 100)}"`
+      }`,
+    );
+  }
+  for (const param of params) {
+    const [name = "", value = ""] = param.split("=");
+    const charset = value.trim().replace(/^"|"$/g, "").toLowerCase();
+    if (name.trim().toLowerCase() === "charset" && !ACCEPTED_CHARSETS.has(charset)) {
+      throw new RouterError(
+        415,
+        "unsupported-media-type",
+        `Send the body as UTF-8; got charset "${charset.slice(0, 40)}"`,
+      );
+    }
+  }
+  return format;
+}
+
+function tooLarge(maxBytes: number): RouterError {
+  return new RouterError(
+    413,
+    "body-too-large",
+    `The body is larger than ${maxBytes} bytes (maxBodyBytes); send fewer URLs per request`,
+  );
+}
+
+/**
+ * Reads the body as UTF-8 text, never holding more than `maxBytes` of it: a declared
+ * `Content-Length` over the cap is refused before reading, and an undeclared length is counted
+ * chunk by chunk and the stream cancelled as soon as it passes the cap.
+ * @throws {RouterError} 413 over the cap, 400 when the body is not UTF-8 or cannot be read.
+ */
+export async function readCappedText(request: Request, maxBytes: number): Promise<string> {
+  const declared = request.headers.get("content-length")?.trim();
+  if (declared && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  if (request.body === null) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      throw new RouterError(400, "invalid-body", "The body could not be read to its end");
+    }
+    if (chunk.done) break;
+    total += chunk.value.byteLength;
+    if (total > maxBytes) {
+      // Not awaited: the refusal need not wait for the stream to be torn down.
+      reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(chunk.value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new RouterError(400, "invalid-body", "The body is not valid UTF-8");
+  }
+}
+
+function invalid(message: string): RouterError {
+  return new RouterError(400, "invalid-body", message);
+}
+
+function kind(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  const type = typeof value;
+  return type === "object" ? "an object" : `a ${type}`;
+}
+
+/**
+ * Checks an `area` value from the body (`"area"`) or the query string (`?area=`).
+ * @throws {RouterError} 400 naming the value.
+ */
+export function checkArea(value: unknown, source: "body" | "query"): Area {
+  if (typeof value === "string" && (AREAS as readonly string[]).includes(value)) {
+    return value as Area;
+  }
+  const got = typeof value === "string" ? `"${value.slice(0, 40)}"` : kind(value);
+  const allowed = AREAS.map((a) => `"${a}"`).join(", ");
+  return source === "query"
+    ? fail("invalid-query", `Expected ?area= to be one of ${allowed}; got ${got}`)
+    : fail("invalid-body", `Expected "area" to be one of ${allowed}; got ${got}`);
+}
+
+function fail(code: "invalid-query" | "invalid-body", message: string): never {
+  throw new RouterError(400, code, message);
+}
+
+/**
+ * Parses a JSON body: an object with `urls` (an array of strings) and optionally `area`.
+ * Messages say what was wrong and where, never quoting more of the body than a field name.
+ * @throws {RouterError} 400.
+ */
+export function parseJsonBody(text: string): PrewarmRequestBody {
+  if (text.trim() === "") throw invalid('The body is empty; expected a JSON object with "urls"');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw invalid('The body is not valid JSON; expected an object such as {"urls": ["https://…"]}');
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw invalid(`Expected a JSON object with "urls"; got ${kind(value)}`);
+  }
+  const fields = value as Record<string, unknown>;
+  const unknown = Object.keys(fields).find((name) => name !== "urls" && name !== "area");
+  if (unknown !== undefined) {
+    throw invalid(
+      `Unexpected field "${unknown.slice(0, 40)}"; the body takes "urls" and optionally "area"`,
+    );
+  }
+  const { urls } = fields;
+  if (!Array.isArray(urls)) {
+    throw invalid(
+      `Expected "urls" to be an array of strings; ${
+        urls === undefined ? "it is missing" : `got ${kind(urls)}`
+      }`,
+    );
+  }
+  const bad = urls.findIndex((item) => typeof item !== "string");
+  if (bad >= 0) {
+    throw invalid(`Expected "urls" to be an array of strings; item ${bad} is ${kind(urls[bad])}`);
+  }
+  const body: PrewarmRequestBody = { urls: urls as string[] };
+  if (fields.area !== undefined) body.area = checkArea(fields.area, "body");
+  return body;
+}
+
+/** Parses a text body: one URL per line; blank lines and lines starting with `#` are skipped. */
+export function parseTextBody(text: string): PrewarmRequestBody {
+  const urls = text.split(/\r?\n/).map((line) => line.trim()).filter((line) =>
+    line !== "" && !line.startsWith("#")
+  );
+  return { urls };
+}

@@ -1,0 +1,39 @@
+/**
+ * A Hono router that submits Tencent Cloud CDN prefetch ("prewarm") tasks for callers holding
+ * a bearer token: put the Tencent credentials in one place (a Worker's secrets, a server's
+ * environment) and give CI jobs a revocable token instead.
+ *
+ * It runs wherever Hono runs: export it as a Cloudflare Worker, serve it with `Deno.serve` or
+ * `Bun.serve`, or on Node with `@hono/node-server`. It fails closed: until a token (or
+ * `authorize`) and credentials are configured, every authenticated route answers 503.
+ *
+ * The daily budget is counted in a quota store owned by each router (one per process or
+ * Worker isolate) unless `prewarm.quotaStore` provides a shared one.
+ *
+ * @example As a Cloudflare Worker (secrets TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, PREWARM_TOKENS)
+ * ```ts
+ * import { prewarmRouter } from "@qcdn/prewarm/hono";
+ *
+ * export default prewarmRouter({ allowedHosts: ["www.example.com", "*.example.com"] });
+ * ```
+ *
+ * @example Mounted in an existing app
+ * ```ts
+ * import { Hono } from "hono";
+ * import { prewarmRouter } from "@qcdn/prewarm/hono";
+ *
+ * const app = new Hono();
+ * app.route("/cdn", prewarmRouter({ maxUrls: 200 }));
+ * // Then: curl -X POST https://host/cdn/prewarm -H "Authorization: Bearer $TOKEN" \
+ * //   -H "Content-Type: text/plain" --data-binary @urls.txt
+ * ```
+ *
+ * @module
+ */
+export { prewarmRouter } from "./router.ts";
+export type { FromContext, PrewarmRouterOptions, RouterPrewarmDefaults } from "./options.ts";
+export type { RouterErrorBody, RouterErrorCode } from "./problem.ts";
+export type { RouterQuota } from "./quota_route.ts";
+export type { RouterTaskStatus } from "./tasks_route.ts";
+export { MIN_TOKEN_LENGTH } from "./tokens.ts";
+export { ALLOWED_HOSTS_ENV_VAR, TOKENS_ENV_VAR } from "./env.ts";

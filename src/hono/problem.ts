@@ -1,0 +1,74 @@
+/**
+ * The router's error answers: one class for every refusal, turned into the JSON body
+ * `{error: {code, message}}` (plus the report when `prewarm()` ran) in one place.
+ * @module
+ */
+import type { PrewarmReport } from "../report.ts";
+
+/** The stable codes of the router's error answers. */
+export type RouterErrorCode =
+  | "invalid-body"
+  | "invalid-query"
+  | "no-urls"
+  | "no-valid-urls"
+  | "unauthorized"
+  | "forbidden"
+  | "not-found"
+  | "task-not-found"
+  | "method-not-allowed"
+  | "body-too-large"
+  | "too-many-urls"
+  | "unsupported-media-type"
+  | "daily-limit"
+  | "internal-error"
+  | "unsupported-api"
+  | "upstream-failed"
+  | "not-configured"
+  | "error";
+
+/** The JSON body of every error answer. */
+export interface RouterErrorBody {
+  /** What went wrong. */
+  error: {
+    /** A stable code to branch on. */
+    code: RouterErrorCode;
+    /** What went wrong and what to do about it, in a sentence or two. */
+    message: string;
+  };
+  /** The report of the run, when `prewarm()` ran (429, 502, and 400 `no-valid-urls`). */
+  report?: PrewarmReport;
+  /** `GET /tasks/:id`: the error Tencent Cloud answered with. */
+  upstream?: unknown;
+}
+
+/** A refusal with its HTTP status, code, message and any headers or extra body fields. */
+export class RouterError extends Error {
+  /** The HTTP status. */
+  readonly status: number;
+  /** The stable code. */
+  readonly code: RouterErrorCode;
+  /** Headers to add, such as `WWW-Authenticate`, `Allow` or `Retry-After`. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Fields to add to the body next to `error`. */
+  readonly extra: Omit<RouterErrorBody, "error">;
+
+  /** Creates the refusal; nothing is sent until the router's error handler renders it. */
+  constructor(
+    status: number,
+    code: RouterErrorCode,
+    message: string,
+    options: { headers?: Record<string, string>; extra?: Omit<RouterErrorBody, "error"> } = {},
+  ) {
+    super(message);
+    this.name = "RouterError";
+    this.status = status;
+    this.code = code;
+    this.headers = options.headers ?? {};
+    this.extra = options.extra ?? {};
+  }
+
+  /** The JSON body. */
+  body(): RouterErrorBody {
+    return { error: { code: this.code, message: this.message }, ...this.extra };
+  }
+}

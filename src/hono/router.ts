@@ -1,0 +1,135 @@
+/**
+ * `prewarmRouter()`: the routes, the 405/404 answers, and the one place where every refusal
+ * becomes a JSON error answer.
+ * @module
+ */
+import { type Context, type Env, Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { StatusCode } from "hono/utils/http-status";
+import { authenticate } from "./auth.ts";
+import { type PrewarmRouterOptions, resolveRouterOptions } from "./options.ts";
+import { prewarmHandler } from "./prewarm_route.ts";
+import { RouterError, type RouterErrorBody, type RouterErrorCode } from "./problem.ts";
+import { quotaHandler } from "./quota_route.ts";
+import { tasksHandler } from "./tasks_route.ts";
+
+/** The routes and the methods each answers (HEAD comes with GET). */
+const ROUTES: ReadonlyArray<readonly [path: string, allow: string]> = [
+  ["/prewarm", "POST"],
+  ["/quota", "GET, HEAD"],
+  ["/tasks/:id", "GET, HEAD"],
+  ["/health", "GET, HEAD"],
+];
+
+const CODES_BY_STATUS: Record<number, RouterErrorCode> = {
+  400: "invalid-body",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not-found",
+  405: "method-not-allowed",
+  413: "body-too-large",
+  415: "unsupported-media-type",
+};
+
+function notFound(c: Context): RouterError {
+  return new RouterError(
+    404,
+    "not-found",
+    `No route for ${c.req.method} ${c.req.path.slice(0, 200)}; this router serves ` +
+      "POST /prewarm, GET /quota, GET /tasks/:id and GET /health",
+  );
+}
+
+function render(c: Context, error: unknown): Response {
+  if (error instanceof RouterError) {
+    // Status and headers set apart from c.json(): types every Hono 4 release accepts.
+    for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+    c.status(error.status as StatusCode);
+    return c.json(error.body());
+  }
+  if (error instanceof HTTPException) {
+    // An `authorize` (or a user's middleware) chose its own answer: keep it.
+    if (error.res) return error.getResponse();
+    const body: RouterErrorBody = {
+      error: {
+        code: CODES_BY_STATUS[error.status] ?? "error",
+        message: error.message || `HTTP ${error.status}`,
+      },
+    };
+    return c.json(body, error.status);
+  }
+  // Only unexpected failures (a bug, a throwing option function) get here. Its message is not
+  // shown: the client learns that it failed, the operator reads why in the log.
+  console.error("prewarm router: unexpected error:", error);
+  const body: RouterErrorBody = {
+    error: { code: "internal-error", message: "The prewarm router failed; see the server log" },
+  };
+  return c.json(body, 500);
+}
+
+/**
+ * Makes a Hono app that submits CDN prefetch tasks on behalf of callers holding a bearer
+ * token, so the Tencent Cloud credentials stay in one place (a Worker's secrets, a server's
+ * environment) and CI jobs get a revocable token instead.
+ *
+ * Routes (relative to where it is mounted):
+ * - `POST /prewarm`: `{"urls": [...], "area"?: ...}` as JSON, or `text/plain` with one URL per
+ *   line (blank and `#` lines skipped; `?area=` works with both). Answers the
+ *   `PrewarmReport`: 200 when every URL was submitted, 207 when only some were, 400 when the
+ *   body is malformed or no URL can be sent, 413 over `maxUrls`/`maxBodyBytes`, 415 for other
+ *   content types, 429 when the daily budget is spent (`Retry-After`), 502 when every batch
+ *   failed upstream. The report is in every answer once `prewarm()` has run.
+ * - `GET /quota`: today's budget (`?area=` to pick one), with Tencent's count on API 3.0.
+ * - `GET /tasks/:id`: the status of a task's URLs (`?offset=`, `?limit=`; API 3.0).
+ * - `GET /health`: 200 `{"status":"ok"}`, no authentication.
+ *
+ * Errors are JSON `{"error": {"code", "message"}}`: 401 without an accepted token
+ * (`WWW-Authenticate: Bearer`), 404 for unknown paths, 405 with `Allow` for a wrong method,
+ * and 503 `not-configured` while no token or no credentials are set: the router fails closed.
+ *
+ * @param options Credentials, tokens, allow-list, limits and `prewarm()` defaults; all optional.
+ * @returns A Hono app: `app.route("/cdn", router)`, `app.mount("/cdn", router.fetch)` (when
+ * your Hono copy differs from this module's), or `export default router` as a Worker.
+ * @throws {TypeError} for an option of the wrong type (the message names it).
+ * @throws {RangeError} for a number out of range or a malformed host pattern.
+ *
+ * @example
+ * ```ts
+ * import { prewarmRouter } from "@qcdn/prewarm/hono";
+ *
+ * // Credentials from TENCENTCLOUD_SECRET_ID/_KEY, tokens from PREWARM_TOKENS.
+ * export default prewarmRouter({ allowedHosts: ["www.example.com", "*.static.example.com"] });
+ * ```
+ */
+export function prewarmRouter<E extends Env = Env>(options?: PrewarmRouterOptions<E>): Hono<E> {
+  const resolved = resolveRouterOptions(options);
+  const auth = authenticate(resolved);
+  const app = new Hono<E>();
+
+  app.use("*", async (c, next) => {
+    // Reports and quotas are per request: no cache may keep or share them.
+    c.header("Cache-Control", "no-store");
+    await next();
+  });
+  app.get("/health", (c) => c.json({ status: "ok" }, 200));
+  app.post("/prewarm", auth, prewarmHandler(resolved));
+  app.get("/quota", auth, quotaHandler(resolved));
+  app.get("/tasks/:id", auth, tasksHandler(resolved));
+  for (const [path, allow] of ROUTES) {
+    app.options(path, (c) => c.body(null, 204, { Allow: `${allow}, OPTIONS` }));
+    app.all(path, (c) => {
+      throw new RouterError(
+        405,
+        "method-not-allowed",
+        `${c.req.method} is not allowed here; use ${allow}`,
+        { headers: { Allow: `${allow}, OPTIONS` } },
+      );
+    });
+  }
+  app.all("*", (c) => {
+    throw notFound(c);
+  });
+  app.notFound((c) => render(c, notFound(c)));
+  app.onError((error, c) => render(c, error));
+  return app;
+}

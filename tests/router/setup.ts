@@ -1,0 +1,78 @@
+/**
+ * A router in front of an in-process simulator, on a fixed clock, for the router's tests.
+ */
+import type { Hono } from "hono";
+import {
+  prewarmRouter,
+  type PrewarmRouterOptions,
+  type RouterPrewarmDefaults,
+} from "../../src/hono/mod.ts";
+import {
+  SIMULATOR_CREDENTIALS,
+  type SimulatorOptions,
+  TencentCdnSimulator,
+} from "../../src/testing/mod.ts";
+
+/** 12:00 Beijing time: 12 hours (43200 s) before the quota resets. */
+export const NOW = Date.UTC(2026, 10, 28, 4, 0, 0);
+/** A token the test routers accept. */
+export const TOKEN = "test-token-0123456789abcdef";
+/** The Authorization header carrying {@linkcode TOKEN}. */
+export const AUTH = { authorization: `Bearer ${TOKEN}` } as const;
+
+/** What {@linkcode setup} returns. */
+export interface RouterSetup {
+  sim: TencentCdnSimulator;
+  app: Hono;
+  /** POSTs a JSON body (anything JSON.stringify takes) to /prewarm with the token. */
+  postJson(body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** POSTs text/plain lines to /prewarm with the token. */
+  postText(lines: string[], query?: string): Promise<Response>;
+  /** GETs a path with the token. */
+  get(path: string): Promise<Response>;
+}
+
+/** Makes a router with the token and the simulator's credentials, fast retries, fixed clock. */
+export function setup(
+  router: PrewarmRouterOptions = {},
+  prewarm: RouterPrewarmDefaults = {},
+  sim: SimulatorOptions = {},
+): RouterSetup {
+  const simulator = new TencentCdnSimulator({ now: () => NOW, ...sim });
+  const app = prewarmRouter({
+    credentials: { ...SIMULATOR_CREDENTIALS },
+    tokens: [TOKEN],
+    prewarm: {
+      fetch: simulator.fetch,
+      now: () => NOW,
+      retryDelayMs: 1,
+      maxRetryDelayMs: 2,
+      maxRequestsPerSecond: Infinity,
+      ...prewarm,
+    },
+    ...router,
+  });
+  return {
+    sim: simulator,
+    app,
+    postJson: (body, headers = {}) =>
+      Promise.resolve(app.request("/prewarm", {
+        method: "POST",
+        headers: { ...AUTH, "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      })),
+    postText: (lines, query = "") =>
+      Promise.resolve(app.request(`/prewarm${query}`, {
+        method: "POST",
+        headers: { ...AUTH, "content-type": "text/plain" },
+        body: lines.join("\n"),
+      })),
+    get: (path) => Promise.resolve(app.request(path, { headers: AUTH })),
+  };
+}
+
+/** The error code of an error answer. */
+export async function errorCode(response: Response): Promise<string> {
+  const body = await response.json();
+  return body.error.code;
+}

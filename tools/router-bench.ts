@@ -1,0 +1,99 @@
+/**
+ * The router's added cost per request, on Deno and on Bun, as a markdown table:
+ *
+ *   deno run --allow-all --config deno.json tools/router-bench.ts
+ *
+ * `routerBenchSection()` returns the same table for `deno task bench` to include. Compare the
+ * ratios within a row; the absolute times belong to this machine and this run.
+ */
+import { measureRouterCost, type RouterBenchRow } from "./router-bench-core.ts";
+
+/** One runtime's measurements. */
+export interface RouterBenchResult {
+  /** Runtime and version. */
+  runtime: string;
+  /** The comparisons. */
+  rows: RouterBenchRow[];
+}
+
+const ROOT = new URL("../", import.meta.url);
+
+/** Measures on Deno, in this process (loopback through `Deno.serve`). */
+export async function measureOnDeno(): Promise<RouterBenchResult> {
+  const rows = await measureRouterCost({
+    serve: (handler) => {
+      const server = Deno.serve({
+        hostname: "127.0.0.1",
+        port: 0,
+        onListen() {},
+      }, handler);
+      return Promise.resolve({
+        url: `http://127.0.0.1:${server.addr.port}/`,
+        close: () => server.shutdown(),
+      });
+    },
+  });
+  return { runtime: `Deno ${Deno.version.deno}`, rows };
+}
+
+/** Measures on Bun: bundles tools/router-bench-bun.ts and runs it with tools' `bun`. */
+export async function measureOnBun(): Promise<RouterBenchResult> {
+  const dir = await Deno.makeTempDir({ prefix: "router-bench-" });
+  try {
+    const bundle = `${dir}/router-bench-bun.mjs`;
+    const bundled = await new Deno.Command("node", {
+      args: [
+        "tools/bundle.mjs",
+        "tools/router-bench-bun.ts",
+        bundle,
+        "--platform=node",
+      ],
+      cwd: ROOT,
+    }).output();
+    if (bundled.code !== 0) {
+      throw new Error(new TextDecoder().decode(bundled.stderr));
+    }
+    const bun = new URL("tools/node_modules/.bin/bun", ROOT).pathname;
+    const run = await new Deno.Command(bun, { args: [bundle], cwd: ROOT })
+      .output();
+    const out = new TextDecoder().decode(run.stdout).trim().split("\n").at(-1) ?? "";
+    if (run.code !== 0) throw new Error(new TextDecoder().decode(run.stderr));
+    return JSON.parse(out);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** The markdown table of the results. */
+export function routerBenchTable(results: RouterBenchResult[]): string {
+  const lines = [
+    "| runtime | path | `prewarm()` → simulator, ms/req | client → router → simulator, ms/req | ratio | added per request |",
+    "| --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const { runtime, rows } of results) {
+    for (const row of rows) {
+      const added = (row.routedMs - row.aloneMs) * 1000;
+      lines.push(
+        `| ${runtime} | ${row.mode} | ${row.aloneMs.toFixed(3)} | ${row.routedMs.toFixed(3)} | ` +
+          `${(row.routedMs / row.aloneMs).toFixed(2)}× | ${added.toFixed(0)} µs |`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+/** Measures on Deno and Bun and returns a markdown section with the table. */
+export async function routerBenchSection(): Promise<string> {
+  const results = [await measureOnDeno(), await measureOnBun()];
+  const { requests, rounds } = results[0]!.rows[0]!;
+  return "## Router overhead\n\n" +
+    "One 20-URL `PushUrlsCache` submission per request, sequential. Alone: `prewarm()` " +
+    "calls the simulator. Routed: a client POSTs the URLs to the router, which authenticates " +
+    "the bearer token, reads the body, runs the same `prewarm()` and answers the report. " +
+    "In-process uses `app.request()` and the simulator's in-process fetch; loopback serves " +
+    "both over HTTP on 127.0.0.1 (so routed pays a second HTTP hop). Median of " +
+    `${rounds} alternating rounds of ${requests} requests (half that on loopback).\n\n` +
+    routerBenchTable(results) + "\n";
+}
+
+if (import.meta.main) console.log(await routerBenchSection());
