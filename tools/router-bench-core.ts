@@ -39,7 +39,8 @@ const FAST = {
   retries: 0,
 } as const;
 
-function simulator(): TencentCdnSimulator {
+/** A simulator that never limits the benchmark. */
+export function simulator(): TencentCdnSimulator {
   return new TencentCdnSimulator({
     requestsPerSecond: Infinity,
     dailyLimit: Number.MAX_SAFE_INTEGER,
@@ -90,6 +91,44 @@ async function compare(
 function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`Benchmark request failed: ${what}`);
 }
+
+/**
+ * Over HTTP: `prewarm()` straight to the simulator at `simUrl`, against a client POSTing to
+ * the router at `routerUrl` (served by any runtime, e.g. workerd) in front of that simulator.
+ */
+export async function measureLoopback(
+  simUrl: string,
+  routerUrl: string,
+  reset: () => void,
+  options: { requests?: number; rounds?: number } = {},
+): Promise<RouterBenchRow> {
+  const { requests = 150, rounds = 5 } = options;
+  const credentials = { ...SIMULATOR_CREDENTIALS };
+  const result = await compare(
+    async () => {
+      const report = await prewarm(URLS, { ...FAST, credentials, endpoint: simUrl });
+      check(report.counts.submitted === URLS.length, "loopback alone");
+    },
+    async () => {
+      const response = await fetch(`${routerUrl}prewarm`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: BODY,
+      });
+      check(response.status === 200, `loopback routed: ${response.status}`);
+      await response.arrayBuffer();
+    },
+    requests,
+    rounds,
+    reset,
+  );
+  return { mode: "loopback", ...result, requests, rounds };
+}
+
+/** The bearer token the benchmark's routers accept. */
+export const BENCH_TOKEN = TOKEN;
+/** The simulator's account, for routers served elsewhere (workerd). */
+export { SIMULATOR_CREDENTIALS };
 
 /** Measures in process, and over loopback when `serve` is given. */
 export async function measureRouterCost(
@@ -155,29 +194,12 @@ export async function measureRouterCost(
     });
     const routerServer = await serve(router.fetch);
     try {
-      const result = await compare(
-        async () => {
-          const report = await prewarm(URLS, {
-            ...FAST,
-            credentials,
-            endpoint: simServer.url,
-          });
-          check(report.counts.submitted === URLS.length, "loopback alone");
-        },
-        async () => {
-          const response = await fetch(`${routerServer.url}prewarm`, {
-            method: "POST",
-            headers: auth,
-            body: BODY,
-          });
-          check(response.status === 200, `loopback routed: ${response.status}`);
-          await response.arrayBuffer();
-        },
-        requests,
-        rounds,
-        () => sim.reset(),
+      rows.push(
+        await measureLoopback(simServer.url, routerServer.url, () => sim.reset(), {
+          requests,
+          rounds,
+        }),
       );
-      rows.push({ mode: "loopback", ...result, requests, rounds });
     } finally {
       await routerServer.close();
       await simServer.close();

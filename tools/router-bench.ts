@@ -1,5 +1,5 @@
 /**
- * The router's added cost per request, on Deno and on Bun, as a markdown table:
+ * The router's added cost per request, on Deno, Bun, Node and workerd, as a markdown table:
  *
  *   deno run --allow-all --config deno.json tools/router-bench.ts
  *
@@ -64,6 +64,32 @@ export async function measureOnBun(): Promise<RouterBenchResult> {
   }
 }
 
+/** Measures on Node and on workerd (Miniflare), through tools/router-bench-node.mjs. */
+export async function measureOnNodeAndWorkerd(): Promise<RouterBenchResult[]> {
+  const dir = await Deno.makeTempDir({ prefix: "router-bench-" });
+  try {
+    const bundle = async (entry: string, out: string, platform: string) => {
+      const done = await new Deno.Command("node", {
+        args: ["tools/bundle.mjs", entry, out, `--platform=${platform}`],
+        cwd: ROOT,
+      }).output();
+      if (done.code !== 0) throw new Error(new TextDecoder().decode(done.stderr));
+    };
+    await bundle("tools/router-bench-core.ts", `${dir}/core.mjs`, "node");
+    await bundle("tools/router-bench-worker.ts", `${dir}/worker.mjs`, "browser");
+    const run = await new Deno.Command("node", {
+      args: ["tools/router-bench-node.mjs", `${dir}/core.mjs`, `${dir}/worker.mjs`],
+      cwd: ROOT,
+    }).output();
+    if (run.code !== 0) throw new Error(new TextDecoder().decode(run.stderr));
+    return new TextDecoder().decode(run.stdout).trim().split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 /** The markdown table of the results. */
 export function routerBenchTable(results: RouterBenchResult[]): string {
   const lines = [
@@ -82,9 +108,13 @@ export function routerBenchTable(results: RouterBenchResult[]): string {
   return lines.join("\n");
 }
 
-/** Measures on Deno and Bun and returns a markdown section with the table. */
+/** Measures on Deno, Bun, Node and workerd and returns a markdown section with the table. */
 export async function routerBenchSection(): Promise<string> {
-  const results = [await measureOnDeno(), await measureOnBun()];
+  const results = [
+    await measureOnDeno(),
+    await measureOnBun(),
+    ...await measureOnNodeAndWorkerd(),
+  ];
   const { requests, rounds } = results[0]!.rows[0]!;
   return "## Router overhead\n\n" +
     "One 20-URL `PushUrlsCache` submission per request, sequential. Alone: `prewarm()` " +
@@ -92,7 +122,10 @@ export async function routerBenchSection(): Promise<string> {
     "the bearer token, reads the body, runs the same `prewarm()` and answers the report. " +
     "In-process uses `app.request()` and the simulator's in-process fetch; loopback serves " +
     "both over HTTP on 127.0.0.1 (so routed pays a second HTTP hop). Median of " +
-    `${rounds} alternating rounds of ${requests} requests (half that on loopback).\n\n` +
+    `${rounds} alternating rounds of ${requests} requests (half that on loopback). workerd ` +
+    "freezes its clocks while a request computes, so it is timed from outside only: a Node " +
+    "client posting to the router served by Miniflare (40 requests a round; Miniflare's own " +
+    "entry routing is included), in front of the simulator served by Node.\n\n" +
     routerBenchTable(results) + "\n";
 }
 

@@ -22,6 +22,10 @@ const ENTRIES: Record<
     platform: "browser",
     source: `export { prewarm } from "${new URL("mod.ts", root).pathname}";`,
   },
+  "@qcdn/prewarm router (prewarmRouter, Hono included)": {
+    platform: "browser",
+    source: `export { prewarmRouter } from "${new URL("src/hono/mod.ts", root).pathname}";`,
+  },
   "tencentcloud-sdk-nodejs-cdn (PushUrlsCache)": {
     platform: "node",
     source: `import { cdn } from "tencentcloud-sdk-nodejs-cdn";
