@@ -1,0 +1,99 @@
+/**
+ * Upstream faults seen through the router: slow answers past the timeout, resets mid-body,
+ * HTML error pages, 5xx bursts and rate-limit storms. In every case the status follows the
+ * report, the report accounts for every URL, and "maybe submitted" is said when it is true.
+ */
+import assert from "node:assert/strict";
+import type { PrewarmReport } from "../mod.ts";
+import type { SimulatorFault } from "../src/testing/mod.ts";
+import { assertAccounted } from "./_helpers.ts";
+import { setup } from "./router/setup.ts";
+
+const URLS = [
+  "https://www.example.com/a.js",
+  "https://www.example.com/b.js",
+  "https://static.example.com/c.css",
+];
+
+interface Case {
+  name: string;
+  faults: SimulatorFault[];
+  status: number;
+  submitted: number;
+  maybeSubmitted: number;
+  spent: number;
+}
+
+const CASES: Case[] = [
+  {
+    name: "slow past the timeout, both batches",
+    faults: [{ type: "delay", ms: 60 }, { type: "delay", ms: 60 }],
+    status: 502,
+    submitted: 0,
+    maybeSubmitted: 3,
+    spent: 3,
+  },
+  {
+    name: "reset mid-body on one batch",
+    faults: [{ type: "reset" }],
+    status: 207,
+    submitted: 1,
+    maybeSubmitted: 2,
+    spent: 3,
+  },
+  {
+    name: "HTML error pages from a gateway",
+    faults: [{ type: "html", status: 502 }, { type: "html", status: 504 }],
+    status: 502,
+    submitted: 0,
+    maybeSubmitted: 3,
+    spent: 0,
+  },
+  {
+    name: "a 503 burst, retried through",
+    faults: Array(3).fill({ type: "status", status: 503 }),
+    status: 200,
+    submitted: 3,
+    maybeSubmitted: 0,
+    spent: 3,
+  },
+  {
+    name: "a rate-limit storm longer than the retries",
+    faults: Array(8).fill({ type: "rate-limit" }),
+    status: 502,
+    submitted: 0,
+    maybeSubmitted: 0,
+    spent: 0,
+  },
+  {
+    name: "a short rate-limit storm",
+    faults: Array(2).fill({ type: "rate-limit" }),
+    status: 200,
+    submitted: 3,
+    maybeSubmitted: 0,
+    spent: 3,
+  },
+];
+
+for (const c of CASES) {
+  Deno.test(`router under upstream faults: ${c.name}`, async () => {
+    const { sim, postJson } = setup({}, { timeoutMs: 20, concurrency: 1, retries: 3 });
+    sim.inject(...c.faults);
+    const response = await postJson({ urls: URLS });
+    const body = await response.json();
+    const report: PrewarmReport = body.report ?? body;
+    assert.equal(response.status, c.status);
+    assertAccounted(URLS, report);
+    assert.equal(report.counts.submitted, c.submitted);
+    assert.equal(report.counts.maybeSubmitted, c.maybeSubmitted);
+    for (const failed of report.failed) {
+      assert.equal(typeof failed.error.code, "string");
+      assert.equal(typeof failed.error.message, "string");
+    }
+    // Wait for delayed requests the client gave up on: the server still processes them.
+    while (sim.requests.some((r) => r.finishedAt === undefined)) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.equal(sim.quotaUsed("overseas"), c.spent);
+  });
+}
