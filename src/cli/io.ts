@@ -1,0 +1,63 @@
+/**
+ * Everything the command line reads from or writes to its process, behind one interface so
+ * tests can run it in-process, and the `node:process` implementation every runtime provides.
+ * @module
+ */
+import process from "node:process";
+
+/** The process around a command-line run. */
+export interface CliIo {
+  /** Writes to standard output: results. */
+  stdout(text: string): void;
+  /** Writes to standard error: progress, warnings, errors. */
+  stderr(text: string): void;
+  /** Whether standard error is a terminal, where progress is redrawn in place. */
+  stderrIsTTY: boolean;
+  /** Standard input's chunks; asked for only by `--file -`. */
+  stdin(): AsyncIterable<Uint8Array | string>;
+  /** Reads an environment variable (credentials are read from nowhere else). */
+  env(name: string): string | undefined;
+  /** Aborts the run as Ctrl-C does: nothing new is sent, and the summary still prints. */
+  interrupt?: AbortSignal;
+  /** The fetch used to reach Tencent Cloud or `--endpoint`. @default {globalThis.fetch} */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** The wall clock in ms, for when the daily quota resets. @default {Date.now} */
+  now?: () => number;
+}
+
+let stdoutGuarded = false;
+let stdinUsed = false;
+
+/** Whether the run asked for standard input (`--file -`). */
+export function stdinWasRead(): boolean {
+  return stdinUsed;
+}
+
+function writeStdout(text: string): void {
+  if (!stdoutGuarded) {
+    // A closed pipe (`... | head`) must end the output quietly rather than crash the run.
+    process.stdout.on?.("error", () => {});
+    stdoutGuarded = true;
+  }
+  process.stdout.write(text);
+}
+
+/** The process's own standard streams and environment. */
+export function processIo(): CliIo {
+  return {
+    stdout: writeStdout,
+    stderr: (text) => void process.stderr.write(text),
+    stderrIsTTY: process.stderr.isTTY === true,
+    stdin: () => {
+      stdinUsed = true;
+      return process.stdin;
+    },
+    env: (name) => {
+      try {
+        return process.env[name];
+      } catch {
+        return undefined; // Deno without --allow-env: the variable counts as unset.
+      }
+    },
+  };
+}

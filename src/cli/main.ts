@@ -1,0 +1,448 @@
+/**
+ * The command line: prewarm URLs from arguments, files or standard input, plan a run without
+ * sending anything, read a task's status and the daily quota.
+ *
+ * ```sh
+ * export TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=...
+ * deno run -A jsr:@qcdn/prewarm/cli --file urls.txt
+ * deno run -A jsr:@qcdn/prewarm/cli --dry-run https://www.example.com/app.js
+ * cat urls.txt | deno run -A jsr:@qcdn/prewarm/cli --file - --json > report.json
+ * deno run -A jsr:@qcdn/prewarm/cli status 1764302400-6f1c...
+ * deno run -A jsr:@qcdn/prewarm/cli quota
+ * ```
+ *
+ * Run with `--help` for every option. Exit status: 0 every URL submitted; 1 some not sent or
+ * failed; 2 usage or configuration mistake; 130 interrupted.
+ *
+ * The same source runs on Deno, Bun and Node (bundled): it only uses `node:` built-ins.
+ * `main()` runs it in-process.
+ *
+ * @example Run it in-process, as a test would
+ * ```ts
+ * import { main } from "@qcdn/prewarm/cli";
+ *
+ * let output = "";
+ * const code = await main(["--dry-run", "--json", "https://www.example.com/app.js"], {
+ *   stdout: (text) => (output += text),
+ * });
+ * console.log(code, JSON.parse(output).counts);
+ * ```
+ *
+ * @module
+ */
+import process from "node:process";
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { CREDENTIAL_ENV_VARS, type Credentials, credentialsFromEnv } from "../credentials.ts";
+import { describePushQuota, describePushTasks, type PushLog } from "../describe.ts";
+import { TencentCloudError } from "../errors.ts";
+import { type CallOptions, type PrewarmOptions, resolvePrewarmOptions } from "../options.ts";
+import { prewarm } from "../prewarm.ts";
+import type { PrewarmReport } from "../report.ts";
+import { SIMULATOR_CREDENTIALS } from "../testing/mod.ts";
+import { type FlagSpec, type ParsedArgs, splitArgs, UsageError } from "./args.ts";
+import { Flags } from "./flags.ts";
+import { FAILED_STATUSES, formatQuota, formatTaskStatus } from "./describe_view.ts";
+import { formatPlan, planDryRun } from "./dry_run.ts";
+import { closeSources, InputError, openSources, readUrls } from "./input.ts";
+import { type CliIo, processIo, stdinWasRead } from "./io.ts";
+import { ProgressDisplay } from "./progress.ts";
+import { type SimulatedAccount, simulatedAccount } from "./simulated.ts";
+import { formatSummary } from "./summary.ts";
+import { USAGE } from "./usage.ts";
+
+export type { CliIo } from "./io.ts";
+
+/** Exit status: every URL submitted (or the question answered). */
+const OK = 0;
+/** Exit status: some URLs were not sent or failed, or Tencent refused the question. */
+const INCOMPLETE = 1;
+/** Exit status: the command was called wrongly or is missing its configuration. */
+const USAGE_ERROR = 2;
+/** Exit status: interrupted (128 + SIGINT). */
+const INTERRUPTED = 130;
+
+const PREWARM = ["prewarm"];
+const COMMANDS = ["prewarm", "status", "quota"];
+
+const FLAGS: Record<string, FlagSpec> = {
+  "help": { takesValue: false, short: "h" },
+  "json": { takesValue: false },
+  "simulate": { takesValue: false },
+  "endpoint": { takesValue: true },
+  "timeout": { takesValue: true },
+  "retries": { takesValue: true },
+  "file": { takesValue: true, repeatable: true, commands: PREWARM },
+  "dry-run": { takesValue: false, commands: PREWARM },
+  "api": { takesValue: true, commands: PREWARM },
+  "area": { takesValue: true, commands: PREWARM },
+  "signature-method": { takesValue: true, commands: PREWARM },
+  "method": { takesValue: true, commands: PREWARM },
+  "batch-size": { takesValue: true, commands: PREWARM },
+  "concurrency": { takesValue: true, commands: PREWARM },
+  "rate": { takesValue: true, commands: PREWARM },
+  "daily-limit": { takesValue: true, commands: PREWARM },
+  "retry-ambiguous": { takesValue: false, commands: PREWARM },
+  "check-quota": { takesValue: false, commands: PREWARM },
+};
+
+const SECRETS_GO_IN_ENV =
+  `Set ${CREDENTIAL_ENV_VARS.secretId} and ${CREDENTIAL_ENV_VARS.secretKey} ` +
+  `(and ${CREDENTIAL_ENV_VARS.token[0]} for temporary keys) in the environment instead`;
+
+/** Key pair used only to check options in a dry run, which signs nothing. */
+const UNUSED_CREDENTIALS: Credentials = { ...SIMULATOR_CREDENTIALS };
+
+/** Configuration that is missing or wrong (credentials, mostly): exit status 2, no usage hint. */
+class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** The resolved process around one run, every optional part filled in. */
+type RunIo = CliIo & { now: () => number };
+
+/** Where requests go: Tencent Cloud (or `--endpoint`) with the environment's keys, or the simulator. */
+interface Target {
+  credentials: Credentials;
+  fetch?: CliIo["fetch"];
+  simulated?: SimulatedAccount;
+}
+
+function callOptions(flags: Flags): Omit<CallOptions, "credentials"> {
+  return {
+    endpoint: flags.string("endpoint"),
+    timeoutMs: flags.milliseconds("timeout"),
+    retries: flags.integer("retries", 0, 100),
+  };
+}
+
+function prewarmOptions(flags: Flags): Omit<PrewarmOptions, "credentials"> {
+  return {
+    ...callOptions(flags),
+    api: flags.choice("api", ["v3", "v2"] as const),
+    area: flags.choice("area", ["overseas", "mainland", "global"] as const),
+    signatureMethod: flags.choice("signature-method", ["HmacSHA256", "HmacSHA1"] as const),
+    method: flags.choice("method", ["POST", "GET"] as const),
+    batchSize: flags.integer("batch-size", 1, 10_000),
+    concurrency: flags.integer("concurrency", 1, 64),
+    maxRequestsPerSecond: flags.rate("rate"),
+    dailyLimit: flags.integer("daily-limit", 0, Infinity, "off"),
+    retryAmbiguous: flags.has("retry-ambiguous"),
+    checkQuota: flags.has("check-quota"),
+  };
+}
+
+function readCredentials(io: RunIo): Credentials | undefined {
+  const names = [
+    CREDENTIAL_ENV_VARS.secretId,
+    CREDENTIAL_ENV_VARS.secretKey,
+    ...CREDENTIAL_ENV_VARS.token,
+  ];
+  try {
+    return credentialsFromEnv(Object.fromEntries(names.map((name) => [name, io.env(name)])));
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+const MISSING_CREDENTIALS =
+  `${CREDENTIAL_ENV_VARS.secretId} and ${CREDENTIAL_ENV_VARS.secretKey} ` +
+  `are not set (add ${CREDENTIAL_ENV_VARS.token[0]} for temporary keys)`;
+
+/** Decides where requests go, and says so loudly when it is not Tencent Cloud. */
+function chooseTarget(
+  command: string,
+  flags: Flags,
+  io: RunIo,
+  limits: { dailyLimit: number; requestsPerSecond: number },
+): Target {
+  const simulate = (): Target => {
+    const account = simulatedAccount(limits);
+    return { credentials: account.credentials, fetch: account.fetch, simulated: account };
+  };
+  if (flags.has("simulate")) {
+    if (flags.has("endpoint")) {
+      throw new UsageError(
+        "--simulate and --endpoint cannot be combined: pick one place to send to",
+      );
+    }
+    io.stderr(
+      "SIMULATING (--simulate): requests go to a local simulator; nothing is sent to Tencent Cloud.\n",
+    );
+    return simulate();
+  }
+  const credentials = readCredentials(io);
+  if (credentials) return { credentials, fetch: io.fetch };
+  if (command !== "prewarm" || flags.has("endpoint")) {
+    throw new ConfigError(
+      `Missing credentials: ${MISSING_CREDENTIALS}. Set them in the environment` +
+        (command === "prewarm"
+          ? " to send to --endpoint"
+          : ", or pass --simulate to ask a local simulator"),
+    );
+  }
+  // In CI a missing secret must fail the job, not pass it with a simulated run.
+  const ci = io.env("CI");
+  if (ci && ci !== "false" && ci !== "0") {
+    throw new ConfigError(
+      `Missing credentials: ${MISSING_CREDENTIALS}, and CI is set, so this job would prewarm ` +
+        "nothing. Add them as CI secrets, or pass --simulate to simulate on purpose",
+    );
+  }
+  io.stderr(
+    `SIMULATING: ${MISSING_CREDENTIALS}, so requests go to a local simulator and NOTHING IS SENT ` +
+      "TO TENCENT CLOUD.\n  Set them to prewarm for real, or pass --simulate to simulate on purpose.\n",
+  );
+  return simulate();
+}
+
+function printJson(io: RunIo, value: unknown): void {
+  io.stdout(JSON.stringify(value, null, 2) + "\n");
+}
+
+async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {
+  const options = prewarmOptions(flags);
+  const files = flags.all("file");
+  const json = flags.has("json");
+  if (parsed.positionals.length === 0 && files.length === 0) {
+    throw new UsageError(
+      "No URLs given: pass them as arguments, --file FILE, or --file - for standard input",
+    );
+  }
+  if (flags.has("dry-run") && flags.has("simulate")) {
+    throw new UsageError("--dry-run and --simulate cannot be combined: a dry run sends nothing");
+  }
+  // The same checks prewarm() makes, before any input is read; the key pair signs nothing.
+  const resolved = resolvePrewarmOptions({ ...options, credentials: UNUSED_CREDENTIALS });
+  const signal = io.interrupt;
+  if (flags.has("dry-run")) {
+    const sources = await openSources(parsed.positionals, files);
+    const plan = await planDryRun(readUrls(sources, io.stdin, signal), resolved)
+      .finally(() => closeSources(sources));
+    if (signal?.aborted) {
+      io.stderr("Interrupted while reading the input: no plan.\n");
+      return INTERRUPTED;
+    }
+    const notes = options.checkQuota
+      ? ["--check-quota is not consulted: asking DescribePushQuota needs the network."]
+      : [];
+    if (json) printJson(io, plan);
+    else io.stdout(formatPlan(plan, notes, io.now()));
+    return plan.counts.rejected > 0 ? INCOMPLETE : OK;
+  }
+
+  const target = chooseTarget("prewarm", flags, io, {
+    dailyLimit: resolved.dailyLimit,
+    requestsPerSecond: resolved.maxRequestsPerSecond,
+  });
+  const progress = new ProgressDisplay(io.stderr, io.stderrIsTTY, () => performance.now());
+  const sources = await openSources(parsed.positionals, files);
+  const started = performance.now();
+  let urls = readUrls(sources, io.stdin, signal, { onEnd: (n) => progress.inputRead(n) });
+  if (target.simulated) urls = target.simulated.noteHosts(urls);
+  let report: PrewarmReport;
+  try {
+    report = await prewarm(urls, {
+      ...options,
+      credentials: target.credentials,
+      fetch: target.fetch,
+      signal,
+      onProgress: (p) => progress.update(p),
+    });
+  } catch (error) {
+    progress.finish();
+    // prewarm() stops before sending when the signal aborts while the input is read.
+    if (!signal?.aborted) throw error;
+    io.stderr("Interrupted while reading the input: nothing was sent.\n");
+    if (json) printJson(io, { simulated: Boolean(target.simulated), aborted: true, sent: false });
+    return INTERRUPTED;
+  } finally {
+    await closeSources(sources);
+  }
+  progress.finish();
+  const context = {
+    simulated: Boolean(target.simulated),
+    now: io.now(),
+    elapsedMs: performance.now() - started,
+  };
+  if (json) {
+    printJson(io, { simulated: context.simulated, ...report });
+    io.stderr(formatSummary(report, { ...context, listTasks: false }));
+  } else {
+    io.stdout(formatSummary(report, { ...context, listTasks: true }));
+  }
+  if (signal?.aborted || report.aborted) return INTERRUPTED;
+  return report.counts.rejected + report.counts.failed > 0 ? INCOMPLETE : OK;
+}
+
+/** Every log of a task, page by page (a task holds at most a few hundred URLs). */
+async function taskLogs(
+  taskId: string,
+  options: CallOptions,
+): Promise<{ logs: PushLog[]; totalCount: number; requestId?: string }> {
+  const PAGE = 1000;
+  const logs: PushLog[] = [];
+  for (let page = 0;; page++) {
+    const answer = await describePushTasks(taskId, {
+      ...options,
+      offset: logs.length,
+      limit: PAGE,
+    });
+    logs.push(...answer.logs);
+    if (answer.logs.length === 0 || logs.length >= answer.totalCount || page >= 99) {
+      return { ...answer, logs };
+    }
+  }
+}
+
+async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {
+  const [taskId, ...extra] = parsed.positionals;
+  if (taskId === undefined || taskId.trim() === "") throw new UsageError("status needs a TASK_ID");
+  if (extra.length > 0) {
+    throw new UsageError(
+      `status takes one TASK_ID, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`,
+    );
+  }
+  const target = chooseTarget("status", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
+  const answer = await taskLogs(taskId, {
+    ...callOptions(flags),
+    credentials: target.credentials,
+    fetch: target.fetch,
+    signal: io.interrupt,
+  });
+  if (flags.has("json")) printJson(io, { taskId, ...answer });
+  else io.stdout(formatTaskStatus(taskId, answer.logs, answer.totalCount));
+  const failed = answer.logs.some((log) => FAILED_STATUSES.includes(log.status));
+  return answer.logs.length === 0 || failed ? INCOMPLETE : OK;
+}
+
+async function quotaCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {
+  if (parsed.positionals.length > 0) {
+    throw new UsageError(`quota takes no arguments, got "${parsed.positionals.join(" ")}"`);
+  }
+  const target = chooseTarget("quota", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
+  const answer = await describePushQuota({
+    ...callOptions(flags),
+    credentials: target.credentials,
+    fetch: target.fetch,
+    signal: io.interrupt,
+  });
+  if (flags.has("json")) printJson(io, answer);
+  else io.stdout(formatQuota(answer.quotas, io.now()));
+  return OK;
+}
+
+function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === "-h" || a === "--help");
+}
+
+/** The message with a full stop, unless it already ends a sentence. */
+function sentence(message: string): string {
+  return /[.!?]$/.test(message) ? message : `${message}.`;
+}
+
+/** Reports an error the run ends with, and returns the exit status it calls for. */
+function reportError(error: unknown, io: RunIo, json: boolean): number {
+  const interrupted = io.interrupt?.aborted === true;
+  let code: number;
+  let kind: string;
+  let message: string;
+  if (interrupted) {
+    [code, kind, message] = [INTERRUPTED, "Interrupted", "Interrupted before an answer came back."];
+  } else if (error instanceof UsageError) {
+    [code, kind, message] = [
+      USAGE_ERROR,
+      "Usage",
+      `${sentence(error.message)} Run with --help for usage.`,
+    ];
+  } else if (
+    error instanceof ConfigError || error instanceof InputError || error instanceof TypeError ||
+    error instanceof RangeError
+  ) {
+    // prewarm() and the describe calls throw TypeError and RangeError for caller mistakes only.
+    [code, kind, message] = [USAGE_ERROR, "Configuration", sentence(error.message)];
+  } else if (error instanceof TencentCloudError) {
+    [code, kind, message] = [INCOMPLETE, error.code, error.message];
+  } else {
+    const detail = error instanceof Error ? error.stack ?? error.message : String(error);
+    [code, kind, message] = [INCOMPLETE, "Unexpected", `Unexpected failure: ${detail}`];
+  }
+  io.stderr(`error: ${message}\n`);
+  if (json) {
+    const detail = error instanceof TencentCloudError ? error.toJSON() : { code: kind, message };
+    printJson(io, { error: detail });
+  }
+  return code;
+}
+
+/**
+ * Runs the command line with `args` (without the program name) and returns the exit status:
+ * 0 every URL submitted, 1 some not sent or failed, 2 a usage or configuration mistake,
+ * 130 interrupted. Never exits the process and never throws.
+ *
+ * @param args The arguments, e.g. `["--dry-run", "https://www.example.com/app.js"]`.
+ * @param io Parts of the process to replace (output, input, environment, interrupt signal,
+ * fetch, clock); the rest is the real process, through `node:process`.
+ */
+export async function main(args: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const run: RunIo = { ...processIo(), now: Date.now, ...io } as RunIo;
+  if (wantsHelp(args)) {
+    run.stdout(USAGE);
+    return OK;
+  }
+  const json = args.includes("--json");
+  const onInterrupt = () =>
+    run.stderr(
+      "\nInterrupted: sending nothing new and waiting for requests in flight " +
+        "(interrupt again to quit at once).\n",
+    );
+  run.interrupt?.addEventListener("abort", onInterrupt, { once: true });
+  try {
+    const parsed = splitArgs(args, FLAGS, COMMANDS, "prewarm", SECRETS_GO_IN_ENV);
+    const flags = new Flags(parsed.flags);
+    switch (parsed.command) {
+      case "status":
+        return await statusCommand(parsed, flags, run);
+      case "quota":
+        return await quotaCommand(parsed, flags, run);
+      default:
+        return await prewarmCommand(parsed, flags, run);
+    }
+  } catch (error) {
+    return reportError(error, run, json);
+  } finally {
+    run.interrupt?.removeEventListener("abort", onInterrupt);
+  }
+}
+
+/** True when this file is the program being run, not a module imported by one. */
+function isProgram(): boolean {
+  // Deno and Bun say so directly; Node 20 does not, so compare the script path.
+  const meta = import.meta as ImportMeta & { main?: boolean };
+  if (typeof meta.main === "boolean") return meta.main;
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isProgram()) {
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    if (interrupt.signal.aborted) process.exit(INTERRUPTED);
+    interrupt.abort(new Error("Interrupted (SIGINT)"));
+  };
+  process.on("SIGINT", onSigint);
+  const code = await main(process.argv.slice(2), { interrupt: interrupt.signal });
+  process.exitCode = code;
+  process.off("SIGINT", onSigint);
+  if (interrupt.signal.aborted && stdinWasRead()) {
+    // An interrupt can leave a read of standard input pending, which nothing cancels on every
+    // runtime (Deno waits for the next line): exit once the output is out.
+    process.stdout.write("", () => process.exit(code));
+  }
+}

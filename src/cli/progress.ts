@@ -1,0 +1,82 @@
+/**
+ * The progress shown on standard error while URLs are sent: redrawn in place on a terminal,
+ * written as plain lines (at most about one a second) when standard error is a file or a CI log.
+ * @module
+ */
+import type { PrewarmProgress } from "../report.ts";
+import { formatCount } from "./text.ts";
+
+/** Carriage return, then erase the line: the next write replaces what was shown. */
+const CLEAR_LINE = "\r\x1b[2K";
+
+/** Least time between two redraws on a terminal, and between two plain lines otherwise. */
+const TTY_INTERVAL_MS = 100;
+const PLAIN_INTERVAL_MS = 1000;
+
+/** Writes progress lines for one run. */
+export class ProgressDisplay {
+  readonly #write: (text: string) => void;
+  readonly #tty: boolean;
+  readonly #now: () => number;
+  #sendingSince: number | undefined;
+  #lastShown = -Infinity;
+  #pending: string | undefined;
+  #onScreen = false;
+
+  /**
+   * @param write Writes to standard error.
+   * @param tty Whether standard error is a terminal.
+   * @param now A monotonic clock in ms, for the rate and the throttling.
+   */
+  constructor(write: (text: string) => void, tty: boolean, now: () => number) {
+    this.#write = write;
+    this.#tty = tty;
+    this.#now = now;
+  }
+
+  /** The input is read: sending starts now, and the rate is measured from here. */
+  inputRead(urls: number): void {
+    this.#sendingSince = this.#now();
+    this.#show(`Read ${formatCount(urls)} URLs; sending`, true);
+  }
+
+  /** After each batch settles (the `onProgress` of `prewarm()`). */
+  update(progress: PrewarmProgress): void {
+    const now = this.#now();
+    const since = this.#sendingSince ??= now;
+    const done = progress.submitted + progress.failed;
+    const seconds = (now - since) / 1000;
+    const rate = seconds > 0 ? Math.round(done / seconds) : 0;
+    const line = `Batches ${formatCount(progress.batchesDone)}/` +
+      `${formatCount(progress.batchesTotal)}: ${formatCount(progress.submitted)} submitted, ` +
+      `${formatCount(progress.failed)} failed, ${formatCount(progress.rejected)} rejected, ` +
+      `${formatCount(rate)} URLs/s`;
+    // The first and the last batch always show; the ones between are thinned out.
+    const last = progress.batchesDone >= progress.batchesTotal;
+    this.#show(line, last || progress.batchesDone === 1);
+  }
+
+  /** Before the summary: shows the latest state if it was held back, and ends the line. */
+  finish(): void {
+    if (this.#pending !== undefined) this.#show(this.#pending, true);
+    if (this.#onScreen) this.#write("\n");
+    this.#onScreen = false;
+  }
+
+  #show(line: string, always: boolean): void {
+    const now = this.#now();
+    const interval = this.#tty ? TTY_INTERVAL_MS : PLAIN_INTERVAL_MS;
+    if (!always && now - this.#lastShown < interval) {
+      this.#pending = line;
+      return;
+    }
+    this.#pending = undefined;
+    this.#lastShown = now;
+    if (this.#tty) {
+      this.#write(CLEAR_LINE + line);
+      this.#onScreen = true;
+    } else {
+      this.#write(line + "\n");
+    }
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The summary printed after a run: the tasks created, what was not sent and why, failures
+ * grouped by error code with what to do about each, and what may have been submitted anyway.
+ * @module
+ */
+import type { ErrorCategory } from "../errors.ts";
+import { msUntilBeijingMidnight } from "../quota.ts";
+import type { FailedBatch, PrewarmReport, RejectedUrl, RejectReason } from "../report.ts";
+import { formatCount, formatDuration, formatTable, plural } from "./text.ts";
+
+/** How many rejected URLs of each reason are quoted; `--json` lists them all. */
+const QUOTED_PER_REASON = 5;
+
+/** What the summary needs besides the report. */
+export interface SummaryContext {
+  /** The run went to the simulator: nothing reached Tencent Cloud. */
+  simulated: boolean;
+  /** Wall-clock time now, in ms: when the daily quota resets is counted from it. */
+  now: number;
+  /** How long the run took, in ms. */
+  elapsedMs: number;
+  /** Whether the tasks are listed (the human summary on stdout) or only counted (beside JSON). */
+  listTasks: boolean;
+}
+
+/** When the daily quota comes back, for people: `00:00 Beijing time (UTC+8), in 5 h 12 min`. */
+export function quotaResetTime(now: number): string {
+  return `00:00 Beijing time (UTC+8), in ${formatDuration(msUntilBeijingMidnight(now))}`;
+}
+
+function quotaSpentAdvice(now: number): string {
+  return `Daily quota spent: it resets at ${quotaResetTime(now)}; send these again then.`;
+}
+
+/** What to do about URLs rejected for a reason. */
+function rejectAdvice(reason: RejectReason, details: readonly string[], now: number): string {
+  switch (reason) {
+    case "invalid-url":
+      return "Fix these lines (each one's problem is shown) and send them again.";
+    case "duplicate":
+      return "Each appears earlier in the input and is sent there: nothing to do.";
+    case "daily-limit": {
+      // The core words the local budget's detail this way; Tencent's own refusal differs.
+      const local = details.some((d) => d.startsWith("The local daily budget"));
+      const raise = local
+        ? " If the account's quota is larger than --daily-limit (see the quota command), " +
+          "raise --daily-limit."
+        : "";
+      return quotaSpentAdvice(now) + raise;
+    }
+    case "aborted":
+      return "The run was interrupted before these were sent: send them again.";
+    case "host-not-allowed":
+      return "Their host is not allowed here.";
+  }
+}
+
+/** What to do about batches that failed with an error, in command-line terms. */
+export function failureAdvice(code: string, category: ErrorCategory, now: number): string {
+  if (code === "NetworkError.Aborted") {
+    return "Interrupted while in flight: these may have been processed (see below).";
+  }
+  switch (category) {
+    case "rate-limit":
+      return "Rate-limited: lower --rate or --concurrency, then send these again.";
+    case "unavailable":
+      return "Tencent Cloud was unavailable: send these again later.";
+    case "daily-limit":
+      return quotaSpentAdvice(now);
+    case "batch-limit":
+      return "Too many URLs in one request: lower --batch-size.";
+    case "domain":
+      return "Add the domain to this account's CDN (online, serving this area), or drop these URLs.";
+    case "invalid-request":
+      return "Tencent refused a parameter: check these URLs and the options.";
+    case "credentials":
+      return "Check TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY (and the session token) and " +
+        "the key's CDN permissions; nothing else was sent with them.";
+    case "account":
+      return "This account cannot prefetch: see the Tencent Cloud console.";
+    case "server":
+    case "timeout":
+      return "No clear answer: these may have been processed (see below).";
+    case "network":
+      return "Check --endpoint and the network.";
+    case "unknown":
+      return "See Tencent Cloud's error code documentation.";
+  }
+}
+
+interface FailureGroup {
+  code: string;
+  category: ErrorCategory;
+  message: string;
+  batches: number;
+  urls: number;
+}
+
+/** Failed batches grouped by error code, largest group first. */
+export function groupFailures(failed: readonly FailedBatch[]): FailureGroup[] {
+  const groups = new Map<string, FailureGroup>();
+  for (const batch of failed) {
+    const { code, category, message } = batch.error;
+    const group = groups.get(code) ?? { code, category, message, batches: 0, urls: 0 };
+    group.batches++;
+    group.urls += batch.urls.length;
+    groups.set(code, group);
+  }
+  return [...groups.values()].sort((a, b) => b.urls - a.urls);
+}
+
+/**
+ * Rejected URLs grouped by reason, each group with what to do about it and a few of its URLs
+ * (invalid ones with their problem).
+ */
+export function formatRejected(rejected: readonly RejectedUrl[], now: number): string {
+  const out: string[] = [];
+  const byReason = new Map<RejectReason, RejectedUrl[]>();
+  for (const r of rejected) {
+    const list = byReason.get(r.reason) ?? [];
+    list.push(r);
+    byReason.set(r.reason, list);
+  }
+  for (const [reason, list] of byReason) {
+    const details = [...new Set(list.map((r) => r.detail))];
+    out.push(`  ${reason}: ${plural(list.length, "URL")}. ${rejectAdvice(reason, details, now)}\n`);
+    if (reason === "duplicate" || reason === "aborted") continue;
+    for (const r of list.slice(0, QUOTED_PER_REASON)) {
+      out.push(`    ${r.url}${reason === "invalid-url" ? `  (${r.detail})` : ""}\n`);
+    }
+    if (list.length > QUOTED_PER_REASON) {
+      out.push(`    … and ${formatCount(list.length - QUOTED_PER_REASON)} more\n`);
+    }
+  }
+  return out.join("");
+}
+
+/** The human summary of a run. */
+export function formatSummary(report: PrewarmReport, context: SummaryContext): string {
+  const { counts } = report;
+  const out: string[] = [];
+  if (context.simulated) {
+    out.push("SIMULATED: nothing was sent to Tencent Cloud; the task ids are the simulator's.\n");
+  }
+  if (report.aborted) {
+    out.push("INTERRUPTED: URLs not yet sent are listed as rejected (aborted).\n");
+  }
+  if (report.tasks.length > 0) {
+    out.push(
+      `Created ${plural(counts.tasks, "task")} for ${plural(counts.submitted, "URL")}` +
+        (context.listTasks ? ":\n" : " (--json lists them).\n"),
+    );
+    if (context.listTasks) {
+      out.push(formatTable(
+        [{ title: "TASK ID" }, { title: "HOST" }, { title: "URLS", align: "right" }],
+        report.tasks.map((t) => [t.taskId, t.host, formatCount(t.urls.length)]),
+        "  ",
+      ));
+      out.push("Check progress with: status TASK_ID\n");
+    }
+  }
+  if (report.rejected.length > 0) {
+    out.push(`\nNot sent: ${plural(counts.rejected, "URL")}\n`);
+    out.push(formatRejected(report.rejected, context.now));
+  }
+  if (report.failed.length > 0) {
+    out.push(
+      `\nFailed: ${plural(counts.failed, "URL")} in ${
+        plural(report.failed.length, "batch", "batches")
+      }\n`,
+    );
+    for (const group of groupFailures(report.failed)) {
+      out.push(
+        `  ${group.code} (${group.category}): ${plural(group.urls, "URL")} in ${
+          plural(group.batches, "batch", "batches")
+        }\n`,
+      );
+      out.push(`    ${group.message}\n`);
+      out.push(`    What to do: ${failureAdvice(group.code, group.category, context.now)}\n`);
+    }
+  }
+  if (counts.maybeSubmitted > 0) {
+    out.push(
+      `\nMAY HAVE BEEN SUBMITTED: ${plural(counts.maybeSubmitted, "URL")}` +
+        " got no clear answer (a timeout, a dropped connection or a server error), so Tencent " +
+        "may have created tasks for them and spent their quota.\n" +
+        "  Do not resend them blindly: look them up in the console's prefetch history first " +
+        '(their task ids never arrived). --json marks them with "maybeSubmitted": true.\n',
+    );
+    for (const batch of report.failed.filter((f) => f.maybeSubmitted).slice(0, 3)) {
+      out.push(
+        `    ${batch.host}: ${batch.urls[0]}${
+          batch.urls.length > 1 ? ` and ${formatCount(batch.urls.length - 1)} more` : ""
+        }\n`,
+      );
+    }
+  }
+  out.push(
+    `\n${formatCount(counts.input)} URLs: ${formatCount(counts.submitted)} submitted, ` +
+      `${formatCount(counts.rejected)} not sent, ${formatCount(counts.failed)} failed` +
+      (counts.maybeSubmitted > 0
+        ? ` (${formatCount(counts.maybeSubmitted)} may be submitted)`
+        : "") +
+      `; ${plural(counts.requests, "request")} in ${formatDuration(context.elapsedMs)}` +
+      (context.simulated ? " (simulated)" : "") + ".\n",
+  );
+  return out.join("");
+}

@@ -1,0 +1,58 @@
+/**
+ * The `--help` text.
+ * @module
+ */
+
+/** Printed by `--help`; `Run with --help` points here after a usage mistake. */
+export const USAGE = `Usage:
+  qcdn-prewarm [prewarm] [URL...] [--file FILE | --file -] [options]
+  qcdn-prewarm status TASK_ID [--json]
+  qcdn-prewarm quota [--json]
+
+Submits Tencent Cloud CDN URL prefetch ("prewarm") tasks, and reads their status and the
+daily quota. Run it with: deno run -A jsr:@qcdn/prewarm/cli ...
+
+URLs come from the arguments, then from each --file in turn: one per line, blank lines and
+lines starting with # skipped. --file - reads standard input.
+
+Credentials come from the environment only, never from arguments:
+  TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, and TENCENTCLOUD_SESSION_TOKEN for
+  temporary keys. Without them, prewarm runs against a local simulator and says so.
+
+prewarm options:
+  --file FILE            Read URLs from FILE ("-": standard input). May be repeated.
+  --dry-run              Check and batch the URLs and print the plan. Sends nothing and
+                         needs no credentials.
+  --simulate             Send to an in-process simulator instead of Tencent Cloud.
+  --api v3|v2            API 3.0 PushUrlsCache (default) or API 2.0 CdnOverseaPushser.
+  --area AREA            overseas (default), mainland or global (API 3.0 only).
+  --check-quota          Ask DescribePushQuota first; send no more than is left today.
+  --daily-limit N|off    URLs this run may spend per Beijing-time day and area (default
+                         1000, the documented overseas quota).
+  --batch-size N         URLs per request (default 500 for API 3.0, 20 for API 2.0).
+  --concurrency N        Requests in flight at once (default 4).
+  --rate N|off           Most requests started per second (default 10).
+  --retries N            Retries of requests that certainly spent no quota (default 3).
+  --retry-ambiguous      Also retry requests that may have been processed; each such
+                         retry can spend the quota twice.
+  --timeout SECONDS      Time one attempt may take (default 15; "500ms" also works).
+  --signature-method M   API 2.0: HmacSHA256 (default) or HmacSHA1.
+  --method POST|GET      API 2.0: the HTTP method (default POST).
+
+Options of every command:
+  --endpoint URL         Send to URL instead of Tencent Cloud (a proxy, the international
+                         site https://cdn.intl.tencentcloudapi.com/, a simulator).
+  --timeout, --retries   As above.
+  --simulate             As above; status and quota then ask a fresh simulator.
+  --json                 Print the result as JSON on standard output; messages and
+                         progress stay on standard error.
+  -h, --help             Print this help.
+
+Exit status:
+  0    every URL was submitted (status: the task's URLs are fine; quota: answered)
+  1    some URLs were not sent or failed (status: some URLs failed or none were found;
+       status and quota: Tencent Cloud refused or could not be reached)
+  2    a usage or configuration mistake: nothing was sent
+  130  interrupted (Ctrl-C): nothing new is sent; the summary still lists what was
+       submitted
+`;

@@ -1,0 +1,337 @@
+// The command line's parts, in-process: line splitting, arguments, tables, progress, the
+// summary, and main() with its process replaced.
+import assert from "node:assert/strict";
+import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
+import { TencentCloudError } from "../src/errors.ts";
+import type { PrewarmReport } from "../src/report.ts";
+import { main } from "../src/cli/main.ts";
+import type { CliIo } from "../src/cli/io.ts";
+import { splitArgs, UsageError } from "../src/cli/args.ts";
+import { readUrls, splitLines } from "../src/cli/input.ts";
+import { ProgressDisplay } from "../src/cli/progress.ts";
+import { formatSummary, groupFailures } from "../src/cli/summary.ts";
+import { formatCount, formatDuration, formatTable, plural } from "../src/cli/text.ts";
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+async function* chunksOf(...parts: (string | Uint8Array)[]): AsyncGenerator<string | Uint8Array> {
+  yield* parts;
+}
+
+Deno.test("splitLines: any chunking gives the same lines", async () => {
+  const text = "\ufeffhttps://a.example/é\r\n\nhttps://b.example/ü\r\nhttps://c.example/last";
+  const bytes = new TextEncoder().encode(text);
+  const expected = ["https://a.example/é", "", "https://b.example/ü", "https://c.example/last"];
+  // Every split point, including inside a two-byte character and between \r and \n.
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    const lines = await collect(splitLines(chunksOf(bytes.slice(0, cut), bytes.slice(cut))));
+    assert.deepEqual(lines, expected, `cut at byte ${cut}`);
+  }
+  const oneByteAtATime = [...bytes].map((b) => new Uint8Array([b]));
+  assert.deepEqual(await collect(splitLines(chunksOf(...oneByteAtATime))), expected);
+  assert.deepEqual(await collect(splitLines(chunksOf("a\nb\n", "c"))), ["a", "b", "c"]);
+  assert.deepEqual(await collect(splitLines(chunksOf("a\n"))), ["a"], "no empty last line");
+  assert.deepEqual(await collect(splitLines(chunksOf())), []);
+});
+
+Deno.test("readUrls: arguments first, then lines without blanks and comments; stops on abort", async () => {
+  const stdin = () =>
+    chunksOf("# header\n\n  https://b.example/  \n\t# note\nhttps://c.example/\n");
+  const urls = await collect(
+    readUrls([{ kind: "arguments", urls: ["https://a.example/"] }, { kind: "stdin" }], stdin),
+  );
+  assert.deepEqual(urls, ["https://a.example/", "  https://b.example/  ", "https://c.example/"]);
+
+  const controller = new AbortController();
+  let ended = false;
+  const read: string[] = [];
+  for await (
+    const url of readUrls([{ kind: "stdin" }], stdin, controller.signal, {
+      onEnd: () => (ended = true),
+    })
+  ) {
+    read.push(url);
+    controller.abort();
+  }
+  assert.deepEqual(read, ["  https://b.example/  "]);
+  assert.equal(ended, false, "an interrupted read is not the end of the input");
+});
+
+const SPECS = {
+  help: { takesValue: false, short: "h" },
+  json: { takesValue: false },
+  file: { takesValue: true, repeatable: true, commands: ["prewarm"] },
+  rate: { takesValue: true, commands: ["prewarm"] },
+};
+const split = (...argv: string[]) =>
+  splitArgs(argv, SPECS, ["prewarm", "status"], "prewarm", "Use the environment");
+
+Deno.test("splitArgs: commands, values, repeats and the end of flags", () => {
+  const parsed = split(
+    "https://a/",
+    "--file",
+    "x",
+    "--file=y",
+    "--rate",
+    "5",
+    "--rate=7",
+    "--json",
+  );
+  assert.equal(parsed.command, "prewarm");
+  assert.deepEqual(parsed.positionals, ["https://a/"]);
+  assert.deepEqual(parsed.flags.get("file"), ["x", "y"], "repeatable flags keep every value");
+  assert.deepEqual(parsed.flags.get("rate"), ["7"], "a later value replaces an earlier one");
+  assert.equal(parsed.flags.get("json"), true);
+  assert.deepEqual(split("status", "42", "-h").flags.get("help"), true);
+  assert.equal(split("status", "42").command, "status");
+  assert.deepEqual(split("--", "--json", "-").positionals, ["--json", "-"]);
+  assert.deepEqual(split("--file", "-").flags.get("file"), ["-"]);
+});
+
+Deno.test("splitArgs: mistakes are UsageErrors naming what was wrong", () => {
+  const cases: [string[], RegExp][] = [
+    [["--nope"], /^Unknown option --nope$/],
+    [["-x"], /^Unknown option -x$/],
+    [["--file"], /^--file needs a value$/],
+    [["--file", "--json"], /^--file needs a value$/],
+    [["--json=yes"], /^--json takes no value, got "yes"$/],
+    [["status", "1", "--rate", "3"], /^--rate does not apply to the status command$/],
+    [["stats"], /^Unknown command "stats": expected prewarm, status, or URLs to prewarm$/],
+  ];
+  for (const [argv] of cases) assert.throws(() => split(...argv), UsageError);
+  for (const [argv, message] of cases) assert.throws(() => split(...argv), { message });
+  // Anything that is not a bare word is taken for a URL (and checked as one later).
+  assert.deepEqual(split("www.example.com/a.js").positionals, ["www.example.com/a.js"]);
+});
+
+Deno.test("splitArgs: secret-looking flags are refused without echoing their value", () => {
+  for (const flag of ["--secret-key", "--secret_id", "--SecretKey", "--token", "--session-token"]) {
+    for (const argv of [[`${flag}=hunter2`], [flag, "hunter2"]]) {
+      assert.throws(() => split(...argv), (error: Error) => {
+        assert.ok(error instanceof UsageError);
+        assert.match(
+          error.message,
+          /not accepted: secrets given as arguments stay in shell history/,
+        );
+        assert.match(error.message, /Use the environment$/);
+        assert.doesNotMatch(error.message, /hunter2/);
+        return true;
+      });
+    }
+  }
+});
+
+Deno.test("text: tables align, counts group, durations read well", () => {
+  assert.equal(
+    formatTable([{ title: "HOST" }, { title: "URLS", align: "right" }], [["a.example", "5"], [
+      "bb",
+      "1,000",
+    ]], "  "),
+    "  HOST        URLS\n  a.example      5\n  bb         1,000\n",
+  );
+  assert.equal(formatCount(100000), "100,000");
+  assert.equal(formatCount(999), "999");
+  assert.equal(plural(1, "batch", "batches"), "1 batch");
+  assert.equal(plural(2500, "URL"), "2,500 URLs");
+  assert.equal(formatDuration(850), "850 ms");
+  assert.equal(formatDuration(12_340), "12.3 s");
+  assert.equal(formatDuration(245_000), "4 min 05 s");
+  assert.equal(formatDuration(5 * 3_600_000 + 12 * 60_000), "5 h 12 min");
+});
+
+Deno.test("progress: plain lines are thinned to one a second; a terminal is redrawn in place", () => {
+  let clock = 0;
+  let written = "";
+  const plain = new ProgressDisplay((text) => (written += text), false, () => clock);
+  plain.inputRead(30);
+  const step = (done: number) => ({
+    batchesDone: done,
+    batchesTotal: 3,
+    submitted: done * 10,
+    failed: 0,
+    rejected: 0,
+    requests: done,
+  });
+  clock = 500;
+  plain.update(step(1)); // the first batch always shows
+  clock = 900;
+  plain.update(step(2)); // held back: less than a second since the last line
+  clock = 1000;
+  plain.update(step(3)); // the last batch always shows
+  plain.finish();
+  assert.equal(
+    written,
+    "Read 30 URLs; sending\n" +
+      "Batches 1/3: 10 submitted, 0 failed, 0 rejected, 20 URLs/s\n" +
+      "Batches 3/3: 30 submitted, 0 failed, 0 rejected, 30 URLs/s\n",
+  );
+
+  written = "";
+  clock = 0;
+  const tty = new ProgressDisplay((text) => (written += text), true, () => clock);
+  tty.update(step(1));
+  clock = 50;
+  tty.update(step(2)); // within 100 ms: held back until finish()
+  tty.finish();
+  assert.equal(
+    written,
+    "\r\x1b[2KBatches 1/3: 10 submitted, 0 failed, 0 rejected, 0 URLs/s" +
+      "\r\x1b[2KBatches 2/3: 20 submitted, 0 failed, 0 rejected, 400 URLs/s\n",
+  );
+});
+
+function failure(code: string, category: "timeout" | "domain", urls: string[]) {
+  return {
+    host: "www.example.com",
+    urls,
+    maybeSubmitted: category === "timeout",
+    error: new TencentCloudError({
+      code,
+      category,
+      retryable: false,
+      maybeSubmitted: category === "timeout",
+      message: `Failed with ${code}. Advice.`,
+    }),
+  };
+}
+
+Deno.test("summary: failures grouped by code with advice; maybe-submitted said clearly", () => {
+  const failed = [
+    failure("ResourceNotFound.CdnHostNotExists", "domain", ["https://x/1"]),
+    failure("NetworkError.Timeout", "timeout", ["https://x/2", "https://x/3"]),
+    failure("ResourceNotFound.CdnHostNotExists", "domain", ["https://x/4", "https://x/5"]),
+  ];
+  assert.deepEqual(
+    groupFailures(failed).map((g) => [g.code, g.batches, g.urls]),
+    [["ResourceNotFound.CdnHostNotExists", 2, 3], ["NetworkError.Timeout", 1, 2]],
+  );
+  const report: PrewarmReport = {
+    api: "v3",
+    area: "overseas",
+    tasks: [{ taskId: "t-1", host: "www.example.com", urls: ["https://x/0"] }],
+    rejected: [{
+      url: "https://x/6",
+      reason: "daily-limit",
+      detail:
+        "The local daily budget (dailyLimit 6) for 2026-11-28 (Beijing time) is spent; not sent",
+    }],
+    failed,
+    counts: {
+      input: 7,
+      submitted: 1,
+      rejected: 1,
+      failed: 5,
+      maybeSubmitted: 2,
+      tasks: 1,
+      requests: 4,
+    },
+    aborted: false,
+  };
+  // 20:00 Beijing time: four hours before the quota resets.
+  const now = Date.UTC(2026, 10, 28, 12, 0, 0);
+  const text = formatSummary(report, { simulated: false, now, elapsedMs: 1500, listTasks: true });
+  assert.match(text, /^ {2}t-1 +www\.example\.com +1$/m);
+  assert.match(text, /^Failed: 5 URLs in 3 batches$/m);
+  assert.match(text, /^ {2}ResourceNotFound\.CdnHostNotExists \(domain\): 3 URLs in 2 batches$/m);
+  assert.match(text, /^ {4}What to do: No clear answer: these may have been processed/m);
+  assert.match(
+    text,
+    /^ {2}daily-limit: 1 URL\. Daily quota spent: it resets at 00:00 Beijing time \(UTC\+8\), in 4 h 00 min; send these again then\. If the account's quota is larger than --daily-limit/m,
+  );
+  assert.match(text, /^MAY HAVE BEEN SUBMITTED: 2 URLs/m);
+  assert.match(
+    text,
+    /^7 URLs: 1 submitted, 1 not sent, 5 failed \(2 may be submitted\); 4 requests in 1\.5 s\.$/m,
+  );
+});
+
+/** An in-process run of main(), everything it writes kept. */
+async function runMain(args: string[], io: Partial<CliIo> = {}) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    stderrIsTTY: false,
+    env: () => undefined,
+    stdin: () => chunksOf(),
+    ...io,
+  });
+  return { code, stdout, stderr };
+}
+
+Deno.test("main: in-process with a simulator's fetch and the environment given as a function", async () => {
+  const sim = new TencentCdnSimulator();
+  const env: Record<string, string> = {
+    TENCENTCLOUD_SECRET_ID: SIMULATOR_CREDENTIALS.secretId,
+    TENCENTCLOUD_SECRET_KEY: SIMULATOR_CREDENTIALS.secretKey,
+  };
+  const result = await runMain(["https://www.example.com/a.js", "--json", "--rate", "off"], {
+    env: (name) => env[name],
+    fetch: sim.fetch,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(JSON.parse(result.stdout).counts.submitted, 1);
+  assert.deepEqual(sim.accepted.flatMap((t) => t.urls), ["https://www.example.com/a.js"]);
+});
+
+Deno.test("main: --json errors are JSON on stdout too; exit codes", async () => {
+  const usage = await runMain(["--nope", "--json"]);
+  assert.equal(usage.code, 2);
+  assert.deepEqual(JSON.parse(usage.stdout), {
+    error: { code: "Usage", message: "Unknown option --nope. Run with --help for usage." },
+  });
+  const badOption = await runMain([
+    "--api",
+    "v2",
+    "--area",
+    "global",
+    "--dry-run",
+    "https://a.example/",
+  ]);
+  assert.equal(badOption.code, 2);
+  assert.match(badOption.stderr, /^error: Invalid option area: expected "overseas" with api "v2"/);
+  const v2Batch = await runMain([
+    "--api",
+    "v2",
+    "--batch-size",
+    "50",
+    "--dry-run",
+    "https://a.example/",
+  ]);
+  assert.equal(v2Batch.code, 2);
+  assert.match(v2Batch.stderr, /batchSize: expected an integer from 1 to 20, got 50/);
+  const combined = await runMain(["--dry-run", "--simulate", "https://a.example/"]);
+  assert.equal(combined.code, 2);
+  const notes = await runMain(["--dry-run", "--check-quota", "https://a.example/"]);
+  assert.equal(notes.code, 0);
+  assert.match(notes.stdout, /^Note: --check-quota is not consulted/m);
+});
+
+Deno.test("main: interrupted while reading the input: 130, nothing sent", async () => {
+  const controller = new AbortController();
+  const sim = new TencentCdnSimulator();
+  async function* slowStdin() {
+    yield "https://www.example.com/1\n";
+    controller.abort(new Error("Interrupted (test)"));
+    yield "https://www.example.com/2\n";
+  }
+  const result = await runMain(["--file", "-", "--json"], {
+    env: (name) =>
+      ({
+        TENCENTCLOUD_SECRET_ID: SIMULATOR_CREDENTIALS.secretId,
+        TENCENTCLOUD_SECRET_KEY: SIMULATOR_CREDENTIALS.secretKey,
+      })[name],
+    fetch: sim.fetch,
+    stdin: slowStdin,
+    interrupt: controller.signal,
+  });
+  assert.equal(result.code, 130);
+  assert.equal(sim.requests.length, 0);
+  assert.match(result.stderr, /^Interrupted while reading the input: nothing was sent\.$/m);
+  assert.deepEqual(JSON.parse(result.stdout), { simulated: false, aborted: true, sent: false });
+});
