@@ -1,19 +1,18 @@
 /**
- * `deno doc --lint` over the package's entry points (the arguments, by default all three),
+ * `deno doc --lint` over the package's entry points (the arguments, by default every export),
  * minus one known false positive: Deno reports
  * `private-type-ref` for types the router's signatures take from Hono (`Hono`, `Context`,
  * `Env`), although they are Hono's public API (denoland/deno#27364). Re-exporting them would
  * make `deno doc` lint all of Hono instead. Every other diagnostic fails the check.
  *
- *   deno run --allow-run --allow-env --allow-read --config deno.json tools/router-doc-lint.ts \
- *     mod.ts src/testing/mod.ts src/hono/mod.ts
+ *   deno run --allow-run --allow-env --allow-read --config deno.json tools/doc_lint.ts
  *
  * The entry points are linted together so that types one exports count as public in the others.
  */
 const HONO_TYPES = new Set(["Hono", "Context", "Env"]);
 const ENTRIES = Deno.args.length > 0
   ? Deno.args
-  : ["mod.ts", "src/testing/mod.ts", "src/hono/mod.ts"];
+  : ["mod.ts", "src/testing/mod.ts", "src/hono/mod.ts", "src/cli/main.ts"];
 
 const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
   args: ["doc", "--lint", ...ENTRIES],
