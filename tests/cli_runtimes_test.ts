@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { urlsOn } from "./_helpers.ts";
 import {
   CLI_SOURCE,
-  collectText,
   DENO,
+  interruptWhen,
   type JsonReport,
   reportedUrls,
   ROOT,
@@ -128,18 +128,8 @@ Deno.test("cli: Deno, Node and Bun give the same answers from the same source", 
           ],
           { runner, env: SIMULATOR_ENV },
         );
-        let interrupted = false;
-        const [stdout, stderr, status] = await Promise.all([
-          collectText(child.stdout),
-          collectText(child.stderr, (soFar) => {
-            if (!interrupted && /^Batches 1\//m.test(soFar)) {
-              interrupted = true;
-              child.kill("SIGINT");
-            }
-          }),
-          child.status,
-        ]);
-        assert.equal(status.code, 130, `${runner.name}: ${stderr}`);
+        const { stdout, stderr, code } = await interruptWhen(child, /^Batches 1\//m);
+        assert.equal(code, 130, `${runner.name}: ${stderr}`);
         const report: JsonReport = JSON.parse(stdout);
         assert.deepEqual(reportedUrls(report), [...urls].sort(), runner.name);
         assert.equal(report.aborted, true, runner.name);
@@ -152,19 +142,9 @@ Deno.test("cli: Deno, Node and Bun give the same answers from the same source", 
         const writer = child.stdin.getWriter();
         await writer.write(new TextEncoder().encode("https://www.example.com/a.js\n"));
         // The banner comes after the interrupt handler is set up and before input is read.
-        let interrupted = false;
-        const [stdout, stderr, status] = await Promise.all([
-          collectText(child.stdout),
-          collectText(child.stderr, (soFar) => {
-            if (!interrupted && /^SIMULATING/m.test(soFar)) {
-              interrupted = true;
-              child.kill("SIGINT");
-            }
-          }),
-          child.status,
-        ]);
+        const { stdout, stderr, code } = await interruptWhen(child, /^SIMULATING/m);
         await writer.close().catch(() => {});
-        assert.equal(status.code, 130, `${runner.name}: ${stderr}`);
+        assert.equal(code, 130, `${runner.name}: ${stderr}`);
         assert.match(stderr, /^Interrupted while reading the input: nothing was sent\.$/m);
         assert.deepEqual(JSON.parse(stdout), { simulated: true, aborted: true, sent: false });
       }

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { urlsOn } from "./_helpers.ts";
 import {
-  collectText,
+  interruptWhen,
   type JsonReport,
   reportedUrls,
   runCli,
@@ -323,19 +323,9 @@ Deno.test("cli: Ctrl-C mid-run exits 130 and the JSON summary accounts for every
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode(input.join("\n") + "\n"));
   await writer.close();
-  let interrupted = false;
-  const [stdout, stderr, status] = await Promise.all([
-    collectText(child.stdout),
-    collectText(child.stderr, (soFar) => {
-      if (!interrupted && /^Batches 1\//m.test(soFar)) {
-        interrupted = true;
-        child.kill("SIGINT");
-      }
-    }),
-    child.status,
-  ]);
+  const { stdout, stderr, code, interrupted } = await interruptWhen(child, /^Batches 1\//m);
   assert.ok(interrupted, stderr);
-  assert.equal(status.code, 130, stderr);
+  assert.equal(code, 130, stderr);
   const report: JsonReport = JSON.parse(stdout);
   assert.equal(report.aborted, true);
   assert.deepEqual(reportedUrls(report), ascending(input), "every URL exactly once");

@@ -138,6 +138,36 @@ export async function collectText(
   return text;
 }
 
+/** What a run interrupted with SIGINT left behind, and whether the signal was sent. */
+export interface InterruptedRun {
+  stdout: string;
+  stderr: string;
+  code: number;
+  interrupted: boolean;
+}
+
+/**
+ * Reads a running child's output to its end, sending SIGINT once standard error first matches
+ * `when` (for example the first progress line), as a user pressing Ctrl-C would.
+ */
+export async function interruptWhen(
+  child: Deno.ChildProcess,
+  when: RegExp,
+): Promise<InterruptedRun> {
+  let interrupted = false;
+  const [stdout, stderr, status] = await Promise.all([
+    collectText(child.stdout),
+    collectText(child.stderr, (soFar) => {
+      if (!interrupted && when.test(soFar)) {
+        interrupted = true;
+        child.kill("SIGINT");
+      }
+    }),
+    child.status,
+  ]);
+  return { stdout, stderr, code: status.code, interrupted };
+}
+
 /** Every URL of a prewarm report (`--json`), however it ended. */
 export interface JsonReport {
   simulated: boolean;
