@@ -45,6 +45,7 @@ export {
   type PushLog,
   type PushQuota,
   type PushQuotaResult,
+  type PushTasksQuery,
   type PushTasksResult,
 } from "./src/describe.ts";
 export {

@@ -57,6 +57,21 @@ export interface PushTasksResult {
   requestId?: string;
 }
 
+/**
+ * Which push logs {@linkcode describePushTasks} lists when there is no task id, e.g. to find
+ * out whether a batch reported `maybeSubmitted` was processed after all.
+ */
+export interface PushTasksQuery {
+  /** Earliest creation time (a `Date` or ms since the epoch). */
+  startTime: Date | number;
+  /** Latest creation time (a `Date` or ms since the epoch). */
+  endTime: Date | number;
+  /** Only URLs containing this text, e.g. one URL of the batch. */
+  keyword?: string;
+  /** Only tasks of this area. */
+  area?: "overseas" | "mainland" | "global";
+}
+
 /** Options of {@linkcode describePushTasks}. */
 export interface DescribePushTasksOptions extends CallOptions {
   /** Entries to skip. @default {0} */
@@ -106,6 +121,34 @@ function requestIdOf(response: Record<string, unknown>): { requestId?: string } 
   return typeof response.RequestId === "string" ? { requestId: response.RequestId } : {};
 }
 
+// Tencent takes times as "YYYY-MM-DD hh:mm:ss" in Beijing time (UTC+8).
+function beijingTime(value: Date | number, name: string): string {
+  const ms = value instanceof Date ? value.getTime() : value;
+  if (typeof ms !== "number" || !Number.isFinite(ms)) {
+    throw new TypeError(`Invalid ${name}: expected a Date or ms since the epoch, got ${value}`);
+  }
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
+}
+
+function pushTasksPayload(task: string | PushTasksQuery): Record<string, unknown> {
+  if (typeof task === "string") {
+    if (task.trim() === "") throw new TypeError("Invalid taskId: expected a non-empty string");
+    return { TaskId: task.trim() };
+  }
+  if (typeof task !== "object" || task === null) {
+    throw new TypeError(
+      `Invalid task: expected a task id or a { startTime, endTime } query, got ${String(task)}`,
+    );
+  }
+  const payload: Record<string, unknown> = {
+    StartTime: beijingTime(task.startTime, "startTime"),
+    EndTime: beijingTime(task.endTime, "endTime"),
+  };
+  if (task.keyword !== undefined) payload.Keyword = task.keyword;
+  if (task.area !== undefined) payload.Area = task.area;
+  return payload;
+}
+
 /** Reads the quota with an already resolved context (used by `prewarm()` with `checkQuota`). */
 export async function readPushQuota(
   context: CallContext,
@@ -142,28 +185,33 @@ export async function describePushQuota(options: CallOptions): Promise<PushQuota
 }
 
 /**
- * Asks Tencent (API 3.0 `DescribePushTasks`) for the status of each URL of a task.
+ * Asks Tencent (API 3.0 `DescribePushTasks`) for the status of each URL of a task, or of
+ * every URL pushed in a time window (optionally only those containing a keyword): the way to
+ * check a batch reported `maybeSubmitted` before sending it again.
  *
- * @param taskId A task id from a {@linkcode PrewarmReport}.
+ * @param task A task id from a `PrewarmReport`, or a {@linkcode PushTasksQuery}.
  * @throws {TencentCloudError} when Tencent refuses or cannot be reached.
- * @throws {TypeError} for an empty task id, missing credentials or malformed options.
+ * @throws {TypeError} for an empty task id, a malformed query or options, missing credentials.
  *
  * @example
  * ```ts
  * import { credentialsFromEnv, describePushTasks } from "@qcdn/prewarm";
  * const { logs } = await describePushTasks("task-id", { credentials: credentialsFromEnv()! });
  * for (const log of logs) console.log(log.url, log.status);
+ *
+ * // Was https://www.example.com/app.js pushed in the last hour?
+ * const recent = await describePushTasks(
+ *   { startTime: Date.now() - 3600_000, endTime: Date.now(), keyword: "/app.js" },
+ *   { credentials: credentialsFromEnv()! },
+ * );
  * ```
  */
 export async function describePushTasks(
-  taskId: string,
+  task: string | PushTasksQuery,
   options: DescribePushTasksOptions,
 ): Promise<PushTasksResult> {
-  if (typeof taskId !== "string" || taskId.trim() === "") {
-    throw new TypeError(`Invalid taskId: expected a non-empty string, got ${String(taskId)}`);
-  }
   const resolved = resolveCallOptions(options, V3_ENDPOINT);
-  const payload: Record<string, unknown> = { TaskId: taskId.trim() };
+  const payload = pushTasksPayload(task);
   for (const field of ["offset", "limit"] as const) {
     const value = options[field];
     if (value === undefined) continue;

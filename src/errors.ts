@@ -123,7 +123,8 @@ export class TencentCloudError extends Error {
   }
 }
 
-const MAYBE = "It may have been processed: check describePushTasks before sending it again";
+const MAYBE =
+  "It may have been processed: look its URLs up with describePushTasks (by keyword and time) before sending them again";
 
 const HINTS: Record<ErrorCategory, string> = {
   "rate-limit": "Rate-limited: lower concurrency or maxRequestsPerSecond.",

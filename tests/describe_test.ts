@@ -54,6 +54,27 @@ Deno.test("describePushTasks lists a task's URLs and their status as it moves on
   assert.ok(later.logs.every((l) => l.status === "done" && l.percent === 100));
 });
 
+Deno.test("describePushTasks by time window and keyword finds URLs without a task id", async () => {
+  const { options, advance } = setup();
+  const urls = [...urlsOn("www.example.com", 2), "https://www.example.com/special/app.js"];
+  await prewarm(urls, { ...options, quotaStore: new MemoryQuotaStore() });
+  advance(5_000);
+  const window = { startTime: NOW - 60_000, endTime: new Date(NOW + 60_000) };
+  const all = await describePushTasks(window, options);
+  assert.equal(all.totalCount, 3);
+  const found = await describePushTasks({ ...window, keyword: "/special/" }, options);
+  assert.deepEqual(found.logs.map((l) => l.url), ["https://www.example.com/special/app.js"]);
+  const before = await describePushTasks(
+    { startTime: NOW - 120_000, endTime: NOW - 60_000 },
+    options,
+  );
+  assert.equal(before.totalCount, 0);
+  await assert.rejects(
+    describePushTasks({ startTime: Number.NaN, endTime: NOW }, options),
+    /Invalid startTime/,
+  );
+});
+
 Deno.test("describe calls retry rate limits and ambiguous failures (reads are idempotent)", async () => {
   const { sim, options } = setup();
   sim.inject({ type: "rate-limit" }, { type: "html", status: 502 });
