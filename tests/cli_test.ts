@@ -106,6 +106,7 @@ Deno.test("cli: failures are grouped by error code, with what to do about each",
   assert.match(out, /What to do: Add the domain to this account's CDN/);
   assert.match(out, /^ {2}NetworkError\.Timeout \(timeout\): 2 URLs in 1 batch$/m);
   assert.match(out, /^MAY HAVE BEEN SUBMITTED: 2 URLs got no clear answer/m);
+  assert.match(out, /look their URLs up first with: status --url URL --since 1h/);
   assert.match(out, /Do not resend them blindly/);
   assert.match(out, /\(2 may be submitted\)/);
 
@@ -237,6 +238,20 @@ Deno.test("cli: status and quota print tables, or JSON with --json", async () =>
   const answer = JSON.parse(statusJson.stdout);
   assert.equal(answer.totalCount, 3);
   assert.deepEqual(answer.logs.map((l: { url: string }) => l.url).sort(), ascending(urls));
+
+  // A URL without a task id (a batch that may have been submitted) is found by --url.
+  const search = await runCli(
+    ["status", "--url", "/asset-1.js", "--since", "1h", "--endpoint", served.endpoint],
+    { env: SIMULATOR_ENV },
+  );
+  assert.equal(search.code, 0, search.stderr);
+  assert.match(search.stdout, /^Pushes of \/asset-1\.js since 1h ago: 1 URL: 1 done$/m);
+  assert.match(search.stdout, new RegExp(`^${urls[1]} +done`, "m"));
+  const badSince = await runCli(["status", "--url", "x", "--since", "soon"], {
+    env: SIMULATOR_ENV,
+  });
+  assert.equal(badSince.code, 2);
+  assert.match(badSince.stderr, /--since takes a duration such as 30m, 6h or 2d, got "soon"/);
 
   const unknown = await runCli(["status", "no-such-task", "--endpoint", served.endpoint], {
     env: SIMULATOR_ENV,

@@ -9,16 +9,17 @@ import { formatCount, formatTable, plural } from "./text.ts";
 /** Statuses Tencent reports that mean the URL will not be prefetched. */
 export const FAILED_STATUSES: readonly string[] = ["fail", "invalid"];
 
-/** A task's URLs and their status, with a line of totals by status. */
-export function formatTaskStatus(taskId: string, logs: readonly PushLog[], total: number): string {
+/** URLs of a task (or of a search) and their status, with a line of totals by status. */
+export function formatTaskStatus(title: string, logs: readonly PushLog[], total: number): string {
   if (logs.length === 0) {
-    return `Task ${taskId}: no URLs found (an unknown task id, or a task too old to be listed).\n`;
+    return `${title}: no URLs found (an unknown task id, a task too old to be listed, ` +
+      "or nothing pushed in that time).\n";
   }
   const byStatus = new Map<string, number>();
   for (const log of logs) byStatus.set(log.status, (byStatus.get(log.status) ?? 0) + 1);
   const totals = [...byStatus].map(([status, n]) => `${formatCount(n)} ${status}`).join(", ");
   const shown = logs.length < total ? ` (${formatCount(logs.length)} listed)` : "";
-  return `Task ${taskId}: ${plural(total, "URL")}${shown}: ${totals}\n\n` + formatTable(
+  return `${title}: ${plural(total, "URL")}${shown}: ${totals}\n\n` + formatTable(
     [
       { title: "URL" },
       { title: "STATUS" },

@@ -34,7 +34,12 @@ import process from "node:process";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CREDENTIAL_ENV_VARS, type Credentials, credentialsFromEnv } from "../credentials.ts";
-import { describePushQuota, describePushTasks, type PushLog } from "../describe.ts";
+import {
+  describePushQuota,
+  describePushTasks,
+  type PushLog,
+  type PushTasksQuery,
+} from "../describe.ts";
 import { TencentCloudError } from "../errors.ts";
 import { type CallOptions, type PrewarmOptions, resolvePrewarmOptions } from "../options.ts";
 import { prewarm } from "../prewarm.ts";
@@ -63,6 +68,7 @@ const USAGE_ERROR = 2;
 const INTERRUPTED = 130;
 
 const PREWARM = ["prewarm"];
+const STATUS = ["status"];
 const COMMANDS = ["prewarm", "status", "quota"];
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -84,6 +90,8 @@ const FLAGS: Record<string, FlagSpec> = {
   "daily-limit": { takesValue: true, commands: PREWARM },
   "retry-ambiguous": { takesValue: false, commands: PREWARM },
   "check-quota": { takesValue: false, commands: PREWARM },
+  "url": { takesValue: true, commands: STATUS },
+  "since": { takesValue: true, commands: STATUS },
 };
 
 const SECRETS_GO_IN_ENV =
@@ -277,13 +285,13 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
 
 /** Every log of a task, page by page (a task holds at most a few hundred URLs). */
 async function taskLogs(
-  taskId: string,
+  task: string | PushTasksQuery,
   options: CallOptions,
 ): Promise<{ logs: PushLog[]; totalCount: number; requestId?: string }> {
   const PAGE = 1000;
   const logs: PushLog[] = [];
   for (let page = 0;; page++) {
-    const answer = await describePushTasks(taskId, {
+    const answer = await describePushTasks(task, {
       ...options,
       offset: logs.length,
       limit: PAGE,
@@ -295,23 +303,48 @@ async function taskLogs(
   }
 }
 
+/** `--since`: how far back `status --url` looks. */
+function sinceMs(flags: Flags): number {
+  const value = flags.string("since") ?? "24h";
+  const match = /^(\d+(?:\.\d+)?)(m|h|d)$/.exec(value.trim());
+  if (!match) {
+    throw new UsageError(`--since takes a duration such as 30m, 6h or 2d, got "${value}"`);
+  }
+  return Number(match[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as "m"];
+}
+
 async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {
+  const url = flags.string("url");
   const [taskId, ...extra] = parsed.positionals;
-  if (taskId === undefined || taskId.trim() === "") throw new UsageError("status needs a TASK_ID");
+  if (url !== undefined && parsed.positionals.length > 0) {
+    throw new UsageError("status takes a TASK_ID or --url, not both");
+  }
+  if (url === undefined && (taskId === undefined || taskId.trim() === "")) {
+    throw new UsageError("status needs a TASK_ID, or --url URL to search recent pushes");
+  }
   if (extra.length > 0) {
     throw new UsageError(
       `status takes one TASK_ID, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`,
     );
   }
+  const now = io.now();
+  // A batch reported "maybe submitted" has no task id: find its URL among recent pushes.
+  const task = url === undefined
+    ? taskId!
+    : { startTime: now - sinceMs(flags), endTime: now, keyword: url };
+  const title = url === undefined
+    ? `Task ${taskId}`
+    : `Pushes of ${url} since ${flags.string("since") ?? "24h"} ago`;
   const target = chooseTarget("status", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
-  const answer = await taskLogs(taskId, {
+  const answer = await taskLogs(task, {
     ...callOptions(flags),
     credentials: target.credentials,
     fetch: target.fetch,
     signal: io.interrupt,
   });
-  if (flags.has("json")) printJson(io, { taskId, ...answer });
-  else io.stdout(formatTaskStatus(taskId, answer.logs, answer.totalCount));
+  if (flags.has("json")) {
+    printJson(io, url === undefined ? { taskId, ...answer } : { url, ...answer });
+  } else io.stdout(formatTaskStatus(title, answer.logs, answer.totalCount));
   const failed = answer.logs.some((log) => FAILED_STATUSES.includes(log.status));
   return answer.logs.length === 0 || failed ? INCOMPLETE : OK;
 }

@@ -184,8 +184,8 @@ export function formatSummary(report: PrewarmReport, context: SummaryContext): s
       `\nMAY HAVE BEEN SUBMITTED: ${plural(counts.maybeSubmitted, "URL")}` +
         " got no clear answer (a timeout, a dropped connection or a server error), so Tencent " +
         "may have created tasks for them and spent their quota.\n" +
-        "  Do not resend them blindly: look them up in the console's prefetch history first " +
-        '(their task ids never arrived). --json marks them with "maybeSubmitted": true.\n',
+        "  Do not resend them blindly: their task ids never arrived, so look their URLs up " +
+        'first with: status --url URL --since 1h. --json marks them with "maybeSubmitted": true.\n',
     );
     for (const batch of report.failed.filter((f) => f.maybeSubmitted).slice(0, 3)) {
       out.push(

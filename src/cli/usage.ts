@@ -7,6 +7,7 @@
 export const USAGE = `Usage:
   qcdn-prewarm [prewarm] [URL...] [--file FILE | --file -] [options]
   qcdn-prewarm status TASK_ID [--json]
+  qcdn-prewarm status --url URL [--since 24h] [--json]
   qcdn-prewarm quota [--json]
 
 Submits Tencent Cloud CDN URL prefetch ("prewarm") tasks, and reads their status and the
@@ -38,6 +39,11 @@ prewarm options:
   --timeout SECONDS      Time one attempt may take (default 15; "500ms" also works).
   --signature-method M   API 2.0: HmacSHA256 (default) or HmacSHA1.
   --method POST|GET      API 2.0: the HTTP method (default POST).
+
+status options:
+  --url URL              Instead of a TASK_ID: every recent push of URLs containing URL (how
+                         to check a batch reported "may have been submitted").
+  --since DURATION       How far back --url looks: 30m, 6h, 2d (default 24h).
 
 Options of every command:
   --endpoint URL         Send to URL instead of Tencent Cloud (a proxy, the international
