@@ -121,13 +121,15 @@ function requestIdOf(response: Record<string, unknown>): { requestId?: string } 
   return typeof response.RequestId === "string" ? { requestId: response.RequestId } : {};
 }
 
-// Tencent takes times as "YYYY-MM-DD hh:mm:ss" in Beijing time (UTC+8).
-function beijingTime(value: Date | number, name: string): string {
+// Tencent takes times as "YYYY-MM-DD hh:mm:ss" in Beijing time (UTC+8), whole seconds: the
+// window is widened outwards to them so that a push in the last second is not left out.
+function beijingTime(value: Date | number, name: string, round: "floor" | "ceil"): string {
   const ms = value instanceof Date ? value.getTime() : value;
   if (typeof ms !== "number" || !Number.isFinite(ms)) {
     throw new TypeError(`Invalid ${name}: expected a Date or ms since the epoch, got ${value}`);
   }
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
+  const seconds = Math[round](ms / 1000) * 1000;
+  return new Date(seconds + 8 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
 }
 
 function pushTasksPayload(task: string | PushTasksQuery): Record<string, unknown> {
@@ -141,8 +143,8 @@ function pushTasksPayload(task: string | PushTasksQuery): Record<string, unknown
     );
   }
   const payload: Record<string, unknown> = {
-    StartTime: beijingTime(task.startTime, "startTime"),
-    EndTime: beijingTime(task.endTime, "endTime"),
+    StartTime: beijingTime(task.startTime, "startTime", "floor"),
+    EndTime: beijingTime(task.endTime, "endTime", "ceil"),
   };
   if (task.keyword !== undefined) payload.Keyword = task.keyword;
   if (task.area !== undefined) payload.Area = task.area;

@@ -75,6 +75,18 @@ Deno.test("describePushTasks by time window and keyword finds URLs without a tas
   );
 });
 
+Deno.test("describePushTasks widens the window to whole seconds: a push just now is found", async () => {
+  const { options, advance } = setup();
+  advance(700);
+  await prewarm(["https://www.example.com/now.js"], {
+    ...options,
+    quotaStore: new MemoryQuotaStore(),
+  });
+  advance(200); // the same second as the push: Tencent's window has whole seconds only
+  const found = await describePushTasks({ startTime: NOW, endTime: NOW + 900 }, options);
+  assert.deepEqual(found.logs.map((l) => l.url), ["https://www.example.com/now.js"]);
+});
+
 Deno.test("describe calls retry rate limits and ambiguous failures (reads are idempotent)", async () => {
   const { sim, options } = setup();
   sim.inject({ type: "rate-limit" }, { type: "html", status: 502 });
