@@ -11,7 +11,7 @@ import {
   resolvePrewarmOptions,
 } from "./options.ts";
 import { RequestPacer } from "./pacer.ts";
-import { beijingDay, quotaKey } from "./quota.ts";
+import { beijingDay, quotaAreas, quotaKeys } from "./quota.ts";
 import {
   countReport,
   type FailedBatch,
@@ -151,7 +151,7 @@ class PrewarmRun {
   async #askQuota(batchSize: number): Promise<number> {
     try {
       const { quotas } = await readPushQuota(this.#context, this.#o.backoff);
-      const areas = this.#o.area === "global" ? ["mainland", "overseas"] : [this.#o.area];
+      const areas = quotaAreas(this.#o.area);
       const mine = quotas.filter((q) => areas.includes(q.area));
       if (mine.length === 0) return batchSize;
       this.#remoteAvailable = Math.min(...mine.map((q) => q.available));
@@ -217,8 +217,7 @@ class PrewarmRun {
   }
 
   #quotaKeys(at: number): string[] {
-    const areas = this.#o.area === "global" ? ["mainland", "overseas"] : [this.#o.area];
-    return areas.map((area) => quotaKey(this.#o.credentials.secretId, area, at));
+    return quotaKeys(this.#o.credentials.secretId, this.#o.area, at);
   }
 
   async #release(batch: QueuedBatch): Promise<void> {

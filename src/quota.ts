@@ -73,6 +73,16 @@ export function msUntilBeijingMidnight(ms: number): number {
   return day - ((ms + BEIJING_OFFSET_MS) % day + day) % day;
 }
 
+/** The quota areas a prefetch area spends: `global` spends both mainland and overseas. */
+export function quotaAreas(area: string): string[] {
+  return area === "global" ? ["mainland", "overseas"] : [area];
+}
+
+/** The budget keys a prefetch to `area` at time `ms` spends: one per {@linkcode quotaAreas}. */
+export function quotaKeys(secretId: string, area: string, ms: number): string[] {
+  return quotaAreas(area).map((a) => quotaKey(secretId, a, ms));
+}
+
 /** The budget key for an account, an area and a time: `<secretId>:<area>:<YYYY-MM-DD>`. */
 export function quotaKey(secretId: string, area: string, ms: number): string {
   return `${secretId}:${area}:${beijingDay(ms)}`;

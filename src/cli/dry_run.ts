@@ -5,6 +5,7 @@
  */
 import type { ResolvedPrewarmOptions } from "../options.ts";
 import type { RejectedUrl } from "../report.ts";
+import { quotaAreas } from "../quota.ts";
 import { type Batch, type CheckedUrl, checkUrl, planBatches } from "../urls.ts";
 import { formatRejected } from "./summary.ts";
 import { formatCount, formatTable, plural } from "./text.ts";
@@ -106,7 +107,7 @@ export async function planDryRun(
     batches,
     rejected,
     counts: { input, wouldSend, rejected: rejected.length, requests: batches.length },
-    quotaAreas: options.area === "global" ? ["mainland", "overseas"] : [options.area],
+    quotaAreas: quotaAreas(options.area),
   };
 }
 

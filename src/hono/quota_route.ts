@@ -7,7 +7,7 @@ import type { Context, Env } from "hono";
 import { describePushQuota, type PushQuota } from "../describe.ts";
 import { TencentCloudError, type TencentCloudErrorInit } from "../errors.ts";
 import { DEFAULT_DAILY_LIMIT } from "../options.ts";
-import { beijingDay, msUntilBeijingMidnight, quotaKey } from "../quota.ts";
+import { beijingDay, msUntilBeijingMidnight, quotaKeys } from "../quota.ts";
 import type { Area } from "../report.ts";
 import { checkArea } from "./body.ts";
 import { callOptions } from "./call_options.ts";
@@ -48,9 +48,8 @@ export function quotaHandler<E extends Env>(
     const area = queried === undefined ? defaults.area ?? "overseas" : checkArea(queried, "query");
     const now = (defaults.now ?? Date.now)();
     const limit = defaults.dailyLimit ?? DEFAULT_DAILY_LIMIT;
-    const areas = area === "global" ? ["mainland", "overseas"] : [area];
     const counts = await Promise.all(
-      areas.map((a) => defaults.quotaStore.used(quotaKey(credentials.secretId, a, now))),
+      quotaKeys(credentials.secretId, area, now).map((key) => defaults.quotaStore.used(key)),
     );
     const used = Math.max(...counts);
     const finite = Number.isFinite(limit);
