@@ -329,12 +329,14 @@ class PrewarmRun {
   }
 
   #progress(): void {
+    // Counting walks every list: skip it when nobody listens.
+    if (!this.#o.onProgress) return;
     const counts = countReport(
       { tasks: this.#tasks, rejected: this.#rejected, failed: this.#failed },
       this.#requests,
     );
     try {
-      this.#o.onProgress?.({
+      this.#o.onProgress({
         batchesDone: this.#batchesDone,
         batchesTotal: this.#batchesTotal,
         submitted: counts.submitted,
