@@ -62,6 +62,20 @@ export function v3Failure(code: string, message: string): ApiAnswer {
   return { status: 200, contentType: JSON_TYPE, text: JSON.stringify(body), outcome: code };
 }
 
+/**
+ * The `UnknownParameter` failure for the first field of `input` not in `known`, as the real
+ * API answers a misspelt field; `undefined` when every field is known.
+ */
+export function unknownParameter(
+  input: Record<string, unknown>,
+  known: ReadonlySet<string>,
+): ApiAnswer | undefined {
+  const unknown = Object.keys(input).find((name) => !known.has(name));
+  return unknown === undefined
+    ? undefined
+    : v3Failure("UnknownParameter", `The parameter ${unknown} is not recognized`);
+}
+
 /** An API 3.0 success: the fields plus a fresh `RequestId`, inside `Response`. */
 export function v3Success(fields: Record<string, unknown>): ApiAnswer {
   const body = { Response: { ...fields, RequestId: requestId() } };

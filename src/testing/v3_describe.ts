@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type ApiAnswer, v3Failure, v3Success } from "./answers.ts";
+import { type ApiAnswer, unknownParameter, v3Failure, v3Success } from "./answers.ts";
 import { parseBeijingTime } from "./beijing_time.ts";
 import type { ApiContext } from "./context.ts";
 import type { PushLogFilter } from "./push_tasks.ts";
@@ -20,6 +20,7 @@ const TASK_PARAMETERS = new Set([
   "Area",
   "Status",
 ]);
+const NO_PARAMETERS: ReadonlySet<string> = new Set();
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
 
@@ -29,10 +30,8 @@ export function describePushTasks(
   input: Record<string, unknown>,
   now: number,
 ): ApiAnswer {
-  const unknown = Object.keys(input).find((name) => !TASK_PARAMETERS.has(name));
-  if (unknown !== undefined) {
-    return v3Failure("UnknownParameter", `The parameter ${unknown} is not recognized`);
-  }
+  const unknown = unknownParameter(input, TASK_PARAMETERS);
+  if (unknown) return unknown;
   for (const name of ["StartTime", "EndTime", "TaskId", "Keyword", "Area", "Status"]) {
     if (input[name] !== undefined && typeof input[name] !== "string") {
       return paramError(`${name} must be a string`);
@@ -73,10 +72,8 @@ export function describePushQuota(
   input: Record<string, unknown>,
   now: number,
 ): ApiAnswer {
-  const unknown = Object.keys(input)[0];
-  if (unknown !== undefined) {
-    return v3Failure("UnknownParameter", `The parameter ${unknown} is not recognized`);
-  }
+  const unknown = unknownParameter(input, NO_PARAMETERS);
+  if (unknown) return unknown;
   const { quota, options } = context;
   const UrlPush = (["mainland", "overseas"] as const).map((area) => ({
     Area: area,

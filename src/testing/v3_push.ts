@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type ApiAnswer, v3Failure, v3Success } from "./answers.ts";
+import { type ApiAnswer, unknownParameter, v3Failure, v3Success } from "./answers.ts";
 import type { ApiContext } from "./context.ts";
 import type { PushArea } from "./push_tasks.ts";
 import { judgePushUrl } from "./push_url.ts";
@@ -30,10 +30,8 @@ export function pushUrlsCache(
   input: Record<string, unknown>,
   now: number,
 ): ApiAnswer {
-  const unknown = Object.keys(input).find((name) => !PARAMETERS.has(name));
-  if (unknown !== undefined) {
-    return v3Failure("UnknownParameter", `The parameter ${unknown} is not recognized`);
-  }
+  const unknown = unknownParameter(input, PARAMETERS);
+  if (unknown) return unknown;
   const { Urls: urls, Area: area = "mainland" } = input;
   if (!Array.isArray(urls) || urls.length === 0 || urls.some((url) => typeof url !== "string")) {
     return paramError("Urls must be a non-empty array of strings");
