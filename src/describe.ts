@@ -3,16 +3,16 @@
  * pushes they are retried after ambiguous failures too.
  * @module
  */
-import { type CallContext, callV3Once } from "./client.ts";
-import { localError, TencentCloudError } from "./errors.ts";
+import { localError } from "./errors.ts";
+import type { Area } from "./report.ts";
 import { type CallOptions, resolveCallOptions } from "./options.ts";
-import { V3_ENDPOINT } from "./request_v3.ts";
-import { type BackoffPolicy, retrying } from "./retry.ts";
+import { buildV3Request, parseV3Answer, V3_ENDPOINT } from "./request_v3.ts";
+import { type CallContext, sendWithRetries } from "./send.ts";
 
 /** One area's prefetch quota, from `DescribePushQuota`. */
 export interface PushQuota {
   /** `mainland` or `overseas`. */
-  area: string;
+  area: "mainland" | "overseas";
   /** Most URLs per request. */
   batch: number;
   /** URLs per day. */
@@ -29,14 +29,23 @@ export interface PushQuotaResult {
   requestId?: string;
 }
 
+/** A push log's status, lower-cased: `process` (in progress), `done`, `fail`, or `invalid`
+ * (the origin answered 4xx/5xx). Anything else Tencent may send comes through as written. */
+export type PushStatus =
+  | "done"
+  | "fail"
+  | "process"
+  | "invalid"
+  | (string & Record<never, never>);
+
 /** One URL of a task, from `DescribePushTasks`. */
 export interface PushLog {
   /** The task id. */
   taskId: string;
   /** The URL. */
   url: string;
-  /** `fail`, `done`, `process` or `invalid`, lower-cased (Tencent's examples also show `Done`). */
-  status: string;
+  /** The status, lower-cased (Tencent's examples also show `Done`). */
+  status: PushStatus;
   /** Progress, 0–100. */
   percent: number;
   /** Creation time as Tencent wrote it (Beijing time). */
@@ -66,10 +75,10 @@ export interface PushTasksQuery {
   startTime: Date | number;
   /** Latest creation time (a `Date` or ms since the epoch). */
   endTime: Date | number;
-  /** Only URLs containing this text, e.g. one URL of the batch. */
+  /** Only URLs matching this: a domain or a whole URL, as Tencent documents it. */
   keyword?: string;
   /** Only tasks of this area. */
-  area?: "overseas" | "mainland" | "global";
+  area?: Area;
 }
 
 /** Options of {@linkcode describePushTasks}. */
@@ -80,23 +89,19 @@ export interface DescribePushTasksOptions extends CallOptions {
   limit?: number;
 }
 
-function shouldRetryRead(error: unknown): boolean {
-  return error instanceof TencentCloudError && (error.retryable || error.maybeSubmitted);
-}
-
-// Reads are idempotent: retry whatever may succeed on a second try, ambiguous failures included.
-function read(
+/** Calls an API 3.0 read through the gate, retrying whatever may succeed on a second try. */
+export function readV3(
   context: CallContext,
-  backoff: BackoffPolicy,
   action: string,
   payload: Readonly<Record<string, unknown>>,
 ): Promise<Record<string, unknown>> {
-  return retrying(
-    () => callV3Once(context, action, payload),
-    shouldRetryRead,
-    backoff,
-    context.signal,
-  );
+  const { credentials, endpoint } = context;
+  return sendWithRetries(context, {
+    action,
+    read: true,
+    sign: (timestamp) => buildV3Request({ credentials, endpoint, action, payload, timestamp }),
+    parse: (answer) => parseV3Answer(answer, true),
+  });
 }
 
 function text(value: unknown): string {
@@ -108,33 +113,56 @@ function count(value: unknown): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-function list(response: Record<string, unknown>, field: string, action: string): unknown[] {
+function list(
+  response: Record<string, unknown>,
+  field: string,
+  action: string,
+): unknown[] {
   const value = response[field];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
-    throw localError("InvalidResponse", "unknown", `${action} answered with a malformed ${field}`);
+    throw localError(
+      "InvalidResponse",
+      "unknown",
+      `${action} answered with a malformed ${field}`,
+    );
   }
   return value;
 }
 
-function requestIdOf(response: Record<string, unknown>): { requestId?: string } {
+function requestIdOf(
+  response: Record<string, unknown>,
+): { requestId?: string } {
   return typeof response.RequestId === "string" ? { requestId: response.RequestId } : {};
 }
 
 // Tencent takes times as "YYYY-MM-DD hh:mm:ss" in Beijing time (UTC+8), whole seconds: the
 // window is widened outwards to them so that a push in the last second is not left out.
-function beijingTime(value: Date | number, name: string, round: "floor" | "ceil"): string {
+function beijingTime(
+  value: Date | number,
+  name: string,
+  round: "floor" | "ceil",
+): string {
   const ms = value instanceof Date ? value.getTime() : value;
   if (typeof ms !== "number" || !Number.isFinite(ms)) {
-    throw new TypeError(`Invalid ${name}: expected a Date or ms since the epoch, got ${value}`);
+    throw new TypeError(
+      `Invalid ${name}: expected a Date or ms since the epoch, got ${value}`,
+    );
   }
   const seconds = Math[round](ms / 1000) * 1000;
-  return new Date(seconds + 8 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
+  return new Date(seconds + 8 * 3600_000).toISOString().slice(0, 19).replace(
+    "T",
+    " ",
+  );
 }
 
-function pushTasksPayload(task: string | PushTasksQuery): Record<string, unknown> {
+function pushTasksPayload(
+  task: string | PushTasksQuery,
+): Record<string, unknown> {
   if (typeof task === "string") {
-    if (task.trim() === "") throw new TypeError("Invalid taskId: expected a non-empty string");
+    if (task.trim() === "") {
+      throw new TypeError("Invalid taskId: expected a non-empty string");
+    }
     return { TaskId: task.trim() };
   }
   if (typeof task !== "object" || task === null) {
@@ -154,13 +182,12 @@ function pushTasksPayload(task: string | PushTasksQuery): Record<string, unknown
 /** Reads the quota with an already resolved context (used by `prewarm()` with `checkQuota`). */
 export async function readPushQuota(
   context: CallContext,
-  backoff: BackoffPolicy,
 ): Promise<PushQuotaResult> {
-  const response = await read(context, backoff, "DescribePushQuota", {});
+  const response = await readV3(context, "DescribePushQuota", {});
   const quotas = list(response, "UrlPush", "DescribePushQuota").map((entry) => {
     const q = (entry ?? {}) as Record<string, unknown>;
     return {
-      area: text(q.Area),
+      area: text(q.Area) as PushQuota["area"],
       batch: count(q.Batch),
       total: count(q.Total),
       available: count(q.Available),
@@ -181,9 +208,10 @@ export async function readPushQuota(
  * const { quotas } = await describePushQuota({ credentials: credentialsFromEnv()! });
  * ```
  */
-export async function describePushQuota(options: CallOptions): Promise<PushQuotaResult> {
-  const resolved = resolveCallOptions(options, V3_ENDPOINT);
-  return await readPushQuota(resolved, resolved.backoff);
+export async function describePushQuota(
+  options?: CallOptions,
+): Promise<PushQuotaResult> {
+  return await readPushQuota(resolveCallOptions(options, V3_ENDPOINT));
 }
 
 /**
@@ -210,7 +238,7 @@ export async function describePushQuota(options: CallOptions): Promise<PushQuota
  */
 export async function describePushTasks(
   task: string | PushTasksQuery,
-  options: DescribePushTasksOptions,
+  options: DescribePushTasksOptions = {},
 ): Promise<PushTasksResult> {
   const resolved = resolveCallOptions(options, V3_ENDPOINT);
   const payload = pushTasksPayload(task);
@@ -218,11 +246,13 @@ export async function describePushTasks(
     const value = options[field];
     if (value === undefined) continue;
     if (!Number.isInteger(value) || value < 0) {
-      throw new RangeError(`Invalid option ${field}: expected an integer >= 0, got ${value}`);
+      throw new RangeError(
+        `Invalid option ${field}: expected an integer >= 0, got ${value}`,
+      );
     }
     payload[field === "offset" ? "Offset" : "Limit"] = value;
   }
-  const response = await read(resolved, resolved.backoff, "DescribePushTasks", payload);
+  const response = await readV3(resolved, "DescribePushTasks", payload);
   const logs = list(response, "PushLogs", "DescribePushTasks").map((entry) => {
     const log = (entry ?? {}) as Record<string, unknown>;
     return {
@@ -235,5 +265,9 @@ export async function describePushTasks(
       area: text(log.Area),
     };
   });
-  return { logs, totalCount: count(response.TotalCount), ...requestIdOf(response) };
+  return {
+    logs,
+    totalCount: count(response.TotalCount),
+    ...requestIdOf(response),
+  };
 }

@@ -1,34 +1,13 @@
 /**
- * The one error class callers catch, and the rules that decide what each upstream answer means.
+ * The one error class callers catch, and the two ways one is made: from an upstream error
+ * answer, or locally for a failure with no usable answer. What each means is decided in
+ * `outcome.ts`.
  * @module
  */
+import { adviceFor, classifyV2Error, classifyV3Error, type ErrorCategory } from "./outcome.ts";
+import { OUTCOME_POLICY } from "./outcome.ts";
 
-/**
- * What kind of failure a {@linkcode TencentCloudError} is, which decides what the client does:
- *
- * - `rate-limit`, `unavailable`: certainly not processed; retried with backoff.
- * - `daily-limit`: the day's quota is spent; the run stops sending.
- * - `batch-limit`: too many URLs in one request; the batch is split and sent again.
- * - `domain`: the URL's domain is not on the account, not online, or not allowed.
- * - `invalid-request`: a parameter Tencent refused.
- * - `credentials`, `account`: nothing else can succeed with these keys; the run stops sending.
- * - `server`, `timeout`: the request may have been processed (`maybeSubmitted`).
- * - `network`: the connection failed (see `maybeSubmitted` for whether it got as far as sending).
- * - `unknown`: an error code this module does not know; not retried.
- */
-export type ErrorCategory =
-  | "rate-limit"
-  | "unavailable"
-  | "daily-limit"
-  | "batch-limit"
-  | "domain"
-  | "invalid-request"
-  | "credentials"
-  | "account"
-  | "server"
-  | "timeout"
-  | "network"
-  | "unknown";
+export type { ErrorCategory } from "./outcome.ts";
 
 /** The fields of a {@linkcode TencentCloudError}: what its `toJSON()` returns, minus `name`. */
 export interface TencentCloudErrorInit {
@@ -40,13 +19,13 @@ export interface TencentCloudErrorInit {
   requestId?: string;
   /** The HTTP status of the answer, when there was one. */
   httpStatus?: number;
-  /** What kind of failure this is. */
+  /** What kind of failure this is; it decides the defaults below. */
   category: ErrorCategory;
   /** True when sending the same request again is safe: it certainly spent no quota.
-   * @default {true} for `rate-limit` and `unavailable` */
+   * @default {true} when the category's policy retries (`rate-limit`, `unavailable`) */
   retryable?: boolean;
   /** True when the request may have been processed (and quota spent) despite the error.
-   * @default {true} for `server` and `timeout` */
+   * @default {true} when the category's policy says it may have spent quota (`server`, `timeout`, `network`) */
   maybeSubmitted?: boolean;
   /** What went wrong and what to do about it. */
   message: string;
@@ -95,143 +74,40 @@ export class TencentCloudError extends Error {
   /** True when the request may have been processed (and quota spent) despite the error. */
   declare readonly maybeSubmitted: boolean;
 
-  /** Creates an error from its fields; `retryable` and `maybeSubmitted` follow the category
-   * unless given. */
+  /** Creates an error from its fields; `retryable` and `maybeSubmitted` follow the category's
+   * policy unless given. */
   constructor(init: TencentCloudErrorInit) {
     super(init.message);
     this.name = "TencentCloudError";
-    const { category } = init;
+    const policy = OUTCOME_POLICY[init.category] ?? OUTCOME_POLICY.unknown;
     const fields: Record<string, unknown> = {
       ...init,
-      retryable: init.retryable ?? (category === "rate-limit" || category === "unavailable"),
-      maybeSubmitted: init.maybeSubmitted ?? (category === "server" || category === "timeout"),
+      retryable: init.retryable ??
+        (policy.retry === "rate" || policy.retry === "backoff"),
+      maybeSubmitted: init.maybeSubmitted ?? policy.spent === "maybe",
     };
     for (const key of FIELDS) {
-      if (fields[key] !== undefined) (this as Record<string, unknown>)[key] = fields[key];
+      if (fields[key] !== undefined) {
+        (this as Record<string, unknown>)[key] = fields[key];
+      }
     }
   }
 
   /** The error's fields as plain data (what `JSON.stringify` writes). */
-  toJSON():
-    & Required<Pick<TencentCloudErrorInit, "retryable" | "maybeSubmitted">>
-    & TencentCloudErrorInit
-    & { name: string } {
+  toJSON(): TencentCloudErrorJSON {
     const json: Record<string, unknown> = { name: this.name };
-    for (const key of FIELDS) if (this[key] !== undefined) json[key] = this[key];
+    for (const key of FIELDS) {
+      if (this[key] !== undefined) json[key] = this[key];
+    }
     json.message = this.message;
     return json as unknown as TencentCloudErrorJSON;
   }
 }
 
-const MAYBE =
-  "It may have been processed: look its URLs up with describePushTasks (by keyword and time) before sending them again";
-
-const HINTS: Record<ErrorCategory, string> = {
-  "rate-limit": "Rate-limited: lower concurrency or maxRequestsPerSecond.",
-  "unavailable": "Temporarily unavailable: try again later.",
-  "daily-limit": "The daily quota is spent: it resets at 00:00 Beijing time (UTC+8).",
-  "batch-limit": "Too many URLs in one request: lower batchSize.",
-  "domain": "Check that the domain is on this account's CDN, online, and serves this area.",
-  "invalid-request": "Check the URLs and options.",
-  "credentials":
-    "Check TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, the token, and the key's CDN permissions.",
-  "account": "This account cannot use CDN prefetch: see the Tencent Cloud console.",
-  "server": MAYBE + ".",
-  "timeout": MAYBE + " (or set retryAmbiguous).",
-  "network": "Check the endpoint and the network.",
-  "unknown": "See Tencent Cloud's error code documentation.",
-};
-
-const CLOCK = "The local clock is over 5 minutes off: synchronise it.";
-const WRONG_KEY = "TENCENTCLOUD_SECRET_KEY does not match TENCENTCLOUD_SECRET_ID.";
-const NO_ID = "TENCENTCLOUD_SECRET_ID names no key.";
-const BAD_TOKEN = "The session token is wrong or expired.";
-
-// Codes whose advice is more precise than their category's. API 2.0 codes share it.
-const CODE_HINTS: Record<string, string> = {
-  "AuthFailure.SignatureExpire": CLOCK,
-  "AuthFailure.SecretIdNotFound": NO_ID,
-  "AuthFailure.SignatureFailure": WRONG_KEY,
-  "AuthFailure.TokenFailure": BAD_TOKEN,
-  "OperationDenied.ProductUpgraded": "This account's CDN moved to EdgeOne: use EdgeOne's API.",
-  "OperationDenied.UserMigrating": "This account is moving to EdgeOne: retry after the move.",
-  "4100": WRONG_KEY,
-  "4104": NO_ID,
-  "4105": BAD_TOKEN,
-  "4200": CLOCK,
-  "4500": CLOCK,
-};
-
-// API 3.0 codes, exact or by the part before the first dot (`AuthFailure.*`).
-const V3_CATEGORIES: Record<string, ErrorCategory> = {
-  "RequestLimitExceeded": "rate-limit",
-  "LimitExceeded.CdnHostOpTooOften": "rate-limit",
-  "UnauthorizedOperation.OperationTooOften": "rate-limit",
-  "LimitExceeded.CdnPushExceedDayLimit": "daily-limit",
-  "LimitExceeded.CdnPushExceedBatchLimit": "batch-limit",
-  "ResourceNotFound.CdnHostNotExists": "domain",
-  "UnauthorizedOperation.CdnHostUnauthorized": "domain",
-  "ResourceUnavailable.CdnHostIsNotOnline": "domain",
-  "ServiceUnavailable": "unavailable",
-  "OperationDenied.ProductUpgraded": "account",
-  "OperationDenied.UserMigrating": "account",
-  "AuthFailure": "credentials",
-  "UnauthorizedOperation": "credentials",
-  "InternalError": "server",
-  "InvalidParameter": "invalid-request",
-  "InvalidParameterValue": "invalid-request",
-  "MissingParameter": "invalid-request",
-  "UnknownParameter": "invalid-request",
-  "InvalidAction": "invalid-request",
-  "UnsupportedOperation": "invalid-request",
-};
-
-/** Decides what an API 3.0 `Error.Code` means (on the code only, never the message). */
-export function classifyV3Error(code: string): ErrorCategory {
-  return V3_CATEGORIES[code] ?? V3_CATEGORIES[code.split(".")[0]!] ?? "unknown";
-}
-
-const V2_MODULE_CATEGORIES: Record<string, ErrorCategory> = {
-  "23100": "batch-limit",
-  "23101": "daily-limit",
-  "21000": "daily-limit",
-  "23103": "credentials",
-  "9105": "domain",
-  "9110": "domain",
-  "9307": "domain",
-  "25002": "domain",
-  "28006": "domain",
-  "28008": "domain",
-  "9163": "rate-limit",
-  "22063": "rate-limit",
-  "9000": "server",
-  "22800": "server",
-  "-9015": "server",
-};
-
-/** Decides what an API 2.0 answer means: on the module code when there is one, else `code`. */
-export function classifyV2Error(code: string, moduleCode?: string): ErrorCategory {
-  const known = moduleCode && V2_MODULE_CATEGORIES[moduleCode];
-  if (known) return known;
-  const n = Number(code);
-  return n === 4400
-    ? "rate-limit"
-    : (n >= 4100 && n <= 4300) || n === 4500
-    ? "credentials"
-    : n === 4000 || n === 4600 || n === 6100
-    ? "invalid-request"
-    : n === 5000
-    ? "domain"
-    : n === 5400 || n === 6000
-    ? "server"
-    : n === 6200
-    ? "unavailable"
-    : "unknown";
-}
-
 /**
  * Builds the error for an upstream error answer: API 3.0 `Response.Error`, or an API 2.0
  * answer whose `code` is not 0 (its `(NNNN)` message prefix becomes `moduleCode`).
+ * `read` marks an idempotent read, which never spends quota.
  */
 export function upstreamError(
   api: "v2" | "v3",
@@ -239,6 +115,7 @@ export function upstreamError(
   message: string,
   httpStatus: number,
   requestId?: string,
+  read = false,
 ): TencentCloudError {
   const prefix = api === "v2" ? /^\s*\((-?\d+)\)\s*/.exec(message) : null;
   const moduleCode = prefix?.[1];
@@ -252,7 +129,8 @@ export function upstreamError(
     requestId,
     httpStatus,
     category,
-    message: `${summary} (${id}). ${CODE_HINTS[code] ?? HINTS[category]}`,
+    ...(read ? { maybeSubmitted: false } : {}),
+    message: `${summary} (${id}). ${adviceFor(category, code, read)}`,
   });
 }
 
@@ -261,13 +139,15 @@ export function localError(
   code: string,
   category: ErrorCategory,
   summary: string,
-  extra: Partial<TencentCloudErrorInit> = {},
+  extra: Partial<TencentCloudErrorInit> & { read?: boolean } = {},
 ): TencentCloudError {
+  const { read = false, ...fields } = extra;
   return new TencentCloudError({
     code,
     category,
-    ...extra,
-    message: `${summary}. ${HINTS[category]}`,
+    ...(read ? { maybeSubmitted: false } : {}),
+    ...fields,
+    message: `${summary}. ${adviceFor(category, code, read)}`,
   });
 }
 
@@ -281,7 +161,9 @@ export function scrubSecrets(
 ): TencentCloudError {
   let message = error.message;
   for (const secret of secrets) {
-    if (secret && secret.length >= 4) message = message.replaceAll(secret, "[redacted]");
+    if (secret && secret.length >= 4) {
+      message = message.replaceAll(secret, "[redacted]");
+    }
   }
   return message === error.message ? error : new TencentCloudError({ ...error.toJSON(), message });
 }

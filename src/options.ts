@@ -2,14 +2,13 @@
  * The options of `prewarm()`, their defaults, and the checks that run before anything is sent.
  * @module
  */
-import { checkCredentials, type Credentials } from "./credentials.ts";
+import { accountName, type Coordinator, defaultCoordinator } from "./coordinator.ts";
+import { checkCredentials, type Credentials, credentialsFromEnv } from "./credentials.ts";
 import type { Api, Area, PrewarmProgress } from "./report.ts";
-import { defaultQuotaStore, type QuotaStore } from "./quota.ts";
 import { V2_ENDPOINT } from "./request_v2.ts";
 import { V3_ENDPOINT } from "./request_v3.ts";
-import { parseEndpoint } from "./signed_request.ts";
+import { type CallContext, type FetchLike, parseEndpoint } from "./send.ts";
 import type { V2HttpMethod, V2SignatureMethod } from "./sign_v2.ts";
-import type { FetchLike } from "./transport.ts";
 
 /** URLs per request API 2.0 accepts. */
 export const V2_MAX_BATCH = 20;
@@ -17,18 +16,28 @@ export const V2_MAX_BATCH = 20;
 export const V3_DEFAULT_BATCH = 500;
 /** URLs per account per day, as documented for overseas prefetch. */
 export const DEFAULT_DAILY_LIMIT = 1000;
+/** The default request rate: Tencent's 20 requests/s per action, less a margin for jitter. */
+export const DEFAULT_REQUESTS_PER_SECOND = 18;
+
+// setTimeout clamps longer delays to 1 ms: a longer timeout would fire at once.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Options shared by every call: who signs, where requests go, how they are sent. */
 export interface CallOptions {
-  /** The key pair that signs requests. See `credentialsFromEnv()`. */
-  credentials: Credentials;
+  /**
+   * The key pair that signs requests. On runtimes with an environment (Deno, Node, Bun) it
+   * defaults to `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and
+   * `TENCENTCLOUD_SESSION_TOKEN`; on Workers pass `credentialsFromEnv(env)`.
+   * @default {credentialsFromEnv()}
+   */
+  credentials?: Credentials;
   /**
    * The endpoint. Override it for the simulator, a proxy or the international site
    * (`https://cdn.intl.tencentcloudapi.com/`).
    * @default {"https://cdn.tencentcloudapi.com/"} for API 3.0, `"https://cdn.api.qcloud.com/v2/index.php"` for API 2.0
    */
   endpoint?: string | URL;
-  /** Milliseconds one attempt may take, answer included. @default {15000} */
+  /** Milliseconds one attempt may take, answer included; `Infinity` for no limit. @default {15000} */
   timeoutMs?: number;
   /** Retries of an attempt that certainly spent no quota (rate limits, refusals, 429/503). @default {3} */
   retries?: number;
@@ -42,6 +51,21 @@ export interface CallOptions {
   fetch?: FetchLike;
   /** The clock in ms: signs timestamps and picks the quota day. @default {Date.now} */
   now?: () => number;
+  /**
+   * Shares the account's request rate and daily budget between every call that uses it. Pass
+   * one to share them across isolates or machines (`./cloudflare`, `./deno-kv`) or to keep a
+   * test apart. @default {a coordinator per process or isolate, shared by every call}
+   */
+  coordinator?: Coordinator;
+  /**
+   * Most request starts per second for this account and action, shared by every call through
+   * the coordinator; it also slows down by itself when Tencent answers with a rate limit.
+   * `Infinity` leaves only that adaptation. @default {18}
+   */
+  maxRequestsPerSecond?: number;
+  /** The most time one request spends waiting out rate-limit answers before it fails
+   * (rate-limited attempts spent nothing and do not count against `retries`). @default {60000} */
+  rateLimitWaitMs?: number;
 }
 
 /** Options of `prewarm()`. */
@@ -62,14 +86,15 @@ export interface PrewarmOptions extends CallOptions {
   batchSize?: number;
   /** URLs this account may submit per Beijing-time day and area; `Infinity` turns the local budget off. @default {1000} */
   dailyLimit?: number;
-  /** Where the daily budget is counted; share one to share the budget. @default {defaultQuotaStore} (one per process or isolate) */
-  quotaStore?: QuotaStore;
+  /**
+   * How long a batch waits for budget that other requests in flight hold (it may come free
+   * if they fail) before its URLs are rejected as `busy`. @default {30000}
+   */
+  budgetWaitMs?: number;
   /** API 3.0: ask `DescribePushQuota` first and send no more than its `Available`. @default {false} */
   checkQuota?: boolean;
   /** Requests in flight at once. @default {4} */
   concurrency?: number;
-  /** Most request starts in any one second (real time). @default {10} */
-  maxRequestsPerSecond?: number;
   /**
    * Also retry attempts that may have been processed (timeouts, dropped connections, server
    * failures). Each such retry can spend the quota twice. @default {false}
@@ -79,23 +104,8 @@ export interface PrewarmOptions extends CallOptions {
   onProgress?: (progress: PrewarmProgress) => void;
 }
 
-/** Call options with every default applied and every value checked. */
-export interface ResolvedCallOptions {
-  /** Checked credentials. */
-  credentials: Credentials;
-  /** Checked endpoint. */
-  endpoint: URL;
-  /** Per-attempt timeout. */
-  timeoutMs: number;
-  /** Backoff policy. */
-  backoff: { retries: number; baseDelayMs: number; maxDelayMs: number };
-  /** The signal, if any. */
-  signal?: AbortSignal;
-  /** The fetch. */
-  fetch: FetchLike;
-  /** The clock. */
-  now: () => number;
-}
+/** Call options with every default applied and every value checked: a send context. */
+export type ResolvedCallOptions = CallContext;
 
 /** `prewarm()` options with every default applied and every value checked. */
 export interface ResolvedPrewarmOptions extends ResolvedCallOptions {
@@ -111,14 +121,12 @@ export interface ResolvedPrewarmOptions extends ResolvedCallOptions {
   batchSize: number;
   /** Local daily budget. */
   dailyLimit: number;
-  /** Budget store. */
-  quotaStore: QuotaStore;
+  /** How long to wait for held budget. */
+  budgetWaitMs: number;
   /** Whether to ask `DescribePushQuota` first. */
   checkQuota: boolean;
   /** Requests in flight at once. */
   concurrency: number;
-  /** Request starts per second. */
-  maxRequestsPerSecond: number;
   /** Whether ambiguous attempts are retried. */
   retryAmbiguous: boolean;
   /** Progress callback. */
@@ -140,7 +148,10 @@ function integer(
 ): number {
   if (value === undefined) return fallback;
   if (value === Infinity && max === Infinity) return value;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+  if (
+    typeof value !== "number" || !Number.isInteger(value) || value < min ||
+    value > max
+  ) {
     fail(
       name,
       max === Infinity ? `an integer >= ${min}` : `an integer from ${min} to ${max}`,
@@ -150,9 +161,20 @@ function integer(
   return value;
 }
 
-function positive(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value > 0)) fail(name, "a number > 0", value);
+function positive(
+  name: string,
+  value: unknown,
+  fallback: number,
+  max = Infinity,
+): number {
+  if (value === undefined || value === Infinity) return value ?? fallback;
+  if (typeof value !== "number" || !(value > 0) || value > max) {
+    fail(
+      name,
+      max === Infinity ? "a number > 0" : `a number > 0 and <= ${max}, or Infinity`,
+      value,
+    );
+  }
   return value;
 }
 
@@ -163,22 +185,32 @@ function oneOf<T extends string>(
   fallback: T,
 ): T {
   if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) fail(name, allowed.map((a) => `"${a}"`).join(" or "), value);
+  if (!allowed.includes(value as T)) {
+    fail(
+      name,
+      allowed.map((a) => `"${a}"`).join(" or "),
+      value,
+    );
+  }
   return value as T;
 }
 
 function optionalFunction<T>(name: string, value: unknown): T | undefined {
-  if (value !== undefined && typeof value !== "function") fail(name, "a function", typeof value);
+  if (value !== undefined && typeof value !== "function") {
+    fail(name, "a function", typeof value);
+  }
   return value as T | undefined;
 }
 
 /** Checks the options every call shares and applies their defaults. */
 export function resolveCallOptions(
-  options: CallOptions,
+  options: CallOptions = {},
   defaultEndpoint: string,
 ): ResolvedCallOptions {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError("Invalid options: expected an object with credentials");
+    throw new TypeError(
+      `Invalid options: expected an object, got ${String(options)}`,
+    );
   }
   const { signal } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
@@ -186,40 +218,95 @@ export function resolveCallOptions(
   }
   const fetchFn = optionalFunction<FetchLike>("fetch", options.fetch) ??
     ((input, init) => fetch(input, init));
+  const coordinator = options.coordinator ?? defaultCoordinator;
+  if (
+    typeof coordinator !== "object" || coordinator === null ||
+    !(["schedule", "observe", "hold", "settle", "exhaust", "usage"] as const)
+      .every((m) => typeof coordinator[m] === "function")
+  ) {
+    fail(
+      "coordinator",
+      "an object with schedule(), observe(), hold(), settle(), exhaust() and usage()",
+      typeof coordinator,
+    );
+  }
+  const credentials = checkCredentials(
+    "credentials" in options ? options.credentials : credentialsFromEnv(),
+  );
+  const endpoint = parseEndpoint(
+    options.endpoint ?? defaultEndpoint,
+    "options.endpoint",
+  );
   const resolved: ResolvedCallOptions = {
-    credentials: checkCredentials(options.credentials),
-    endpoint: parseEndpoint(options.endpoint ?? defaultEndpoint, "options.endpoint"),
-    timeoutMs: positive("timeoutMs", options.timeoutMs, 15_000),
+    credentials,
+    endpoint,
+    timeoutMs: positive("timeoutMs", options.timeoutMs, 15_000, MAX_TIMER_MS),
     backoff: {
       retries: integer("retries", options.retries, 3, 0, 100),
-      baseDelayMs: integer("retryDelayMs", options.retryDelayMs, 1000, 0),
-      maxDelayMs: integer("maxRetryDelayMs", options.maxRetryDelayMs, 30_000, 0),
+      baseDelayMs: integer(
+        "retryDelayMs",
+        options.retryDelayMs,
+        1000,
+        0,
+        MAX_TIMER_MS,
+      ),
+      maxDelayMs: integer(
+        "maxRetryDelayMs",
+        options.maxRetryDelayMs,
+        30_000,
+        0,
+        MAX_TIMER_MS,
+      ),
     },
     fetch: fetchFn,
     now: optionalFunction<() => number>("now", options.now) ?? Date.now,
+    coordinator,
+    account: accountName(credentials.secretId, endpoint),
+    maxRequestsPerSecond: positive(
+      "maxRequestsPerSecond",
+      options.maxRequestsPerSecond,
+      DEFAULT_REQUESTS_PER_SECOND,
+    ),
+    rateLimitWaitMs: integer(
+      "rateLimitWaitMs",
+      options.rateLimitWaitMs,
+      60_000,
+      0,
+    ),
   };
   if (signal) resolved.signal = signal;
   return resolved;
 }
 
 /** Checks `prewarm()` options and applies their defaults. */
-export function resolvePrewarmOptions(options: PrewarmOptions): ResolvedPrewarmOptions {
+export function resolvePrewarmOptions(
+  options: PrewarmOptions = {},
+): ResolvedPrewarmOptions {
   const api = oneOf("api", options?.api, ["v3", "v2"] as const, "v3");
-  const call = resolveCallOptions(options, api === "v2" ? V2_ENDPOINT : V3_ENDPOINT);
-  const area = oneOf("area", options.area, ["overseas", "mainland", "global"] as const, "overseas");
+  const call = resolveCallOptions(
+    options,
+    api === "v2" ? V2_ENDPOINT : V3_ENDPOINT,
+  );
+  const area = oneOf(
+    "area",
+    options.area,
+    ["overseas", "mainland", "global"] as const,
+    "overseas",
+  );
   if (api === "v2" && area !== "overseas") {
-    fail("area", '"overseas" with api "v2" (CdnOverseaPushser prefetches overseas only)', area);
+    fail(
+      "area",
+      '"overseas" with api "v2" (CdnOverseaPushser prefetches overseas only)',
+      area,
+    );
   }
   const checkQuota = options.checkQuota ?? false;
   if (checkQuota && api === "v2") {
-    fail("checkQuota", 'false with api "v2" (DescribePushQuota is an API 3.0 action)', checkQuota);
-  }
-  const store = options.quotaStore ?? defaultQuotaStore;
-  if (
-    typeof store !== "object" || store === null || typeof store.reserve !== "function" ||
-    typeof store.release !== "function" || typeof store.used !== "function"
-  ) {
-    fail("quotaStore", "an object with reserve(), release() and used()", typeof store);
+    fail(
+      "checkQuota",
+      'false with api "v2" (DescribePushQuota is an API 3.0 action)',
+      checkQuota,
+    );
   }
   const resolved: ResolvedPrewarmOptions = {
     ...call,
@@ -235,11 +322,21 @@ export function resolvePrewarmOptions(options: PrewarmOptions): ResolvedPrewarmO
     batchSize: api === "v2"
       ? integer("batchSize", options.batchSize, V2_MAX_BATCH, 1, V2_MAX_BATCH)
       : integer("batchSize", options.batchSize, V3_DEFAULT_BATCH, 1, 10_000),
-    dailyLimit: integer("dailyLimit", options.dailyLimit, DEFAULT_DAILY_LIMIT, 0),
-    quotaStore: store,
+    dailyLimit: integer(
+      "dailyLimit",
+      options.dailyLimit,
+      DEFAULT_DAILY_LIMIT,
+      0,
+    ),
+    budgetWaitMs: integer(
+      "budgetWaitMs",
+      options.budgetWaitMs,
+      30_000,
+      0,
+      MAX_TIMER_MS,
+    ),
     checkQuota: Boolean(checkQuota),
     concurrency: integer("concurrency", options.concurrency, 4, 1, 64),
-    maxRequestsPerSecond: positive("maxRequestsPerSecond", options.maxRequestsPerSecond, 10),
     retryAmbiguous: Boolean(options.retryAmbiguous ?? false),
   };
   const onProgress = optionalFunction<ResolvedPrewarmOptions["onProgress"]>(

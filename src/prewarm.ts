@@ -2,16 +2,15 @@
  * `prewarm()`: checks, batches and submits URLs, and accounts for every one of them.
  * @module
  */
-import { type CallContext, callV3Once, pushV2Once } from "./client.ts";
-import { localError, TencentCloudError } from "./errors.ts";
 import { readPushQuota } from "./describe.ts";
+import { localError, TencentCloudError } from "./errors.ts";
 import {
   type PrewarmOptions,
   type ResolvedPrewarmOptions,
   resolvePrewarmOptions,
 } from "./options.ts";
-import { RequestPacer } from "./pacer.ts";
-import { beijingDay, quotaAreas, quotaKeys } from "./quota.ts";
+import { OUTCOME_POLICY } from "./outcome.ts";
+import { beijingDay, budgetKeys, quotaAreas } from "./quota.ts";
 import {
   countReport,
   type FailedBatch,
@@ -20,13 +19,22 @@ import {
   type RejectedUrl,
   type RejectReason,
 } from "./report.ts";
-import { retrying } from "./retry.ts";
+import { pushV2Call } from "./request_v2.ts";
+import { buildV3Request, parseV3Answer } from "./request_v3.ts";
+import { type Call, type CallContext, coordinatorError, sendWithRetries } from "./send.ts";
+import { abortableDelay } from "./retry.ts";
 import { type Batch, type CheckedUrl, checkUrl, planBatches } from "./urls.ts";
+
+/** Budget a batch holds in the coordinator until it settles. */
+interface Held {
+  id: string;
+  keys: string[];
+  count: number;
+}
 
 /** A batch waiting to be sent, with the budget it holds. */
 interface QueuedBatch extends Batch {
-  /** Budget keys and units this batch holds; given back if it is surely not spent. */
-  held?: { keys: string[]; count: number };
+  held?: Held;
 }
 
 /** What a successful submission created. */
@@ -43,13 +51,10 @@ type Stop =
   | { kind: "aborted" };
 
 const ABORTED_DETAIL = "The run was aborted before this URL was sent";
-
-function isFatal(error: TencentCloudError): boolean {
-  // Errors that every further request would repeat: stop instead of hammering the endpoint.
-  return error.category === "credentials" || error.category === "account" ||
-    error.code === "NetworkError.Unreachable" ||
-    (error.code === "HttpError" && error.category === "invalid-request");
-}
+// While budget is held by others, look again this often when the coordinator cannot say.
+const BUDGET_POLL_MS = 250;
+// The longest lease a hold is given, whatever the options: a day.
+const MAX_LEASE_MS = 24 * 3600_000;
 
 class PrewarmRun {
   readonly #o: ResolvedPrewarmOptions;
@@ -57,6 +62,8 @@ class PrewarmRun {
   readonly #tasks: PrewarmTask[] = [];
   readonly #rejected: RejectedUrl[] = [];
   readonly #failed: FailedBatch[] = [];
+  /** Hosts that answered with a domain error: their other batches fail unsent. */
+  readonly #stoppedHosts = new Map<string, TencentCloudError>();
   #queue: QueuedBatch[] = [];
   #stop: Stop | undefined;
   #requests = 0;
@@ -68,21 +75,37 @@ class PrewarmRun {
 
   constructor(options: ResolvedPrewarmOptions) {
     this.#o = options;
-    const pacer = new RequestPacer(options.maxRequestsPerSecond);
-    this.#context = {
-      ...options,
-      beforeSend: async (signal) => {
-        await pacer.take(signal);
-        this.#requests++;
-      },
-    };
+    this.#context = { ...options, onAttempt: () => this.#requests++ };
   }
 
   #reject(url: string, reason: RejectReason, detail: string): void {
     this.#rejected.push({ url, reason, detail });
   }
 
-  async collect(urls: Iterable<string> | AsyncIterable<string>): Promise<CheckedUrl[]> {
+  #accept(item: unknown, index: number, accepted: CheckedUrl[]): void {
+    if (typeof item !== "string") {
+      throw new TypeError(
+        `Invalid urls[${index}]: expected a string, got ${typeof item}`,
+      );
+    }
+    const checked = checkUrl(item);
+    if ("reason" in checked) {
+      this.#reject(item, checked.reason, checked.detail);
+    } else if (this.#position.has(checked.url)) {
+      this.#reject(
+        item,
+        "duplicate",
+        "The same URL appears earlier in the input",
+      );
+    } else {
+      this.#position.set(checked.url, accepted.length);
+      accepted.push(checked);
+    }
+  }
+
+  async collect(
+    urls: Iterable<string> | AsyncIterable<string>,
+  ): Promise<CheckedUrl[]> {
     if (typeof urls === "string" || urls === null || typeof urls !== "object") {
       throw new TypeError(
         `Invalid urls: expected an iterable of URL strings, got ${
@@ -90,25 +113,17 @@ class PrewarmRun {
         }`,
       );
     }
-    if (!(Symbol.iterator in urls) && !(Symbol.asyncIterator in urls)) {
-      throw new TypeError("Invalid urls: expected an iterable or async iterable of strings");
-    }
     const accepted: CheckedUrl[] = [];
     let index = 0;
-    for await (const item of urls) {
-      if (typeof item !== "string") {
-        throw new TypeError(`Invalid urls[${index}]: expected a string, got ${typeof item}`);
-      }
-      index++;
-      const checked = checkUrl(item);
-      if ("reason" in checked) {
-        this.#reject(item, checked.reason, checked.detail);
-      } else if (this.#position.has(checked.url)) {
-        this.#reject(item, "duplicate", "The same URL appears earlier in the input");
-      } else {
-        this.#position.set(checked.url, accepted.length);
-        accepted.push(checked);
-      }
+    if (Symbol.iterator in urls) {
+      // A plain iterable is read without awaiting each item.
+      for (const item of urls) this.#accept(item, index++, accepted);
+    } else if (Symbol.asyncIterator in urls) {
+      for await (const item of urls) this.#accept(item, index++, accepted);
+    } else {
+      throw new TypeError(
+        "Invalid urls: expected an iterable or async iterable of strings",
+      );
     }
     this.#o.signal?.throwIfAborted();
     return accepted;
@@ -116,7 +131,9 @@ class PrewarmRun {
 
   async run(accepted: CheckedUrl[]): Promise<PrewarmReport> {
     let batchSize = this.#o.batchSize;
-    if (accepted.length > 0 && this.#o.checkQuota) batchSize = await this.#askQuota(batchSize);
+    if (accepted.length > 0 && this.#o.checkQuota) {
+      batchSize = await this.#askQuota(batchSize);
+    }
     this.#queue = planBatches(accepted, batchSize);
     this.#batchesTotal = this.#queue.length;
     const workers = Array.from(
@@ -150,15 +167,26 @@ class PrewarmRun {
   // sent and every batch fails with that error.
   async #askQuota(batchSize: number): Promise<number> {
     try {
-      const { quotas } = await readPushQuota(this.#context, this.#o.backoff);
+      const { quotas } = await readPushQuota(this.#context);
       const areas = quotaAreas(this.#o.area);
       const mine = quotas.filter((q) => areas.includes(q.area));
       if (mine.length === 0) return batchSize;
       this.#remoteAvailable = Math.min(...mine.map((q) => q.available));
-      return Math.min(batchSize, ...mine.map((q) => q.batch).filter((b) => b > 0));
+      return Math.min(
+        batchSize,
+        ...mine.map((q) => q.batch).filter((b) => b > 0),
+      );
     } catch (error) {
       this.#o.signal?.throwIfAborted();
-      this.#stop = { kind: "fatal", error: asCloudError(error) };
+      const cause = asCloudError(error);
+      const failure = new TencentCloudError({
+        ...cause.toJSON(),
+        retryable: false,
+        maybeSubmitted: false,
+        message:
+          `Could not read the quota (DescribePushQuota), so nothing was sent: ${cause.message}`,
+      });
+      this.#stop = { kind: "fatal", error: failure };
       return batchSize;
     }
   }
@@ -166,166 +194,272 @@ class PrewarmRun {
   async #work(): Promise<void> {
     for (let batch = this.#queue.shift(); batch; batch = this.#queue.shift()) {
       if (this.#o.signal?.aborted) this.#stop ??= { kind: "aborted" };
+      const hostError = this.#stoppedHosts.get(batch.host);
       if (this.#stop) await this.#skip(batch, this.#stop);
-      else if (await this.#reserve(batch)) await this.#send(batch);
+      else if (hostError) await this.#failUnsent(batch, hostError);
+      else if (await this.#hold(batch)) {
+        // Another batch may have stopped the run while this one waited for budget.
+        if (this.#stop) await this.#skip(batch, this.#stop);
+        else await this.#send(batch);
+      }
       this.#batchesDone++;
       this.#progress();
     }
   }
 
   async #skip(batch: QueuedBatch, stop: Stop): Promise<void> {
-    await this.#release(batch);
-    if (stop.kind === "fatal") {
-      this.#failed.push({
-        host: batch.host,
-        urls: batch.urls,
-        error: stop.error,
-        maybeSubmitted: false,
-      });
-    } else {
-      const detail = stop.kind === "aborted" ? ABORTED_DETAIL : stop.detail;
-      for (const url of batch.urls) this.#reject(url, stop.kind, detail);
-    }
+    if (stop.kind === "fatal") return await this.#failUnsent(batch, stop.error);
+    await this.#settle(batch, "release");
+    const detail = stop.kind === "aborted" ? ABORTED_DETAIL : stop.detail;
+    for (const url of batch.urls) this.#reject(url, stop.kind, detail);
   }
 
-  // Takes budget for the batch; URLs beyond what is left are rejected. False when none is left.
-  async #reserve(batch: QueuedBatch): Promise<boolean> {
+  async #failUnsent(
+    batch: QueuedBatch,
+    error: TencentCloudError,
+  ): Promise<void> {
+    await this.#settle(batch, "release");
+    const unsent = error.maybeSubmitted
+      ? new TencentCloudError({ ...error.toJSON(), maybeSubmitted: false })
+      : error;
+    this.#failed.push({
+      host: batch.host,
+      urls: batch.urls,
+      error: unsent,
+      maybeSubmitted: false,
+    });
+  }
+
+  #leaseMs(): number {
+    const { timeoutMs, backoff, rateLimitWaitMs } = this.#o;
+    const attempt = timeoutMs + backoff.maxDelayMs;
+    return Math.min(
+      MAX_LEASE_MS,
+      (backoff.retries + 1) * attempt + rateLimitWaitMs + 60_000,
+    );
+  }
+
+  // Takes budget for the batch; URLs beyond it are rejected. False when none was granted.
+  // Budget that other requests hold may come free (they may fail), so it is waited for.
+  async #hold(batch: QueuedBatch): Promise<boolean> {
     if (batch.held) return true;
-    const { quotaStore: store, dailyLimit } = this.#o;
-    const at = this.#o.now();
+    const { coordinator, account, dailyLimit, budgetWaitMs, signal } = this.#o;
+    // Taken from the remote count before any await, so concurrent batches never share it.
     const cap = Math.min(batch.urls.length, this.#remoteAvailable);
-    let granted = cap;
-    const taken: string[] = [];
-    for (const key of this.#quotaKeys(at)) {
-      if (granted === 0) break;
-      const got = await store.reserve(key, granted, dailyLimit);
-      // "global" holds two budgets: keep both at the smaller grant.
-      if (got < granted) { for (const k of taken) await store.release(k, granted - got); }
-      granted = got;
-      if (got > 0) taken.push(key);
+    this.#remoteAvailable -= cap;
+    if (cap < batch.urls.length) {
+      for (const url of batch.urls.splice(cap)) {
+        this.#reject(
+          url,
+          "daily-limit",
+          "DescribePushQuota reported no quota left for today; not sent",
+        );
+      }
     }
-    this.#remoteAvailable -= granted;
-    const detail = granted < cap
-      ? `The local daily budget (dailyLimit ${dailyLimit}) for ${
-        beijingDay(at)
-      } (Beijing time) is spent; not sent`
-      : "DescribePushQuota reported no quota left for today; not sent";
-    for (const url of batch.urls.splice(granted)) this.#reject(url, "daily-limit", detail);
-    if (granted === 0) return false;
-    batch.held = { keys: taken, count: granted };
+    if (cap === 0) return false;
+    const deadline = performance.now() + budgetWaitMs;
+    let got: { id: string; granted: number; heldByOthers: number };
+    let keys: string[];
+    try {
+      for (;;) {
+        const now = this.#o.now();
+        keys = budgetKeys(this.#o.area, now);
+        got = await coordinator.hold(account, {
+          keys,
+          count: cap,
+          limit: dailyLimit,
+          leaseMs: this.#leaseMs(),
+          now,
+        });
+        const left = deadline - performance.now();
+        if (
+          got.granted === cap || got.heldByOthers === 0 || left <= 0 ||
+          this.#stop
+        ) break;
+        if (got.granted > 0) {
+          await coordinator.settle(account, got.id, 0, got.granted, now);
+        }
+        const wait = Math.min(left, BUDGET_POLL_MS * 8);
+        if (coordinator.budgetChanged) {
+          await coordinator.budgetChanged(account, wait, signal);
+        } else await abortableDelay(Math.min(left, BUDGET_POLL_MS), signal);
+      }
+    } catch (error) {
+      this.#remoteAvailable += cap;
+      if (signal?.aborted) {
+        this.#stop ??= { kind: "aborted" };
+        for (const url of batch.urls) {
+          this.#reject(url, "aborted", ABORTED_DETAIL);
+        }
+        return false;
+      }
+      const failure = coordinatorError(error);
+      this.#stop ??= { kind: "fatal", error: failure };
+      await this.#failUnsent(batch, failure);
+      return false;
+    }
+    this.#remoteAvailable += cap - got.granted;
+    const [reason, detail]: [RejectReason, string] = got.heldByOthers > 0
+      ? [
+        "busy",
+        `The rest of today's budget is held by requests in flight (waited ${budgetWaitMs} ms); not sent: try again shortly`,
+      ]
+      : [
+        "daily-limit",
+        `The daily budget (dailyLimit ${dailyLimit}) for ${
+          beijingDay(this.#o.now())
+        } (Beijing time) is spent; not sent`,
+      ];
+    for (const url of batch.urls.splice(got.granted)) {
+      this.#reject(url, reason, detail);
+    }
+    if (got.granted === 0) return false;
+    batch.held = { id: got.id, keys, count: got.granted };
     return true;
   }
 
-  #quotaKeys(at: number): string[] {
-    return quotaKeys(this.#o.credentials.secretId, this.#o.area, at);
-  }
-
-  async #release(batch: QueuedBatch): Promise<void> {
+  // Spends or gives back the batch's budget. A coordinator that fails here stops the run.
+  async #settle(batch: QueuedBatch, how: "spend" | "release"): Promise<void> {
     const held = batch.held;
     if (!held) return;
     delete batch.held;
-    for (const key of held.keys) await this.#o.quotaStore.release(key, held.count);
+    const { coordinator, account } = this.#o;
+    const spent = how === "spend" ? held.count : 0;
+    try {
+      await coordinator.settle(
+        account,
+        held.id,
+        spent,
+        held.count - spent,
+        this.#o.now(),
+      );
+    } catch (error) {
+      this.#stop ??= { kind: "fatal", error: coordinatorError(error) };
+    }
   }
 
-  #submit(urls: readonly string[]): Promise<Submission> {
+  #call(urls: readonly string[]): Call<Submission> {
+    const common = {
+      retryAmbiguous: this.#o.retryAmbiguous,
+      mayRetry: () => this.#stop === undefined,
+    };
     if (this.#o.api === "v2") {
-      return pushV2Once(this.#context, urls, this.#o.method, this.#o.signatureMethod)
-        .then(([first]) => first!);
+      const { method, signatureMethod, credentials, endpoint } = this.#o;
+      const call = pushV2Call({
+        credentials,
+        endpoint,
+        urls,
+        method,
+        signatureMethod,
+      });
+      return { ...call, ...common, parse: (answer) => call.parse(answer)[0]! };
     }
-    return callV3Once(this.#context, "PushUrlsCache", { Urls: urls, Area: this.#o.area })
-      .then((response) => {
-        const { TaskId, RequestId } = response;
+    const { credentials, endpoint, area } = this.#o;
+    const payload = { Urls: urls, Area: area };
+    return {
+      action: "PushUrlsCache",
+      ...common,
+      sign: (timestamp) =>
+        buildV3Request({
+          credentials,
+          endpoint,
+          action: "PushUrlsCache",
+          payload,
+          timestamp,
+        }),
+      parse: (answer) => {
+        const { TaskId, RequestId } = parseV3Answer(answer);
         if (typeof TaskId !== "string" || TaskId === "") {
-          throw localError("InvalidResponse", "server", "PushUrlsCache answered without a TaskId");
+          throw localError(
+            "InvalidResponse",
+            "server",
+            "PushUrlsCache answered without a TaskId",
+          );
         }
         return typeof RequestId === "string"
           ? { taskId: TaskId, requestId: RequestId }
           : { taskId: TaskId };
-      });
+      },
+    };
   }
 
   async #send(batch: QueuedBatch): Promise<void> {
-    let ambiguous = false;
-    let lastError: TencentCloudError | undefined;
-    const { signal, retryAmbiguous } = this.#o;
-    const shouldRetry = (error: unknown): boolean => {
-      if (!(error instanceof TencentCloudError)) return false;
-      lastError = error;
-      if (error.maybeSubmitted) ambiguous = true;
-      if (this.#stop) return false;
-      return error.retryable || (retryAmbiguous && error.maybeSubmitted);
-    };
     let submission: Submission;
     try {
-      submission = await retrying(
-        () => this.#submit(batch.urls),
-        shouldRetry,
-        this.#o.backoff,
-        signal,
-      );
+      submission = await sendWithRetries(this.#context, this.#call(batch.urls));
     } catch (error) {
-      return this.#settleFailure(batch, error, ambiguous ? lastError : undefined);
+      return await this.#settleFailure(batch, error);
     }
+    await this.#settle(batch, "spend");
     this.#tasks.push({ host: batch.host, urls: batch.urls, ...submission });
   }
 
-  async #settleFailure(
-    batch: QueuedBatch,
-    thrown: unknown,
-    ambiguousError: TencentCloudError | undefined,
-  ): Promise<void> {
-    const aborted = this.#o.signal?.aborted === true;
-    const error = thrown instanceof TencentCloudError || !aborted
-      ? asCloudError(thrown)
-      : undefined;
-    if (aborted) this.#stop ??= { kind: "aborted" };
-    if (error?.category === "daily-limit") {
-      this.#stop ??= { kind: "daily-limit", detail: `Tencent Cloud reported: ${error.message}` };
-      await this.#exhaustBudget(batch);
+  async #settleFailure(batch: QueuedBatch, thrown: unknown): Promise<void> {
+    if (!(thrown instanceof TencentCloudError) && this.#o.signal?.aborted) {
+      // Aborted before the request left (in the gate or a backoff): nothing was sent.
+      this.#stop ??= { kind: "aborted" };
+      await this.#settle(batch, "release");
+      for (const url of batch.urls) {
+        this.#reject(url, "aborted", ABORTED_DETAIL);
+      }
+      return;
     }
-    if (error && isFatal(error)) this.#stop ??= { kind: "fatal", error };
-    if (ambiguousError || error?.maybeSubmitted) {
-      // It may have been processed: keep its budget, and say so.
-      const reported = error?.maybeSubmitted ? error : ambiguousError!;
+    const error = asCloudError(thrown);
+    if (this.#o.signal?.aborted) this.#stop ??= { kind: "aborted" };
+    const { retry, stop } = OUTCOME_POLICY[error.category];
+    if (stop === "run" && error.category !== "daily-limit") {
+      this.#stop ??= { kind: "fatal", error };
+    }
+    if (stop === "host") this.#stoppedHosts.set(batch.host, error);
+    if (error.maybeSubmitted) {
+      // It may have been processed: its budget stays spent, and the report says so.
+      await this.#settle(batch, "spend");
       this.#failed.push({
         host: batch.host,
         urls: batch.urls,
-        error: reported,
+        error,
         maybeSubmitted: true,
       });
       return;
     }
-    if (error?.category === "batch-limit" && batch.urls.length > 1) {
+    if (error.category === "daily-limit") {
+      // Tencent says the day is gone: the day this batch held budget for, not today's `now`.
+      const detail = `Tencent Cloud reported: ${error.message}`;
+      this.#stop ??= { kind: "daily-limit", detail };
+      const keys = batch.held?.keys;
+      await this.#settle(batch, "release");
+      if (keys && Number.isFinite(this.#o.dailyLimit)) {
+        try {
+          await this.#o.coordinator.exhaust(
+            this.#o.account,
+            keys,
+            this.#o.now(),
+          );
+        } catch { /* The run stops anyway; the next run asks Tencent again. */ }
+      }
+      for (const url of batch.urls) this.#reject(url, "daily-limit", detail);
+      return;
+    }
+    if (retry === "split" && batch.urls.length > 1) {
       const half = Math.ceil(batch.urls.length / 2);
       const halves = [batch.urls.slice(0, half), batch.urls.slice(half)];
-      // The halves inherit the batch's budget: nothing was spent, nothing needs taking again.
-      const keys = batch.held?.keys ?? [];
-      this.#queue.unshift(
-        ...halves.map((urls) => ({ host: batch.host, urls, held: { keys, count: urls.length } })),
-      );
+      // The halves share the batch's hold: nothing was spent, nothing needs taking again.
+      const held = batch.held;
+      this.#queue.unshift(...halves.map((urls): QueuedBatch => {
+        const half: QueuedBatch = { host: batch.host, urls };
+        if (held) half.held = { ...held, count: urls.length };
+        return half;
+      }));
       this.#batchesTotal += 2;
       return;
     }
-    await this.#release(batch);
-    if (!error) {
-      for (const url of batch.urls) this.#reject(url, "aborted", ABORTED_DETAIL);
-    } else if (error.category === "daily-limit") {
-      for (const url of batch.urls) {
-        this.#reject(url, "daily-limit", `Tencent Cloud reported: ${error.message}`);
-      }
-    } else {
-      this.#failed.push({ host: batch.host, urls: batch.urls, error, maybeSubmitted: false });
-    }
-  }
-
-  // Tencent says today's quota is gone: make the local budget say so too, for later runs.
-  async #exhaustBudget(batch: QueuedBatch): Promise<void> {
-    const { dailyLimit, quotaStore } = this.#o;
-    await this.#release(batch);
-    if (!Number.isFinite(dailyLimit)) return;
-    for (const key of this.#quotaKeys(this.#o.now())) {
-      await quotaStore.reserve(key, dailyLimit, dailyLimit);
-    }
+    await this.#settle(batch, "release");
+    this.#failed.push({
+      host: batch.host,
+      urls: batch.urls,
+      error,
+      maybeSubmitted: false,
+    });
   }
 
   #progress(): void {
@@ -353,26 +487,34 @@ class PrewarmRun {
 function asCloudError(error: unknown): TencentCloudError {
   if (error instanceof TencentCloudError) return error;
   const name = error instanceof Error ? error.name : typeof error;
-  return localError("ClientError", "unknown", `Unexpected ${name} while sending`, {
-    maybeSubmitted: true,
-  });
+  return localError(
+    "ClientError",
+    "unknown",
+    `Unexpected ${name} while sending`,
+    {
+      maybeSubmitted: true,
+    },
+  );
 }
 
 /**
  * Prefetches URLs to the CDN's overseas nodes: checks them, drops duplicates, groups them by
  * host into batches, and submits the batches within the daily budget, retrying only what
- * certainly spent no quota.
+ * certainly spent no quota. Every call of one account shares its request rate and budget
+ * through the coordinator (one per process or isolate unless `coordinator` is given).
  *
- * Every input string comes back exactly once: in a task (`tasks[].urls`), rejected before
- * sending (`rejected[]`, with a reason) or failed (`failed[].urls`, with the error and whether
- * it may have been submitted). Upstream failures are data in the report, not exceptions.
+ * Every input string comes back exactly once, as given: in a task (`tasks[].urls`), rejected
+ * before sending (`rejected[]`, with a reason) or failed (`failed[].urls`, with the error and
+ * whether it may have been submitted). Upstream failures are data in the report, not
+ * exceptions; so is a coordinator that fails (the run stops sending, and says why).
  *
  * When `signal` aborts mid-run the promise still resolves: `aborted` is true, URLs not yet sent
  * are rejected with reason `"aborted"`, and batches in flight are failed with
  * `maybeSubmitted: true`.
  *
  * @param urls The URLs: any iterable or async iterable of strings (one URL each).
- * @param options Credentials and tuning; see {@linkcode PrewarmOptions}.
+ * @param options Credentials and tuning; see {@linkcode PrewarmOptions}. Credentials default
+ * to the environment (`TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`).
  * @returns The report of the run.
  * @throws {TypeError} for missing credentials, malformed options or a non-string URL entry.
  * @throws {RangeError} for numeric options out of range.
@@ -381,17 +523,16 @@ function asCloudError(error: unknown): TencentCloudError {
  *
  * @example
  * ```ts
- * import { credentialsFromEnv, prewarm } from "@qcdn/prewarm";
+ * import { prewarm } from "@qcdn/prewarm";
  *
- * const report = await prewarm(["https://www.example.com/app.js"], {
- *   credentials: credentialsFromEnv()!,
- * });
+ * // Credentials from TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY.
+ * const report = await prewarm(["https://www.example.com/app.js"]);
  * console.log(report.counts);
  * ```
  */
 export async function prewarm(
   urls: Iterable<string> | AsyncIterable<string>,
-  options: PrewarmOptions,
+  options?: PrewarmOptions,
 ): Promise<PrewarmReport> {
   const resolved = resolvePrewarmOptions(options);
   resolved.signal?.throwIfAborted();

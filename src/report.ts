@@ -29,6 +29,8 @@ export interface PrewarmTask {
  * - `invalid-url`: it failed the checks (see `detail`);
  * - `duplicate`: the same URL came earlier in the input and is sent there;
  * - `daily-limit`: the daily budget (local, or as Tencent reported it) is spent;
+ * - `busy`: the rest of the day's budget is held by requests in flight that may still fail
+ *   and give it back; try again shortly;
  * - `aborted`: the signal aborted before it was sent;
  * - `host-not-allowed`: the router's `allowedHosts` does not cover its host.
  */
@@ -36,6 +38,7 @@ export type RejectReason =
   | "invalid-url"
   | "duplicate"
   | "daily-limit"
+  | "busy"
   | "aborted"
   | "host-not-allowed";
 

@@ -3,10 +3,14 @@
  * @module
  */
 import type { Credentials } from "./credentials.ts";
-import { formEncodePairs } from "./encoding.ts";
 import { upstreamError } from "./errors.ts";
-import { httpAnswerError, type RawAnswer, readJsonObject } from "./answer.ts";
-import { parseEndpoint, type SignedRequest } from "./signed_request.ts";
+import {
+  httpAnswerError,
+  parseEndpoint,
+  type RawAnswer,
+  readJsonObject,
+  type SignedRequest,
+} from "./send.ts";
 import { signV2, type V2HttpMethod, type V2SignatureMethod, v2SourceString } from "./sign_v2.ts";
 
 /** The API 2.0 endpoint of the documented system. */
@@ -38,7 +42,9 @@ export interface V2PushRequestInput {
  * The parameters of a push request before signing, as the source string covers them.
  * `SignatureMethod` is only sent for SHA-256: the server reads its absence as SHA-1.
  */
-export function v2PushParams(input: V2PushRequestInput): Record<string, string> {
+export function v2PushParams(
+  input: V2PushRequestInput,
+): Record<string, string> {
   const params: Record<string, string> = {
     Action: V2_PUSH_ACTION,
     Nonce: String(input.nonce),
@@ -53,14 +59,48 @@ export function v2PushParams(input: V2PushRequestInput): Record<string, string> 
   return params;
 }
 
+/**
+ * Percent-encodes one value for a query string or an `application/x-www-form-urlencoded` body.
+ *
+ * Every byte outside `A–Z a–z 0–9 - _ . ~` is encoded from its UTF-8 form, so `+`, `/`, `=`,
+ * `&`, `%`, spaces and non-ASCII all survive a round trip through any form decoder.
+ *
+ * @throws {URIError} when the string holds a lone surrogate (it has no UTF-8 form).
+ */
+export function formEncode(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase(),
+  );
+}
+
+/** Encodes `name=value` pairs, in the given order, as a form body or query string. */
+export function formEncodePairs(
+  pairs: ReadonlyArray<readonly [string, string]>,
+): string {
+  return pairs.map(([name, value]) => `${formEncode(name)}=${formEncode(value)}`).join("&");
+}
+
 /** Builds the signed `CdnOverseaPushser` request: every value URL-encoded once, signature too. */
 export function buildV2PushRequest(input: V2PushRequestInput): SignedRequest {
   const endpoint = parseEndpoint(input.endpoint ?? V2_ENDPOINT);
   const method = input.method ?? "POST";
   const params = v2PushParams(input);
-  const source = v2SourceString(method, endpoint.host, endpoint.pathname, params);
-  const signature = signV2(source, input.credentials.secretKey, input.signatureMethod);
-  const encoded = formEncodePairs([...Object.entries(params), ["Signature", signature]]);
+  const source = v2SourceString(
+    method,
+    endpoint.host,
+    endpoint.pathname,
+    params,
+  );
+  const signature = signV2(
+    source,
+    input.credentials.secretKey,
+    input.signatureMethod,
+  );
+  const encoded = formEncodePairs([...Object.entries(params), [
+    "Signature",
+    signature,
+  ]]);
   if (method === "GET") {
     return {
       url: `${endpoint.origin}${endpoint.pathname}?${encoded}`,
@@ -78,6 +118,28 @@ export function buildV2PushRequest(input: V2PushRequestInput): SignedRequest {
   };
 }
 
+/** What {@linkcode pushV2Call} needs: everything of {@linkcode V2PushRequestInput} but the
+ * timestamp and nonce, which are drawn when the request is sent. */
+export type V2PushCallInput = Omit<V2PushRequestInput, "timestamp" | "nonce">;
+
+/** A random positive 31-bit integer from the platform's CSPRNG. */
+export function randomNonce(): number {
+  return 1 + (crypto.getRandomValues(new Uint32Array(1))[0]! % 0x7fffffff);
+}
+
+/** A `CdnOverseaPushser` call for the send path: signed with a fresh nonce at send time. */
+export function pushV2Call(input: V2PushCallInput): {
+  action: string;
+  sign: (timestamp: number) => SignedRequest;
+  parse: (answer: RawAnswer) => V2PushTask[];
+} {
+  return {
+    action: V2_PUSH_ACTION,
+    sign: (timestamp) => buildV2PushRequest({ ...input, timestamp, nonce: randomNonce() }),
+    parse: parseV2PushAnswer,
+  };
+}
+
 /** One task of a `CdnOverseaPushser` answer (the CDN makes one per domain). */
 export interface V2PushTask {
   /** The task id, as an opaque string (it arrives as a number). */
@@ -91,17 +153,19 @@ export interface V2PushTask {
  * @throws {TencentCloudError} for an error answer or one that cannot be read.
  */
 export function parseV2PushAnswer(answer: RawAnswer): V2PushTask[] {
-  const body = readJsonObject(answer);
+  const body = readJsonObject(answer, "v2");
   const { code, message, data } = body;
   if (typeof code !== "number" && typeof code !== "string") {
-    throw httpAnswerError(answer, "the body has no API 2.0 `code`");
+    throw httpAnswerError(answer, "the body has no API 2.0 `code`", "v2");
   }
   if (String(code).trim() !== "0") {
     const text = typeof message === "string" ? message : "";
     throw upstreamError("v2", String(code).trim(), text, answer.status);
   }
   const tasks = Array.isArray(data) ? data.flatMap(readTask) : [];
-  if (tasks.length === 0) throw httpAnswerError(answer, "success without a task id");
+  if (tasks.length === 0) {
+    throw httpAnswerError(answer, "success without a task id", "v2");
+  }
   return tasks;
 }
 
@@ -109,5 +173,7 @@ function readTask(entry: unknown): V2PushTask[] {
   if (typeof entry !== "object" || entry === null) return [];
   const { task_id: taskId, date } = entry as Record<string, unknown>;
   if (typeof taskId !== "number" && typeof taskId !== "string") return [];
-  return [typeof date === "string" ? { taskId: String(taskId), date } : { taskId: String(taskId) }];
+  return [
+    typeof date === "string" ? { taskId: String(taskId), date } : { taskId: String(taskId) },
+  ];
 }

@@ -5,8 +5,13 @@
  */
 import type { Credentials } from "./credentials.ts";
 import { upstreamError } from "./errors.ts";
-import { httpAnswerError, type RawAnswer, readJsonObject } from "./answer.ts";
-import { parseEndpoint, type SignedRequest } from "./signed_request.ts";
+import {
+  httpAnswerError,
+  parseEndpoint,
+  type RawAnswer,
+  readJsonObject,
+  type SignedRequest,
+} from "./send.ts";
 import {
   tc3Authorization,
   tc3CanonicalRequest,
@@ -73,22 +78,33 @@ export function buildV3Request(input: V3RequestInput): SignedRequest {
 }
 
 /**
- * Reads an API 3.0 answer and returns its `Response` object.
+ * Reads an API 3.0 answer and returns its `Response` object. `read` marks an idempotent read
+ * (its errors never say "may have been processed").
  * @throws {TencentCloudError} for an error answer or one that cannot be read.
  */
-export function parseV3Answer(answer: RawAnswer): Record<string, unknown> {
-  const response = readJsonObject(answer).Response;
-  if (typeof response !== "object" || response === null || Array.isArray(response)) {
-    throw httpAnswerError(answer, "the body has no API 3.0 `Response`");
+export function parseV3Answer(
+  answer: RawAnswer,
+  read = false,
+): Record<string, unknown> {
+  const response = readJsonObject(answer, "v3", read).Response;
+  if (
+    typeof response !== "object" || response === null || Array.isArray(response)
+  ) {
+    throw httpAnswerError(
+      answer,
+      "the body has no API 3.0 `Response`",
+      "v3",
+      read,
+    );
   }
   const { Error: error, RequestId } = response as Record<string, unknown>;
   const requestId = typeof RequestId === "string" ? RequestId : undefined;
   if (error !== undefined) {
     const { Code, Message } = (error ?? {}) as Record<string, unknown>;
-    return throwV3(Code, Message, requestId, answer);
+    return throwV3(Code, Message, requestId, answer, read);
   }
   if (answer.status < 200 || answer.status >= 300) {
-    throw httpAnswerError(answer, "a Response without an Error");
+    throw httpAnswerError(answer, "a Response without an Error", "v3", read);
   }
   return response as Record<string, unknown>;
 }
@@ -98,10 +114,11 @@ function throwV3(
   message: unknown,
   requestId: string | undefined,
   answer: RawAnswer,
+  read: boolean,
 ): never {
   if (typeof code !== "string" || code === "") {
-    throw httpAnswerError(answer, "an Error without a Code");
+    throw httpAnswerError(answer, "an Error without a Code", "v3", read);
   }
   const text = typeof message === "string" ? message : "";
-  throw upstreamError("v3", code, text, answer.status, requestId);
+  throw upstreamError("v3", code, text, answer.status, requestId, read);
 }

@@ -22,7 +22,10 @@ export function backoffDelay(retry: number, policy: BackoffPolicy): number {
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
+export function abortableDelay(
+  ms: number,
+  signal?: AbortSignal,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
@@ -35,27 +38,4 @@ export function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> 
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-/**
- * Calls `attempt` until it succeeds, `shouldRetry` says no, or the retries run out; waits with
- * backoff in between. The signal is checked before every attempt and during every wait.
- *
- * @throws the last attempt's error, or the signal's reason when it aborts.
- */
-export async function retrying<T>(
-  attempt: (index: number) => Promise<T>,
-  shouldRetry: (error: unknown) => boolean,
-  policy: BackoffPolicy,
-  signal?: AbortSignal,
-): Promise<T> {
-  for (let index = 0;; index++) {
-    signal?.throwIfAborted();
-    try {
-      return await attempt(index);
-    } catch (error) {
-      if (index >= policy.retries || !shouldRetry(error)) throw error;
-    }
-    await abortableDelay(backoffDelay(index, policy), signal);
-  }
 }

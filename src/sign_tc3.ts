@@ -60,10 +60,34 @@ export function tc3Signature(
   timestamp: number,
   service: string,
 ): string {
-  const kDate = hmac(sha256, utf8ToBytes("TC3" + secretKey), utf8ToBytes(tc3Date(timestamp)));
-  const kService = hmac(sha256, kDate, utf8ToBytes(service));
-  const kSigning = hmac(sha256, kService, utf8ToBytes("tc3_request"));
+  const kSigning = tc3SigningKey(secretKey, tc3Date(timestamp), service);
   return bytesToHex(hmac(sha256, kSigning, utf8ToBytes(stringToSign)));
+}
+
+// The signing key depends only on the secret, the UTC date and the service: three of the four
+// HMACs of a signature are the same all day. A few entries cover every key in use.
+const signingKeys = new Map<string, Uint8Array>();
+
+/** The TC3 signing key: `HMAC(HMAC(HMAC("TC3" + secretKey, date), service), "tc3_request")`. */
+export function tc3SigningKey(
+  secretKey: string,
+  date: string,
+  service: string,
+): Uint8Array {
+  const cacheKey = `${date}\n${service}\n${secretKey}`;
+  let key = signingKeys.get(cacheKey);
+  if (!key) {
+    const kDate = hmac(
+      sha256,
+      utf8ToBytes("TC3" + secretKey),
+      utf8ToBytes(date),
+    );
+    const kService = hmac(sha256, kDate, utf8ToBytes(service));
+    key = hmac(sha256, kService, utf8ToBytes("tc3_request"));
+    if (signingKeys.size >= 16) signingKeys.clear();
+    signingKeys.set(cacheKey, key);
+  }
+  return key;
 }
 
 /** The `Authorization` header value carrying a TC3 signature. */

@@ -6,7 +6,16 @@ import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { sha1 } from "@noble/hashes/legacy.js";
 import { utf8ToBytes } from "@noble/hashes/utils.js";
-import { toBase64 } from "./encoding.ts";
+
+/** Base64 (standard alphabet, padded) of raw bytes, as API 2.0 signatures use. */
+export function toBase64(bytes: Uint8Array): string {
+  // btoa takes a "binary string"; building it in chunks keeps the argument list small.
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
 
 /** Signature algorithms API 2.0 accepts. The server reads anything but `HmacSHA256` as SHA-1. */
 export type V2SignatureMethod = "HmacSHA1" | "HmacSHA256";
@@ -37,7 +46,9 @@ export function v2SourceString(
 ): string {
   const joined = Object.entries(params)
     .filter(([name]) => name !== "Signature")
-    .map(([name, value]): [string, string] => [name.replaceAll("_", "."), value])
+    .map((
+      [name, value],
+    ): [string, string] => [name.replaceAll("_", "."), value])
     .sort(([a], [b]) => byCodeUnit(a, b))
     .map(([name, value]) => `${name}=${value}`)
     .join("&");

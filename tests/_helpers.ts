@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import type { PrewarmReport } from "../mod.ts";
+import type { MemoryCoordinator, PrewarmReport } from "../mod.ts";
+import { SIMULATOR_CREDENTIALS } from "../src/testing/mod.ts";
 
 /** Asserts every input string appears exactly once across tasks, rejected and failed. */
 export function assertAccounted(input: readonly string[], report: PrewarmReport): void {
@@ -20,4 +21,16 @@ export function assertAccounted(input: readonly string[], report: PrewarmReport)
 /** `count` URLs on `host`, numbered from `from`. */
 export function urlsOn(host: string, count: number, from = 0): string[] {
   return Array.from({ length: count }, (_, i) => `https://${host}/asset-${from + i}.js`);
+}
+
+/** Budget spent or held in a coordinator for the simulator's key, on an area and day. */
+export function spentBudget(
+  coordinator: MemoryCoordinator,
+  area = "overseas",
+  endpointHost = "cdn.tencentcloudapi.com",
+  day = "2026-11-28",
+): number {
+  const account = `${SIMULATOR_CREDENTIALS.secretId}@${endpointHost}`;
+  const usage = coordinator.usage(account, `push:${area}:${day}`, Date.parse(`${day}T04:00:00Z`));
+  return usage.spent + usage.held;
 }

@@ -38,13 +38,13 @@ Deno.test("splitLines: any chunking gives the same lines", async () => {
   assert.deepEqual(await collect(splitLines(chunksOf())), []);
 });
 
-Deno.test("readUrls: arguments first, then lines without blanks and comments; stops on abort", async () => {
+Deno.test("readUrls: arguments first, then trimmed lines without blanks and comments; stops on abort", async () => {
   const stdin = () =>
     chunksOf("# header\n\n  https://b.example/  \n\t# note\nhttps://c.example/\n");
   const urls = await collect(
     readUrls([{ kind: "arguments", urls: ["https://a.example/"] }, { kind: "stdin" }], stdin),
   );
-  assert.deepEqual(urls, ["https://a.example/", "  https://b.example/  ", "https://c.example/"]);
+  assert.deepEqual(urls, ["https://a.example/", "https://b.example/", "https://c.example/"]);
 
   const controller = new AbortController();
   let ended = false;
@@ -57,7 +57,7 @@ Deno.test("readUrls: arguments first, then lines without blanks and comments; st
     read.push(url);
     controller.abort();
   }
-  assert.deepEqual(read, ["  https://b.example/  "]);
+  assert.deepEqual(read, ["https://b.example/"]);
   assert.equal(ended, false, "an interrupted read is not the end of the input");
 });
 
@@ -216,8 +216,7 @@ Deno.test("summary: failures grouped by code with advice; maybe-submitted said c
     rejected: [{
       url: "https://x/6",
       reason: "daily-limit",
-      detail:
-        "The local daily budget (dailyLimit 6) for 2026-11-28 (Beijing time) is spent; not sent",
+      detail: "The daily budget (dailyLimit 6) for 2026-11-28 (Beijing time) is spent; not sent",
     }],
     failed,
     counts: {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {
   describePushQuota,
   describePushTasks,
-  MemoryQuotaStore,
+  MemoryCoordinator,
   prewarm,
   TencentCloudError,
 } from "../mod.ts";
@@ -25,7 +25,7 @@ function setup() {
 
 Deno.test("describePushQuota reads each area's batch, total and what is left", async () => {
   const { options } = setup();
-  await prewarm(urlsOn("www.example.com", 7), { ...options, quotaStore: new MemoryQuotaStore() });
+  await prewarm(urlsOn("www.example.com", 7), { ...options, coordinator: new MemoryCoordinator() });
   const { quotas, requestId } = await describePushQuota(options);
   assert.equal(typeof requestId, "string");
   assert.deepEqual(
@@ -40,7 +40,7 @@ Deno.test("describePushQuota reads each area's batch, total and what is left", a
 Deno.test("describePushTasks lists a task's URLs and their status as it moves on", async () => {
   const { options, advance } = setup();
   const urls = urlsOn("www.example.com", 3);
-  const report = await prewarm(urls, { ...options, quotaStore: new MemoryQuotaStore() });
+  const report = await prewarm(urls, { ...options, coordinator: new MemoryCoordinator() });
   const taskId = report.tasks[0]!.taskId;
   const first = await describePushTasks(taskId, options);
   assert.equal(first.totalCount, 3);
@@ -57,7 +57,7 @@ Deno.test("describePushTasks lists a task's URLs and their status as it moves on
 Deno.test("describePushTasks by time window and keyword finds URLs without a task id", async () => {
   const { options, advance } = setup();
   const urls = [...urlsOn("www.example.com", 2), "https://www.example.com/special/app.js"];
-  await prewarm(urls, { ...options, quotaStore: new MemoryQuotaStore() });
+  await prewarm(urls, { ...options, coordinator: new MemoryCoordinator() });
   advance(5_000);
   const window = { startTime: NOW - 60_000, endTime: new Date(NOW + 60_000) };
   const all = await describePushTasks(window, options);
@@ -80,7 +80,7 @@ Deno.test("describePushTasks widens the window to whole seconds: a push just now
   advance(700);
   await prewarm(["https://www.example.com/now.js"], {
     ...options,
-    quotaStore: new MemoryQuotaStore(),
+    coordinator: new MemoryCoordinator(),
   });
   advance(200); // the same second as the push: Tencent's window has whole seconds only
   const found = await describePushTasks({ startTime: NOW, endTime: NOW + 900 }, options);

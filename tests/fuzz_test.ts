@@ -4,9 +4,9 @@
  * verifies with its own code), and the accounting invariant under random fault schedules.
  */
 import assert from "node:assert/strict";
-import { MemoryQuotaStore, prewarm, type PrewarmOptions } from "../mod.ts";
+import { MemoryCoordinator, prewarm, type PrewarmOptions } from "../mod.ts";
 import { checkUrl } from "../src/urls.ts";
-import { formEncode } from "../src/encoding.ts";
+import { formEncode } from "../src/request_v2.ts";
 import {
   SIMULATOR_CREDENTIALS,
   type SimulatorFault,
@@ -21,7 +21,7 @@ const HOSTS = ["www.example.com", "static.example.com", "img.example.com"];
 // Characters that stress encoding: reserved, percent, plus, unicode, astral (surrogate pairs).
 const PATH_ALPHABET = [
   ..."abcXYZ019-._~",
-  ..."!$&'()+,;=:@/?%#[]",
+  ..."!$&'()+,;=:@/?%[]", // no "#": a fragment is refused (it never reaches the CDN)
   "%20",
   "%2F",
   "%25",
@@ -65,6 +65,10 @@ Deno.test("checkUrl never throws and accepts only what it promises", () => {
     assert.ok(url.length <= 4096, why);
     assert.doesNotThrow(() => encodeURIComponent(url), why);
     assert.equal(result.host, new URL(url).hostname, why);
+    assert.equal(url, input, "sent exactly as given; " + why);
+    assert.ok(!url.includes("#") && !url.includes("\\"), why);
+    const written = /^https?:\/\/([^/?]*)/i.exec(url)![1]!.replace(/:\d*$/, "").toLowerCase();
+    assert.equal(written, result.host, "the host as written is the host parsed; " + why);
   }
 });
 
@@ -98,7 +102,7 @@ Deno.test("what the simulator receives is byte-identical, and it verifies every 
         now: () => NOW,
         api,
         method,
-        quotaStore: new MemoryQuotaStore(),
+        coordinator: new MemoryCoordinator(),
         maxRequestsPerSecond: Infinity,
         retries: 0,
       });
@@ -197,7 +201,7 @@ Deno.test("accounting holds under random fault schedules", async () => {
       timeoutMs: 10,
       retryAmbiguous,
       dailyLimit: r.pick([10, 1000]),
-      quotaStore: new MemoryQuotaStore(),
+      coordinator: new MemoryCoordinator(),
       maxRequestsPerSecond: Infinity,
     };
     const report = await prewarm(input, options);

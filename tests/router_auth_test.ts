@@ -1,3 +1,4 @@
+import { MemoryCoordinator } from "../mod.ts";
 import assert from "node:assert/strict";
 import { HTTPException } from "hono/http-exception";
 import { prewarmRouter } from "../src/hono/mod.ts";
@@ -120,7 +121,12 @@ Deno.test("tokens and credentials default to c.env (a Worker's bindings and secr
   await withEnv({}, async () => {
     const { sim } = setup();
     const app = prewarmRouter({
-      prewarm: { fetch: sim.fetch, now: () => NOW, maxRequestsPerSecond: Infinity },
+      prewarm: {
+        fetch: sim.fetch,
+        now: () => NOW,
+        maxRequestsPerSecond: Infinity,
+        coordinator: new MemoryCoordinator(),
+      },
     });
     const env = { ...SIM_ENV, PREWARM_TOKENS: `other-token-0123456789,${TOKEN}` };
     let response = await app.request("/prewarm", BODY, env);
@@ -137,7 +143,12 @@ Deno.test("tokens and credentials fall back to the runtime environment", async (
   await withEnv({ ...SIM_ENV, PREWARM_TOKENS: TOKEN }, async () => {
     const { sim } = setup();
     const app = prewarmRouter({
-      prewarm: { fetch: sim.fetch, now: () => NOW, maxRequestsPerSecond: Infinity },
+      prewarm: {
+        fetch: sim.fetch,
+        now: () => NOW,
+        maxRequestsPerSecond: Infinity,
+        coordinator: new MemoryCoordinator(),
+      },
     });
     // A Deno.serve-style env (no bindings) reads Deno.env.
     const response = await app.request("/prewarm", BODY, { remoteAddr: {} });
@@ -192,7 +203,12 @@ Deno.test("tokens and credentials may be functions of the context", async () => 
   const app = prewarmRouter<{ Bindings: { T: string } }>({
     tokens: (c) => [c.env.T],
     credentials: async () => await Promise.resolve({ ...SIMULATOR_CREDENTIALS }),
-    prewarm: { fetch: sim.fetch, now: () => NOW, maxRequestsPerSecond: Infinity },
+    prewarm: {
+      fetch: sim.fetch,
+      now: () => NOW,
+      maxRequestsPerSecond: Infinity,
+      coordinator: new MemoryCoordinator(),
+    },
   });
   assert.equal((await app.request("/prewarm", BODY, { T: TOKEN })).status, 200);
   assert.equal(
@@ -207,7 +223,12 @@ Deno.test("authorize replaces token checking: true lets through, false is 401", 
     tokens: [],
     credentials: { ...SIMULATOR_CREDENTIALS },
     authorize: (c) => c.req.header("x-team") === "web",
-    prewarm: { fetch: sim.fetch, now: () => NOW, maxRequestsPerSecond: Infinity },
+    prewarm: {
+      fetch: sim.fetch,
+      now: () => NOW,
+      maxRequestsPerSecond: Infinity,
+      coordinator: new MemoryCoordinator(),
+    },
   });
   const post = (headers: Record<string, string>) =>
     app.request("/prewarm", {

@@ -1,3 +1,4 @@
+import { MemoryCoordinator } from "../mod.ts";
 /**
  * The router under 200 concurrent clients over loopback, for several quota days: only the
  * expected statuses, the daily budget never overspent, every URL accounted for, and memory
@@ -19,7 +20,12 @@ Deno.test("200 concurrent clients: 200/207/429 only, budget never overspent, mem
   const app = prewarmRouter({
     credentials: SIMULATOR_CREDENTIALS,
     tokens: [TOKEN],
-    prewarm: { fetch: sim.fetch, now: () => now, maxRequestsPerSecond: Infinity },
+    prewarm: {
+      fetch: sim.fetch,
+      now: () => now,
+      maxRequestsPerSecond: Infinity,
+      coordinator: new MemoryCoordinator(),
+    },
   });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
   const url = `http://127.0.0.1:${server.addr.port}/prewarm`;

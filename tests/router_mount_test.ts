@@ -1,3 +1,4 @@
+import { MemoryCoordinator } from "../mod.ts";
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { prewarmRouter } from "../src/hono/mod.ts";
@@ -7,7 +8,12 @@ import { AUTH, NOW, TOKEN } from "./router/setup.ts";
 function router() {
   const sim = new TencentCdnSimulator({ now: () => NOW });
   const app = prewarmRouter({
-    prewarm: { fetch: sim.fetch, now: () => NOW, maxRequestsPerSecond: Infinity },
+    prewarm: {
+      fetch: sim.fetch,
+      now: () => NOW,
+      maxRequestsPerSecond: Infinity,
+      coordinator: new MemoryCoordinator(),
+    },
   });
   return { sim, app };
 }

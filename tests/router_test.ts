@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MemoryQuotaStore, type PrewarmReport } from "../mod.ts";
+import { MemoryCoordinator, type PrewarmReport } from "../mod.ts";
 import type { RouterErrorBody, RouterQuota, RouterTaskStatus } from "../src/hono/mod.ts";
 import { assertAccounted, urlsOn } from "./_helpers.ts";
 import { AUTH, errorCode, NOW, setup } from "./router/setup.ts";
@@ -315,14 +315,14 @@ Deno.test("unknown paths: 404 JSON; wrong methods: 405 with Allow; OPTIONS: 204 
   assert.equal(sim.requests.length, 0);
 });
 
-Deno.test("the router keeps its own budget unless a quota store is given", async () => {
+Deno.test("routers of one account share its budget through their coordinator", async () => {
   const a = setup({}, { dailyLimit: 2 });
   const b = setup({}, { dailyLimit: 2 });
   assert.equal((await a.postJson({ urls: urlsOn("www.example.com", 2) })).status, 200);
   assert.equal((await b.postJson({ urls: urlsOn("www.example.com", 2) })).status, 200);
-  const shared = new MemoryQuotaStore();
-  const c = setup({}, { dailyLimit: 2, quotaStore: shared });
-  const d = setup({}, { dailyLimit: 2, quotaStore: shared });
+  const shared = new MemoryCoordinator();
+  const c = setup({}, { dailyLimit: 2, coordinator: shared });
+  const d = setup({}, { dailyLimit: 2, coordinator: shared });
   assert.equal((await c.postJson({ urls: urlsOn("www.example.com", 2) })).status, 200);
   assert.equal((await d.postJson({ urls: urlsOn("www.example.com", 2) })).status, 429);
 });

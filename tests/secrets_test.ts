@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import {
   describePushQuota,
   describePushTasks,
-  MemoryQuotaStore,
+  MemoryCoordinator,
   prewarm,
   type PrewarmReport,
 } from "../mod.ts";
@@ -75,7 +75,7 @@ Deno.test("no secret or signature in any report, error, string or stack", async 
           retryDelayMs: 1,
           concurrency: 1,
           maxRequestsPerSecond: Infinity,
-          quotaStore: new MemoryQuotaStore(),
+          coordinator: new MemoryCoordinator(),
         },
       );
       assert.ok(signatures.length >= 2, "signatures were recorded");
@@ -100,7 +100,7 @@ Deno.test("a fetch error quoting the signed URL does not reach the report", asyn
     method: "GET",
     fetch,
     now: () => NOW,
-    quotaStore: new MemoryQuotaStore(),
+    coordinator: new MemoryCoordinator(),
   });
   assert.equal(report.failed[0]!.maybeSubmitted, true);
   assert.deepEqual(leaks(renderings(report), signatures), []);
@@ -117,7 +117,7 @@ Deno.test("an upstream message echoing the secret is redacted", async () => {
     credentials,
     fetch,
     now: () => NOW,
-    quotaStore: new MemoryQuotaStore(),
+    coordinator: new MemoryCoordinator(),
   });
   assert.match(report.failed[0]!.error.message, /bad key \[redacted\] token \[redacted\]/);
   assert.deepEqual(leaks(renderings(report), signatures), []);

@@ -8,7 +8,7 @@ import {
   tc3Signature,
   tc3StringToSign,
 } from "../src/sign_tc3.ts";
-import { formEncode } from "../src/encoding.ts";
+import { formEncode } from "../src/request_v2.ts";
 
 // Vectors from ../shared/spec/tencent-cdn-api.md §1 and §2.
 const V2_ID = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";

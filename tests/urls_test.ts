@@ -1,16 +1,95 @@
 import assert from "node:assert/strict";
-import { checkUrl, MAX_URL_LENGTH, planBatches } from "../src/urls.ts";
+import { checkUrl, checkUrlFully, MAX_URL_LENGTH, planBatches } from "../src/urls.ts";
+import { fuzzSeed, Random, reproduce } from "./_random.ts";
 
-Deno.test("checkUrl accepts http(s) URLs as written, trimmed, hostname lower-cased", () => {
-  assert.deepEqual(checkUrl("  https://WWW.Example.com/a%20b?x=1&y=é  "), {
+Deno.test("checkUrl accepts http(s) URLs exactly as written, hostname lower-cased", () => {
+  assert.deepEqual(checkUrl("https://WWW.Example.com/a%20b?x=1&y=é"), {
     url: "https://WWW.Example.com/a%20b?x=1&y=é",
     host: "www.example.com",
   });
   assert.deepEqual(checkUrl("HTTP://a.com:8080/"), { url: "HTTP://a.com:8080/", host: "a.com" });
-  assert.equal(
-    (checkUrl("http://例子.测试/路径") as { host: string }).host,
-    "xn--fsqu00a.xn--0zwm56d",
-  );
+  assert.deepEqual(checkUrl("http://xn--fsqu00a.xn--0zwm56d/路径"), {
+    url: "http://xn--fsqu00a.xn--0zwm56d/路径",
+    host: "xn--fsqu00a.xn--0zwm56d",
+  });
+});
+
+Deno.test("checkUrl decides on the host as written: no parser may read another host", () => {
+  const cases: [string, RegExp][] = [
+    ["  https://www.example.com/a  ", /whitespace around it/],
+    ["https://www.example.com/a\t", /whitespace around it/],
+    ["https://www.example.com\\@evil.com/", /backslash/],
+    ["https://www.example.com\\evil.com/", /backslash/],
+    ["https://www.example.com/a\\b", /backslash/],
+    ["https://www.ex%61mple.com/", /not the host it means \(www\.example\.com\)/],
+    ["https://www%2eexample.com/", /not the host it means/],
+    ["https://ｗｗｗ.example.com/", /not ASCII.*write www\.example\.com/],
+    ["https://www.example。com/", /not ASCII/],
+    ["https://www.exa\u00admple.com/", /not ASCII/],
+    ["https://www.exa\u200bmple.com/", /not ASCII/],
+    ["http://例子.测试/路径", /punycode; write xn--fsqu00a\.xn--0zwm56d/],
+    ["https://user@www.example.com/", /user name or password/],
+    ["https://1.2.3.4/a.js", /IP address/],
+    ["https://0x7f.1/a.js", /IP address|not the host it means/],
+    ["https://[::1]/a.js", /IP address/],
+    ["https://www.example.com/a.js#x", /fragment/],
+    ["https://www.example.com./a", /not a DNS name/],
+    ["https://a..b/", /not a DNS name/],
+  ];
+  for (const [input, detail] of cases) {
+    const result = checkUrl(input);
+    assert.ok("reason" in result, `${JSON.stringify(input)} should be rejected`);
+    assert.match(result.detail, detail, JSON.stringify(input));
+  }
+});
+
+Deno.test("checkUrl's fast path answers exactly as the full checks do", () => {
+  const seed = fuzzSeed();
+  const random = new Random(seed);
+  const pieces = [
+    "https://",
+    "http://",
+    "HTTPS://",
+    "www",
+    ".",
+    "example",
+    "-",
+    "com",
+    "a1",
+    "xn--bcher-kva",
+    "123",
+    ":",
+    "8080",
+    "/",
+    "a.js",
+    "?",
+    "x=1",
+    "&",
+    "%20",
+    "%zz",
+    "é",
+    "#",
+    "@",
+    "\\",
+    " ",
+    "*",
+    "~",
+    "'",
+    "(",
+    ")",
+    "[",
+    "]",
+    "%2e",
+    "0",
+  ];
+  for (let i = 0; i < 5000; i++) {
+    const url = random.pick(pieces.slice(0, 3)) + random.string(pieces, random.int(1, 12));
+    assert.deepEqual(
+      checkUrl(url),
+      checkUrlFully(url),
+      `${JSON.stringify(url)}; ${reproduce(seed)}`,
+    );
+  }
 });
 
 Deno.test("checkUrl rejects every invalid class with a reason", () => {

@@ -3,7 +3,7 @@ import { buildV2PushRequest, parseV2PushAnswer, v2PushParams } from "../src/requ
 import { buildV3Request, parseV3Answer, V3_CONTENT_TYPE } from "../src/request_v3.ts";
 import { signV2, v2SourceString } from "../src/sign_v2.ts";
 import { TencentCloudError } from "../src/errors.ts";
-import type { RawAnswer } from "../src/answer.ts";
+import type { RawAnswer } from "../src/send.ts";
 
 const credentials = {
   secretId: "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D",
@@ -203,7 +203,7 @@ Deno.test("v2 answers: unreadable bodies map to HTTP-aware errors", () => {
   const noTask = rejects(() => parseV2PushAnswer(answer('{"code":0,"data":[]}')));
   assert.equal(noTask.code, "InvalidResponse");
   const noCode = rejects(() => parseV2PushAnswer(answer('{"hello":1}', 404)));
-  assert.equal(noCode.category, "invalid-request");
+  assert.equal(noCode.category, "endpoint");
 });
 
 Deno.test("v3 answers: Response, Error codes, HTTP-aware fallbacks", () => {

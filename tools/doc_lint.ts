@@ -1,5 +1,6 @@
 /**
- * `deno doc --lint` over the package's entry points (the arguments, by default every export),
+ * `deno doc --lint` over the package's entry points (the arguments, by default every export in
+ * deno.json),
  * minus one known false positive: Deno reports
  * `private-type-ref` for types the router's signatures take from Hono (`Hono`, `Context`,
  * `Env`), although they are Hono's public API (denoland/deno#27364). Re-exporting them would
@@ -10,9 +11,12 @@
  * The entry points are linted together so that types one exports count as public in the others.
  */
 const HONO_TYPES = new Set(["Hono", "Context", "Env"]);
-const ENTRIES = Deno.args.length > 0
+const config = JSON.parse(
+  await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+);
+const ENTRIES: string[] = Deno.args.length > 0
   ? Deno.args
-  : ["mod.ts", "src/testing/mod.ts", "src/hono/mod.ts", "src/cli/main.ts"];
+  : Object.values(config.exports as Record<string, string>);
 
 const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
   args: ["doc", "--lint", ...ENTRIES],

@@ -4,7 +4,7 @@
  * through the router in front of it ("routed"), in process and over loopback HTTP. Runtime
  * neutral (only Web APIs): the Deno driver runs it in place, Bun runs a bundle of it.
  */
-import { MemoryQuotaStore, prewarm } from "../mod.ts";
+import { MemoryCoordinator, prewarm } from "../mod.ts";
 import { prewarmRouter } from "../src/hono/mod.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 
@@ -151,7 +151,7 @@ export async function measureRouterCost(
       prewarm: {
         ...FAST,
         fetch: sim.fetch,
-        quotaStore: new MemoryQuotaStore(),
+        coordinator: new MemoryCoordinator(),
       },
     });
     const result = await compare(
@@ -189,7 +189,7 @@ export async function measureRouterCost(
       prewarm: {
         ...FAST,
         endpoint: simServer.url,
-        quotaStore: new MemoryQuotaStore(),
+        coordinator: new MemoryCoordinator(),
       },
     });
     const routerServer = await serve(router.fetch);

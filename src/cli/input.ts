@@ -117,8 +117,8 @@ export interface ReadObserver {
 }
 
 /**
- * Yields the URLs of every source in order: arguments as given, file and stdin lines minus
- * blank lines and comments. Stops early, quietly, when `signal` aborts.
+ * Yields the URLs of every source in order: arguments as given, file and stdin lines trimmed,
+ * minus blank lines and comments. Stops early, quietly, when `signal` aborts.
  *
  * @param stdin Standard input's chunks, asked for only when a source is `stdin`.
  * @throws {InputError} when a file or standard input fails while being read.
@@ -153,7 +153,7 @@ export async function* readUrls(
         if (next === undefined || next.done) break;
         if (isSkippedLine(next.value)) continue;
         count++;
-        yield next.value;
+        yield next.value.trim();
       }
     } finally {
       // After an interrupt a read may still be pending, and return() would wait for it: the

@@ -5,7 +5,7 @@
  */
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../testing/mod.ts";
 import type { Credentials } from "../credentials.ts";
-import type { FetchLike } from "../transport.ts";
+import type { FetchLike } from "../send.ts";
 import { checkUrl } from "../urls.ts";
 
 /** Added to every simulated request, so progress can be watched as it would be for real. */

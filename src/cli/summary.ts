@@ -41,13 +41,17 @@ function rejectAdvice(reason: RejectReason, details: readonly string[], now: num
       return "Each appears earlier in the input and is sent there: nothing to do.";
     case "daily-limit": {
       // The core words the local budget's detail this way; Tencent's own refusal differs.
-      const local = details.some((d) => d.startsWith("The local daily budget"));
+      const local = details.some((d) =>
+        /^The (local )?daily budget \((--daily-limit|dailyLimit)/.test(d)
+      );
       const raise = local
         ? " If the account's quota is larger than --daily-limit (see the quota command), " +
           "raise --daily-limit."
         : "";
       return quotaSpentAdvice(now) + raise;
     }
+    case "busy":
+      return "The rest of today's budget was held by other prefetches in flight: send these again in a minute.";
     case "aborted":
       return "The run was interrupted before these were sent: send them again.";
     case "host-not-allowed":
@@ -82,7 +86,9 @@ export function failureAdvice(code: string, category: ErrorCategory, now: number
     case "timeout":
       return "No clear answer: these may have been processed (see below).";
     case "network":
-      return "Check --endpoint and the network.";
+      return "The connection dropped: these may have been processed (see below).";
+    case "endpoint":
+      return "Nothing was sent: check --endpoint, the network and the options.";
     case "unknown":
       return "See Tencent Cloud's error code documentation.";
   }

@@ -5,7 +5,7 @@
 import type { Context, Env } from "hono";
 import { checkCredentials, type Credentials, credentialsFromEnv } from "../credentials.ts";
 import { type PrewarmOptions, resolvePrewarmOptions } from "../options.ts";
-import { MemoryQuotaStore, type QuotaStore } from "../quota.ts";
+import { type Coordinator, defaultCoordinator } from "../coordinator.ts";
 import { ALLOWED_HOSTS_ENV_VAR, bindingsOf, readVariable, TOKENS_ENV_VAR } from "./env.ts";
 import { HostAllowList } from "./hosts.ts";
 import { RouterError } from "./problem.ts";
@@ -58,9 +58,9 @@ export interface PrewarmRouterOptions<E extends Env = Env> {
   maxBodyBytes?: number;
   /**
    * Options for every `prewarm()` call: `api`, `area` (the default when a request names
-   * none), `endpoint`, `fetch`, `dailyLimit`, `quotaStore`, limits and timeouts. A value or a
+   * none), `endpoint`, `fetch`, `dailyLimit`, `coordinator`, limits and timeouts. A value or a
    * function of the context (to read an endpoint from a Worker binding, say).
-   * @default {{}} (`prewarm()`'s own defaults, with a quota store owned by this router)
+   * @default {{}} (`prewarm()`'s own defaults: the account's coordinator is the one every call in this process or isolate shares)
    */
   prewarm?: FromContext<E, RouterPrewarmDefaults>;
 }
@@ -79,8 +79,8 @@ export interface ResolvedRouterOptions<E extends Env> {
   maxUrls: number;
   /** Largest body in bytes. */
   maxBodyBytes: number;
-  /** The `prewarm()` options for a request, `quotaStore` always set. */
-  prewarm(c: Context<E>): Promise<RouterPrewarmDefaults & { quotaStore: QuotaStore }>;
+  /** The `prewarm()` options for a request, `coordinator` always set. */
+  prewarm(c: Context<E>): Promise<RouterPrewarmDefaults & { coordinator: Coordinator }>;
 }
 
 const PLACEHOLDER_CREDENTIALS: Credentials = { secretId: "AKIDplaceholder", secretKey: "x" };
@@ -284,8 +284,6 @@ export function resolveRouterOptions<E extends Env>(
   checkFunction("authorize", options.authorize);
   const prewarmOption = options.prewarm ?? {};
   if (typeof prewarmOption !== "function") checkPrewarmDefaults(prewarmOption);
-  // One budget per router unless the caller brings a store: two routers never share by accident.
-  const routerStore = new MemoryQuotaStore();
   const resolved: ResolvedRouterOptions<E> = {
     credentials: credentialsResolver(options.credentials),
     tokens: tokensResolver(options.tokens),
@@ -297,7 +295,8 @@ export function resolveRouterOptions<E extends Env>(
       if (typeof defaults !== "object" || defaults === null) {
         throw new TypeError("The prewarm option function returned no object");
       }
-      return { ...defaults, quotaStore: defaults.quotaStore ?? routerStore };
+      // The account's budget and rate are the account's: every router and call shares them.
+      return { ...defaults, coordinator: defaults.coordinator ?? defaultCoordinator };
     },
   };
   if (options.authorize) resolved.authorize = options.authorize;

@@ -20,6 +20,7 @@ export type RouterErrorCode =
   | "too-many-urls"
   | "unsupported-media-type"
   | "daily-limit"
+  | "busy"
   | "internal-error"
   | "unsupported-api"
   | "upstream-failed"

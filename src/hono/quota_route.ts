@@ -7,7 +7,11 @@ import type { Context, Env } from "hono";
 import { describePushQuota, type PushQuota } from "../describe.ts";
 import { TencentCloudError, type TencentCloudErrorInit } from "../errors.ts";
 import { DEFAULT_DAILY_LIMIT } from "../options.ts";
-import { beijingDay, msUntilBeijingMidnight, quotaKeys } from "../quota.ts";
+import { beijingDay, budgetKeys, msUntilBeijingMidnight } from "../quota.ts";
+import { accountName } from "../coordinator.ts";
+import { V2_ENDPOINT } from "../request_v2.ts";
+import { V3_ENDPOINT } from "../request_v3.ts";
+import { parseEndpoint } from "../send.ts";
 import type { Area } from "../report.ts";
 import { checkArea } from "./body.ts";
 import { callOptions } from "./call_options.ts";
@@ -37,6 +41,10 @@ export interface RouterQuota {
     | { error: TencentCloudErrorInit & { name: string } };
 }
 
+function resolveEndpoint(defaults: { api?: string; endpoint?: string | URL }): URL {
+  return parseEndpoint(defaults.endpoint ?? (defaults.api === "v2" ? V2_ENDPOINT : V3_ENDPOINT));
+}
+
 /** The `GET /quota` handler. */
 export function quotaHandler<E extends Env>(
   options: ResolvedRouterOptions<E>,
@@ -48,10 +56,11 @@ export function quotaHandler<E extends Env>(
     const area = queried === undefined ? defaults.area ?? "overseas" : checkArea(queried, "query");
     const now = (defaults.now ?? Date.now)();
     const limit = defaults.dailyLimit ?? DEFAULT_DAILY_LIMIT;
-    const counts = await Promise.all(
-      quotaKeys(credentials.secretId, area, now).map((key) => defaults.quotaStore.used(key)),
+    const account = accountName(credentials.secretId, resolveEndpoint(defaults));
+    const usages = await Promise.all(
+      budgetKeys(area, now).map((key) => defaults.coordinator.usage(account, key, now)),
     );
-    const used = Math.max(...counts);
+    const used = Math.max(...usages.map((u) => u.spent + u.held));
     const finite = Number.isFinite(limit);
     const quota: RouterQuota = {
       area,

@@ -1,3 +1,4 @@
+import { MemoryCoordinator } from "../../mod.ts";
 /**
  * A router in front of an in-process simulator, on a fixed clock, for the router's tests.
  */
@@ -48,6 +49,7 @@ export function setup(
       retryDelayMs: 1,
       maxRetryDelayMs: 2,
       maxRequestsPerSecond: Infinity,
+      coordinator: new MemoryCoordinator(),
       ...prewarm,
     },
     ...router,

@@ -2,7 +2,7 @@
  * The client's own cost per batch, with an in-process fetch that answers at once: signing,
  * encoding, parsing and the engine's bookkeeping, with no network and no server work.
  */
-import { MemoryQuotaStore, prewarm } from "../../mod.ts";
+import { MemoryCoordinator, prewarm } from "../../mod.ts";
 import { buildV2PushRequest } from "../../src/request_v2.ts";
 import { buildV3Request } from "../../src/request_v3.ts";
 import { parseV2PushAnswer } from "../../src/request_v2.ts";
@@ -50,7 +50,7 @@ async function timeRun(
       fetch: instantFetch(api === "v2" ? V2_OK : V3_OK),
       maxRequestsPerSecond: Infinity,
       dailyLimit: Infinity,
-      quotaStore: new MemoryQuotaStore(),
+      coordinator: new MemoryCoordinator(),
       concurrency: 4,
     });
   await run(); // warm-up

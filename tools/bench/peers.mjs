@@ -77,7 +77,7 @@ const ourPush = async () => {
     endpoint: `http://127.0.0.1:${port}/`,
     dailyLimit: Infinity,
     maxRequestsPerSecond: Infinity,
-    quotaStore: new ours.MemoryQuotaStore(),
+    coordinator: new ours.MemoryCoordinator(),
   });
   if (report.counts.submitted !== 20) throw new Error(JSON.stringify(report.failed));
 };

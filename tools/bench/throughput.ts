@@ -3,7 +3,7 @@
  * latency per request, at several concurrencies, next to the ideal
  * `ceil(batches / concurrency) × latency`. The ratio to ideal is the figure of merit.
  */
-import { MemoryQuotaStore, prewarm } from "../../mod.ts";
+import { MemoryCoordinator, prewarm } from "../../mod.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../../src/testing/mod.ts";
 
 const LATENCY_MS = 40;
@@ -31,7 +31,7 @@ async function once(concurrency: number, maxRequestsPerSecond: number): Promise<
     api: "v2",
     concurrency,
     maxRequestsPerSecond,
-    quotaStore: new MemoryQuotaStore(),
+    coordinator: new MemoryCoordinator(),
   });
   const measuredMs = performance.now() - start;
   if (report.counts.submitted !== urls.length) throw new Error("Throughput run lost URLs");

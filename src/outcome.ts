@@ -1,0 +1,318 @@
+/**
+ * The one outcome policy: what every failure means and what the client does about it.
+ *
+ * Each upstream answer, HTTP status and network failure is named by a category (the tables
+ * below); each category maps to `{ retry, spent, stop }` ({@linkcode OUTCOME_POLICY}) and to
+ * advice. `prewarm()`, the reads, the router and the command line all decide from here, so
+ * "is X retried?" has one answer, in one table (mirrored in docs/reliability.md, which a test
+ * checks against it).
+ * @module
+ */
+
+/**
+ * What kind of failure a `TencentCloudError` is. Its policy is in {@linkcode OUTCOME_POLICY}:
+ *
+ * - `rate-limit`: too many requests; certainly not processed.
+ * - `unavailable`: refused or temporarily down (connection refused, temporary DNS failure,
+ *   HTTP 429/503, `ServiceUnavailable`); certainly not processed.
+ * - `daily-limit`: the day's quota is spent.
+ * - `batch-limit`: too many URLs (or bytes) in one request.
+ * - `domain`: the URL's domain is not on the account, not online, or this key may not act on it.
+ * - `invalid-request`: a parameter Tencent refused.
+ * - `endpoint`: nothing reached Tencent and every request would fail alike (unreachable host,
+ *   TLS failure, a non-Tencent HTTP error page, a request `fetch` refused to send).
+ * - `credentials`: the key, its signature or its permissions were refused.
+ * - `account`: the account cannot prefetch (suspended, CDN not activated, moved to EdgeOne).
+ * - `server`, `timeout`, `network`: the request may have been processed (server failure,
+ *   no answer in time, connection dropped after sending).
+ * - `unknown`: an error code this module does not know.
+ */
+export type ErrorCategory =
+  | "rate-limit"
+  | "unavailable"
+  | "daily-limit"
+  | "batch-limit"
+  | "domain"
+  | "invalid-request"
+  | "endpoint"
+  | "credentials"
+  | "account"
+  | "server"
+  | "timeout"
+  | "network"
+  | "unknown";
+
+/**
+ * What the client does after an outcome:
+ * - `retry`: `"rate"` (again once the shared request gate has slowed down, within
+ *   `rateLimitWaitMs`, without using up `retries`), `"backoff"` (again after a backoff, up to
+ *   `retries`), `"split"` (the batch is halved and both halves sent), `"ambiguous"` (only with
+ *   `retryAmbiguous`: it may spend the quota twice; reads, being idempotent, always retry it),
+ *   `"no"`.
+ * - `spent`: whether the request may have spent quota: `"no"`, `"maybe"` or `"yes"` (success).
+ * - `stop`: what else stops: `"none"`, `"host"` (the rest of the host's batches fail with the
+ *   same error, unsent) or `"run"` (nothing else is sent).
+ */
+export interface Outcome {
+  /** Whether and how the same request is sent again. */
+  retry: "rate" | "backoff" | "split" | "ambiguous" | "no";
+  /** Whether the request may have spent quota. */
+  spent: "no" | "maybe" | "yes";
+  /** What else stops. */
+  stop: "none" | "host" | "run";
+}
+
+/** The policy of each category, and of a success. */
+export const OUTCOME_POLICY: Readonly<
+  Record<ErrorCategory | "success", Readonly<Outcome>>
+> = {
+  "success": { retry: "no", spent: "yes", stop: "none" },
+  "rate-limit": { retry: "rate", spent: "no", stop: "none" },
+  "unavailable": { retry: "backoff", spent: "no", stop: "none" },
+  "daily-limit": { retry: "no", spent: "no", stop: "run" },
+  "batch-limit": { retry: "split", spent: "no", stop: "none" },
+  "domain": { retry: "no", spent: "no", stop: "host" },
+  "invalid-request": { retry: "no", spent: "no", stop: "none" },
+  "endpoint": { retry: "no", spent: "no", stop: "run" },
+  "credentials": { retry: "no", spent: "no", stop: "run" },
+  "account": { retry: "no", spent: "no", stop: "run" },
+  "server": { retry: "ambiguous", spent: "maybe", stop: "none" },
+  "timeout": { retry: "ambiguous", spent: "maybe", stop: "none" },
+  "network": { retry: "ambiguous", spent: "maybe", stop: "none" },
+  "unknown": { retry: "no", spent: "no", stop: "none" },
+};
+
+// API 3.0 codes, exact or by the part before the first dot (`AuthFailure.*`).
+const V3_CATEGORIES: Record<string, ErrorCategory> = {
+  "RequestLimitExceeded": "rate-limit",
+  "LimitExceeded.CdnHostOpTooOften": "rate-limit",
+  "UnauthorizedOperation.OperationTooOften": "rate-limit",
+  "LimitExceeded.CdnPushExceedDayLimit": "daily-limit",
+  "LimitExceeded.CdnPurgeExceedDayLimit": "daily-limit",
+  "LimitExceeded.CdnPushExceedBatchLimit": "batch-limit",
+  "LimitExceeded.CdnPurgeExceedBatchLimit": "batch-limit",
+  "ResourceNotFound.CdnHostNotExists": "domain",
+  "ResourceUnavailable.CdnHostIsNotOnline": "domain",
+  "UnauthorizedOperation.CdnHostUnauthorized": "domain",
+  "UnauthorizedOperation.CdnProjectUnauthorized": "domain",
+  "UnauthorizedOperation.CdnTagUnauthorized": "domain",
+  "UnauthorizedOperation.CdnHostIsOwnedByOther": "domain",
+  "UnauthorizedOperation.CdnHostIsUsedByOther": "domain",
+  "UnauthorizedOperation.CdnUserIsIsolated": "account",
+  "UnauthorizedOperation.CdnAccountUnauthorized": "account",
+  "ResourceNotFound.CdnUserNotExists": "account",
+  "OperationDenied.ProductUpdating": "account",
+  "OperationDenied.ProductUpgraded": "account",
+  "OperationDenied.UserMigrating": "account",
+  "ServiceUnavailable": "unavailable",
+  "AuthFailure": "credentials",
+  "UnauthorizedOperation": "credentials",
+  "InternalError": "server",
+  "InvalidParameter": "invalid-request",
+  "InvalidParameterValue": "invalid-request",
+  "MissingParameter": "invalid-request",
+  "UnknownParameter": "invalid-request",
+  "InvalidAction": "invalid-request",
+  "UnsupportedOperation": "invalid-request",
+};
+
+/** Decides what an API 3.0 `Error.Code` means (on the code only, never the message). */
+export function classifyV3Error(code: string): ErrorCategory {
+  return V3_CATEGORIES[code] ?? V3_CATEGORIES[code.split(".")[0]!] ?? "unknown";
+}
+
+const V2_MODULE_CATEGORIES: Record<string, ErrorCategory> = {
+  "23100": "batch-limit",
+  "23101": "daily-limit",
+  "21000": "daily-limit",
+  "23103": "credentials",
+  "9105": "domain",
+  "9110": "domain",
+  "9307": "domain",
+  "25002": "domain",
+  "28006": "domain",
+  "28008": "domain",
+  "9163": "rate-limit",
+  "22063": "rate-limit",
+  "9000": "server",
+  "22800": "server",
+  "-9015": "server",
+};
+
+/** Decides what an API 2.0 answer means: on the module code when there is one, else `code`. */
+export function classifyV2Error(
+  code: string,
+  moduleCode?: string,
+): ErrorCategory {
+  const known = moduleCode && V2_MODULE_CATEGORIES[moduleCode];
+  if (known) return known;
+  const n = Number(code);
+  if (n === 4400) return "rate-limit";
+  if ((n >= 4100 && n <= 4300) || n === 4500) return "credentials";
+  if (n === 4000 || n === 4600 || n === 6100) return "invalid-request";
+  if (n === 5000) return "domain";
+  if (n === 5400 || n === 6000) return "server";
+  if (n === 6200) return "unavailable";
+  return "unknown";
+}
+
+/**
+ * Decides what an HTTP answer without a readable Tencent document means. `accepted` is true
+ * when the status was 2xx yet the body could not be read: the server may have acted on it.
+ */
+export function classifyHttpStatus(
+  status: number,
+  api: "v2" | "v3",
+): ErrorCategory {
+  if (status === 429 || status === 503) return "unavailable";
+  // API 2.0 answers 501 to a GET over 32 KB or a POST over 1 MB, before processing anything.
+  if (status === 501 && api === "v2") return "batch-limit";
+  if (status >= 500 || (status >= 200 && status < 300)) return "server";
+  return "endpoint";
+}
+
+const REFUSED = /ECONNREFUSED|ConnectionRefused|connection refused/i;
+// Resolver answers that say "try again" (EAI_AGAIN), then those that say the name does not
+// exist or TLS failed, then any other resolver failure: nothing was sent in any of them.
+const DNS_AGAIN = /EAI_AGAIN|temporary failure in name resolution|try again/i;
+const UNREACHABLE =
+  /ENOTFOUND|name or service not known|nodename nor servname|no such host|certificate|CERT_|UNABLE_TO_VERIFY|invalid peer/i;
+const DNS_OTHER = /dns error|failed to lookup|getaddrinfo|name resolution/i;
+
+/**
+ * Decides what a `fetch` rejection that came before any answer means, from the error's codes
+ * and messages down its cause chain (read here, never quoted: a fetch error can hold the URL,
+ * and an API 2.0 GET URL holds the signature).
+ */
+export function classifyConnectionFailure(error: unknown): {
+  category: ErrorCategory;
+  code: string;
+  summary: string;
+} {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (
+    let depth = 0;
+    depth < 4 && typeof current === "object" && current !== null;
+    depth++
+  ) {
+    const { code, message, name } = current as Record<string, unknown>;
+    parts.push(String(code ?? ""), String(name ?? ""), String(message ?? ""));
+    current = (current as { cause?: unknown }).cause;
+  }
+  if (typeof error === "string") parts.push(error);
+  const text = parts.join(" ");
+  if (REFUSED.test(text)) {
+    return {
+      category: "unavailable",
+      code: "NetworkError.ConnectionRefused",
+      summary: "The connection was refused",
+    };
+  }
+  if (!DNS_AGAIN.test(text) && UNREACHABLE.test(text)) {
+    return {
+      category: "endpoint",
+      code: "NetworkError.Unreachable",
+      summary: "The endpoint could not be reached (its name does not resolve, or TLS failed)",
+    };
+  }
+  if (DNS_AGAIN.test(text) || DNS_OTHER.test(text)) {
+    return {
+      category: "unavailable",
+      code: "NetworkError.DnsTemporary",
+      summary: "Name resolution failed for now; nothing was sent",
+    };
+  }
+  return {
+    category: "network",
+    code: "NetworkError.ConnectionDropped",
+    summary: "The connection failed after the request may have been sent",
+  };
+}
+
+const MAYBE =
+  "It may have been processed: look its URLs up (describePushTasks by keyword and time, or the CLI's status --url) before sending them again";
+
+const CATEGORY_ADVICE: Record<ErrorCategory, string> = {
+  "rate-limit":
+    "Rate-limited: the client slows down and retries; if it persists, other tools share this key's 20 requests/s.",
+  "unavailable": "Temporarily unavailable: nothing was sent; try again later.",
+  "daily-limit": "The daily quota is spent: it resets at 00:00 Beijing time (UTC+8).",
+  "batch-limit": "Too many URLs in one request: lower batchSize.",
+  "domain":
+    'Check that the domain is on this account\'s CDN, online, serves this area, and that this key may act on it (its project and tags); a domain moved to EdgeOne needs api "teo".',
+  "invalid-request": "Check the URLs and options.",
+  "endpoint": "Nothing was sent: check the endpoint, the network and the request options.",
+  "credentials":
+    "Check TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, the token, and the key's CDN permissions (see docs/keys.md).",
+  "account": "This account cannot use CDN prefetch now: see the Tencent Cloud console.",
+  "server": MAYBE + ".",
+  "timeout": MAYBE + " (or set retryAmbiguous).",
+  "network": MAYBE + ".",
+  "unknown": "See Tencent Cloud's error code documentation.",
+};
+
+const READ_ADVICE = "Nothing was changed by this read: try again later.";
+
+const CLOCK = "The local clock is over 5 minutes off: synchronise it.";
+const WRONG_KEY = "TENCENTCLOUD_SECRET_KEY does not match TENCENTCLOUD_SECRET_ID.";
+const NO_ID = "TENCENTCLOUD_SECRET_ID names no key.";
+const BAD_TOKEN = "The session token is wrong or expired.";
+const EDGEONE =
+  "This account's CDN moved to EdgeOne: prefetch with api \"teo\" and the site's zoneId.";
+
+// Codes whose advice is more precise than their category's. API 2.0 codes share it.
+const CODE_ADVICE: Record<string, string> = {
+  "AuthFailure.SignatureExpire": CLOCK,
+  "AuthFailure.SecretIdNotFound": NO_ID,
+  "AuthFailure.SignatureFailure": WRONG_KEY,
+  "AuthFailure.TokenFailure": BAD_TOKEN,
+  "UnauthorizedOperation.CdnProjectUnauthorized":
+    "This key may not act on the domain's project: grant it in CAM, or prefetch the domain with another key. Other domains go on.",
+  "UnauthorizedOperation.CdnTagUnauthorized":
+    "This key may not act on the domain's tags: grant it in CAM. Other domains go on.",
+  "UnauthorizedOperation.CdnHostIsOwnedByOther":
+    "The domain belongs to another Tencent Cloud account. Other domains go on.",
+  "UnauthorizedOperation.CdnHostIsUsedByOther":
+    "The domain is in use by another Tencent Cloud account. Other domains go on.",
+  "ResourceNotFound.CdnHostNotExists":
+    "The domain is not on this account's CDN. If it moved to EdgeOne, prefetch with api \"teo\" and the site's zoneId.",
+  "ResourceUnavailable.CdnHostIsNotOnline":
+    'The domain is offline on this account\'s CDN (or moved to EdgeOne: then use api "teo").',
+  "UnauthorizedOperation.CdnUserIsIsolated":
+    "The account is suspended for arrears: top it up in the Tencent Cloud console, then run again.",
+  "ResourceNotFound.CdnUserNotExists":
+    "CDN is not activated on this account: activate it in the Tencent Cloud console.",
+  "UnauthorizedOperation.CdnAccountUnauthorized":
+    "This key may not use CDN on the account: grant it in CAM (see docs/keys.md).",
+  "OperationDenied.ProductUpdating":
+    "Tencent Cloud CDN is updating this account's service: run again later.",
+  "OperationDenied.ProductUpgraded": EDGEONE,
+  "OperationDenied.UserMigrating": "This account is moving to EdgeOne: run again after the move.",
+  "NetworkError.DnsTemporary": "Name resolution failed for now: it was retried; run again later.",
+  "4100": WRONG_KEY,
+  "4104": NO_ID,
+  "4105": BAD_TOKEN,
+  "4200": CLOCK,
+  "4500": CLOCK,
+};
+
+/**
+ * The advice that ends an error message: what to do about it. `read` errors come from
+ * idempotent reads, which never spend quota, so they get no "may have been processed" advice.
+ */
+export function adviceFor(
+  category: ErrorCategory,
+  code: string,
+  read = false,
+): string {
+  const known = CODE_ADVICE[code];
+  if (known) return known;
+  if (
+    read &&
+    (category === "server" || category === "timeout" || category === "network")
+  ) {
+    return READ_ADVICE;
+  }
+  return CATEGORY_ADVICE[category];
+}
