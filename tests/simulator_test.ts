@@ -569,7 +569,9 @@ Deno.test("v3 gatekeeping: version, action, content type, body, unknown paramete
     errorCode(await callV3(sim, clock, "PushUrlsCache", push, { version: "2017-01-01" })),
     "NoSuchVersion",
   );
-  assert.equal(errorCode(await callV3(sim, clock, "PurgeUrlsCache", push)), "InvalidAction");
+  // Not served (directory purges), and an EdgeOne action under the CDN version.
+  assert.equal(errorCode(await callV3(sim, clock, "PurgePathCache", push)), "InvalidAction");
+  assert.equal(errorCode(await callV3(sim, clock, "CreatePrefetchTask", push)), "InvalidAction");
   assert.equal(
     errorCode(await callV3(sim, clock, "PushUrlsCache", push, { contentType: "text/plain" })),
     "InvalidParameter",
@@ -802,7 +804,8 @@ Deno.test("DescribePushTasks reports process, then done, for v3 and v2 tasks", a
     TaskId: String(v2.data?.[0]?.task_id),
     Url: "https://img.example.com/a.png",
     Status: "process",
-    Percent: 0,
+    Percent: 50, // 30 s of its 60 s
+
     CreateTime: "2024-01-15 12:00:30",
     UpdateTime: "2024-01-15 12:00:30",
     Area: "overseas",
