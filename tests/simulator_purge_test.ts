@@ -2,8 +2,8 @@
 // limit, daily quota (apart from prefetch's) and task lifecycle.
 
 import assert from "node:assert/strict";
-import { TencentCdnSimulator } from "../src/testing/mod.ts";
-import { callV3, Clock, setup } from "./_simulator_client.ts";
+import type { TencentCdnSimulator } from "../src/testing/mod.ts";
+import { callV3, type Clock, setup } from "./_simulator_client.ts";
 
 const MINUTE = 60_000;
 
