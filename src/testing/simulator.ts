@@ -83,10 +83,13 @@ export interface ReceivedRequest {
 }
 
 /**
- * A faithful in-process stand-in for Tencent Cloud CDN prefetch: API 2.0
- * `CdnOverseaPushser` (`/v2/index.php`) and API 3.0 `PushUrlsCache`, `DescribePushTasks`,
- * `DescribePushQuota` (`POST /`). It verifies both signature algorithms with its own code,
- * enforces the batch, daily (Beijing day) and per-second limits, and can inject failures.
+ * A faithful in-process stand-in for Tencent Cloud prefetch and purge: CDN API 2.0
+ * `CdnOverseaPushser` (`/v2/index.php`); CDN API 3.0 `PushUrlsCache`, `DescribePushTasks`,
+ * `DescribePushQuota`, `PurgeUrlsCache`, `DescribePurgeTasks`, `DescribePurgeQuota`; EdgeOne
+ * `CreatePrefetchTask`, `DescribePrefetchTasks`, `DescribeContentQuota` (`POST /`, told apart
+ * by `X-TC-Version`). It verifies both signature algorithms with its own code (TC3 with the
+ * service of the version), enforces the batch, daily (Beijing day) and per-second limits, runs
+ * tasks through a lifecycle on the simulated clock, and can inject failures.
  *
  * @example In-process, as a `fetch` replacement
  * ```ts
