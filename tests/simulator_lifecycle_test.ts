@@ -77,10 +77,11 @@ Deno.test("lifecycle: a 30-minute task runs on the fake clock, each URL ending a
     "2024-01-15 12:10:00",
     "2024-01-15 12:00:00",
   ]);
-  assert.deepEqual(statuses(await at(29.99)).map(([, status]) => status), [
-    "process",
-    "invalid",
-    "process",
+  // Still in process a moment before the end: 99 %, never 100 % before the final status.
+  assert.deepEqual(statuses(await at(29.99)).map(([, status, percent]) => [status, percent]), [
+    ["process", 99],
+    ["invalid", 100],
+    ["process", 99],
   ]);
   const end = await at(30);
   assert.deepEqual(statuses(end), [
