@@ -4,19 +4,10 @@
 
 import assert from "node:assert/strict";
 import { TencentCdnSimulator } from "../src/testing/mod.ts";
+import type { PushLog } from "../src/testing/push_tasks.ts";
 import { callV3, Clock, setup } from "./_simulator_client.ts";
 
 const MINUTE = 60_000;
-
-interface PushLog {
-  TaskId: string;
-  Url: string;
-  Status: string;
-  Percent: number;
-  CreateTime: string;
-  UpdateTime: string;
-  Area: string;
-}
 
 async function push(
   sim: TencentCdnSimulator,

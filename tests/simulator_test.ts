@@ -17,7 +17,6 @@ import {
   callV3 as callV3Loose,
   Clock,
   hmacRaw,
-  NOON_BEIJING,
   setup,
   type V3CallOptions,
   v3Request,

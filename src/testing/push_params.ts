@@ -100,11 +100,3 @@ export function readHeaders(
   }
   return headers;
 }
-
-/**
- * The first URL holding a character outside printable ASCII, which the CDN only takes with
- * `UrlEncode: true` (Tencent: encoding is needed for Chinese and other non-ASCII paths).
- */
-export function firstNonAsciiUrl(urls: readonly string[]): string | undefined {
-  return urls.find((url) => [...url].some((char) => char.charCodeAt(0) > 0x7f));
-}

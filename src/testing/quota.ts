@@ -64,3 +64,21 @@ export class DailyQuota<Key extends string = QuotaArea> {
     this.#usedByDay.set(day, used);
   }
 }
+
+/** One area's entry of `DescribePushQuota`/`DescribePurgeQuota`. */
+export interface AreaQuota {
+  Area: QuotaArea;
+  Batch: number;
+  Total: number;
+  Available: number;
+}
+
+/** Both areas' `{Area, Batch, Total, Available}` of a quota at `now`. */
+export function areaQuotas(quota: DailyQuota, batch: number, now: number): AreaQuota[] {
+  return (["mainland", "overseas"] as const).map((area) => ({
+    Area: area,
+    Batch: batch,
+    Total: quota.limit,
+    Available: quota.available(area, now),
+  }));
+}

@@ -8,6 +8,7 @@
 import { type ApiAnswer, unknownParameter, v3Failure, v3Success } from "./answers.ts";
 import type { ApiContext } from "./context.ts";
 import type { PushArea, PushStatus } from "./push_tasks.ts";
+import { areaQuotas } from "./quota.ts";
 import { isQueryProblem, parseTaskQuery } from "./task_query.ts";
 
 const TASK_PARAMETERS = new Set([
@@ -53,12 +54,5 @@ export function describePushQuota(
 ): ApiAnswer {
   const unknown = unknownParameter(input, NO_PARAMETERS);
   if (unknown) return unknown;
-  const { quota, options } = context;
-  const UrlPush = (["mainland", "overseas"] as const).map((area) => ({
-    Area: area,
-    Batch: options.v3BatchLimit,
-    Total: quota.limit,
-    Available: quota.available(area, now),
-  }));
-  return v3Success({ UrlPush });
+  return v3Success({ UrlPush: areaQuotas(context.quota, context.options.v3BatchLimit, now) });
 }

@@ -16,9 +16,8 @@ import {
 } from "./answers.ts";
 import type { ApiContext } from "./context.ts";
 import type { PurgeLogArea, PurgeStatus } from "./purge_tasks.ts";
-import { firstNonAsciiUrl } from "./push_params.ts";
-import { judgePushUrl } from "./push_url.ts";
-import type { QuotaArea } from "./quota.ts";
+import { groupCdnUrls, spendDaily } from "./cdn_urls.ts";
+import { areaQuotas, type QuotaArea } from "./quota.ts";
 import { isQueryProblem, parseTaskQuery } from "./task_query.ts";
 
 const PURGE_PARAMETERS: ReadonlySet<string> = new Set(["Urls", "Area", "UrlEncode"]);
@@ -65,39 +64,22 @@ export function purgeUrlsCache(
   if (urlEncode !== undefined && typeof urlEncode !== "boolean") {
     return cdnParamError(`UrlEncode must be a boolean; got ${JSON.stringify(urlEncode)}`);
   }
-  const urlsByHost = new Map<string, string[]>();
-  for (const url of urls as string[]) {
-    const verdict = judgePushUrl(url, context.domains);
-    if (!verdict.ok) {
-      switch (verdict.problem) {
-        case "malformed":
-          return cdnParamError(verdict.detail);
-        case "wildcard":
-          return v3Failure("InvalidParameter.CdnPurgeWildcardNotAllowed", verdict.detail);
-        case "unknown-domain":
-          return v3Failure("ResourceNotFound.CdnHostNotExists", verdict.detail);
-        case "offline-domain":
-          return v3Failure("ResourceUnavailable.CdnHostIsNotOnline", verdict.detail);
-      }
-    }
-    urlsByHost.set(verdict.hostname, [...urlsByHost.get(verdict.hostname) ?? [], url]);
-  }
-  const nonAscii = urlEncode === true ? undefined : firstNonAsciiUrl(urls as string[]);
-  if (nonAscii !== undefined) {
-    return cdnParamError(
-      `URL holds non-ASCII characters; send UrlEncode: true for it: ${nonAscii}`,
-    );
-  }
-  const areas = area === undefined ? AREAS : [area as QuotaArea];
-  if (!context.purgeQuota.trySpend(areas, urls.length, now)) {
-    const left = areas.map((name) => `${name} ${context.purgeQuota.available(name, now)}`);
-    return v3Failure(
-      "LimitExceeded.CdnPurgeUrlExceedDayLimit",
-      `Daily URL purge quota exceeded: ${urls.length} URLs submitted, left today: ${
-        left.join(", ")
-      }`,
-    );
-  }
+  const urlsByHost = groupCdnUrls(
+    urls as string[],
+    context.domains,
+    urlEncode as boolean | undefined,
+    "InvalidParameter.CdnPurgeWildcardNotAllowed",
+  );
+  if (!(urlsByHost instanceof Map)) return urlsByHost;
+  const refused = spendDaily(
+    context.purgeQuota,
+    area === undefined ? AREAS : [area as QuotaArea],
+    urls.length,
+    now,
+    "LimitExceeded.CdnPurgeUrlExceedDayLimit",
+    "URL purge",
+  );
+  if (refused) return refused;
   const taskId = context.purges.newTaskId(now);
   for (const [host, hostUrls] of urlsByHost) {
     context.purges.add({
@@ -141,14 +123,8 @@ export function describePurgeQuota(
 ): ApiAnswer {
   const unknown = unknownParameter(input, new Set());
   if (unknown) return unknown;
-  const { purgeQuota, options } = context;
   return v3Success({
-    UrlPurge: AREAS.map((area) => ({
-      Area: area,
-      Batch: options.purgeBatchLimit,
-      Total: purgeQuota.limit,
-      Available: purgeQuota.available(area, now),
-    })),
+    UrlPurge: areaQuotas(context.purgeQuota, context.options.purgeBatchLimit, now),
     PathPurge: AREAS.map((area) => ({
       Area: area,
       Batch: PATH_PURGE_BATCH,

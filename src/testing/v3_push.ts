@@ -15,9 +15,9 @@ import {
   v3Success,
 } from "./answers.ts";
 import type { ApiContext } from "./context.ts";
-import { firstNonAsciiUrl, readPushParameters } from "./push_params.ts";
+import { groupCdnUrls, spendDaily } from "./cdn_urls.ts";
+import { readPushParameters } from "./push_params.ts";
 import type { PrefetchedSegments, PushArea } from "./push_tasks.ts";
-import { judgePushUrl } from "./push_url.ts";
 import type { QuotaArea } from "./quota.ts";
 
 const PARAMETERS = new Set([
@@ -57,44 +57,25 @@ export function pushUrlsCache(
   const parameters = readPushParameters(input);
   if (typeof parameters === "string") return cdnParamError(parameters);
 
-  const urlsByHost = new Map<string, string[]>();
-  for (const url of urls as string[]) {
-    const verdict = judgePushUrl(url, context.domains);
-    if (!verdict.ok) {
-      switch (verdict.problem) {
-        case "malformed":
-          return cdnParamError(verdict.detail);
-        case "wildcard":
-          return v3Failure("InvalidParameter.CdnPushWildcardNotAllowed", verdict.detail);
-        case "unknown-domain":
-          return v3Failure("ResourceNotFound.CdnHostNotExists", verdict.detail);
-        case "offline-domain":
-          return v3Failure("ResourceUnavailable.CdnHostIsNotOnline", verdict.detail);
-      }
-    }
-    const hostUrls = urlsByHost.get(verdict.hostname) ?? [];
-    hostUrls.push(url);
-    urlsByHost.set(verdict.hostname, hostUrls);
-  }
-
-  const nonAscii = parameters.UrlEncode === true ? undefined : firstNonAsciiUrl(urls as string[]);
-  if (nonAscii !== undefined) {
-    return cdnParamError(
-      `URL holds non-ASCII characters; send UrlEncode: true for it: ${nonAscii}`,
-    );
-  }
+  const urlsByHost = groupCdnUrls(
+    urls as string[],
+    context.domains,
+    parameters.UrlEncode,
+    "InvalidParameter.CdnPushWildcardNotAllowed",
+  );
+  if (!(urlsByHost instanceof Map)) return urlsByHost;
 
   const pushArea = area as PushArea;
   const quotaAreas: QuotaArea[] = pushArea === "global" ? ["mainland", "overseas"] : [pushArea];
-  if (!context.quota.trySpend(quotaAreas, urls.length, now)) {
-    const left = quotaAreas.map((name) => `${name} ${context.quota.available(name, now)}`);
-    return v3Failure(
-      "LimitExceeded.CdnPushExceedDayLimit",
-      `Daily prefetch quota exceeded: ${urls.length} URLs submitted, left today: ${
-        left.join(", ")
-      }`,
-    );
-  }
+  const refused = spendDaily(
+    context.quota,
+    quotaAreas,
+    urls.length,
+    now,
+    "LimitExceeded.CdnPushExceedDayLimit",
+    "prefetch",
+  );
+  if (refused) return refused;
 
   const taskId = context.tasks.newV3TaskId(now);
   for (const [host, hostUrls] of urlsByHost) {
