@@ -119,6 +119,14 @@ export function readPage(
   return { offset, limit };
 }
 
+/** The page of `lines` that `Offset`/`Limit` select. */
+export function pageOf<Line>(
+  lines: readonly Line[],
+  page: { offset: number; limit: number },
+): Line[] {
+  return lines.slice(page.offset, page.offset + page.limit);
+}
+
 /**
  * `Keyword` is documented as "a domain, or a full URL starting with http(s)://": a URL selects
  * exactly that URL, a domain every URL on that host. Other text is not documented; API 2.0's

@@ -11,7 +11,7 @@ import { type ApiAnswer, unknownParameter, v3Failure, v3Success } from "./answer
 import type { ApiContext } from "./context.ts";
 import { readHeaders } from "./push_params.ts";
 import { judgePushUrl } from "./push_url.ts";
-import { readPage } from "./task_query.ts";
+import { pageOf, readPage } from "./task_query.ts";
 import type { CreatePrefetchTaskParameters, TeoTaskFilter, TeoZone } from "./teo_jobs.ts";
 
 const CREATE_PARAMETERS: ReadonlySet<string> = new Set([
@@ -133,10 +133,7 @@ export function describePrefetchTasks(
   const page = readPage(input);
   if (typeof page === "string") return parameterError(page);
   const tasks = context.teo.tasks(filter, now);
-  return v3Success({
-    TotalCount: tasks.length,
-    Tasks: tasks.slice(page.offset, page.offset + page.limit),
-  });
+  return v3Success({ TotalCount: tasks.length, Tasks: pageOf(tasks, page) });
 }
 
 /** Answers `DescribeContentQuota` for one zone. EdgeOne purges are not simulated. */

@@ -9,7 +9,7 @@ import { type ApiAnswer, unknownParameter, v3Failure, v3Success } from "./answer
 import type { ApiContext } from "./context.ts";
 import type { PushArea, PushStatus } from "./push_tasks.ts";
 import { areaQuotas } from "./quota.ts";
-import { isQueryProblem, parseTaskQuery } from "./task_query.ts";
+import { isQueryProblem, pageOf, parseTaskQuery } from "./task_query.ts";
 
 const TASK_PARAMETERS = new Set([
   "StartTime",
@@ -40,10 +40,7 @@ export function describePushTasks(
   const query = parseTaskQuery(input, { statuses: PUSH_STATUSES, areas: PUSH_AREAS });
   if (isQueryProblem(query)) return v3Failure(query.code, query.message);
   const logs = context.tasks.logs(query, now);
-  return v3Success({
-    PushLogs: logs.slice(query.offset, query.offset + query.limit),
-    TotalCount: logs.length,
-  });
+  return v3Success({ PushLogs: pageOf(logs, query), TotalCount: logs.length });
 }
 
 /** Answers `DescribePushQuota`: per area, the batch size, daily total and what is left today. */

@@ -18,7 +18,7 @@ import type { ApiContext } from "./context.ts";
 import type { PurgeLogArea, PurgeStatus } from "./purge_tasks.ts";
 import { groupCdnUrls, spendDaily } from "./cdn_urls.ts";
 import { areaQuotas, type QuotaArea } from "./quota.ts";
-import { isQueryProblem, parseTaskQuery } from "./task_query.ts";
+import { isQueryProblem, pageOf, parseTaskQuery } from "./task_query.ts";
 
 const PURGE_PARAMETERS: ReadonlySet<string> = new Set(["Urls", "Area", "UrlEncode"]);
 const TASK_PARAMETERS: ReadonlySet<string> = new Set([
@@ -109,10 +109,7 @@ export function describePurgeTasks(
   const query = parseTaskQuery(input, { statuses: PURGE_STATUSES, areas: LOG_AREAS });
   if (isQueryProblem(query)) return v3Failure(query.code, query.message);
   const logs = purgeType === "path" ? [] : context.purges.logs(query, now);
-  return v3Success({
-    PurgeLogs: logs.slice(query.offset, query.offset + query.limit),
-    TotalCount: logs.length,
-  });
+  return v3Success({ PurgeLogs: pageOf(logs, query), TotalCount: logs.length });
 }
 
 /** Answers `DescribePurgeQuota`: per area, the URL purge batch size, daily total and what is left. */
