@@ -84,8 +84,13 @@ Deno.test("lifecycle: a 30-minute task runs on the fake clock, each URL ending a
   assert.equal(end[0]?.UpdateTime, "2024-01-15 12:30:00");
 });
 
-Deno.test("lifecycle: by default a URL is in process for 5 minutes, then done", async () => {
-  const { sim, clock } = setup();
+Deno.test("lifecycle: by default a URL is final at once; taskDurationMs of 5 minutes delays it", async () => {
+  const immediate = setup();
+  const first = await push(immediate.sim, immediate.clock, ["https://www.example.com/a.js"]);
+  const answer = await logs(immediate.sim, immediate.clock, { TaskId: first });
+  assert.deepEqual(statuses(answer.PushLogs), [["/a.js", "done", 100]]);
+
+  const { sim, clock } = setup({ taskDurationMs: 5 * MINUTE });
   const taskId = await push(sim, clock, ["https://www.example.com/a.js"]);
   clock.ms += 5 * MINUTE - 1;
   assert.equal((await logs(sim, clock, { TaskId: taskId })).PushLogs[0]?.Status, "process");
@@ -94,7 +99,10 @@ Deno.test("lifecycle: by default a URL is in process for 5 minutes, then done", 
 });
 
 Deno.test("lifecycle: a rule with durationMs 0 ends its URLs at once, others keep the default", async () => {
-  const { sim, clock } = setup({ taskOutcomes: [{ match: /bad/, status: "fail", durationMs: 0 }] });
+  const { sim, clock } = setup({
+    taskDurationMs: MINUTE,
+    taskOutcomes: [{ match: /bad/, status: "fail", durationMs: 0 }],
+  });
   const taskId = await push(sim, clock, [
     "https://img.example.com/bad.png",
     "https://img.example.com/good.png",
@@ -107,6 +115,7 @@ Deno.test("lifecycle: a rule with durationMs 0 ends its URLs at once, others kee
 
 Deno.test("pushStatusCase capitalized: Status spelt as Tencent's example answer, filters in any case", async () => {
   const { sim, clock } = setup({
+    taskDurationMs: 5 * MINUTE,
     pushStatusCase: "capitalized",
     taskOutcomes: [{ match: /invalid/, status: "invalid" }, { match: /fail/, status: "fail" }],
   });
@@ -200,7 +209,10 @@ Deno.test("query: a window ending at a whole second includes a task created with
 });
 
 Deno.test("query: Status and Area filters, and values outside the documented ones refused", async () => {
-  const { sim, clock } = setup({ taskOutcomes: [{ match: /broken/, status: "fail" }] });
+  const { sim, clock } = setup({
+    taskDurationMs: 5 * MINUTE,
+    taskOutcomes: [{ match: /broken/, status: "fail" }],
+  });
   await push(sim, clock, ["https://www.example.com/ok.js", "https://www.example.com/broken.js"]);
   await push(sim, clock, ["https://img.example.com/home.png"], "mainland");
   const day = { StartTime: "2024-01-15 00:00:00", EndTime: "2024-01-15 23:59:59" };
@@ -228,6 +240,7 @@ Deno.test("lifecycle options: bad rules and values throw naming the value", () =
     [{ taskOutcomes: "fail" }, TypeError, /taskOutcomes.*"fail"/],
     [{ purgeOutcomes: [{ match: "x", status: "invalid" }] }, RangeError, /"invalid"/],
     [{ pushStatusCase: "upper" }, RangeError, /pushStatusCase.*"upper"/],
+    [{ unencodedNonAscii: "reject" }, RangeError, /unencodedNonAscii.*"reject"/],
     [{ playlistSegments: { "https://a/x.m3u8": -2 } }, RangeError, /playlistSegments.*-2/],
     [{ purgeBatchLimit: 0 }, RangeError, /purgeBatchLimit.*0/],
     [{ purgeDurationMs: Infinity }, RangeError, /purgeDurationMs.*Infinity/],

@@ -49,7 +49,11 @@ Deno.test("PurgeUrlsCache: one task per request, its own quota, not prefetch's",
 });
 
 Deno.test("PurgeUrlsCache: batch limit, daily limit per Beijing day, and bad input", async () => {
-  const { sim, clock } = setup({ purgeBatchLimit: 3, purgeDailyLimit: 5 });
+  const { sim, clock } = setup({
+    purgeBatchLimit: 3,
+    purgeDailyLimit: 5,
+    unencodedNonAscii: "refuse",
+  });
   const urls = (n: number) => Array.from({ length: n }, (_, i) => `https://www.example.com/${i}`);
   const tooMany = await purge(sim, clock, { Urls: urls(4), Area: "mainland" });
   assert.equal(tooMany.Error?.Code, "LimitExceeded.CdnPurgeUrlExceedBatchLimit");
@@ -89,6 +93,7 @@ Deno.test("PurgeUrlsCache: batch limit, daily limit per Beijing day, and bad inp
 
 Deno.test("DescribePurgeTasks: process, then done or fail, with paging and filters", async () => {
   const { sim, clock } = setup({
+    purgeDurationMs: 5 * MINUTE,
     purgeOutcomes: [{ match: /stale/, status: "fail", durationMs: 2 * MINUTE }],
   });
   const urls = Array.from({ length: 24 }, (_, i) => `https://www.example.com/p-${i}.css`);
@@ -113,7 +118,7 @@ Deno.test("DescribePurgeTasks: process, then done or fail, with paging and filte
     "https://www.example.com/stale.css",
   ]);
   assert.equal((await purgeLogs(sim, clock, { TaskId: taskId, Status: "done" })).TotalCount, 0);
-  clock.ms += 3 * MINUTE; // the default purge duration, 5 minutes, has passed
+  clock.ms += 3 * MINUTE; // purgeDurationMs has passed
   const done = await purgeLogs(sim, clock, { TaskId: taskId, Status: "done", Offset: 20 });
   assert.equal(done.TotalCount, 24);
   assert.equal(done.PurgeLogs.length, 4);

@@ -41,7 +41,7 @@ Deno.test("each parameter in range is accepted and recorded as it reached the wi
 });
 
 Deno.test("out-of-range parameters are refused whole with InvalidParameter.CdnParamError", async () => {
-  const { sim, clock } = setup();
+  const { sim, clock } = setup({ unencodedNonAscii: "refuse" });
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ["21 headers", { Headers: headers(21) }, /at most 20.*21/],
     ["name of 129 bytes", { Headers: [{ Name: "N".repeat(129), Value: "" }] }, /129 bytes/],
@@ -77,6 +77,43 @@ Deno.test("out-of-range parameters are refused whole with InvalidParameter.CdnPa
   assert.equal(misspelt.Response.Error?.Code, "UnknownParameter");
   assert.equal(sim.accepted.length, 0);
   assert.equal(sim.quotaUsed("overseas"), 0);
+});
+
+Deno.test("non-ASCII URLs without UrlEncode: accepted and failed by default, or accepted as any other", async () => {
+  const chinese = "https://www.example.com/文件.pdf";
+  const urls = [URL_A, chinese];
+  const { sim, clock } = setup({ taskDurationMs: 60_000 });
+  const sent = await callV3(sim, clock, "PushUrlsCache", { Urls: urls, Area: "overseas" });
+  const encoded = await callV3(sim, clock, "PushUrlsCache", {
+    Urls: urls,
+    Area: "overseas",
+    UrlEncode: true,
+  });
+  const purged = await callV3(sim, clock, "PurgeUrlsCache", { Urls: urls, Area: "overseas" });
+  clock.ms += 60_000;
+  const statuses = async (action: string, taskId: string, field: string) =>
+    (await callV3(sim, clock, action, { TaskId: taskId })).Response[field].map((
+      line: { Status: string },
+    ) => line.Status);
+  assert.deepEqual(
+    await statuses("DescribePushTasks", sent.Response.TaskId, "PushLogs"),
+    ["done", "fail"],
+  );
+  assert.deepEqual(
+    await statuses("DescribePushTasks", encoded.Response.TaskId, "PushLogs"),
+    ["done", "done"],
+  );
+  assert.deepEqual(
+    await statuses("DescribePurgeTasks", purged.Response.TaskId, "PurgeLogs"),
+    ["done", "fail"],
+  );
+
+  const lenient = setup({ unencodedNonAscii: "accept" });
+  const accepted = await callV3(lenient.sim, lenient.clock, "PushUrlsCache", { Urls: [chinese] });
+  const lines = await callV3(lenient.sim, lenient.clock, "DescribePushTasks", {
+    TaskId: accepted.Response.TaskId,
+  });
+  assert.equal(lines.Response.PushLogs[0].Status, "done");
 });
 
 Deno.test("ParseM3U8: segments spend what quota is left, then are skipped silently", async () => {

@@ -9,19 +9,29 @@
 import { type ApiAnswer, cdnParamError, v3Failure } from "./answers.ts";
 import type { DomainRegistry } from "./domains.ts";
 import { judgePushUrl } from "./push_url.ts";
+import type { UnencodedNonAscii } from "./options.ts";
 import type { DailyQuota, QuotaArea } from "./quota.ts";
 
+/** A request's URLs grouped by hostname, and those the CDN will fail for want of `UrlEncode`. */
+export interface CdnUrlGroups {
+  /** The URLs by hostname, in order of first appearance. */
+  byHost: Map<string, string[]>;
+  /** Non-ASCII URLs sent without `UrlEncode: true`, when the simulator fails them. */
+  failing: ReadonlySet<string>;
+}
+
 /**
- * The URLs grouped by hostname (in order of first appearance), or the answer refusing the
- * request for its first bad URL.
+ * The URLs grouped by hostname, or the answer refusing the request for its first bad URL.
+ * Non-ASCII URLs without `UrlEncode: true` are handled as `unencodedNonAscii` says.
  */
 export function groupCdnUrls(
   urls: readonly string[],
   domains: DomainRegistry,
   urlEncode: boolean | undefined,
+  unencodedNonAscii: UnencodedNonAscii,
   wildcardCode: string,
-): Map<string, string[]> | ApiAnswer {
-  const urlsByHost = new Map<string, string[]>();
+): CdnUrlGroups | ApiAnswer {
+  const byHost = new Map<string, string[]>();
   for (const url of urls) {
     const verdict = judgePushUrl(url, domains);
     if (!verdict.ok) {
@@ -36,23 +46,22 @@ export function groupCdnUrls(
           return v3Failure("ResourceUnavailable.CdnHostIsNotOnline", verdict.detail);
       }
     }
-    urlsByHost.set(verdict.hostname, [...urlsByHost.get(verdict.hostname) ?? [], url]);
+    byHost.set(verdict.hostname, [...byHost.get(verdict.hostname) ?? [], url]);
   }
-  const nonAscii = urlEncode === true ? undefined : firstNonAsciiUrl(urls);
-  if (nonAscii !== undefined) {
+  const unencoded = urlEncode === true || unencodedNonAscii === "accept"
+    ? []
+    : urls.filter(isNonAscii);
+  if (unencoded.length > 0 && unencodedNonAscii === "refuse") {
     return cdnParamError(
-      `URL holds non-ASCII characters; send UrlEncode: true for it: ${nonAscii}`,
+      `URL holds non-ASCII characters; send UrlEncode: true for it: ${unencoded[0]}`,
     );
   }
-  return urlsByHost;
+  return { byHost, failing: new Set(unencoded) };
 }
 
-/**
- * The first URL holding a character outside ASCII, which the CDN only takes with
- * `UrlEncode: true` (Tencent: encoding is needed for Chinese and other non-ASCII paths).
- */
-export function firstNonAsciiUrl(urls: readonly string[]): string | undefined {
-  return urls.find((url) => [...url].some((char) => char.charCodeAt(0) > 0x7f));
+// Tencent: encoding is needed for Chinese and other non-ASCII characters in a URL.
+function isNonAscii(url: string): boolean {
+  return [...url].some((char) => char.charCodeAt(0) > 0x7f);
 }
 
 /** Spends `count` from every area, or returns the answer refusing the request with `code`. */

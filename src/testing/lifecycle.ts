@@ -62,15 +62,24 @@ export class TaskLifecycle<Status extends string> {
     this.#finalStatus = finalStatus;
   }
 
-  /** Where `url`, created at `createdAt`, stands at `now`. */
-  progress(url: string, createdAt: number, now: number): UrlProgress<Status> {
+  /**
+   * Where `url`, created at `createdAt`, stands at `now`; `finalStatus`, when given, overrides
+   * the rules' final status (the duration still comes from them).
+   */
+  progress(
+    url: string,
+    createdAt: number,
+    now: number,
+    finalStatus?: Status,
+  ): UrlProgress<Status> {
     const rule = this.#rules.find(({ match }) =>
       typeof match === "string" ? match === url : testPattern(match, url)
     );
     const durationMs = rule?.durationMs ?? this.#durationMs;
     const finishedAt = createdAt + durationMs;
     if (now >= finishedAt) {
-      return { status: rule?.status ?? this.#finalStatus, percent: 100, updatedAt: finishedAt };
+      const status = finalStatus ?? rule?.status ?? this.#finalStatus;
+      return { status, percent: 100, updatedAt: finishedAt };
     }
     const elapsed = Math.max(0, now - createdAt);
     return {

@@ -85,4 +85,5 @@ export {
   type TaskOutcomeRule,
   TencentCdnSimulator,
   type TeoZoneOptions,
+  type UnencodedNonAscii,
 } from "./simulator.ts";

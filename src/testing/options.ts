@@ -106,12 +106,13 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /**
    * How long (on the simulated clock) a prefetched URL reports `process` (its `Percent` growing
-   * linearly) before it reports its final status. Tencent documents 5–30 minutes; give the
-   * clock as `now` to wait for it in a test without sleeping. `taskOutcomes` may set another
-   * duration per URL. Applies to `CdnOverseaPushser`, `PushUrlsCache` and EdgeOne
+   * linearly) before it reports its final status. Tencent documents 5–30 minutes: set e.g.
+   * `20 * 60_000` and give the clock as `now` to wait for it in a test without sleeping. The
+   * default 0 (final at once) keeps earlier uses of the simulator working. `taskOutcomes` may
+   * set another duration per URL. Applies to `CdnOverseaPushser`, `PushUrlsCache` and EdgeOne
    * `CreatePrefetchTask` tasks.
    *
-   * @default 300_000 (5 minutes)
+   * @default 0
    */
   taskDurationMs?: number;
   /**
@@ -141,6 +142,16 @@ export interface SimulatorOptions {
    */
   playlistSegments?: Record<string, number>;
   /**
+   * What `PushUrlsCache` and `PurgeUrlsCache` do with a URL holding non-ASCII characters (a
+   * Chinese path, say) when the request does not set `UrlEncode: true`, which Tencent says such
+   * URLs need. Its exact answer is not documented: `"fail"` accepts the request and ends those
+   * URLs `fail`; `"refuse"` refuses the whole request with `InvalidParameter.CdnParamError`;
+   * `"accept"` treats them like any other URL.
+   *
+   * @default "fail"
+   */
+  unencodedNonAscii?: UnencodedNonAscii;
+  /**
    * URLs that `PurgeUrlsCache` may purge per area per Beijing-time day (Tencent's default is
    * 10,000); reported by `DescribePurgeQuota`.
    *
@@ -155,9 +166,10 @@ export interface SimulatorOptions {
   purgeBatchLimit?: number;
   /**
    * How long (simulated ms) a purged URL reports `process` before its final status (Tencent:
-   * "about 5 minutes").
+   * "about 5 minutes", e.g. `5 * 60_000`). The default 0 (final at once) matches
+   * `taskDurationMs`'s.
    *
-   * @default 300_000 (5 minutes)
+   * @default 0
    */
   purgeDurationMs?: number;
   /**
@@ -176,6 +188,9 @@ export interface SimulatorOptions {
    */
   teoZones?: TeoZoneOptions[];
 }
+
+/** See {@linkcode SimulatorOptions.unencodedNonAscii}. */
+export type UnencodedNonAscii = "fail" | "refuse" | "accept";
 
 /** One EdgeOne zone (site) of the simulated account. */
 export interface TeoZoneOptions {
@@ -222,6 +237,7 @@ export interface ResolvedOptions {
   readonly taskOutcomes: readonly TaskOutcomeRule<PrefetchOutcome>[];
   readonly pushStatusCase: "lower" | "capitalized";
   readonly playlistSegments: ReadonlyMap<string, number>;
+  readonly unencodedNonAscii: UnencodedNonAscii;
   readonly purgeDailyLimit: number;
   readonly purgeBatchLimit: number;
   readonly purgeDurationMs: number;
@@ -234,10 +250,10 @@ const DEFAULT_TEO_ZONES: TeoZoneOptions[] = [{
   zoneId: "zone-simulator",
   domains: ["www.example.org"],
 }];
-const FIVE_MINUTES = 5 * 60_000;
 const PREFETCH_OUTCOMES: readonly PrefetchOutcome[] = ["done", "fail", "invalid"];
 const PURGE_OUTCOMES: readonly PurgeOutcome[] = ["done", "fail"];
 const STATUS_CASES = ["lower", "capitalized"] as const;
+const NON_ASCII_MODES: readonly UnencodedNonAscii[] = ["fail", "refuse", "accept"];
 const HOSTNAME_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 
 /** Applies defaults and rejects bad values with a `TypeError` or `RangeError`. */
@@ -264,13 +280,14 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     ),
     now,
     latencyMs: durationOption("latencyMs", options.latencyMs, 0),
-    taskDurationMs: durationOption("taskDurationMs", options.taskDurationMs, FIVE_MINUTES),
+    taskDurationMs: durationOption("taskDurationMs", options.taskDurationMs, 0),
     taskOutcomes: checkOutcomeRules("taskOutcomes", options.taskOutcomes, PREFETCH_OUTCOMES),
     pushStatusCase: resolveStatusCase(options.pushStatusCase),
     playlistSegments: resolvePlaylistSegments(options.playlistSegments),
+    unencodedNonAscii: resolveNonAsciiMode(options.unencodedNonAscii),
     purgeDailyLimit: integerOption("purgeDailyLimit", options.purgeDailyLimit, 10_000, 0),
     purgeBatchLimit: integerOption("purgeBatchLimit", options.purgeBatchLimit, 1000, 1),
-    purgeDurationMs: durationOption("purgeDurationMs", options.purgeDurationMs, FIVE_MINUTES),
+    purgeDurationMs: durationOption("purgeDurationMs", options.purgeDurationMs, 0),
     purgeOutcomes: checkOutcomeRules("purgeOutcomes", options.purgeOutcomes, PURGE_OUTCOMES),
     teoZones: resolveTeoZones(options.teoZones ?? DEFAULT_TEO_ZONES),
   };
@@ -284,6 +301,18 @@ function resolveStatusCase(value: unknown): "lower" | "capitalized" {
     );
   }
   return value as "lower" | "capitalized";
+}
+
+function resolveNonAsciiMode(value: unknown): UnencodedNonAscii {
+  if (value === undefined) return "fail";
+  if (!NON_ASCII_MODES.includes(value as UnencodedNonAscii)) {
+    throw new RangeError(
+      `Option "unencodedNonAscii" must be one of ${NON_ASCII_MODES.join(", ")}; got ${
+        describe(value)
+      }`,
+    );
+  }
+  return value as UnencodedNonAscii;
 }
 
 function resolvePlaylistSegments(value: unknown): ReadonlyMap<string, number> {

@@ -51,6 +51,8 @@ export class PurgeTaskLog {
   /** Every purge created, in order (exposed as `TencentCdnSimulator.purged`). */
   readonly accepted: AcceptedPurge[] = [];
   readonly #lifecycle: TaskLifecycle<PurgeOutcome>;
+  // URLs the CDN will fail whatever the outcome rules say (non-ASCII without UrlEncode).
+  readonly #failing = new WeakMap<AcceptedPurge, ReadonlySet<string>>();
 
   /** @param lifecycle decides each URL's status over time */
   constructor(lifecycle: TaskLifecycle<PurgeOutcome>) {
@@ -62,9 +64,10 @@ export class PurgeTaskLog {
     return `${Math.floor(now / 1000)}-${randomBase36(8)}`;
   }
 
-  /** Records a created purge. */
-  add(purge: AcceptedPurge): void {
+  /** Records a created purge; `failing` URLs of it will end `fail`. */
+  add(purge: AcceptedPurge, failing?: ReadonlySet<string>): void {
     this.accepted.push(purge);
+    if (failing !== undefined && failing.size > 0) this.#failing.set(purge, failing);
   }
 
   /** Log lines matching the query at `now`, newest task first, URLs in request order. */
@@ -74,7 +77,8 @@ export class PurgeTaskLog {
       if (!query.matchesTask(purge.taskId, purge.at, purge.area ?? "global")) continue;
       for (const url of purge.urls) {
         if (!query.matchesUrl(url)) continue;
-        const { status } = this.#lifecycle.progress(url, purge.at, now);
+        const forced = this.#failing.get(purge)?.has(url) ? "fail" : undefined;
+        const { status } = this.#lifecycle.progress(url, purge.at, now, forced);
         if (!query.matchesStatus(status)) continue;
         logs.push({
           TaskId: purge.taskId,

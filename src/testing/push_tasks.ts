@@ -92,6 +92,8 @@ export class PushTaskLog {
   readonly accepted: AcceptedTask[] = [];
   readonly #lifecycle: TaskLifecycle<PrefetchOutcome>;
   readonly #capitalize: boolean;
+  // URLs the CDN will fail whatever the outcome rules say (non-ASCII without UrlEncode).
+  readonly #failing = new WeakMap<AcceptedTask, ReadonlySet<string>>();
   // Not reset by clear(): ids stay unique for the simulator's life, as a real account's do.
   #lastV2TaskId = 0;
 
@@ -114,9 +116,10 @@ export class PushTaskLog {
     return `${Math.floor(now / 1000)}-${crypto.randomUUID()}`;
   }
 
-  /** Records a created task. */
-  add(task: AcceptedTask): void {
+  /** Records a created task; `failing` URLs of it will end `fail`. */
+  add(task: AcceptedTask, failing?: ReadonlySet<string>): void {
     this.accepted.push(task);
+    if (failing !== undefined && failing.size > 0) this.#failing.set(task, failing);
   }
 
   /** Log lines matching the query as seen at `now`, newest task first, URLs in request order. */
@@ -126,7 +129,8 @@ export class PushTaskLog {
       if (!query.matchesTask(task.taskId, task.at, task.area)) continue;
       for (const url of task.urls) {
         if (!query.matchesUrl(url)) continue;
-        const progress = this.#lifecycle.progress(url, task.at, now);
+        const forced = this.#failing.get(task)?.has(url) ? "fail" : undefined;
+        const progress = this.#lifecycle.progress(url, task.at, now, forced);
         if (!query.matchesStatus(progress.status)) continue;
         logs.push({
           TaskId: task.taskId,

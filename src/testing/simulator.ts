@@ -32,7 +32,12 @@ import { sleep } from "./sleep.ts";
 import { type AcceptedPrefetchJob, TeoAccount } from "./teo_jobs.ts";
 
 export { SIMULATOR_CREDENTIALS } from "./options.ts";
-export type { SimulatorCredential, SimulatorOptions, TeoZoneOptions } from "./options.ts";
+export type {
+  SimulatorCredential,
+  SimulatorOptions,
+  TeoZoneOptions,
+  UnencodedNonAscii,
+} from "./options.ts";
 export type { FaultPolicyInfo, SimulatorFault, SimulatorFaultType } from "./faults.ts";
 export type { PrefetchOutcome, PurgeOutcome, TaskOutcomeRule } from "./lifecycle.ts";
 export type { AcceptedPurge } from "./purge_tasks.ts";

@@ -64,13 +64,14 @@ export function purgeUrlsCache(
   if (urlEncode !== undefined && typeof urlEncode !== "boolean") {
     return cdnParamError(`UrlEncode must be a boolean; got ${JSON.stringify(urlEncode)}`);
   }
-  const urlsByHost = groupCdnUrls(
+  const groups = groupCdnUrls(
     urls as string[],
     context.domains,
     urlEncode as boolean | undefined,
+    context.options.unencodedNonAscii,
     "InvalidParameter.CdnPurgeWildcardNotAllowed",
   );
-  if (!(urlsByHost instanceof Map)) return urlsByHost;
+  if (!("byHost" in groups)) return groups;
   const refused = spendDaily(
     context.purgeQuota,
     area === undefined ? AREAS : [area as QuotaArea],
@@ -81,7 +82,7 @@ export function purgeUrlsCache(
   );
   if (refused) return refused;
   const taskId = context.purges.newTaskId(now);
-  for (const [host, hostUrls] of urlsByHost) {
+  for (const [host, hostUrls] of groups.byHost) {
     context.purges.add({
       taskId,
       host,
@@ -89,7 +90,7 @@ export function purgeUrlsCache(
       at: now,
       ...(area === undefined ? {} : { area: area as QuotaArea }),
       ...(urlEncode === undefined ? {} : { urlEncode: urlEncode as boolean }),
-    });
+    }, groups.failing);
   }
   return v3Success({ TaskId: taskId });
 }

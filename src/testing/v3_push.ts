@@ -57,13 +57,14 @@ export function pushUrlsCache(
   const parameters = readPushParameters(input);
   if (typeof parameters === "string") return cdnParamError(parameters);
 
-  const urlsByHost = groupCdnUrls(
+  const groups = groupCdnUrls(
     urls as string[],
     context.domains,
     parameters.UrlEncode,
+    context.options.unencodedNonAscii,
     "InvalidParameter.CdnPushWildcardNotAllowed",
   );
-  if (!(urlsByHost instanceof Map)) return urlsByHost;
+  if (!("byHost" in groups)) return groups;
 
   const pushArea = area as PushArea;
   const quotaAreas: QuotaArea[] = pushArea === "global" ? ["mainland", "overseas"] : [pushArea];
@@ -78,7 +79,7 @@ export function pushUrlsCache(
   if (refused) return refused;
 
   const taskId = context.tasks.newV3TaskId(now);
-  for (const [host, hostUrls] of urlsByHost) {
+  for (const [host, hostUrls] of groups.byHost) {
     context.tasks.add({
       api: "v3",
       taskId,
@@ -90,7 +91,7 @@ export function pushUrlsCache(
       ...(parameters.ParseM3U8
         ? { segments: spendOnSegments(context, hostUrls, quotaAreas, now) }
         : {}),
-    });
+    }, groups.failing);
   }
   return v3Success({ TaskId: taskId });
 }
