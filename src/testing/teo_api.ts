@@ -45,9 +45,8 @@ export function createPrefetchTask(
 ): ApiAnswer {
   const unknown = unknownParameter(input, CREATE_PARAMETERS);
   if (unknown) return unknown;
-  const zoneId = input.ZoneId;
-  if (zoneId === undefined) return missing("ZoneId");
-  if (typeof zoneId !== "string") return parameterError("ZoneId must be a string");
+  const zoneId = readZoneId(input);
+  if (typeof zoneId !== "string") return zoneId;
   const zones = zoneId === "*" ? [...context.teo.zones.values()] : [context.teo.zones.get(zoneId)];
   if (zones[0] === undefined) return zoneNotFound(zoneId);
   const targets = input.Targets;
@@ -109,9 +108,8 @@ export function describePrefetchTasks(
 ): ApiAnswer {
   const unknown = unknownParameter(input, DESCRIBE_PARAMETERS);
   if (unknown) return unknown;
-  const zoneId = input.ZoneId;
-  if (zoneId === undefined) return missing("ZoneId");
-  if (typeof zoneId !== "string") return parameterError("ZoneId must be a string");
+  const zoneId = readZoneId(input);
+  if (typeof zoneId !== "string") return zoneId;
   if (!context.teo.zones.has(zoneId)) return zoneNotFound(zoneId);
   const filter = readFilters(zoneId, input.Filters);
   if (typeof filter === "string") return parameterError(filter);
@@ -144,9 +142,8 @@ export function describeContentQuota(
 ): ApiAnswer {
   const unknown = unknownParameter(input, QUOTA_PARAMETERS);
   if (unknown) return unknown;
-  const zoneId = input.ZoneId;
-  if (zoneId === undefined) return missing("ZoneId");
-  if (typeof zoneId !== "string") return parameterError("ZoneId must be a string");
+  const zoneId = readZoneId(input);
+  if (typeof zoneId !== "string") return zoneId;
   const zone = context.teo.zones.get(zoneId);
   if (zone === undefined) return zoneNotFound(zoneId);
   return v3Success({
@@ -246,6 +243,13 @@ function readFilters(zoneId: string, value: unknown): TeoTaskFilter | string {
     }
   }
   return filter;
+}
+
+/** `ZoneId`, required by every EdgeOne action here, or the answer refusing its absence. */
+function readZoneId(input: Record<string, unknown>): string | ApiAnswer {
+  const zoneId = input.ZoneId;
+  if (zoneId === undefined) return missing("ZoneId");
+  return typeof zoneId === "string" ? zoneId : parameterError("ZoneId must be a string");
 }
 
 function parameterError(message: string): ApiAnswer {
