@@ -62,6 +62,11 @@ export function v3Failure(code: string, message: string): ApiAnswer {
   return { status: 200, contentType: JSON_TYPE, text: JSON.stringify(body), outcome: code };
 }
 
+/** The CDN's generic bad-parameter failure, `InvalidParameter.CdnParamError`. */
+export function cdnParamError(message: string): ApiAnswer {
+  return v3Failure("InvalidParameter.CdnParamError", message);
+}
+
 /**
  * The `UnknownParameter` failure for the first field of `input` not in `known`, as the real
  * API answers a misspelt field; `undefined` when every field is known.

@@ -7,7 +7,7 @@
 
 import { type ApiAnswer, v2Failure, v3Failure } from "./answers.ts";
 import { utf8 } from "./crypto.ts";
-import { describe } from "./options.ts";
+import { describe } from "./options_check.ts";
 import { sleep } from "./sleep.ts";
 
 /**
@@ -93,6 +93,8 @@ export interface FaultPolicyInfo {
   api: "v2" | "v3";
   /** The action (`CdnOverseaPushser`, `PushUrlsCache`, …); `""` when the request has none. */
   action: string;
+  /** `"teo"` for an EdgeOne request (`X-TC-Version: 2022-09-01`); unset for CDN requests. */
+  service?: "teo";
   /** How many URLs the request carries. */
   urlCount: number;
   /** 0-based position of the request among all API requests since construction or `reset()`. */

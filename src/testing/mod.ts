@@ -1,9 +1,14 @@
 /**
- * A local simulator of the Tencent Cloud CDN prefetch ("prewarm") APIs, for tests and demos:
- * API 2.0 `CdnOverseaPushser` and API 3.0 `PushUrlsCache` / `DescribePushTasks` /
- * `DescribePushQuota`, with real signature checks (its own implementation), batch, daily and
- * per-second limits, and injectable failures. Only Web APIs are used, so it runs unchanged on
- * Deno, Bun, Node and Cloudflare Workers.
+ * A local simulator of the Tencent Cloud prefetch ("prewarm") and purge APIs, for tests and
+ * demos: CDN API 2.0 `CdnOverseaPushser`; CDN API 3.0 `PushUrlsCache` (every parameter),
+ * `DescribePushTasks`, `DescribePushQuota`, `PurgeUrlsCache`, `DescribePurgeTasks`,
+ * `DescribePurgeQuota`; and EdgeOne (`teo`, `2022-09-01`) `CreatePrefetchTask`,
+ * `DescribePrefetchTasks`, `DescribeContentQuota`. It checks real signatures (its own
+ * implementation; TC3 with service `cdn` or `teo`), enforces batch, daily and per-second
+ * limits, runs every task through a lifecycle on an injectable clock, and injects failures.
+ * Only Web APIs are used, so it runs unchanged on Deno, Bun, Node and Cloudflare Workers.
+ * What each action accepts and answers, and where the simulator had to guess, is in
+ * `docs/tencent-api.md`.
  *
  * In-process, as a drop-in `fetch`:
  *
@@ -16,6 +21,33 @@
  * console.log(simulator.accepted, simulator.requests, simulator.quotaUsed("overseas"));
  * ```
  *
+ * Waiting for tasks without waiting: every task reports `process` (its `Percent` growing) for
+ * `taskDurationMs` of the clock given as `now`, then its final status, which `taskOutcomes`
+ * sets per URL:
+ *
+ * ```ts
+ * import { TencentCdnSimulator } from "@qcdn/prewarm/testing";
+ *
+ * let now = Date.UTC(2024, 0, 15, 4);
+ * const simulator = new TencentCdnSimulator({
+ *   now: () => now,
+ *   taskDurationMs: 30 * 60_000,
+ *   taskOutcomes: [
+ *     { match: /\/missing\//, status: "invalid" }, // the origin answers 404
+ *     { match: "https://www.example.com/big.iso", status: "fail", durationMs: 45 * 60_000 },
+ *   ],
+ *   pushStatusCase: "capitalized", // "Done", as in Tencent's example answer
+ * });
+ * // … prewarm through simulator.fetch, then move the clock on and poll DescribePushTasks:
+ * now += 30 * 60_000;
+ * ```
+ *
+ * Purges (`purgeDailyLimit`, `purgeBatchLimit`, `purgeDurationMs`, `purgeOutcomes`) and
+ * EdgeOne zones (`teoZones`) are set up the same way; see {@linkcode SimulatorOptions}. What
+ * reached the simulator is in `accepted` (prefetch tasks, with the `PushUrlsCache` parameters
+ * as sent), `purged`, `prefetchJobs` (EdgeOne), `requests`, and the quota getters
+ * `quotaUsed`, `purgeQuotaUsed` and `teoQuotaUsed`.
+ *
  * Over real HTTP (sign for the host with its port, e.g. `127.0.0.1:8787`):
  *
  * ```ts
@@ -23,7 +55,8 @@
  *
  * const simulator = new TencentCdnSimulator();
  * const server = Deno.serve({ hostname: "127.0.0.1", port: 8787 }, simulator.handle);
- * // API 2.0 at http://127.0.0.1:8787/v2/index.php, API 3.0 at http://127.0.0.1:8787/
+ * // API 2.0 at http://127.0.0.1:8787/v2/index.php, API 3.0 (CDN and EdgeOne, told apart by
+ * // X-TC-Version) at http://127.0.0.1:8787/
  * await server.shutdown();
  * ```
  *
@@ -31,9 +64,17 @@
  */
 
 export {
+  type AcceptedPrefetchJob,
+  type AcceptedPurge,
   type AcceptedTask,
+  type CreatePrefetchTaskParameters,
   type FaultPolicyInfo,
+  type PrefetchedSegments,
+  type PrefetchOutcome,
+  type PurgeOutcome,
   type PushArea,
+  type PushHeader,
+  type PushUrlsCacheParameters,
   type QuotaArea,
   type ReceivedRequest,
   SIMULATOR_CREDENTIALS,
@@ -41,5 +82,8 @@ export {
   type SimulatorFault,
   type SimulatorFaultType,
   type SimulatorOptions,
+  type TaskOutcomeRule,
   TencentCdnSimulator,
+  type TeoZoneOptions,
+  type UnencodedNonAscii,
 } from "./simulator.ts";

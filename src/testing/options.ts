@@ -5,6 +5,16 @@
  * @module
  */
 
+import {
+  checkOutcomeRules,
+  type PrefetchOutcome,
+  type PurgeOutcome,
+  type TaskOutcomeRule,
+} from "./lifecycle.ts";
+import { describe, durationOption, integerOption } from "./options_check.ts";
+
+export { describe } from "./options_check.ts";
+
 /** An account key pair the simulator accepts. */
 export interface SimulatorCredential {
   /** The `SecretId` (API 2.0 parameter; API 3.0 `Credential=` scope). */
@@ -95,11 +105,120 @@ export interface SimulatorOptions {
    */
   latencyMs?: number;
   /**
-   * How long (on the simulated clock) a pushed URL reports `process` before it reports `done`.
+   * How long (on the simulated clock) a prefetched URL reports `process` (its `Percent` growing
+   * linearly) before it reports its final status. Tencent documents 5–30 minutes: set e.g.
+   * `20 * 60_000` and give the clock as `now` to wait for it in a test without sleeping. The
+   * default 0 (final at once) keeps earlier uses of the simulator working. `taskOutcomes` may
+   * set another duration per URL. Applies to `CdnOverseaPushser`, `PushUrlsCache` and EdgeOne
+   * `CreatePrefetchTask` tasks.
    *
    * @default 0
    */
   taskDurationMs?: number;
+  /**
+   * Per-URL final status (`done`, `fail`, `invalid`: the origin answered 4xx/5xx) and duration
+   * of prefetch tasks; the first rule whose `match` (exact URL or RegExp) fits decides. URLs no
+   * rule matches end `done` after `taskDurationMs`. EdgeOne reports `done` as `success`, `fail`
+   * as `failed` and `invalid` as `invalid`.
+   *
+   * @default []
+   */
+  taskOutcomes?: TaskOutcomeRule<PrefetchOutcome>[];
+  /**
+   * How `DescribePushTasks` spells `Status`: `"lower"` as the field's documentation lists the
+   * values (`done`, `process`, `fail`, `invalid`), or `"capitalized"` as Tencent's own example
+   * answer shows them (`Done`, `Process`, …). Clients must accept both.
+   *
+   * @default "lower"
+   */
+  pushStatusCase?: "lower" | "capitalized";
+  /**
+   * HLS segments behind a playlist URL, prefetched too when `PushUrlsCache` sets
+   * `ParseM3U8: true`. Each segment spends one unit of the daily quota after the request's own
+   * URLs; once the quota runs out the rest are skipped silently, as Tencent documents. Playlists
+   * not listed have no segments.
+   *
+   * @default {}
+   */
+  playlistSegments?: Record<string, number>;
+  /**
+   * What `PushUrlsCache` and `PurgeUrlsCache` do with a URL holding non-ASCII characters (a
+   * Chinese path, say) when the request does not set `UrlEncode: true`, which Tencent says such
+   * URLs need. Its exact answer is not documented: `"fail"` accepts the request and ends those
+   * URLs `fail`; `"refuse"` refuses the whole request with `InvalidParameter.CdnParamError`;
+   * `"accept"` treats them like any other URL.
+   *
+   * @default "fail"
+   */
+  unencodedNonAscii?: UnencodedNonAscii;
+  /**
+   * URLs that `PurgeUrlsCache` may purge per area per Beijing-time day (Tencent's default is
+   * 10,000); reported by `DescribePurgeQuota`.
+   *
+   * @default 10_000
+   */
+  purgeDailyLimit?: number;
+  /**
+   * Most URLs one `PurgeUrlsCache` request may carry (Tencent's default is 1,000).
+   *
+   * @default 1000
+   */
+  purgeBatchLimit?: number;
+  /**
+   * How long (simulated ms) a purged URL reports `process` before its final status (Tencent:
+   * "about 5 minutes", e.g. `5 * 60_000`). The default 0 (final at once) matches
+   * `taskDurationMs`'s.
+   *
+   * @default 0
+   */
+  purgeDurationMs?: number;
+  /**
+   * Per-URL final status (`done` or `fail`) and duration of purge tasks, as `taskOutcomes` is
+   * for prefetches.
+   *
+   * @default []
+   */
+  purgeOutcomes?: TaskOutcomeRule<PurgeOutcome>[];
+  /**
+   * EdgeOne (`teo`, version `2022-09-01`) zones of the account: each `ZoneId` with the
+   * hostnames it serves (same patterns as `domains`) and its own prefetch quota. A
+   * `CreatePrefetchTask` for an unknown zone, or with a target outside its zone, is refused.
+   *
+   * @default [{ zoneId: "zone-simulator", domains: ["www.example.org"] }]
+   */
+  teoZones?: TeoZoneOptions[];
+}
+
+/** See {@linkcode SimulatorOptions.unencodedNonAscii}. */
+export type UnencodedNonAscii = "fail" | "refuse" | "accept";
+
+/** One EdgeOne zone (site) of the simulated account. */
+export interface TeoZoneOptions {
+  /** The `ZoneId`, e.g. `"zone-2o0i2m9sk3li"`. */
+  zoneId: string;
+  /** Hostnames served by the zone: exact names or `"*.example.com"`. */
+  domains: string[];
+  /**
+   * Targets `CreatePrefetchTask` may prefetch per Beijing day in this zone (`Daily` of
+   * `DescribeContentQuota`; the real value depends on the plan).
+   *
+   * @default 10_000
+   */
+  prefetchDailyLimit?: number;
+  /**
+   * Most targets one `CreatePrefetchTask` may carry (`Batch` of `DescribeContentQuota`).
+   *
+   * @default 2000
+   */
+  prefetchBatchLimit?: number;
+}
+
+/** A zone after defaults are applied and values are checked. */
+export interface ResolvedTeoZone {
+  readonly zoneId: string;
+  readonly domains: readonly string[];
+  readonly prefetchDailyLimit: number;
+  readonly prefetchBatchLimit: number;
 }
 
 /** Options after defaults are applied and values are checked. */
@@ -115,9 +234,26 @@ export interface ResolvedOptions {
   readonly now: () => number;
   readonly latencyMs: number;
   readonly taskDurationMs: number;
+  readonly taskOutcomes: readonly TaskOutcomeRule<PrefetchOutcome>[];
+  readonly pushStatusCase: "lower" | "capitalized";
+  readonly playlistSegments: ReadonlyMap<string, number>;
+  readonly unencodedNonAscii: UnencodedNonAscii;
+  readonly purgeDailyLimit: number;
+  readonly purgeBatchLimit: number;
+  readonly purgeDurationMs: number;
+  readonly purgeOutcomes: readonly TaskOutcomeRule<PurgeOutcome>[];
+  readonly teoZones: ReadonlyMap<string, ResolvedTeoZone>;
 }
 
 const DEFAULT_DOMAINS = ["www.example.com", "static.example.com", "img.example.com"];
+const DEFAULT_TEO_ZONES: TeoZoneOptions[] = [{
+  zoneId: "zone-simulator",
+  domains: ["www.example.org"],
+}];
+const PREFETCH_OUTCOMES: readonly PrefetchOutcome[] = ["done", "fail", "invalid"];
+const PURGE_OUTCOMES: readonly PurgeOutcome[] = ["done", "fail"];
+const STATUS_CASES = ["lower", "capitalized"] as const;
+const NON_ASCII_MODES: readonly UnencodedNonAscii[] = ["fail", "refuse", "accept"];
 const HOSTNAME_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 
 /** Applies defaults and rejects bad values with a `TypeError` or `RangeError`. */
@@ -145,7 +281,99 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     now,
     latencyMs: durationOption("latencyMs", options.latencyMs, 0),
     taskDurationMs: durationOption("taskDurationMs", options.taskDurationMs, 0),
+    taskOutcomes: checkOutcomeRules("taskOutcomes", options.taskOutcomes, PREFETCH_OUTCOMES),
+    pushStatusCase: resolveStatusCase(options.pushStatusCase),
+    playlistSegments: resolvePlaylistSegments(options.playlistSegments),
+    unencodedNonAscii: resolveNonAsciiMode(options.unencodedNonAscii),
+    purgeDailyLimit: integerOption("purgeDailyLimit", options.purgeDailyLimit, 10_000, 0),
+    purgeBatchLimit: integerOption("purgeBatchLimit", options.purgeBatchLimit, 1000, 1),
+    purgeDurationMs: durationOption("purgeDurationMs", options.purgeDurationMs, 0),
+    purgeOutcomes: checkOutcomeRules("purgeOutcomes", options.purgeOutcomes, PURGE_OUTCOMES),
+    teoZones: resolveTeoZones(options.teoZones ?? DEFAULT_TEO_ZONES),
   };
+}
+
+function resolveStatusCase(value: unknown): "lower" | "capitalized" {
+  if (value === undefined) return "lower";
+  if (!STATUS_CASES.includes(value as "lower")) {
+    throw new RangeError(
+      `Option "pushStatusCase" must be "lower" or "capitalized"; got ${describe(value)}`,
+    );
+  }
+  return value as "lower" | "capitalized";
+}
+
+function resolveNonAsciiMode(value: unknown): UnencodedNonAscii {
+  if (value === undefined) return "fail";
+  if (!NON_ASCII_MODES.includes(value as UnencodedNonAscii)) {
+    throw new RangeError(
+      `Option "unencodedNonAscii" must be one of ${NON_ASCII_MODES.join(", ")}; got ${
+        describe(value)
+      }`,
+    );
+  }
+  return value as UnencodedNonAscii;
+}
+
+function resolvePlaylistSegments(value: unknown): ReadonlyMap<string, number> {
+  if (value === undefined) return new Map();
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(
+      `Option "playlistSegments" must be an object of URL → count; got ${describe(value)}`,
+    );
+  }
+  return new Map(
+    Object.entries(value).map((
+      [url, count],
+    ) => [url, integerOption(`playlistSegments[${JSON.stringify(url)}]`, count, 0, 0)]),
+  );
+}
+
+function resolveTeoZones(zones: unknown): ReadonlyMap<string, ResolvedTeoZone> {
+  if (!Array.isArray(zones)) {
+    throw new TypeError(`Option "teoZones" must be an array; got ${describe(zones)}`);
+  }
+  const byId = new Map<string, ResolvedTeoZone>();
+  for (const [index, zone] of zones.entries()) {
+    const where = `teoZones[${index}]`;
+    if (typeof zone !== "object" || zone === null) {
+      throw new TypeError(`Option "${where}" must be an object; got ${describe(zone)}`);
+    }
+    const { zoneId, domains, prefetchDailyLimit, prefetchBatchLimit } = zone as Record<
+      string,
+      unknown
+    >;
+    // "*" means "every zone" in CreatePrefetchTask, so it cannot name one.
+    if (typeof zoneId !== "string" || !/^[A-Za-z0-9_-]+$/.test(zoneId)) {
+      throw new TypeError(
+        `Option "${where}.zoneId" must be a non-empty string of letters, digits, "-" and "_"; ` +
+          `got ${describe(zoneId)}`,
+      );
+    }
+    if (byId.has(zoneId)) {
+      throw new RangeError(`Option "${where}.zoneId" repeats an earlier one: ${describe(zoneId)}`);
+    }
+    byId.set(
+      zoneId,
+      Object.freeze({
+        zoneId,
+        domains: resolveDomains(`${where}.domains`, domains),
+        prefetchDailyLimit: integerOption(
+          `${where}.prefetchDailyLimit`,
+          prefetchDailyLimit,
+          10_000,
+          0,
+        ),
+        prefetchBatchLimit: integerOption(
+          `${where}.prefetchBatchLimit`,
+          prefetchBatchLimit,
+          2000,
+          1,
+        ),
+      }),
+    );
+  }
+  return byId;
 }
 
 function resolveCredentials(
@@ -201,49 +429,4 @@ function resolveDomains(name: string, domains: unknown): readonly string[] {
     }
     return lower;
   });
-}
-
-function integerOption(
-  name: string,
-  value: unknown,
-  fallback: number,
-  minimum: number,
-  allowInfinity = false,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number") {
-    throw new TypeError(`Option "${name}" must be a number; got ${describe(value)}`);
-  }
-  const acceptable = (Number.isInteger(value) && value >= minimum) ||
-    (allowInfinity && value === Infinity);
-  if (!acceptable) {
-    const kind = minimum === 0 ? "a non-negative integer" : `an integer of at least ${minimum}`;
-    const orInfinity = allowInfinity ? " (or Infinity)" : "";
-    throw new RangeError(`Option "${name}" must be ${kind}${orInfinity}; got ${describe(value)}`);
-  }
-  return value;
-}
-
-function durationOption(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number") {
-    throw new TypeError(`Option "${name}" must be a number; got ${describe(value)}`);
-  }
-  if (!Number.isFinite(value) || value < 0) {
-    throw new RangeError(
-      `Option "${name}" must be a finite number of at least 0; got ${describe(value)}`,
-    );
-  }
-  return value;
-}
-
-/** Shows a value in an error message: strings quoted, other primitives as written. */
-export function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
-    return String(value);
-  }
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "function" ? "a function" : `an ${typeof value}`;
 }

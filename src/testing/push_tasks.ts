@@ -1,14 +1,52 @@
 /**
  * The prefetch tasks the simulated account has accepted, and the `DescribePushTasks` view of
- * them (one log line per URL, `process` until the task's duration has passed, then `done`).
+ * them: one log line per URL, `process` with a growing `Percent` until the URL's duration has
+ * passed, then its final status (see `lifecycle.ts`).
  *
  * @module
  */
 
 import { formatBeijingTime } from "./beijing_time.ts";
+import type { PrefetchOutcome, TaskLifecycle } from "./lifecycle.ts";
+import type { TaskQuery } from "./task_query.ts";
 
 /** Where a prefetch warms the cache. */
 export type PushArea = "mainland" | "overseas" | "global";
+
+/** One custom header of a `PushUrlsCache` request, as sent. */
+export interface PushHeader {
+  /** Header name. */
+  Name: string;
+  /** Header value. */
+  Value: string;
+}
+
+/**
+ * The optional `PushUrlsCache` parameters exactly as they arrived on the wire (wire names;
+ * only those the request carried).
+ */
+export interface PushUrlsCacheParameters {
+  /** `User-Agent` the CDN sends to the origin (Tencent's default: `TencentCdn`). */
+  UserAgent?: string;
+  /** `"middle"`: warm the mid-tier only. */
+  Layer?: string;
+  /** Also prefetch the segments of an HLS playlist. */
+  ParseM3U8?: boolean;
+  /** Fetch from the origin without `Range` requests. */
+  DisableRange?: boolean;
+  /** Custom headers sent to the origin. */
+  Headers?: PushHeader[];
+  /** Whether the CDN percent-encodes the URLs (needed for non-ASCII paths). */
+  UrlEncode?: boolean;
+}
+
+/** HLS segments prefetched with a task's playlists (`ParseM3U8`). */
+export interface PrefetchedSegments {
+  /** Segments that spent quota and were prefetched. */
+  prefetched: number;
+  /** Segments skipped because the daily quota ran out. */
+  skipped: number;
+}
 
 /**
  * A prefetch task the simulator created. An API 2.0 request creates one task per hostname; an
@@ -28,43 +66,44 @@ export interface AcceptedTask {
   urls: string[];
   /** Simulated clock (ms) when the task was created. */
   at: number;
+  /** API 3.0 only: the optional parameters the request carried (empty when none). */
+  parameters?: PushUrlsCacheParameters;
+  /** API 3.0 with `ParseM3U8: true` only: the HLS segments of this record's playlists. */
+  segments?: PrefetchedSegments;
 }
+
+/** The prefetch status of a URL as the wire spells it in the lower-case form. */
+export type PushStatus = "process" | PrefetchOutcome;
 
 /** One `DescribePushTasks` log line. */
 export interface PushLog {
   TaskId: string;
   Url: string;
-  Status: "process" | "done";
+  Status: string;
   Percent: number;
   CreateTime: string;
   UpdateTime: string;
   Area: PushArea;
 }
 
-/** Filters of `DescribePushTasks`; every given one must match. */
-export interface PushLogFilter {
-  taskId?: string;
-  /** Inclusive bounds on the creation time (ms). */
-  createdFrom?: number;
-  createdUntil?: number;
-  /** Substring of the URL. */
-  keyword?: string;
-  area?: string;
-  /** Compared case-insensitively. */
-  status?: string;
-}
-
 /** Every accepted task, in order, and the task ids to hand out. */
 export class PushTaskLog {
   /** Every task created, in order (exposed as `TencentCdnSimulator.accepted`). */
   readonly accepted: AcceptedTask[] = [];
-  readonly #taskDurationMs: number;
+  readonly #lifecycle: TaskLifecycle<PrefetchOutcome>;
+  readonly #capitalize: boolean;
+  // URLs the CDN will fail whatever the outcome rules say (non-ASCII without UrlEncode).
+  readonly #failing = new WeakMap<AcceptedTask, ReadonlySet<string>>();
   // Not reset by clear(): ids stay unique for the simulator's life, as a real account's do.
   #lastV2TaskId = 0;
 
-  /** @param taskDurationMs how long a URL reports `process` before `done`. */
-  constructor(taskDurationMs: number) {
-    this.#taskDurationMs = taskDurationMs;
+  /**
+   * @param lifecycle decides each URL's status over time
+   * @param statusCase how `Status` is spelt on the wire
+   */
+  constructor(lifecycle: TaskLifecycle<PrefetchOutcome>, statusCase: "lower" | "capitalized") {
+    this.#lifecycle = lifecycle;
+    this.#capitalize = statusCase === "capitalized";
   }
 
   /** A fresh API 2.0 task id (a number on the wire). */
@@ -77,31 +116,29 @@ export class PushTaskLog {
     return `${Math.floor(now / 1000)}-${crypto.randomUUID()}`;
   }
 
-  /** Records a created task. */
-  add(task: AcceptedTask): void {
+  /** Records a created task; `failing` URLs of it will end `fail`. */
+  add(task: AcceptedTask, failing?: ReadonlySet<string>): void {
     this.accepted.push(task);
+    if (failing !== undefined && failing.size > 0) this.#failing.set(task, failing);
   }
 
-  /** Log lines matching the filter as seen at `now`, newest task first, URLs in request order. */
-  logs(filter: PushLogFilter, now: number): PushLog[] {
+  /** Log lines matching the query as seen at `now`, newest task first, URLs in request order. */
+  logs(query: TaskQuery<PushStatus, PushArea>, now: number): PushLog[] {
     const logs: PushLog[] = [];
     for (const task of [...this.accepted].reverse()) {
-      if (filter.taskId !== undefined && task.taskId !== filter.taskId) continue;
-      if (filter.createdFrom !== undefined && task.at < filter.createdFrom) continue;
-      if (filter.createdUntil !== undefined && task.at > filter.createdUntil) continue;
-      if (filter.area !== undefined && task.area !== filter.area) continue;
-      const finishedAt = task.at + this.#taskDurationMs;
-      const status = now < finishedAt ? "process" : "done";
-      if (filter.status !== undefined && filter.status.toLowerCase() !== status) continue;
+      if (!query.matchesTask(task.taskId, task.at, task.area)) continue;
       for (const url of task.urls) {
-        if (filter.keyword !== undefined && !url.includes(filter.keyword)) continue;
+        if (!query.matchesUrl(url)) continue;
+        const forced = this.#failing.get(task)?.has(url) ? "fail" : undefined;
+        const progress = this.#lifecycle.progress(url, task.at, now, forced);
+        if (!query.matchesStatus(progress.status)) continue;
         logs.push({
           TaskId: task.taskId,
           Url: url,
-          Status: status,
-          Percent: status === "done" ? 100 : 0,
+          Status: this.#capitalize ? capitalize(progress.status) : progress.status,
+          Percent: progress.percent,
           CreateTime: formatBeijingTime(task.at),
-          UpdateTime: formatBeijingTime(status === "done" ? finishedAt : task.at),
+          UpdateTime: formatBeijingTime(progress.updatedAt),
           Area: task.area,
         });
       }
@@ -113,4 +150,8 @@ export class PushTaskLog {
   clear(): void {
     this.accepted.length = 0;
   }
+}
+
+function capitalize(status: string): string {
+  return status.charAt(0).toUpperCase() + status.slice(1);
 }

@@ -6,7 +6,7 @@
  */
 
 import { V2_ACTION, type V2Call } from "./api_v2.ts";
-import { parseJsonObject, type V3Call } from "./api_v3.ts";
+import { parseJsonObject, serviceOf, type V3Call, type V3Service } from "./api_v3.ts";
 import { countV2Urls, readV2Params } from "./v2_params.ts";
 
 /** The API a request is routed to, known from its method, path and headers alone. */
@@ -15,7 +15,21 @@ export type Route = { api: "v2" } | { api: "v3"; action: string };
 /** A routed request with its parameters read, plus what the request log shows of it. */
 export type RoutedCall =
   | { api: "v2"; action: string; urlCount: number; call: V2Call }
-  | { api: "v3"; action: string; urlCount: number; call: V3Call };
+  | {
+    api: "v3";
+    action: string;
+    urlCount: number;
+    call: V3Call;
+    /** The service `X-TC-Version` names, when the simulator serves it. */
+    service: V3Service | undefined;
+  };
+
+// Where each API 3.0 action carries its URLs, for the request log and fault policies.
+const URL_FIELDS: Readonly<Record<string, string>> = {
+  PushUrlsCache: "Urls",
+  PurgeUrlsCache: "Urls",
+  CreatePrefetchTask: "Targets",
+};
 
 /** The API the request is for, or `undefined` for a 404. */
 export function routeOf(request: Request, url: URL): Route | undefined {
@@ -43,12 +57,14 @@ export async function readCall(route: Route, request: Request, url: URL): Promis
       body,
       action: route.action,
     };
-    const urls = route.action === "PushUrlsCache" ? parseJsonObject(body)?.Urls : undefined;
+    const field = Object.hasOwn(URL_FIELDS, route.action) ? URL_FIELDS[route.action] : undefined;
+    const urls = field === undefined ? undefined : parseJsonObject(body)?.[field];
     return {
       api: "v3",
       action: route.action,
       urlCount: Array.isArray(urls) ? urls.length : 0,
       call,
+      service: serviceOf(headers.get("x-tc-version")),
     };
   }
   const params = await readV2Params(request.method, url, headers.get("content-type"), body);

@@ -19,19 +19,37 @@ import {
   type SimulatorFault,
   type SimulatorFaultType,
 } from "./faults.ts";
+import { TaskLifecycle } from "./lifecycle.ts";
 import { NonceLedger } from "./nonce_ledger.ts";
-import { describe, resolveOptions, type SimulatorOptions } from "./options.ts";
+import { describe } from "./options_check.ts";
+import { resolveOptions, type SimulatorOptions } from "./options.ts";
+import { type AcceptedPurge, PurgeTaskLog } from "./purge_tasks.ts";
 import { type AcceptedTask, PushTaskLog } from "./push_tasks.ts";
 import { DailyQuota, type QuotaArea } from "./quota.ts";
 import { SlidingWindowLimiter } from "./rate_limiter.ts";
 import { readCall, type RoutedCall, routeOf } from "./route.ts";
 import { sleep } from "./sleep.ts";
+import { type AcceptedPrefetchJob, TeoAccount } from "./teo_jobs.ts";
 
 export { SIMULATOR_CREDENTIALS } from "./options.ts";
-export type { SimulatorCredential, SimulatorOptions } from "./options.ts";
+export type {
+  SimulatorCredential,
+  SimulatorOptions,
+  TeoZoneOptions,
+  UnencodedNonAscii,
+} from "./options.ts";
 export type { FaultPolicyInfo, SimulatorFault, SimulatorFaultType } from "./faults.ts";
-export type { AcceptedTask, PushArea } from "./push_tasks.ts";
+export type { PrefetchOutcome, PurgeOutcome, TaskOutcomeRule } from "./lifecycle.ts";
+export type { AcceptedPurge } from "./purge_tasks.ts";
+export type {
+  AcceptedTask,
+  PrefetchedSegments,
+  PushArea,
+  PushHeader,
+  PushUrlsCacheParameters,
+} from "./push_tasks.ts";
 export type { QuotaArea } from "./quota.ts";
+export type { AcceptedPrefetchJob, CreatePrefetchTaskParameters } from "./teo_jobs.ts";
 
 /** One request as the simulator received and answered it. */
 export interface ReceivedRequest {
@@ -39,6 +57,11 @@ export interface ReceivedRequest {
   api: "v2" | "v3";
   /** `Action` (API 2.0) or `X-TC-Action` (API 3.0); `""` when an API 2.0 request has none. */
   action: string;
+  /**
+   * `"teo"` for an EdgeOne request (`X-TC-Version: 2022-09-01`); unset for CDN requests (both
+   * API generations), so their records keep the shape they always had.
+   */
+  service?: "teo";
   /** HTTP method. */
   method: string;
   /** Simulated clock (ms) when it arrived. */
@@ -65,10 +88,13 @@ export interface ReceivedRequest {
 }
 
 /**
- * A faithful in-process stand-in for Tencent Cloud CDN prefetch: API 2.0
- * `CdnOverseaPushser` (`/v2/index.php`) and API 3.0 `PushUrlsCache`, `DescribePushTasks`,
- * `DescribePushQuota` (`POST /`). It verifies both signature algorithms with its own code,
- * enforces the batch, daily (Beijing day) and per-second limits, and can inject failures.
+ * A faithful in-process stand-in for Tencent Cloud prefetch and purge: CDN API 2.0
+ * `CdnOverseaPushser` (`/v2/index.php`); CDN API 3.0 `PushUrlsCache`, `DescribePushTasks`,
+ * `DescribePushQuota`, `PurgeUrlsCache`, `DescribePurgeTasks`, `DescribePurgeQuota`; EdgeOne
+ * `CreatePrefetchTask`, `DescribePrefetchTasks`, `DescribeContentQuota` (`POST /`, told apart
+ * by `X-TC-Version`). It verifies both signature algorithms with its own code (TC3 with the
+ * service of the version), enforces the batch, daily (Beijing day) and per-second limits, runs
+ * tasks through a lifecycle on the simulated clock, and can inject failures.
  *
  * @example In-process, as a `fetch` replacement
  * ```ts
@@ -85,8 +111,12 @@ export interface ReceivedRequest {
  * ```
  */
 export class TencentCdnSimulator {
-  /** Every task created, in order. */
+  /** Every prefetch task created by the two CDN APIs, in order. */
   readonly accepted: AcceptedTask[];
+  /** Every `PurgeUrlsCache` task created, in order (one record per hostname). */
+  readonly purged: AcceptedPurge[];
+  /** Every EdgeOne `CreatePrefetchTask` job created, in order (one record per zone). */
+  readonly prefetchJobs: AcceptedPrefetchJob[];
   /** Every API request received, in order of arrival (404s are not recorded). */
   readonly requests: ReceivedRequest[] = [];
   /**
@@ -105,7 +135,12 @@ export class TencentCdnSimulator {
   /** Creates a simulator; throws `TypeError`/`RangeError` naming any bad option value. */
   constructor(options?: SimulatorOptions) {
     const resolved = resolveOptions(options);
-    const tasks = new PushTaskLog(resolved.taskDurationMs);
+    const prefetches = new TaskLifecycle(resolved.taskOutcomes, resolved.taskDurationMs, "done");
+    const tasks = new PushTaskLog(prefetches, resolved.pushStatusCase);
+    const purges = new PurgeTaskLog(
+      new TaskLifecycle(resolved.purgeOutcomes, resolved.purgeDurationMs, "done"),
+    );
+    const teo = new TeoAccount(resolved.teoZones, prefetches);
     this.#context = {
       options: resolved,
       domains: new DomainRegistry(resolved.domains, resolved.offlineDomains),
@@ -113,8 +148,13 @@ export class TencentCdnSimulator {
       limiter: new SlidingWindowLimiter(resolved.requestsPerSecond),
       quota: new DailyQuota(resolved.dailyLimit),
       tasks,
+      purgeQuota: new DailyQuota(resolved.purgeDailyLimit),
+      purges,
+      teo,
     };
     this.accepted = tasks.accepted;
+    this.purged = purges.accepted;
+    this.prefetchJobs = teo.accepted;
   }
 
   /** The highest number of requests handled at once (latency and delays included). */
@@ -156,12 +196,27 @@ export class TencentCdnSimulator {
     });
   };
 
-  /** URLs spent today (the Beijing day of the simulated clock) in an area. */
+  /**
+   * Prefetch quota spent today (the Beijing day of the simulated clock) in an area: URLs, plus
+   * HLS segments of `ParseM3U8` requests.
+   */
   quotaUsed(area: QuotaArea = "overseas"): number {
-    if (area !== "mainland" && area !== "overseas") {
-      throw new RangeError(`Area must be "mainland" or "overseas"; got ${describe(area)}`);
+    return this.#context.quota.used(checkArea(area), this.#context.options.now());
+  }
+
+  /** URLs purged today (the Beijing day of the simulated clock) in an area. */
+  purgeQuotaUsed(area: QuotaArea = "overseas"): number {
+    return this.#context.purgeQuota.used(checkArea(area), this.#context.options.now());
+  }
+
+  /** EdgeOne targets prefetched today (Beijing day of the simulated clock) in a zone. */
+  teoQuotaUsed(zoneId: string): number {
+    const zone = this.#context.teo.zones.get(zoneId);
+    if (zone === undefined) {
+      const known = [...this.#context.teo.zones.keys()].map(describe).join(", ");
+      throw new RangeError(`Zone ${describe(zoneId)} is not configured; known zones: ${known}`);
     }
-    return this.#context.quota.used(area, this.#context.options.now());
+    return zone.quota.used("prefetch_url", this.#context.options.now());
   }
 
   /** Queues faults; each API request that arrives takes the next one, first in first out. */
@@ -170,13 +225,17 @@ export class TencentCdnSimulator {
   }
 
   /**
-   * Forgets the request log, accepted tasks, quota spent, nonces, rate windows and queued
-   * faults. Keeps the options and `faultPolicy`; task ids keep counting up.
+   * Forgets the request log, accepted tasks (prefetch, purge and EdgeOne), quotas spent,
+   * nonces, rate windows and queued faults. Keeps the options and `faultPolicy`; task ids keep
+   * counting up.
    */
   reset(): void {
     this.requests.length = 0;
     this.#context.tasks.clear();
     this.#context.quota.clear();
+    this.#context.purges.clear();
+    this.#context.purgeQuota.clear();
+    this.#context.teo.clear();
     this.#context.nonces.clear();
     this.#context.limiter.clear();
     this.#faults.length = 0;
@@ -209,6 +268,7 @@ export class TencentCdnSimulator {
       const routed = await readCall(route, request, url);
       record.action = routed.action;
       record.urlCount = routed.urlCount;
+      if (routed.api === "v3" && routed.service === "teo") record.service = "teo";
       const fault = queued ?? this.#askPolicy(routed, index);
       if (fault !== undefined) {
         record.fault = fault.type;
@@ -244,6 +304,7 @@ export class TencentCdnSimulator {
       action: routed.action,
       urlCount: routed.urlCount,
       index,
+      ...(routed.api === "v3" && routed.service === "teo" ? { service: "teo" as const } : {}),
     });
     return fault === undefined ? undefined : checkFault(fault);
   }
@@ -255,6 +316,13 @@ export class TencentCdnSimulator {
       ? answerV2(this.#context, routed.call, now)
       : answerV3(this.#context, routed.call, now);
   }
+}
+
+function checkArea(area: unknown): QuotaArea {
+  if (area !== "mainland" && area !== "overseas") {
+    throw new RangeError(`Area must be "mainland" or "overseas"; got ${describe(area)}`);
+  }
+  return area;
 }
 
 function breakingResponse(answer: ApiAnswer): Response {

@@ -6,9 +6,10 @@
  */
 
 import { type ApiAnswer, unknownParameter, v3Failure, v3Success } from "./answers.ts";
-import { parseBeijingTime } from "./beijing_time.ts";
 import type { ApiContext } from "./context.ts";
-import type { PushLogFilter } from "./push_tasks.ts";
+import type { PushArea, PushStatus } from "./push_tasks.ts";
+import { areaQuotas } from "./quota.ts";
+import { isQueryProblem, pageOf, parseTaskQuery } from "./task_query.ts";
 
 const TASK_PARAMETERS = new Set([
   "StartTime",
@@ -21,10 +22,14 @@ const TASK_PARAMETERS = new Set([
   "Status",
 ]);
 const NO_PARAMETERS: ReadonlySet<string> = new Set();
-const DEFAULT_LIMIT = 20;
-const MAX_LIMIT = 1000;
+const PUSH_STATUSES: readonly PushStatus[] = ["fail", "done", "process", "invalid"];
+const PUSH_AREAS: readonly PushArea[] = ["mainland", "overseas", "global"];
 
-/** Answers `DescribePushTasks`: by `TaskId`, or by `StartTime`/`EndTime` (Beijing time). */
+/**
+ * Answers `DescribePushTasks`: by `TaskId`, or by `StartTime` (and `EndTime`, Beijing time);
+ * filtered by `Keyword`, `Status` and `Area`; a page of `Limit` lines from `Offset`, and the
+ * `TotalCount` of all that match.
+ */
 export function describePushTasks(
   context: ApiContext,
   input: Record<string, unknown>,
@@ -32,38 +37,10 @@ export function describePushTasks(
 ): ApiAnswer {
   const unknown = unknownParameter(input, TASK_PARAMETERS);
   if (unknown) return unknown;
-  for (const name of ["StartTime", "EndTime", "TaskId", "Keyword", "Area", "Status"]) {
-    if (input[name] !== undefined && typeof input[name] !== "string") {
-      return paramError(`${name} must be a string`);
-    }
-  }
-  const { TaskId, StartTime, EndTime, Keyword, Area, Status } = input as Record<
-    string,
-    string | undefined
-  >;
-  const filter: PushLogFilter = { taskId: TaskId, keyword: Keyword, area: Area, status: Status };
-  if ((StartTime === undefined) !== (EndTime === undefined)) {
-    return paramError("StartTime and EndTime must be given together");
-  }
-  if (StartTime !== undefined && EndTime !== undefined) {
-    filter.createdFrom = parseBeijingTime(StartTime);
-    filter.createdUntil = parseBeijingTime(EndTime);
-    if (filter.createdFrom === undefined || filter.createdUntil === undefined) {
-      return paramError("StartTime and EndTime must be YYYY-MM-DD hh:mm:ss");
-    }
-  } else if (TaskId === undefined) {
-    return paramError("Give TaskId, or StartTime and EndTime");
-  }
-  const offset = input.Offset ?? 0;
-  const limit = input.Limit ?? DEFAULT_LIMIT;
-  if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0) {
-    return paramError("Offset must be an integer of at least 0");
-  }
-  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    return paramError(`Limit must be an integer from 1 to ${MAX_LIMIT}`);
-  }
-  const logs = context.tasks.logs(filter, now);
-  return v3Success({ PushLogs: logs.slice(offset, offset + limit), TotalCount: logs.length });
+  const query = parseTaskQuery(input, { statuses: PUSH_STATUSES, areas: PUSH_AREAS });
+  if (isQueryProblem(query)) return v3Failure(query.code, query.message);
+  const logs = context.tasks.logs(query, now);
+  return v3Success({ PushLogs: pageOf(logs, query), TotalCount: logs.length });
 }
 
 /** Answers `DescribePushQuota`: per area, the batch size, daily total and what is left today. */
@@ -74,16 +51,5 @@ export function describePushQuota(
 ): ApiAnswer {
   const unknown = unknownParameter(input, NO_PARAMETERS);
   if (unknown) return unknown;
-  const { quota, options } = context;
-  const UrlPush = (["mainland", "overseas"] as const).map((area) => ({
-    Area: area,
-    Batch: options.v3BatchLimit,
-    Total: quota.limit,
-    Available: quota.available(area, now),
-  }));
-  return v3Success({ UrlPush });
-}
-
-function paramError(message: string): ApiAnswer {
-  return v3Failure("InvalidParameter.CdnParamError", message);
+  return v3Success({ UrlPush: areaQuotas(context.quota, context.options.v3BatchLimit, now) });
 }

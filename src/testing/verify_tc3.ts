@@ -3,9 +3,9 @@
  * headers and body bytes exactly as received, then the timestamp window and session token.
  *
  * Structural problems with the header answer `AuthFailure.InvalidAuthorization`. A credential
- * scope naming another service than `cdn`, or a date other than the UTC date of
- * `X-TC-Timestamp`, answers `AuthFailure.SignatureFailure`: the server derives its key from
- * the right scope, so such a signature cannot match.
+ * scope naming another service than the endpoint's (`cdn`, or `teo` for EdgeOne), or a date
+ * other than the UTC date of `X-TC-Timestamp`, answers `AuthFailure.SignatureFailure`: the
+ * server derives its key from the right scope, so such a signature cannot match.
  *
  * @module
  */
@@ -43,7 +43,6 @@ export interface Tc3Authorization {
 }
 
 const ALGORITHM = "TC3-HMAC-SHA256";
-const SERVICE = "cdn";
 
 /** Splits the `Authorization` header, or says what is wrong with it. */
 export function parseTc3Authorization(header: string): Tc3Authorization | string {
@@ -66,11 +65,12 @@ export function parseTc3Authorization(header: string): Tc3Authorization | string
   return { secretId, date, service, signedHeaders: signedHeaders.split(";"), signature };
 }
 
-/** Checks who signed the request, and that it is fresh. */
+/** Checks who signed the request for `service` (`cdn` or `teo`), and that it is fresh. */
 export async function authenticateTc3(
   context: ApiContext,
   request: Tc3SignedRequest,
   now: number,
+  service: string,
 ): Promise<Tc3AuthResult> {
   const header = request.headers.get("authorization");
   if (header === null) return reject("AuthFailure.InvalidAuthorization", "Missing Authorization");
@@ -91,10 +91,10 @@ export async function authenticateTc3(
   if (credential === undefined) {
     return reject("AuthFailure.SecretIdNotFound", `SecretId ${authorization.secretId} not found`);
   }
-  if (authorization.service !== SERVICE) {
+  if (authorization.service !== service) {
     return reject(
       "AuthFailure.SignatureFailure",
-      `Credential scope names service ${authorization.service}; this endpoint is ${SERVICE}`,
+      `Credential scope names service ${authorization.service}; this endpoint is ${service}`,
     );
   }
   const expectedDate = utcDate(Number(timestamp));
