@@ -22,8 +22,5 @@ interface Bindings {
 // Credentials, tokens and allowed hosts are read from the bindings by default. Bindings only
 // exist per request, so the endpoint is chosen per request too.
 export default prewarmRouter<{ Bindings: Bindings }>({
-  prewarm: (c) =>
-    c.env.TENCENTCLOUD_ENDPOINT
-      ? { endpoint: c.env.TENCENTCLOUD_ENDPOINT }
-      : {},
+  prewarm: (c) => c.env.TENCENTCLOUD_ENDPOINT ? { endpoint: c.env.TENCENTCLOUD_ENDPOINT } : {},
 });
