@@ -47,3 +47,40 @@ Deno.test("deno task serve: a bad PREWARM_TOKENS is one clear line, not a stack 
   assert.doesNotMatch(stderr + stdout, /short/, "the token itself is never printed");
   assert.doesNotMatch(stdout, /Listening/);
 });
+
+Deno.test("Node: the command line as docs/cli.md runs it, bundled and through main()", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cli-node-" });
+  const node = async (args: string[]) => {
+    const { code, stdout, stderr } = await new Deno.Command("node", {
+      args,
+      cwd: ROOT,
+      env: childEnv(),
+      clearEnv: true,
+    }).output();
+    const decoder = new TextDecoder();
+    return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+  };
+  try {
+    const bundle = `${dir}/cli.mjs`;
+    const built = await node(["tools/bundle.mjs", "src/cli/main.ts", bundle, "--platform=node"]);
+    assert.equal(built.code, 0, built.stderr);
+    const run = await node([bundle, "--dry-run", "--file", "examples/urls.txt"]);
+    assert.equal(run.code, 1, run.stderr); // urls.txt holds a wildcard on purpose
+    assert.match(run.stdout, /^Would send 10 URLs in 3 requests/m);
+    // The published package has no bin: docs/cli.md imports main() instead.
+    const imported = await node([
+      "--input-type=module",
+      "-e",
+      `import { main } from ${
+        JSON.stringify(bundle)
+      }; process.exitCode = await main(process.argv.slice(1));`,
+      "--",
+      "--dry-run",
+      "https://www.example.com/app.js",
+    ]);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stdout, /^Would send 1 URL in 1 request/m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
