@@ -187,7 +187,7 @@ function chooseTarget(
       `Missing credentials: ${MISSING_CREDENTIALS}. Set them in the environment` +
         (command === "prewarm"
           ? " to send to --endpoint"
-          : ", or pass --simulate to ask a local simulator"),
+          : ", or pass --simulate to ask a fresh, empty simulator (it knows no earlier run's tasks)"),
     );
   }
   // In CI a missing secret must fail the job, not pass it with a simulated run.
