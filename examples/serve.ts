@@ -29,11 +29,23 @@ const devToken = configuredTokens ? undefined : btoa(
   String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24))),
 ).replaceAll("+", "-").replaceAll("/", "_");
 
-const app = prewarmRouter({
-  credentials: credentials ?? { ...SIMULATOR_CREDENTIALS },
-  tokens: devToken ?? configuredTokens,
-  prewarm: endpoint ? { endpoint } : {},
-});
+let app: ReturnType<typeof prewarmRouter>;
+try {
+  app = prewarmRouter({
+    credentials: credentials ?? { ...SIMULATOR_CREDENTIALS },
+    tokens: devToken ?? configuredTokens,
+    prewarm: endpoint ? { endpoint } : {},
+  });
+} catch (error) {
+  // The router checks its options once, here: a bad setting is the operator's to fix, so say
+  // what it is (the message names the value's problem, never the value) without a stack trace.
+  if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
+  console.error(
+    `error: ${error.message}` +
+      (configuredTokens ? ` (the tokens come from ${TOKENS_ENV_VAR})` : "") + ".",
+  );
+  Deno.exit(2);
+}
 
 Deno.serve({
   hostname: "127.0.0.1",

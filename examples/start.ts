@@ -56,6 +56,15 @@ for (const f of report.failed) {
 const c = report.counts;
 console.log(
   `${c.input} URLs: ${c.submitted} submitted in ${c.tasks} task(s), ${c.rejected} rejected, ` +
-    `${c.failed} failed (${c.maybeSubmitted} maybe submitted); ${c.requests} request(s)`,
+    `${c.failed} failed (${c.maybeSubmitted} maybe submitted); ${c.requests} request(s)` +
+    (server ? "; SIMULATED: nothing was sent to Tencent Cloud" : ""),
 );
+if (server) {
+  // The task ids above are the simulator's, which stopped with this run: nothing can look them
+  // up, so point at what makes a real run instead.
+  console.log(
+    "The task ids are the local simulator's. To prewarm for real, set TENCENTCLOUD_SECRET_ID " +
+      "and TENCENTCLOUD_SECRET_KEY (docs/keys.md) and put your CDN's URLs in the file.",
+  );
+}
 Deno.exitCode = c.failed > 0 ? 1 : 0;

@@ -203,6 +203,8 @@ Deno.test("cli: status and quota without credentials exit 2 and name the variabl
       result.stderr,
       /^error: Missing credentials: TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY are not set .*--simulate/m,
     );
+    // --simulate starts an empty simulator: it cannot find a simulated run's tasks, and says so.
+    assert.match(result.stderr, /--simulate to ask a fresh, empty simulator \(it knows no earlier/);
   }
   // Half a key pair is a mistake, not a reason to simulate.
   const half = await runCli(urlsOn("www.example.com", 1), {

@@ -10,7 +10,15 @@ import { splitArgs, UsageError } from "../src/cli/args.ts";
 import { readUrls, splitLines } from "../src/cli/input.ts";
 import { ProgressDisplay } from "../src/cli/progress.ts";
 import { formatSummary, groupFailures } from "../src/cli/summary.ts";
-import { formatCount, formatDuration, formatTable, plural } from "../src/cli/text.ts";
+import {
+  displayUrl,
+  formatCount,
+  formatDuration,
+  formatTable,
+  plural,
+  URL_DISPLAY_CHARS,
+} from "../src/cli/text.ts";
+import { formatTaskStatus } from "../src/cli/describe_view.ts";
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -333,4 +341,64 @@ Deno.test("main: interrupted while reading the input: 130, nothing sent", async 
   assert.equal(sim.requests.length, 0);
   assert.match(result.stderr, /^Interrupted while reading the input: nothing was sent\.$/m);
   assert.deepEqual(JSON.parse(result.stdout), { simulated: false, aborted: true, sent: false });
+});
+
+Deno.test("displayUrl: long URLs keep their start and end and say their length", () => {
+  const short = "https://www.example.com/app.js";
+  assert.equal(displayUrl(short), short);
+  const edge = `https://www.example.com/${"a".repeat(URL_DISPLAY_CHARS - 24)}`;
+  assert.equal(edge.length, URL_DISPLAY_CHARS);
+  assert.equal(displayUrl(edge), edge, "exactly the limit is printed whole");
+  const long = `https://www.example.com/${"p".repeat(4_966)}/hero.webp`;
+  const shown = displayUrl(long);
+  assert.ok(shown.startsWith("https://www.example.com/ppp"), shown);
+  assert.ok(shown.endsWith("ppp/hero.webp (5,000 characters)"), shown);
+  assert.ok(shown.length < 160, `${shown.length} characters`);
+  // Cut between code points: no lone surrogate half.
+  const emoji = `https://www.example.com/${"😀".repeat(200)}`;
+  assert.ok(displayUrl(emoji).isWellFormed(), "well-formed after cutting");
+  assert.equal(
+    formatTaskStatus("Task t", [{
+      taskId: "t",
+      url: long,
+      status: "done",
+      percent: 100,
+      area: "overseas",
+      createTime: "2026-11-28 10:00:00",
+      updateTime: "2026-11-28 10:00:01",
+    }], 1).split("\n").some((line) => line.includes("p".repeat(200))),
+    false,
+  );
+});
+
+Deno.test("main: a simulated run says so at its end, suggests no status, shortens long URLs", async () => {
+  const long = `https://www.example.com/${"x".repeat(5_000)}.js`;
+  const invalid = Array.from({ length: 7 }, (_, i) => `ftp://www.example.com/${i}`);
+  const args = ["https://www.example.com/a.js", long, ...invalid, "--rate", "off"];
+  const human = await runMain(args);
+  assert.equal(human.code, 1, human.stderr);
+  assert.match(human.stderr, /^SIMULATING: /m);
+  assert.match(human.stdout, /^Created 1 task for 1 URL:$/m);
+  assert.doesNotMatch(human.stdout, /Check progress with/, "status cannot find simulated tasks");
+  assert.match(human.stdout, /^These task ids belong to this run's simulator: status cannot/m);
+  const lines = human.stdout.trimEnd().split("\n");
+  assert.match(lines.at(-1)!, /; SIMULATED: nothing was sent to Tencent Cloud\.$/);
+  for (const line of lines) assert.ok(line.length <= 200, `a ${line.length}-character line`);
+  assert.match(
+    human.stdout,
+    /^ {4}https:\/\/www\.example\.com\/x+…x+\.js \(5,027 characters\) {2}\(/m,
+  );
+  assert.match(human.stdout, /^ {4}… and 3 more \(run with --json to list every one\)$/m);
+
+  const json = await runMain([...args, "--json"]);
+  assert.equal(json.code, 1, json.stderr);
+  const report = JSON.parse(json.stdout) as PrewarmReport;
+  assert.ok(report.rejected.some((r) => r.url === long), "--json keeps the URL whole");
+  assert.equal(report.rejected.length, 8);
+  assert.match(json.stderr, /^ {4}… and 3 more \(the JSON report lists every one\)$/m);
+  assert.match(json.stderr, /; SIMULATED: nothing was sent to Tencent Cloud\.\n$/);
+
+  const plan = await runMain(["--dry-run", ...args]);
+  assert.match(plan.stdout, /^ {4}… and 3 more \(run with --json to list every one\)$/m);
+  for (const line of plan.stdout.split("\n")) assert.ok(line.length <= 200, line.slice(0, 80));
 });

@@ -1,5 +1,6 @@
 /**
- * The prewarm router as a Cloudflare Worker. Secrets (set with `wrangler secret put`):
+ * The prewarm router as a Cloudflare Worker: `npm install && npx wrangler dev` in this folder
+ * (see README.md here). Secrets (`wrangler secret put`, or `.dev.vars` for `wrangler dev`):
  * `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and `PREWARM_TOKENS` (comma-separated
  * bearer tokens for CI). Plain variables (`[vars]` in wrangler.toml): `PREWARM_ALLOWED_HOSTS`,
  * and `TENCENTCLOUD_ENDPOINT` only to point it at a stand-in such as the local simulator.

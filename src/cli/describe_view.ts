@@ -4,7 +4,7 @@
  */
 import type { PushLog, PushQuota } from "../describe.ts";
 import { quotaResetTime } from "./summary.ts";
-import { formatCount, formatTable, plural } from "./text.ts";
+import { displayUrl, formatCount, formatTable, plural } from "./text.ts";
 
 /** Statuses Tencent reports that mean the URL will not be prefetched. */
 export const FAILED_STATUSES: readonly string[] = ["fail", "invalid"];
@@ -29,7 +29,7 @@ export function formatTaskStatus(title: string, logs: readonly PushLog[], total:
       { title: "UPDATED (BEIJING)" },
     ],
     logs.map((log) => [
-      log.url,
+      displayUrl(log.url),
       log.status,
       `${log.percent}%`,
       log.area,

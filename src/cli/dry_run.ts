@@ -7,7 +7,7 @@ import type { ResolvedPrewarmOptions } from "../options.ts";
 import type { RejectedUrl } from "../report.ts";
 import { quotaAreas } from "../quota.ts";
 import { type Batch, type CheckedUrl, checkUrl, planBatches } from "../urls.ts";
-import { formatRejected } from "./summary.ts";
+import { ALL_LISTED_BY_JSON, formatRejected } from "./summary.ts";
 import { formatCount, formatTable, plural } from "./text.ts";
 
 /** One host of a plan. */
@@ -143,7 +143,7 @@ export function formatPlan(plan: DryRunPlan, notes: readonly string[], now: numb
   );
   if (plan.rejected.length > 0) {
     out.push(`\nWould not send: ${plural(plan.counts.rejected, "URL")}\n`);
-    out.push(formatRejected(plan.rejected, now));
+    out.push(formatRejected(plan.rejected, now, ALL_LISTED_BY_JSON));
   }
   return out.join("");
 }

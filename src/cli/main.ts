@@ -11,8 +11,9 @@
  * deno run -A jsr:@qcdn/prewarm/cli quota
  * ```
  *
- * Run with `--help` for every option. Exit status: 0 every URL submitted; 1 some not sent or
- * failed; 2 usage or configuration mistake; 130 interrupted.
+ * Run with `--help` for every option. Exit status: 0 every URL submitted (a duplicate counts,
+ * its first copy was sent); 1 some not sent or failed; 2 usage or configuration mistake (no URLs
+ * at all is one); 130 interrupted.
  *
  * The same source runs on Deno, Bun and Node (bundled): it only uses `node:` built-ins.
  * `main()` runs it in-process.
@@ -43,7 +44,7 @@ import {
 import { TencentCloudError } from "../errors.ts";
 import { type CallOptions, type PrewarmOptions, resolvePrewarmOptions } from "../options.ts";
 import { prewarm } from "../prewarm.ts";
-import type { PrewarmReport } from "../report.ts";
+import type { PrewarmReport, RejectedUrl } from "../report.ts";
 import { SIMULATOR_CREDENTIALS } from "../testing/mod.ts";
 import { type FlagSpec, type ParsedArgs, splitArgs, UsageError } from "./args.ts";
 import { Flags } from "./flags.ts";
@@ -186,7 +187,7 @@ function chooseTarget(
       `Missing credentials: ${MISSING_CREDENTIALS}. Set them in the environment` +
         (command === "prewarm"
           ? " to send to --endpoint"
-          : ", or pass --simulate to ask a local simulator"),
+          : ", or pass --simulate to ask a fresh, empty simulator (it knows no earlier run's tasks)"),
     );
   }
   // In CI a missing secret must fail the job, not pass it with a simulated run.
@@ -204,6 +205,26 @@ function chooseTarget(
   return simulate();
 }
 
+/**
+ * The exit status of a finished run (or a dry run's plan), by the rule the router's status codes
+ * follow too: every URL in a task is a success, and a duplicate counts as in a task, since its
+ * first copy was sent. Anything else not sent, or failed, is exit 1.
+ */
+function runExitStatus(rejected: readonly RejectedUrl[], failed: number): number {
+  const harmless = rejected.every((r) => r.reason === "duplicate");
+  return harmless && failed === 0 ? OK : INCOMPLETE;
+}
+
+const NO_URLS_GIVEN = "pass them as arguments, --file FILE, or --file - for standard input";
+
+/** The input named sources, but they held no URL: a usage mistake, like naming none. */
+function noUrlsRead(): UsageError {
+  return new UsageError(
+    "No URLs in the input: it held only blank lines and # comments, or nothing at all; " +
+      NO_URLS_GIVEN,
+  );
+}
+
 function printJson(io: RunIo, value: unknown): void {
   io.stdout(JSON.stringify(value, null, 2) + "\n");
 }
@@ -213,9 +234,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   const files = flags.all("file");
   const json = flags.has("json");
   if (parsed.positionals.length === 0 && files.length === 0) {
-    throw new UsageError(
-      "No URLs given: pass them as arguments, --file FILE, or --file - for standard input",
-    );
+    throw new UsageError(`No URLs given: ${NO_URLS_GIVEN}`);
   }
   if (flags.has("dry-run") && flags.has("simulate")) {
     throw new UsageError("--dry-run and --simulate cannot be combined: a dry run sends nothing");
@@ -231,12 +250,13 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
       io.stderr("Interrupted while reading the input: no plan.\n");
       return INTERRUPTED;
     }
+    if (plan.counts.input === 0) throw noUrlsRead();
     const notes = options.checkQuota
       ? ["--check-quota is not consulted: asking DescribePushQuota needs the network."]
       : [];
     if (json) printJson(io, plan);
     else io.stdout(formatPlan(plan, notes, io.now()));
-    return plan.counts.rejected > 0 ? INCOMPLETE : OK;
+    return runExitStatus(plan.rejected, 0);
   }
 
   const target = chooseTarget("prewarm", flags, io, {
@@ -268,6 +288,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     await closeSources(sources);
   }
   progress.finish();
+  if (report.counts.input === 0 && !report.aborted && !signal?.aborted) throw noUrlsRead();
   const context = {
     simulated: Boolean(target.simulated),
     now: io.now(),
@@ -280,7 +301,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     io.stdout(formatSummary(report, { ...context, listTasks: true }));
   }
   if (signal?.aborted || report.aborted) return INTERRUPTED;
-  return report.counts.rejected + report.counts.failed > 0 ? INCOMPLETE : OK;
+  return runExitStatus(report.rejected, report.counts.failed);
 }
 
 /** Every log of a task, page by page (a task holds at most a few hundred URLs). */
@@ -411,8 +432,8 @@ function reportError(error: unknown, io: RunIo, json: boolean): number {
 
 /**
  * Runs the command line with `args` (without the program name) and returns the exit status:
- * 0 every URL submitted, 1 some not sent or failed, 2 a usage or configuration mistake,
- * 130 interrupted. Never exits the process and never throws.
+ * 0 every URL submitted (a duplicate counts), 1 some not sent or failed, 2 a usage or
+ * configuration mistake (no URLs at all is one), 130 interrupted. Never exits the process and never throws.
  *
  * @param args The arguments, e.g. `["--dry-run", "https://www.example.com/app.js"]`.
  * @param io Parts of the process to replace (output, input, environment, interrupt signal,

@@ -37,7 +37,7 @@ export class ProgressDisplay {
   /** The input is read: sending starts now, and the rate is measured from here. */
   inputRead(urls: number): void {
     this.#sendingSince = this.#now();
-    this.#show(`Read ${formatCount(urls)} URLs; sending`, true);
+    this.#show(urls === 0 ? "Read no URLs" : `Read ${formatCount(urls)} URLs; sending`, true);
   }
 
   /** After each batch settles (the `onProgress` of `prewarm()`). */

@@ -6,10 +6,17 @@
 import type { ErrorCategory } from "../errors.ts";
 import { msUntilBeijingMidnight } from "../quota.ts";
 import type { FailedBatch, PrewarmReport, RejectedUrl, RejectReason } from "../report.ts";
-import { formatCount, formatDuration, formatTable, plural } from "./text.ts";
+import { displayUrl, formatCount, formatDuration, formatTable, plural } from "./text.ts";
 
 /** How many rejected URLs of each reason are quoted; `--json` lists them all. */
 const QUOTED_PER_REASON = 5;
+/** How many batches that may have been submitted are quoted. */
+const QUOTED_MAYBE_SUBMITTED = 3;
+
+/** Where to see what a human summary leaves out, when the JSON is not printed. */
+export const ALL_LISTED_BY_JSON = "run with --json to list every one";
+/** Where to see what a human summary leaves out, when it is printed beside the JSON. */
+const ALL_LISTED_IN_JSON = "the JSON report lists every one";
 
 /** What the summary needs besides the report. */
 export interface SummaryContext {
@@ -117,9 +124,14 @@ export function groupFailures(failed: readonly FailedBatch[]): FailureGroup[] {
 
 /**
  * Rejected URLs grouped by reason, each group with what to do about it and a few of its URLs
- * (invalid ones with their problem).
+ * (invalid ones with their problem), long URLs shortened. `moreHint` says where to see the URLs
+ * left out.
  */
-export function formatRejected(rejected: readonly RejectedUrl[], now: number): string {
+export function formatRejected(
+  rejected: readonly RejectedUrl[],
+  now: number,
+  moreHint: string,
+): string {
   const out: string[] = [];
   const byReason = new Map<RejectReason, RejectedUrl[]>();
   for (const r of rejected) {
@@ -132,10 +144,10 @@ export function formatRejected(rejected: readonly RejectedUrl[], now: number): s
     out.push(`  ${reason}: ${plural(list.length, "URL")}. ${rejectAdvice(reason, details, now)}\n`);
     if (reason === "duplicate" || reason === "aborted") continue;
     for (const r of list.slice(0, QUOTED_PER_REASON)) {
-      out.push(`    ${r.url}${reason === "invalid-url" ? `  (${r.detail})` : ""}\n`);
+      out.push(`    ${displayUrl(r.url)}${reason === "invalid-url" ? `  (${r.detail})` : ""}\n`);
     }
     if (list.length > QUOTED_PER_REASON) {
-      out.push(`    … and ${formatCount(list.length - QUOTED_PER_REASON)} more\n`);
+      out.push(`    … and ${formatCount(list.length - QUOTED_PER_REASON)} more (${moreHint})\n`);
     }
   }
   return out.join("");
@@ -145,6 +157,7 @@ export function formatRejected(rejected: readonly RejectedUrl[], now: number): s
 export function formatSummary(report: PrewarmReport, context: SummaryContext): string {
   const { counts } = report;
   const out: string[] = [];
+  const moreHint = context.listTasks ? ALL_LISTED_BY_JSON : ALL_LISTED_IN_JSON;
   if (context.simulated) {
     out.push("SIMULATED: nothing was sent to Tencent Cloud; the task ids are the simulator's.\n");
   }
@@ -162,12 +175,18 @@ export function formatSummary(report: PrewarmReport, context: SummaryContext): s
         report.tasks.map((t) => [t.taskId, t.host, formatCount(t.urls.length)]),
         "  ",
       ));
-      out.push("Check progress with: status TASK_ID\n");
+      // A simulator's task ids die with the run: pointing at `status` would send people to a
+      // command that cannot find them.
+      out.push(
+        context.simulated
+          ? "These task ids belong to this run's simulator: status cannot look them up.\n"
+          : "Check progress with: status TASK_ID\n",
+      );
     }
   }
   if (report.rejected.length > 0) {
     out.push(`\nNot sent: ${plural(counts.rejected, "URL")}\n`);
-    out.push(formatRejected(report.rejected, context.now));
+    out.push(formatRejected(report.rejected, context.now, moreHint));
   }
   if (report.failed.length > 0) {
     out.push(
@@ -190,14 +209,25 @@ export function formatSummary(report: PrewarmReport, context: SummaryContext): s
       `\nMAY HAVE BEEN SUBMITTED: ${plural(counts.maybeSubmitted, "URL")}` +
         " got no clear answer (a timeout, a dropped connection or a server error), so Tencent " +
         "may have created tasks for them and spent their quota.\n" +
-        "  Do not resend them blindly: their task ids never arrived, so look their URLs up " +
-        'first with: status --url URL --since 1h. --json marks them with "maybeSubmitted": true.\n',
+        (context.simulated
+          ? "  In this simulated run nothing reached Tencent Cloud: a real run would have to " +
+            "look these up with status --url URL before sending them again.\n"
+          : "  Do not resend them blindly: their task ids never arrived, so look their URLs up " +
+            "first with: status --url URL --since 1h. " +
+            '--json marks them with "maybeSubmitted": true.\n'),
     );
-    for (const batch of report.failed.filter((f) => f.maybeSubmitted).slice(0, 3)) {
+    const batches = report.failed.filter((f) => f.maybeSubmitted);
+    for (const batch of batches.slice(0, QUOTED_MAYBE_SUBMITTED)) {
+      const more = batch.urls.length > 1
+        ? ` and ${formatCount(batch.urls.length - 1)} more (${moreHint})`
+        : "";
+      out.push(`    ${batch.host}: ${displayUrl(batch.urls[0]!)}${more}\n`);
+    }
+    if (batches.length > QUOTED_MAYBE_SUBMITTED) {
       out.push(
-        `    ${batch.host}: ${batch.urls[0]}${
-          batch.urls.length > 1 ? ` and ${formatCount(batch.urls.length - 1)} more` : ""
-        }\n`,
+        `    … and ${
+          plural(batches.length - QUOTED_MAYBE_SUBMITTED, "more batch", "more batches")
+        } (${moreHint})\n`,
       );
     }
   }
@@ -208,7 +238,7 @@ export function formatSummary(report: PrewarmReport, context: SummaryContext): s
         ? ` (${formatCount(counts.maybeSubmitted)} may be submitted)`
         : "") +
       `; ${plural(counts.requests, "request")} in ${formatDuration(context.elapsedMs)}` +
-      (context.simulated ? " (simulated)" : "") + ".\n",
+      (context.simulated ? "; SIMULATED: nothing was sent to Tencent Cloud" : "") + ".\n",
   );
   return out.join("");
 }

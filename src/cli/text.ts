@@ -55,3 +55,22 @@ export function formatDuration(ms: number): string {
   }
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
 }
+
+/** Longest URL printed whole in people's output; `--json` always has them whole. */
+export const URL_DISPLAY_CHARS = 120;
+
+/**
+ * A URL short enough for one line of people's output: longer ones keep their start and end
+ * around an ellipsis and say how long they really are, e.g.
+ * `https://www.example.com/aaaa…aaaa/app.js (5,000 characters)`.
+ */
+export function displayUrl(url: string): string {
+  if (url.length <= URL_DISPLAY_CHARS) return url;
+  // Cut between code points, never inside a surrogate pair.
+  const chars = Array.from(url);
+  if (chars.length <= URL_DISPLAY_CHARS) return url;
+  // The host and the file name tell most URLs apart: keep both.
+  const head = chars.slice(0, URL_DISPLAY_CHARS - 40).join("");
+  const tail = chars.slice(-30).join("");
+  return `${head}…${tail} (${formatCount(chars.length)} characters)`;
+}

@@ -55,10 +55,11 @@ Options of every command:
   -h, --help             Print this help.
 
 Exit status:
-  0    every URL was submitted (status: the task's URLs are fine; quota: answered)
+  0    every URL was submitted; a duplicate counts, its first copy was sent (status: the
+       task's URLs are fine; quota: answered)
   1    some URLs were not sent or failed (status: some URLs failed or none were found;
        status and quota: Tencent Cloud refused or could not be reached)
-  2    a usage or configuration mistake: nothing was sent
+  2    a usage or configuration mistake, no URLs at all included: nothing was sent
   130  interrupted (Ctrl-C): nothing new is sent; the summary still lists what was
        submitted
 `;

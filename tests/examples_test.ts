@@ -1,0 +1,86 @@
+// The repository's own commands as a newcomer runs them: `deno task start` and `deno task serve`
+// (examples/start.ts and examples/serve.ts), without credentials.
+import assert from "node:assert/strict";
+import { childEnv, ROOT } from "./cli/run.ts";
+
+async function runExample(file: string, env: Record<string, string> = {}) {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-env", "--allow-read", file],
+    cwd: ROOT,
+    env: childEnv(env),
+    clearEnv: true,
+    stdin: "null",
+  }).output();
+  const decoder = new TextDecoder();
+  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
+
+Deno.test("deno task start: a simulated run says so in its last lines and names no dead-end command", async () => {
+  const { code, stdout, stderr } = await runExample("examples/start.ts");
+  assert.equal(code, 0, stderr);
+  assert.match(
+    stderr,
+    /^No TENCENTCLOUD_SECRET_ID\/TENCENTCLOUD_SECRET_KEY set: using the local simulator/m,
+  );
+  const last = stdout.trimEnd().split("\n").slice(-2);
+  assert.match(
+    last[0]!,
+    /^12 URLs: 10 submitted in 3 task\(s\), 2 rejected, 0 failed .*; SIMULATED: nothing was sent to Tencent Cloud$/,
+  );
+  assert.match(
+    last[1]!,
+    /^The task ids are the local simulator's\. To prewarm for real, set TENCENTCLOUD_SECRET_ID/,
+  );
+  assert.doesNotMatch(stdout, /status /, "no command that cannot find the simulator's tasks");
+});
+
+Deno.test("deno task serve: a bad PREWARM_TOKENS is one clear line, not a stack trace", async () => {
+  const { code, stdout, stderr } = await runExample("examples/serve.ts", {
+    PREWARM_TOKENS: "short",
+  });
+  assert.equal(code, 2, stderr);
+  assert.match(
+    stderr,
+    /^error: Invalid option tokens\[0\] is 5 characters long; at least 16 are required \(the tokens come from PREWARM_TOKENS\)\.$/m,
+  );
+  assert.doesNotMatch(stderr, /^\s+at /m, "no stack trace");
+  assert.doesNotMatch(stderr + stdout, /short/, "the token itself is never printed");
+  assert.doesNotMatch(stdout, /Listening/);
+});
+
+Deno.test("Node: the command line as docs/cli.md runs it, bundled and through main()", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cli-node-" });
+  const node = async (args: string[]) => {
+    const { code, stdout, stderr } = await new Deno.Command("node", {
+      args,
+      cwd: ROOT,
+      env: childEnv(),
+      clearEnv: true,
+    }).output();
+    const decoder = new TextDecoder();
+    return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+  };
+  try {
+    const bundle = `${dir}/cli.mjs`;
+    const built = await node(["tools/bundle.mjs", "src/cli/main.ts", bundle, "--platform=node"]);
+    assert.equal(built.code, 0, built.stderr);
+    const run = await node([bundle, "--dry-run", "--file", "examples/urls.txt"]);
+    assert.equal(run.code, 1, run.stderr); // urls.txt holds a wildcard on purpose
+    assert.match(run.stdout, /^Would send 10 URLs in 3 requests/m);
+    // The published package has no bin: docs/cli.md imports main() instead.
+    const imported = await node([
+      "--input-type=module",
+      "-e",
+      `import { main } from ${
+        JSON.stringify(bundle)
+      }; process.exitCode = await main(process.argv.slice(1));`,
+      "--",
+      "--dry-run",
+      "https://www.example.com/app.js",
+    ]);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stdout, /^Would send 1 URL in 1 request/m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
