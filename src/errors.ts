@@ -2,6 +2,7 @@
  * The one error class callers catch, and the rules that decide what each upstream answer means.
  * @module
  */
+import { secretRedactor } from "./redact.ts";
 
 /**
  * What kind of failure a {@linkcode TencentCloudError} is, which decides what the client does:
@@ -272,16 +273,22 @@ export function localError(
 }
 
 /**
- * Returns the error with every occurrence of the given secrets in its message masked; the
- * error itself when none occurs. Upstream messages are the only text that could echo one.
+ * Returns the error with the given secrets (in any case, percent-encoded too) and every
+ * `Signature=` value masked in each upstream string field (`code`, `moduleCode`, `requestId`,
+ * `message`); the error itself when none occurs. See `secretRedactor` in `./redact.ts`.
  */
 export function scrubSecrets(
   error: TencentCloudError,
   secrets: ReadonlyArray<string | undefined>,
 ): TencentCloudError {
-  let message = error.message;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) message = message.replaceAll(secret, "[redacted]");
+  const redact = secretRedactor(secrets);
+  const json = error.toJSON();
+  let changed = false;
+  for (const field of ["code", "moduleCode", "requestId", "message"] as const) {
+    const value = json[field];
+    if (value === undefined) continue;
+    const masked = redact(value);
+    if (masked !== value) [json[field], changed] = [masked, true];
   }
-  return message === error.message ? error : new TencentCloudError({ ...error.toJSON(), message });
+  return changed ? new TencentCloudError(json) : error;
 }

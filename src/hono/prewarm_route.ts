@@ -10,7 +10,7 @@ import { bodyFormat, checkArea, parseJsonBody, parseTextBody, readCappedText } f
 import type { ResolvedRouterOptions } from "./options.ts";
 import { runOutcome } from "./outcome.ts";
 import { RouterError } from "./problem.ts";
-import { redactReport } from "./redact.ts";
+import { AnswerRedactor } from "./redact.ts";
 import { screenHosts, withRejected } from "./screen.ts";
 
 function chooseArea(fromBody: Area | undefined, fromQuery: string | undefined): Area | undefined {
@@ -57,7 +57,7 @@ export function prewarmHandler<E extends Env>(
     }
     const screened = screenHosts(body.urls, await options.allowedHosts(c));
     const run = await prewarm(screened.send, { ...defaults, credentials, area });
-    const report = redactReport(withRejected(run, screened.rejected), credentials);
+    const report = new AnswerRedactor(credentials).report(withRejected(run, screened.rejected));
     const outcome = runOutcome(report, (defaults.now ?? Date.now)());
     if ("error" in outcome) throw outcome.error;
     return c.json(report, outcome.status);

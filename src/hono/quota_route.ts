@@ -12,7 +12,7 @@ import type { Area } from "../report.ts";
 import { checkArea } from "./body.ts";
 import { callOptions } from "./call_options.ts";
 import type { ResolvedRouterOptions } from "./options.ts";
-import { redactError } from "./redact.ts";
+import { AnswerRedactor } from "./redact.ts";
 
 /** The body of `GET /quota`. */
 export interface RouterQuota {
@@ -62,11 +62,12 @@ export function quotaHandler<E extends Env>(
       resetsAt: new Date(now + msUntilBeijingMidnight(now)).toISOString(),
     };
     if ((defaults.api ?? "v3") === "v3") {
+      const redact = new AnswerRedactor(credentials);
       try {
-        quota.upstream = await describePushQuota(callOptions(defaults, credentials));
+        quota.upstream = redact.data(await describePushQuota(callOptions(defaults, credentials)));
       } catch (error) {
         if (!(error instanceof TencentCloudError)) throw error;
-        quota.upstream = { error: redactError(error, credentials).toJSON() };
+        quota.upstream = { error: redact.error(error).toJSON() };
       }
     }
     return c.json(quota, 200);

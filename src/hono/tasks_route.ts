@@ -7,7 +7,7 @@ import { describePushTasks, type PushLog } from "../describe.ts";
 import { TencentCloudError } from "../errors.ts";
 import { callOptions } from "./call_options.ts";
 import type { ResolvedRouterOptions } from "./options.ts";
-import { redactError } from "./redact.ts";
+import { AnswerRedactor } from "./redact.ts";
 import { RouterError } from "./problem.ts";
 
 /** The body of `GET /tasks/:id`. */
@@ -61,6 +61,7 @@ export function tasksHandler<E extends Env>(
     }
     const offset = pageParameter(c.req.query("offset"), "offset", 0, 1_000_000);
     const limit = pageParameter(c.req.query("limit"), "limit", 1, 1000);
+    const redact = new AnswerRedactor(credentials);
     let result;
     try {
       result = await describePushTasks(taskId, {
@@ -74,13 +75,13 @@ export function tasksHandler<E extends Env>(
         502,
         "upstream-failed",
         `DescribePushTasks failed (${error.code}); see upstream`,
-        { extra: { upstream: redactError(error, credentials).toJSON() } },
+        { extra: { upstream: redact.error(error).toJSON() } },
       );
     }
     if (result.totalCount === 0 && result.logs.length === 0) {
       throw new RouterError(404, "task-not-found", "Tencent Cloud knows no task with this id");
     }
-    const status: RouterTaskStatus = { taskId, ...result };
+    const status: RouterTaskStatus = { taskId, ...redact.data(result) };
     return c.json(status, 200);
   };
 }
