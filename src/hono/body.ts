@@ -4,7 +4,7 @@
  * @module
  */
 import type { Area } from "../report.ts";
-import { RouterError } from "./problem.ts";
+import { RouterError } from "./errors.ts";
 
 /** The areas a request may ask for. */
 export const AREAS: readonly Area[] = ["overseas", "mainland", "global"];

@@ -32,8 +32,7 @@
  */
 export { prewarmRouter } from "./router.ts";
 export type { FromContext, PrewarmRouterOptions, RouterPrewarmDefaults } from "./options.ts";
-export type { RouterErrorBody, RouterErrorCode } from "./problem.ts";
-export type { RouterQuota } from "./quota_route.ts";
-export type { RouterTaskStatus } from "./tasks_route.ts";
-export { MIN_TOKEN_LENGTH } from "./tokens.ts";
-export { ALLOWED_HOSTS_ENV_VAR, TOKENS_ENV_VAR } from "./env.ts";
+export type { RouterErrorBody, RouterErrorCode } from "./errors.ts";
+export type { RouterQuota, RouterTaskStatus } from "./routes.ts";
+export { MIN_TOKEN_LENGTH } from "./auth.ts";
+export { ALLOWED_HOSTS_ENV_VAR, TOKENS_ENV_VAR } from "./options.ts";

@@ -1,15 +1,47 @@
 /**
- * The router's options, their defaults, and the checks that run once, when the router is made.
+ * The router's options, their defaults, and the checks that run once, when the router is made;
+ * and reading settings the way a deployment provides them: from the Hono context's `env` (a
+ * Worker's bindings and secrets) first, then from the runtime's environment.
  * @module
  */
 import type { Context, Env } from "hono";
 import { checkCredentials, type Credentials, credentialsFromEnv } from "../credentials.ts";
-import { type PrewarmOptions, resolvePrewarmOptions } from "../options.ts";
+import { type CallOptions, type PrewarmOptions, resolvePrewarmOptions } from "../options.ts";
 import { MemoryQuotaStore, type QuotaStore } from "../quota.ts";
-import { ALLOWED_HOSTS_ENV_VAR, bindingsOf, readVariable, TOKENS_ENV_VAR } from "./env.ts";
+import { splitTokenList, tokenProblem } from "./auth.ts";
+import { RouterError } from "./errors.ts";
 import { HostAllowList } from "./hosts.ts";
-import { RouterError } from "./problem.ts";
-import { splitTokenList, TokenDigests, tokenProblem } from "./tokens.ts";
+
+/** The variable that lists the accepted bearer tokens, comma-separated. */
+export const TOKENS_ENV_VAR = "PREWARM_TOKENS";
+
+/** The variable that lists the hostnames the router may prefetch for, comma-separated. */
+export const ALLOWED_HOSTS_ENV_VAR = "PREWARM_ALLOWED_HOSTS";
+
+/** `c.env` as a record to read names from, or `undefined` when it is not an object. */
+function bindingsOf(env: unknown): Readonly<Record<string, unknown>> | undefined {
+  return typeof env === "object" && env !== null ? env as Record<string, unknown> : undefined;
+}
+
+/** Reads `name` from `Deno.env` or `process.env`; `undefined` when unset or not permitted. */
+function runtimeVariable(name: string): string | undefined {
+  const g = globalThis as {
+    Deno?: { env?: { get(name: string): string | undefined } };
+    process?: { env?: Record<string, string | undefined> };
+  };
+  try {
+    if (g.Deno?.env) return g.Deno.env.get(name);
+    return g.process?.env?.[name];
+  } catch {
+    return undefined; // Deno without --allow-env: unset, not an error.
+  }
+}
+
+/** Reads `name` from the bindings when they hold it as a string, else from the runtime. */
+function readVariable(env: unknown, name: string): string | undefined {
+  const bound = bindingsOf(env)?.[name];
+  return typeof bound === "string" ? bound : runtimeVariable(name);
+}
 
 /** A value, or a function of the request's Hono context that returns it (or a promise of it). */
 export type FromContext<E extends Env, T> = T | ((c: Context<E>) => T | Promise<T>);
@@ -70,7 +102,7 @@ export interface ResolvedRouterOptions<E extends Env> {
   /** The credentials for a request. @throws {RouterError} 503 when there are none. */
   credentials(c: Context<E>): Promise<Credentials>;
   /** The accepted tokens for a request. @throws {RouterError} 503 when there are none. */
-  tokens(c: Context<E>): Promise<TokenDigests>;
+  tokens(c: Context<E>): Promise<readonly string[]>;
   /** The replacement check, if any. */
   authorize?: (c: Context<E>) => boolean | Promise<boolean>;
   /** The allow-list for a request; `undefined` allows every host. @throws {RouterError} 503 when malformed. */
@@ -177,17 +209,15 @@ function credentialsResolver<E extends Env>(
 
 function tokensResolver<E extends Env>(
   option: PrewarmRouterOptions<E>["tokens"],
-): (c: Context<E>) => Promise<TokenDigests> {
+): (c: Context<E>) => Promise<readonly string[]> {
   const none = notConfigured(
     `No bearer tokens are configured: set ${TOKENS_ENV_VAR} (comma-separated) or pass the ` +
       "tokens or authorize option. Until then every authenticated route is closed.",
   );
   if (option !== undefined && typeof option !== "function") {
-    const digests = new TokenDigests(tokenList(option, "option tokens"));
-    return () => digests.size === 0 ? Promise.reject(none) : Promise.resolve(digests);
+    const tokens = tokenList(option, "option tokens");
+    return () => tokens.length === 0 ? Promise.reject(none) : Promise.resolve(tokens);
   }
-  // Hashing is cheap, but a deployment's tokens rarely change: keep the last set's digests.
-  let last: { key: string; digests: TokenDigests } | undefined;
   return async (c) => {
     const value = option === undefined
       ? readVariable(c.env, TOKENS_ENV_VAR) ?? ""
@@ -200,9 +230,7 @@ function tokensResolver<E extends Env>(
       throw error;
     }
     if (tokens.length === 0) throw none;
-    const key = tokens.join("\n");
-    if (last?.key !== key) last = { key, digests: new TokenDigests(tokens) };
-    return last.digests;
+    return tokens;
   };
 }
 
@@ -302,4 +330,21 @@ export function resolveRouterOptions<E extends Env>(
   };
   if (options.authorize) resolved.authorize = options.authorize;
   return resolved;
+}
+
+/** The `CallOptions` part of the router's `prewarm()` options, with the credentials. */
+export function callOptions(
+  defaults: RouterPrewarmDefaults,
+  credentials: Credentials,
+): CallOptions {
+  const options: CallOptions = { credentials };
+  const { endpoint, timeoutMs, retries, retryDelayMs, maxRetryDelayMs, fetch, now } = defaults;
+  if (endpoint !== undefined) options.endpoint = endpoint;
+  if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
+  if (retries !== undefined) options.retries = retries;
+  if (retryDelayMs !== undefined) options.retryDelayMs = retryDelayMs;
+  if (maxRetryDelayMs !== undefined) options.maxRetryDelayMs = maxRetryDelayMs;
+  if (fetch !== undefined) options.fetch = fetch;
+  if (now !== undefined) options.now = now;
+  return options;
 }
