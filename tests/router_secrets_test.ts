@@ -37,10 +37,21 @@ Deno.test("no secret, token or signature in any response body, header or log lin
   };
   const app = prewarmRouter({ ...common, maxUrls: 20, maxBodyBytes: 2048 });
   const v2 = prewarmRouter({ ...common, prewarm: { ...common.prewarm, api: "v2" } });
-  const broken = prewarmRouter({
+  const misconfigured = prewarmRouter({
     tokens: [routerToken],
     credentials: () => {
       throw new Error("secret store down");
+    },
+  });
+  // A quota store that fails at run time: a fault, not a configuration problem.
+  const storeDown = () => {
+    throw new Error("quota store down");
+  };
+  const broken = prewarmRouter({
+    ...common,
+    prewarm: {
+      ...common.prewarm,
+      quotaStore: { reserve: storeDown, release() {}, used: storeDown },
     },
   });
   const closed = prewarmRouter({ credentials, tokens: [] });
@@ -99,6 +110,7 @@ Deno.test("no secret, token or signature in any response body, header or log lin
     await send(app, "/prewarm", json({ urls: [url(12)] })); // 429
     await send(v2, "/tasks/abc", { headers: auth }); // 501
     await send(closed, "/prewarm", json({ urls: [url(13)] })); // 503
+    await send(misconfigured, "/quota", { headers: auth }); // 503
     await send(broken, "/quota", { headers: auth }); // 500
   } finally {
     console.error = originalError;

@@ -72,7 +72,7 @@ export function authenticate<E extends Env>(
   let last: { key: string; check: MiddlewareHandler<E> } | undefined;
   return async (c, next) => {
     if (options.authorize) {
-      if (await options.authorize(c) !== true) refuse("This request is not authorized", REALM)();
+      if (!await options.authorize(c)) refuse("This request is not authorized", REALM)();
       return await next();
     }
     const tokens = await options.tokens(c);

@@ -44,7 +44,8 @@ function notFound(c: Context): RouterError {
  *
  * Errors are JSON `{"error": {"code", "message"}}`: 401 without an accepted token
  * (`WWW-Authenticate: Bearer`), 404 for unknown paths, 405 with `Allow` for a wrong method,
- * and 503 `not-configured` while no token or no credentials are set: the router fails closed.
+ * and 503 `not-configured` while no token or no credentials are set, or the configuration is
+ * malformed (the detail goes to the log, once): the router fails closed.
  *
  * @param options Credentials, tokens, allow-list, limits and `prewarm()` defaults; all optional.
  * @returns A Hono app: `app.route("/cdn", router)`, `app.mount("/cdn", router.fetch)` (when

@@ -8,7 +8,6 @@ import type { Context, Env } from "hono";
 import type { Credentials } from "../credentials.ts";
 import { describePushQuota, describePushTasks, type PushLog, type PushQuota } from "../describe.ts";
 import { scrubSecrets, TencentCloudError, type TencentCloudErrorInit } from "../errors.ts";
-import { DEFAULT_DAILY_LIMIT } from "../options.ts";
 import { prewarm } from "../prewarm.ts";
 import { beijingDay, msUntilBeijingMidnight, quotaKeys } from "../quota.ts";
 import { secretRedactor } from "../redact.ts";
@@ -35,8 +34,7 @@ export function prewarmHandler<E extends Env>(
   options: ResolvedRouterOptions<E>,
 ): (c: Context<E>) => Promise<Response> {
   return async (c) => {
-    const credentials = await options.credentials(c);
-    const defaults = await options.prewarm(c);
+    const config = await options.configure(c);
     // Everything about the request is checked before a single upstream call.
     const format = bodyFormat(c.req.header("content-type"));
     const text = await readCappedText(c.req.raw, options.maxBodyBytes);
@@ -52,18 +50,19 @@ export function prewarmHandler<E extends Env>(
           "request (maxUrls): split them",
       );
     }
-    const area = chooseArea(body.area, c.req.query("area")) ?? defaults.area ?? "overseas";
-    if ((defaults.api ?? "v3") === "v2" && area !== "overseas") {
+    const area = chooseArea(body.area, c.req.query("area")) ?? config.area;
+    if (config.api === "v2" && area !== "overseas") {
       throw new RouterError(
         400,
         "invalid-body",
         `This router uses API 2.0, which prefetches overseas only; got area "${area}"`,
       );
     }
-    const screened = screenHosts(body.urls, await options.allowedHosts(c));
-    const run = await prewarm(screened.send, { ...defaults, credentials, area });
+    const screened = screenHosts(body.urls, config.allowedHosts);
+    const { credentials } = config;
+    const run = await prewarm(screened.send, { ...config.prewarm, credentials, area });
     const report = new AnswerRedactor(credentials).report(withRejected(run, screened.rejected));
-    const outcome = runOutcome(report, (defaults.now ?? Date.now)());
+    const outcome = runOutcome(report, config.now());
     if ("error" in outcome) throw outcome.error;
     return c.json(report, outcome.status);
   };
@@ -97,14 +96,14 @@ export function quotaHandler<E extends Env>(
   options: ResolvedRouterOptions<E>,
 ): (c: Context<E>) => Promise<Response> {
   return async (c) => {
-    const credentials = await options.credentials(c);
-    const defaults = await options.prewarm(c);
+    const config = await options.configure(c);
     const queried = c.req.query("area");
-    const area = queried === undefined ? defaults.area ?? "overseas" : checkArea(queried, "query");
-    const now = (defaults.now ?? Date.now)();
-    const limit = defaults.dailyLimit ?? DEFAULT_DAILY_LIMIT;
+    const area = queried === undefined ? config.area : checkArea(queried, "query");
+    const now = config.now();
+    const limit = config.dailyLimit;
+    const store = config.prewarm.quotaStore;
     const counts = await Promise.all(
-      quotaKeys(credentials.secretId, area, now).map((key) => defaults.quotaStore.used(key)),
+      quotaKeys(config.credentials.secretId, area, now).map((key) => store.used(key)),
     );
     const used = Math.max(...counts);
     const finite = Number.isFinite(limit);
@@ -116,10 +115,10 @@ export function quotaHandler<E extends Env>(
       remaining: finite ? Math.max(0, limit - used) : null,
       resetsAt: new Date(now + msUntilBeijingMidnight(now)).toISOString(),
     };
-    if ((defaults.api ?? "v3") === "v3") {
-      const redact = new AnswerRedactor(credentials);
+    if (config.api === "v3") {
+      const redact = new AnswerRedactor(config.credentials);
       try {
-        quota.upstream = redact.data(await describePushQuota(callOptions(defaults, credentials)));
+        quota.upstream = redact.data(await describePushQuota(callOptions(config)));
       } catch (error) {
         if (!(error instanceof TencentCloudError)) throw error;
         quota.upstream = { error: redact.error(error).toJSON() };
@@ -161,9 +160,8 @@ export function tasksHandler<E extends Env>(
   options: ResolvedRouterOptions<E>,
 ): (c: Context<E>) => Promise<Response> {
   return async (c) => {
-    const credentials = await options.credentials(c);
-    const defaults = await options.prewarm(c);
-    if ((defaults.api ?? "v3") !== "v3") {
+    const config = await options.configure(c);
+    if (config.api !== "v3") {
       throw new RouterError(
         501,
         "unsupported-api",
@@ -180,11 +178,11 @@ export function tasksHandler<E extends Env>(
     }
     const offset = pageParameter(c.req.query("offset"), "offset", 0, 1_000_000);
     const limit = pageParameter(c.req.query("limit"), "limit", 1, 1000);
-    const redact = new AnswerRedactor(credentials);
+    const redact = new AnswerRedactor(config.credentials);
     let result;
     try {
       result = await describePushTasks(taskId, {
-        ...callOptions(defaults, credentials),
+        ...callOptions(config),
         ...(offset !== undefined && { offset }),
         ...(limit !== undefined && { limit }),
       });
