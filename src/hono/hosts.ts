@@ -90,22 +90,57 @@ export interface Screened {
   rejected: RejectedUrl[];
 }
 
-/** Splits the URLs by the allow-list; without one, every URL is sent on. */
+// ASCII letters only: Unicode lower-casing maps some letters onto ASCII ones (KELVIN SIGN to
+// "k"), and a host written with them must not pass for the ASCII name.
+function asciiLowerCase(text: string): string {
+  return text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+}
+
+/**
+ * Says why a URL's host, as written, cannot be vouched for, or `undefined` when it can. The
+ * URL goes upstream byte for byte, and parsers other than WHATWG's (Tencent's among them, for
+ * all we know) read the authority as RFC 3986 writes it. So the allow-list is only applied to
+ * a host written exactly as the WHATWG parser reads it (ASCII case aside), with no backslash
+ * (WHATWG reads it as "/", RFC 3986 parsers as part of the authority) and no user part.
+ * @param url The URL as it will be sent (`checkUrl`'s `url`).
+ * @param host Its hostname as the WHATWG parser reads it (`checkUrl`'s `host`).
+ */
+export function writtenHostProblem(url: string, host: string): string | undefined {
+  const unsure = "parsers disagree on which host it names, so allowedHosts cannot vouch for it";
+  if (url.includes("\\")) return `The URL contains a backslash (\\): ${unsure}; not sent`;
+  const authority = /^https?:\/\/([^/?#]*)/i.exec(url)?.[1] ?? "";
+  if (authority.includes("@")) {
+    return `The URL has an "@" in its authority (a user part before the host): ${unsure}; not sent`;
+  }
+  const written = authority.startsWith("[")
+    ? authority.slice(0, authority.indexOf("]") + 1)
+    : authority.split(":")[0]!;
+  if (asciiLowerCase(written) === host) return undefined;
+  return `The host is written ${JSON.stringify(written.slice(0, 100))} but URL parsers read it ` +
+    `as ${host}: ${unsure}; write it as ${host} (ASCII, punycode for IDN); not sent`;
+}
+
+/**
+ * Splits the URLs by the allow-list; without one, every URL is sent on. A URL is sent on only
+ * when its host is written as parsers read it ({@linkcode writtenHostProblem}) and is listed;
+ * URLs that fail `checkUrl` are sent on too, for `prewarm()` to reject with its own reason.
+ */
 export function screenHosts(urls: readonly string[], allowed?: HostAllowList): Screened {
   if (!allowed) return { send: [...urls], rejected: [] };
   const send: string[] = [];
   const rejected: RejectedUrl[] = [];
   for (const url of urls) {
     const checked = checkUrl(url);
-    if ("host" in checked && !allowed.allows(checked.host)) {
-      rejected.push({
-        url,
-        reason: "host-not-allowed",
-        detail: `The host ${checked.host} is not in this router's allowedHosts; not sent`,
-      });
-    } else {
+    if (!("host" in checked)) {
       send.push(url);
+      continue;
     }
+    const detail = writtenHostProblem(checked.url, checked.host) ??
+      (allowed.allows(checked.host)
+        ? undefined
+        : `The host ${checked.host} is not in this router's allowedHosts; not sent`);
+    if (detail === undefined) send.push(url);
+    else rejected.push({ url, reason: "host-not-allowed", detail });
   }
   return { send, rejected };
 }

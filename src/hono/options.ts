@@ -87,7 +87,10 @@ export interface PrewarmRouterOptions<E extends Env = Env> {
   /**
    * Hostnames the router prefetches for: exact names (`"www.example.com"`) and `*.` patterns
    * (`"*.example.com"` covers every subdomain, not `example.com` itself). URLs on other hosts
-   * are rejected one by one with reason `"host-not-allowed"` and never sent. An array, a
+   * are rejected one by one with reason `"host-not-allowed"` and never sent, and so are URLs
+   * whose host parsers could read differently: a backslash anywhere, an `@` in the authority,
+   * or a host not written as the URL parser reads it (ASCII case aside: `%2e`, fullwidth
+   * letters, Unicode dots, invisible characters, raw IDN, IPv4 in other forms). An array, a
    * comma-separated string, or a function of the context returning either; an empty list
    * allows no host at all.
    * @default {PREWARM_ALLOWED_HOSTS from c.env, then from Deno.env or process.env; unset or empty: every host (Tencent still refuses domains not on the account)}
