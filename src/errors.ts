@@ -286,9 +286,7 @@ export function scrubSecrets(
   let changed = false;
   for (const field of ["code", "moduleCode", "requestId", "message"] as const) {
     const value = json[field];
-    if (value === undefined) continue;
-    const masked = redact(value);
-    if (masked !== value) [json[field], changed] = [masked, true];
+    if (value) changed = (json[field] = redact(value)) !== value || changed;
   }
   return changed ? new TencentCloudError(json) : error;
 }

@@ -35,8 +35,12 @@ Deno.test("secretRedactor: Signature= values are masked without knowing them", (
 });
 
 Deno.test("secretRedactor: short or empty secrets mask nothing (no word is a secret)", () => {
-  const redact = secretRedactor(["", "x", "abc"]);
-  assert.equal(redact("abc x abc"), "abc x abc");
+  for (const secrets of [["", "x", "abc"], [], [undefined]]) {
+    const redact = secretRedactor(secrets);
+    assert.equal(redact("abc x abc"), "abc x abc");
+    assert.equal(redact(""), "", "an empty string stays empty");
+  }
+  assert.equal(secretRedactor([secretId])(""), "");
 });
 
 Deno.test("scrubSecrets: every upstream string field, not only the message", () => {
