@@ -271,7 +271,6 @@ class AnswerRedactor {
   /** Plain upstream data (a read's result) with every string in it masked. */
   data<T>(value: T): T {
     if (typeof value === "string") return this.#text(value) as T;
-    if (value instanceof TencentCloudError) return this.error(value) as T;
     if (Array.isArray(value)) return value.map((item) => this.data(item)) as T;
     if (typeof value !== "object" || value === null) return value;
     const out: Record<string, unknown> = {};
