@@ -6,6 +6,7 @@
  */
 import { adviceFor, classifyV2Error, classifyV3Error, type ErrorCategory } from "./outcome.ts";
 import { OUTCOME_POLICY } from "./outcome.ts";
+import { secretRedactor } from "./redact.ts";
 
 export type { ErrorCategory } from "./outcome.ts";
 
@@ -152,18 +153,20 @@ export function localError(
 }
 
 /**
- * Returns the error with every occurrence of the given secrets in its message masked; the
- * error itself when none occurs. Upstream messages are the only text that could echo one.
+ * Returns the error with the given secrets (in any case, percent-encoded too) and every
+ * `Signature=` value masked in each upstream string field (`code`, `moduleCode`, `requestId`,
+ * `message`); the error itself when none occurs. See `secretRedactor` in `./redact.ts`.
  */
 export function scrubSecrets(
   error: TencentCloudError,
   secrets: ReadonlyArray<string | undefined>,
 ): TencentCloudError {
-  let message = error.message;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) {
-      message = message.replaceAll(secret, "[redacted]");
-    }
+  const redact = secretRedactor(secrets);
+  const json = error.toJSON();
+  let changed = false;
+  for (const field of ["code", "moduleCode", "requestId", "message"] as const) {
+    const value = json[field];
+    if (value) changed = (json[field] = redact(value)) !== value || changed;
   }
-  return message === error.message ? error : new TencentCloudError({ ...error.toJSON(), message });
+  return changed ? new TencentCloudError(json) : error;
 }

@@ -112,7 +112,9 @@ export function checkUrlFully(url: string): CheckedUrl | UrlProblem {
       "The URL's host is an IP address; prefetch takes the CDN domain's name",
     );
   }
-  const written = authority.replace(/:\d*$/, "").toLowerCase();
+  // ASCII case only: Unicode lower-casing maps some letters onto ASCII ones (the Kelvin sign
+  // onto "k"), and a host written with them must not pass for the ASCII name.
+  const written = authority.replace(/:\d*$/, "").replace(/[A-Z]+/g, (l) => l.toLowerCase());
   if (written !== host) {
     // deno-lint-ignore no-control-regex -- non-ASCII is what this looks for.
     return /[^\x00-\x7f]/.test(written)

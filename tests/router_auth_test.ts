@@ -1,9 +1,17 @@
 import { MemoryCoordinator } from "../mod.ts";
 import assert from "node:assert/strict";
 import { HTTPException } from "hono/http-exception";
-import { prewarmRouter } from "../src/hono/mod.ts";
+import { prewarmRouter, type PrewarmRouterOptions } from "../src/hono/mod.ts";
 import { SIMULATOR_CREDENTIALS } from "../src/testing/mod.ts";
-import { AUTH, errorCode, NOW, setup, TOKEN } from "./router/setup.ts";
+import {
+  assertNotConfigured,
+  AUTH,
+  capturingLog,
+  errorCode,
+  NOW,
+  setup,
+  TOKEN,
+} from "./router/setup.ts";
 
 const BODY = {
   method: "POST",
@@ -41,20 +49,22 @@ async function withEnv(values: Record<string, string>, fn: () => Promise<void>):
 Deno.test("fail closed: no tokens anywhere means 503 on every authenticated route, nothing sent", async () => {
   await withEnv({}, async () => {
     const { app, sim } = setup({ tokens: undefined });
-    for (
-      const [path, init] of [
-        ["/prewarm", BODY],
-        ["/quota", { headers: AUTH }],
-        ["/tasks/1", { headers: AUTH }],
-      ] as const
-    ) {
-      const response = await app.request(path, init);
-      assert.equal(response.status, 503, path);
-      const body = await response.json();
-      assert.equal(body.error.code, "not-configured");
-      assert.match(body.error.message, /PREWARM_TOKENS/);
-    }
+    const logged = await capturingLog(async () => {
+      for (
+        const [path, init] of [
+          ["/prewarm", BODY],
+          ["/quota", { headers: AUTH }],
+          ["/tasks/1", { headers: AUTH }],
+          ["/prewarm", BODY],
+        ] as const
+      ) {
+        await assertNotConfigured(await app.request(path, init), path);
+      }
+    });
     assert.equal(sim.requests.length, 0);
+    // The operator learns what to set, once, however many requests were refused.
+    assert.equal(logged.length, 1);
+    assert.match(logged[0]!, /not configured: No bearer tokens are configured: set PREWARM_TOKENS/);
   });
 });
 
@@ -160,41 +170,51 @@ Deno.test("tokens and credentials fall back to the runtime environment", async (
 Deno.test("no credentials: 503 for an accepted token, still 401 for anyone else", async () => {
   await withEnv({}, async () => {
     const { app, sim } = setup({ credentials: undefined });
-    let response = await app.request("/prewarm", BODY);
-    assert.equal(response.status, 503);
-    assert.match((await response.json()).error.message, /TENCENTCLOUD_SECRET_ID/);
-    response = await app.request("/prewarm", {
-      ...BODY,
-      headers: { "content-type": "text/plain" },
+    let response: Response | undefined;
+    const logged = await capturingLog(async () => {
+      await assertNotConfigured(await app.request("/prewarm", BODY));
+      response = await app.request("/prewarm", {
+        ...BODY,
+        headers: { "content-type": "text/plain" },
+      });
     });
-    assert.equal(response.status, 401);
+    assert.equal(response?.status, 401);
     assert.equal(sim.requests.length, 0);
+    assert.equal(logged.length, 1);
+    assert.match(logged[0]!, /No Tencent Cloud credentials: set TENCENTCLOUD_SECRET_ID/);
   });
 });
 
-Deno.test("half-set credentials: 503 naming the missing variable, never a value", async () => {
+Deno.test("half-set credentials: 503 with no detail; the log names the missing variable, never a value", async () => {
   await withEnv({}, async () => {
     const { app } = setup({ credentials: undefined });
-    const response = await app.request("/quota", { headers: AUTH }, {
-      TENCENTCLOUD_SECRET_ID: "AKIDhalf000000000000",
+    const logged = await capturingLog(async () => {
+      for (let i = 0; i < 3; i++) {
+        const response = await app.request("/quota", { headers: AUTH }, {
+          TENCENTCLOUD_SECRET_ID: "AKIDhalf000000000000",
+        });
+        await assertNotConfigured(response);
+      }
     });
-    assert.equal(response.status, 503);
-    const text = await response.text();
-    assert.match(text, /TENCENTCLOUD_SECRET_KEY is not set/);
-    assert.ok(!text.includes("AKIDhalf"));
+    assert.equal(logged.length, 1);
+    assert.match(logged[0]!, /TENCENTCLOUD_SECRET_KEY is not set/);
+    assert.ok(!logged[0]!.includes("AKIDhalf"));
   });
 });
 
-Deno.test("a weak token in PREWARM_TOKENS closes the router without quoting it", async () => {
+Deno.test("a weak token in PREWARM_TOKENS: callers get a bare 503, the operator one log line", async () => {
   await withEnv({}, async () => {
     const { app } = setup({ tokens: undefined });
-    const response = await app.request("/quota", { headers: { authorization: "Bearer short" } }, {
-      PREWARM_TOKENS: `${TOKEN},short`,
+    const env = { PREWARM_TOKENS: `${TOKEN},short` };
+    const logged = await capturingLog(async () => {
+      for (const authorization of ["Bearer short", `Bearer ${TOKEN}`, ""]) {
+        const response = await app.request("/quota", { headers: { authorization } }, env);
+        await assertNotConfigured(response, authorization);
+      }
     });
-    assert.equal(response.status, 503);
-    const text = await response.text();
-    assert.match(text, /PREWARM_TOKENS\[1\] is 5 characters long; at least 16/);
-    assert.ok(!text.includes('short"'));
+    assert.equal(logged.length, 1);
+    assert.match(logged[0]!, /PREWARM_TOKENS\[1\] is 5 characters long; at least 16/);
+    assert.ok(!logged[0]!.includes("short"), "the token itself is not quoted, even in the log");
   });
 });
 
@@ -262,25 +282,62 @@ Deno.test("authorize may answer otherwise by throwing an HTTPException", async (
   assert.equal(await response.text(), "teapot");
 });
 
-Deno.test("an option function that throws: 500 with a generic message, details only in the log", async () => {
-  const logged: unknown[][] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => void logged.push(args);
-  try {
-    const app = prewarmRouter({
-      tokens: [TOKEN],
-      credentials: () => {
-        throw new Error("vault unreachable");
-      },
+Deno.test("an option function that throws: 503 not-configured on every route, details logged once", async () => {
+  const throwing = () => {
+    throw new Error("vault unreachable");
+  };
+  const { sim } = setup();
+  const base = {
+    tokens: [TOKEN],
+    credentials: { ...SIMULATOR_CREDENTIALS },
+    prewarm: { fetch: sim.fetch, now: () => NOW, maxRequestsPerSecond: Infinity },
+  };
+  const routers: Array<[string, PrewarmRouterOptions]> = [
+    ["credentials", { ...base, credentials: throwing }],
+    ["tokens", { ...base, tokens: throwing }],
+    ["allowedHosts", { ...base, allowedHosts: throwing }],
+    ["prewarm", { ...base, prewarm: throwing }],
+    ["authorize", { ...base, authorize: throwing }],
+  ];
+  for (const [name, options] of routers) {
+    const app = prewarmRouter(options);
+    const logged = await capturingLog(async () => {
+      for (const [path, init] of [["/prewarm", BODY], ["/quota", { headers: AUTH }]] as const) {
+        for (let i = 0; i < 2; i++) await assertNotConfigured(await app.request(path, init), name);
+      }
+      const tasks = await app.request("/tasks/1", { headers: AUTH });
+      await assertNotConfigured(tasks, name);
     });
-    const response = await app.request("/quota", { headers: AUTH });
-    assert.equal(response.status, 500);
-    const text = await response.text();
-    assert.equal(JSON.parse(text).error.code, "internal-error");
-    assert.ok(!text.includes("vault"));
-    assert.equal(logged.length, 1);
-    assert.match(String(logged[0]![1]), /vault unreachable/);
-  } finally {
-    console.error = original;
+    assert.equal(logged.length, 1, `${name}: one log line for five refusals`);
+    assert.match(
+      logged[0]!,
+      new RegExp(`the ${name} option function threw.*vault unreachable`, "s"),
+    );
   }
+  assert.equal(sim.requests.length, 0);
+});
+
+Deno.test("prewarm options from a function are checked per request: DAILY_LIMIT=abc is 503 everywhere", async () => {
+  const { sim } = setup();
+  const app = prewarmRouter<{ Bindings: { DAILY_LIMIT: string } }>({
+    tokens: [TOKEN],
+    credentials: { ...SIMULATOR_CREDENTIALS },
+    prewarm: (c) => ({
+      fetch: sim.fetch,
+      now: () => NOW,
+      maxRequestsPerSecond: Infinity,
+      dailyLimit: Number(c.env.DAILY_LIMIT),
+    }),
+  });
+  const logged = await capturingLog(async () => {
+    for (const [path, init] of [["/prewarm", BODY], ["/quota", { headers: AUTH }]] as const) {
+      await assertNotConfigured(await app.request(path, init, { DAILY_LIMIT: "abc" }), path);
+    }
+    const quota = await app.request("/quota", { headers: AUTH }, { DAILY_LIMIT: "7" });
+    assert.equal(quota.status, 200);
+    assert.equal((await quota.json()).limit, 7);
+  });
+  assert.equal(logged.length, 1);
+  assert.match(logged[0]!, /Invalid option prewarm\.dailyLimit: .*got NaN/);
+  assert.equal(sim.requests.length, 1, "only the DescribePushQuota of the configured request");
 });

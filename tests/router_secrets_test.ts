@@ -37,10 +37,29 @@ Deno.test("no secret, token or signature in any response body, header or log lin
   };
   const app = prewarmRouter({ ...common, maxUrls: 20, maxBodyBytes: 2048 });
   const v2 = prewarmRouter({ ...common, prewarm: { ...common.prewarm, api: "v2" } });
-  const broken = prewarmRouter({
+  const misconfigured = prewarmRouter({
     tokens: [routerToken],
     credentials: () => {
       throw new Error("secret store down");
+    },
+  });
+  // A coordinator that fails at run time: a fault, not a configuration problem.
+  const storeDown = () => {
+    throw new Error("quota store down");
+  };
+  const downCoordinator = {
+    schedule: storeDown,
+    observe: storeDown,
+    hold: storeDown,
+    settle: storeDown,
+    exhaust: storeDown,
+    usage: storeDown,
+  };
+  const broken = prewarmRouter({
+    ...common,
+    prewarm: {
+      ...common.prewarm,
+      coordinator: downCoordinator,
     },
   });
   const closed = prewarmRouter({ credentials, tokens: [] });
@@ -99,6 +118,7 @@ Deno.test("no secret, token or signature in any response body, header or log lin
     await send(app, "/prewarm", json({ urls: [url(12)] })); // 429
     await send(v2, "/tasks/abc", { headers: auth }); // 501
     await send(closed, "/prewarm", json({ urls: [url(13)] })); // 503
+    await send(misconfigured, "/quota", { headers: auth }); // 503
     await send(broken, "/quota", { headers: auth }); // 500
   } finally {
     console.error = originalError;
@@ -126,4 +146,76 @@ Deno.test("no secret, token or signature in any response body, header or log lin
     assert.ok(!everything.includes(signature), "a signature appeared in a response or the log");
   }
   assert.ok(everything.includes("[redacted]"), "the echoed secrets were masked, not dropped");
+});
+
+Deno.test("upstream fields echoing secrets in any case are masked in every router answer", async () => {
+  // A careless gateway that quotes the account's secrets in every field it answers with.
+  const echoes = [
+    credentials.secretKey,
+    credentials.secretId.toLowerCase(),
+    credentials.token.toUpperCase(),
+    encodeURIComponent(credentials.secretKey).toLowerCase(),
+  ];
+  const signatureText = "Signature=9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+  let call = 0;
+  const fetch = (_input: string, init: RequestInit): Promise<Response> => {
+    const action = new Headers(init.headers).get("x-tc-action");
+    const echo = echoes[call++ % echoes.length]!;
+    const fail = call % 2 === 1;
+    const Response_ = fail
+      ? {
+        Error: { Code: `InternalError.${echo}`, Message: `bad ${echo}, ${signatureText}` },
+        RequestId: echo,
+      }
+      : action === "PushUrlsCache"
+      ? { TaskId: `task-${echo}`, RequestId: echo }
+      : action === "DescribePushQuota"
+      ? {
+        UrlPush: [{ Area: echo, Batch: 1, Total: 9, Available: 9 }],
+        RequestId: `${signatureText} ${echo}`,
+      }
+      : {
+        PushLogs: [{
+          TaskId: echo,
+          Url: `https://www.example.com/${echo}`,
+          Status: "done",
+          Percent: 100,
+          CreateTime: echo,
+          UpdateTime: "x",
+          Area: "overseas",
+        }],
+        TotalCount: 1,
+        RequestId: echo,
+      };
+    return Promise.resolve(new globalThis.Response(JSON.stringify({ Response: Response_ })));
+  };
+  const app = prewarmRouter({
+    credentials,
+    tokens: [routerToken],
+    prewarm: { fetch, now: () => NOW, retries: 0, maxRequestsPerSecond: Infinity },
+  });
+  const headers = { authorization: `Bearer ${routerToken}` };
+  const answers: string[] = [];
+  for (let round = 0; round < 4; round++) {
+    const prewarmed = await app.request("/prewarm", {
+      method: "POST",
+      headers: { ...headers, "content-type": "text/plain" },
+      body: `https://www.example.com/r${round}.js`,
+    });
+    answers.push(await prewarmed.text());
+    answers.push(await (await app.request("/quota", { headers })).text());
+    answers.push(await (await app.request("/tasks/t1", { headers })).text());
+  }
+  const everything = answers.join("\n");
+  assert.match(everything, /"taskId":"task-\[redacted\]"/, "a task's fields were masked");
+  assert.match(everything, /"code":"InternalError.\[redacted\]"/, "Error.Code was masked");
+  assert.match(everything, /"requestId":"\[redacted\]"/, "a RequestId was masked");
+  assert.ok(everything.includes("Signature=[redacted]"), "Signature= text was masked");
+  const lower = everything.toLowerCase();
+  for (const secret of [credentials.secretKey, credentials.secretId, credentials.token]) {
+    for (const form of [secret, encodeURIComponent(secret)]) {
+      assert.ok(!lower.includes(form.toLowerCase()), `${form} appeared in some letter case`);
+    }
+  }
+  assert.ok(!everything.includes("9f8e7d6c5b4a39281706f5e4d3c2b1a0"), "a Signature= value");
 });

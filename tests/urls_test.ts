@@ -27,6 +27,7 @@ Deno.test("checkUrl decides on the host as written: no parser may read another h
     ["https://www.example。com/", /not ASCII/],
     ["https://www.exa\u00admple.com/", /not ASCII/],
     ["https://www.exa\u200bmple.com/", /not ASCII/],
+    ["https://www.\u212Aexample.com/", /not ASCII/], // KELVIN SIGN lower-cases to an ASCII "k"
     ["http://例子.测试/路径", /punycode; write xn--fsqu00a\.xn--0zwm56d/],
     ["https://user@www.example.com/", /user name or password/],
     ["https://1.2.3.4/a.js", /IP address/],

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Area } from "../report.ts";
-import { RouterError } from "./problem.ts";
+import { RouterError } from "./errors.ts";
 
 /** The areas a request may ask for. */
 export const AREAS: readonly Area[] = ["overseas", "mainland", "global"];
@@ -67,8 +67,10 @@ function tooLarge(maxBytes: number): RouterError {
 
 /**
  * Reads the body as UTF-8 text, never holding more than `maxBytes` of it: a declared
- * `Content-Length` over the cap is refused before reading, and an undeclared length is counted
- * chunk by chunk and the stream cancelled as soon as it passes the cap.
+ * `Content-Length` over the cap is refused before reading, and every body is counted chunk by
+ * chunk and the stream cancelled as soon as it passes the cap. (Hono's `bodyLimit` is not used:
+ * within the Hono versions this module accepts it changed from erroring the stream to
+ * buffering, it trusts a declared length without counting, and it never cancels the stream.)
  * @throws {RouterError} 413 over the cap, 400 when the body is not UTF-8 or cannot be read.
  */
 export async function readCappedText(request: Request, maxBytes: number): Promise<string> {

@@ -1,9 +1,12 @@
 /**
  * The allow-list of hostnames the router will prefetch for: exact names and `*.parent`
  * patterns, normalised the way URLs normalise hostnames so that a pattern and a URL that mean
- * the same host always compare equal.
+ * the same host always compare equal; and the screening that applies it before `prewarm()`
+ * runs, so URLs on other hosts never reach the client, let alone Tencent.
  * @module
  */
+import { countReport, type PrewarmReport, type RejectedUrl } from "../report.ts";
+import { checkUrl } from "../urls.ts";
 
 const LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
@@ -77,4 +80,48 @@ function seen(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return "an array";
   return value === null ? "null" : typeof value;
+}
+
+/** The URLs to send on, and those the allow-list turned away. */
+export interface Screened {
+  /** URLs to pass to `prewarm()`: allowed, or invalid (so `prewarm()` names the problem). */
+  send: string[];
+  /** URLs on hosts the allow-list does not cover. */
+  rejected: RejectedUrl[];
+}
+
+/**
+ * Splits the URLs by the allow-list; without one, every URL is sent on. `checkUrl` already
+ * refuses any URL whose host could be read two ways (a backslash, a user part, a host written
+ * otherwise than parsed), so the host it names is the host every parser reads. URLs that fail
+ * `checkUrl` are sent on, for `prewarm()` to reject with its own reason.
+ */
+export function screenHosts(urls: readonly string[], allowed?: HostAllowList): Screened {
+  if (!allowed) return { send: [...urls], rejected: [] };
+  const send: string[] = [];
+  const rejected: RejectedUrl[] = [];
+  for (const url of urls) {
+    const checked = checkUrl(url);
+    if (!("host" in checked)) {
+      send.push(url);
+      continue;
+    }
+    if (allowed.allows(checked.host)) send.push(url);
+    else {
+      const detail = `The host ${checked.host} is not in this router's allowedHosts; not sent`;
+      rejected.push({ url, reason: "host-not-allowed", detail });
+    }
+  }
+  return { send, rejected };
+}
+
+/** Adds the allow-list's rejections (first: they were decided first) to a run's report. */
+export function withRejected(report: PrewarmReport, rejected: RejectedUrl[]): PrewarmReport {
+  if (rejected.length === 0) return report;
+  const lists = {
+    tasks: report.tasks,
+    rejected: [...rejected, ...report.rejected],
+    failed: report.failed,
+  };
+  return { ...report, ...lists, counts: countReport(lists, report.counts.requests) };
 }

@@ -7,8 +7,9 @@
  * `Bun.serve`, or on Node with `@hono/node-server`. It fails closed: until a token (or
  * `authorize`) and credentials are configured, every authenticated route answers 503.
  *
- * The daily budget is counted in a quota store owned by each router (one per process or
- * Worker isolate) unless `prewarm.quotaStore` provides a shared one.
+ * The daily budget and the request rate are the account's: every router and `prewarm()` call
+ * of one account in a process or Worker isolate shares them, and `prewarm.coordinator` shares
+ * them further (between isolates, with `./cloudflare` or `./deno-kv`).
  *
  * @example As a Cloudflare Worker (secrets TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, PREWARM_TOKENS)
  * ```ts
@@ -32,8 +33,7 @@
  */
 export { prewarmRouter } from "./router.ts";
 export type { FromContext, PrewarmRouterOptions, RouterPrewarmDefaults } from "./options.ts";
-export type { RouterErrorBody, RouterErrorCode } from "./problem.ts";
-export type { RouterQuota } from "./quota_route.ts";
-export type { RouterTaskStatus } from "./tasks_route.ts";
-export { MIN_TOKEN_LENGTH } from "./tokens.ts";
-export { ALLOWED_HOSTS_ENV_VAR, TOKENS_ENV_VAR } from "./env.ts";
+export type { RouterErrorBody, RouterErrorCode } from "./errors.ts";
+export type { RouterQuota, RouterTaskStatus } from "./routes.ts";
+export { MIN_TOKEN_LENGTH } from "./auth.ts";
+export { ALLOWED_HOSTS_ENV_VAR, TOKENS_ENV_VAR } from "./options.ts";

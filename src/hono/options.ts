@@ -1,15 +1,49 @@
 /**
- * The router's options, their defaults, and the checks that run once, when the router is made.
+ * The router's options, their defaults, and the checks that run once, when the router is made;
+ * and reading settings the way a deployment provides them: from the Hono context's `env` (a
+ * Worker's bindings and secrets) first, then from the runtime's environment.
  * @module
  */
 import type { Context, Env } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { checkCredentials, type Credentials, credentialsFromEnv } from "../credentials.ts";
-import { type PrewarmOptions, resolvePrewarmOptions } from "../options.ts";
+import { type CallOptions, type PrewarmOptions, resolvePrewarmOptions } from "../options.ts";
 import { type Coordinator, defaultCoordinator } from "../coordinator.ts";
-import { ALLOWED_HOSTS_ENV_VAR, bindingsOf, readVariable, TOKENS_ENV_VAR } from "./env.ts";
+import type { Api, Area } from "../report.ts";
+import { splitTokenList, tokenProblem } from "./auth.ts";
+import { RouterError } from "./errors.ts";
 import { HostAllowList } from "./hosts.ts";
-import { RouterError } from "./problem.ts";
-import { splitTokenList, TokenDigests, tokenProblem } from "./tokens.ts";
+
+/** The variable that lists the accepted bearer tokens, comma-separated. */
+export const TOKENS_ENV_VAR = "PREWARM_TOKENS";
+
+/** The variable that lists the hostnames the router may prefetch for, comma-separated. */
+export const ALLOWED_HOSTS_ENV_VAR = "PREWARM_ALLOWED_HOSTS";
+
+/** `c.env` as a record to read names from, or `undefined` when it is not an object. */
+function bindingsOf(env: unknown): Readonly<Record<string, unknown>> | undefined {
+  return typeof env === "object" && env !== null ? env as Record<string, unknown> : undefined;
+}
+
+/** Reads `name` from `Deno.env` or `process.env`; `undefined` when unset or not permitted. */
+function runtimeVariable(name: string): string | undefined {
+  const g = globalThis as {
+    Deno?: { env?: { get(name: string): string | undefined } };
+    process?: { env?: Record<string, string | undefined> };
+  };
+  try {
+    if (g.Deno?.env) return g.Deno.env.get(name);
+    return g.process?.env?.[name];
+  } catch {
+    return undefined; // Deno without --allow-env: unset, not an error.
+  }
+}
+
+/** Reads `name` from the bindings when they hold it as a string, else from the runtime. */
+function readVariable(env: unknown, name: string): string | undefined {
+  const bound = bindingsOf(env)?.[name];
+  return typeof bound === "string" ? bound : runtimeVariable(name);
+}
 
 /** A value, or a function of the request's Hono context that returns it (or a promise of it). */
 export type FromContext<E extends Env, T> = T | ((c: Context<E>) => T | Promise<T>);
@@ -21,7 +55,14 @@ export type FromContext<E extends Env, T> = T | ((c: Context<E>) => T | Promise<
  */
 export type RouterPrewarmDefaults = Omit<PrewarmOptions, "credentials" | "signal">;
 
-/** Options of {@linkcode prewarmRouter}. Every field is optional. */
+/**
+ * Options of {@linkcode prewarmRouter}. Every field is optional.
+ *
+ * Values are checked when the router is made (a bad one throws there). What the environment
+ * or an option function gives is checked per request: when it is missing or malformed, or the
+ * function throws, every authenticated route answers 503 `not-configured` with no detail (the
+ * caller may not even be authenticated), and the detail is logged once with `console.error`.
+ */
 export interface PrewarmRouterOptions<E extends Env = Env> {
   /**
    * The Tencent Cloud key pair, or a function of the context that returns it. When it yields
@@ -46,7 +87,10 @@ export interface PrewarmRouterOptions<E extends Env = Env> {
   /**
    * Hostnames the router prefetches for: exact names (`"www.example.com"`) and `*.` patterns
    * (`"*.example.com"` covers every subdomain, not `example.com` itself). URLs on other hosts
-   * are rejected one by one with reason `"host-not-allowed"` and never sent. An array, a
+   * are rejected one by one with reason `"host-not-allowed"` and never sent, and so are URLs
+   * whose host parsers could read differently: a backslash anywhere, an `@` in the authority,
+   * or a host not written as the URL parser reads it (ASCII case aside: `%2e`, fullwidth
+   * letters, Unicode dots, invisible characters, raw IDN, IPv4 in other forms). An array, a
    * comma-separated string, or a function of the context returning either; an empty list
    * allows no host at all.
    * @default {PREWARM_ALLOWED_HOSTS from c.env, then from Deno.env or process.env; unset or empty: every host (Tencent still refuses domains not on the account)}
@@ -60,33 +104,97 @@ export interface PrewarmRouterOptions<E extends Env = Env> {
    * Options for every `prewarm()` call: `api`, `area` (the default when a request names
    * none), `endpoint`, `fetch`, `dailyLimit`, `coordinator`, limits and timeouts. A value or a
    * function of the context (to read an endpoint from a Worker binding, say).
-   * @default {{}} (`prewarm()`'s own defaults: the account's coordinator is the one every call in this process or isolate shares)
+   * @default {{}} (`prewarm()`'s own defaults, with a quota store owned by this router)
    */
   prewarm?: FromContext<E, RouterPrewarmDefaults>;
 }
 
+/** Everything a request needs, read and checked for that request. */
+export interface RequestConfig {
+  /** The Tencent Cloud credentials. */
+  credentials: Credentials;
+  /** The `prewarm()` options (without credentials and area), `coordinator` always set. */
+  prewarm: RouterPrewarmDefaults & { coordinator: Coordinator };
+  /** The API generation, after defaults. */
+  api: Api;
+  /** The area when a request names none, after defaults. */
+  area: Area;
+  /** The daily limit, after defaults (`Infinity`: off). */
+  dailyLimit: number;
+  /** The clock. */
+  now: () => number;
+  /** The allow-list; `undefined` allows every host. */
+  allowedHosts?: HostAllowList;
+}
+
 /** {@linkcode PrewarmRouterOptions} checked, with their defaults applied. */
 export interface ResolvedRouterOptions<E extends Env> {
-  /** The credentials for a request. @throws {RouterError} 503 when there are none. */
-  credentials(c: Context<E>): Promise<Credentials>;
-  /** The accepted tokens for a request. @throws {RouterError} 503 when there are none. */
-  tokens(c: Context<E>): Promise<TokenDigests>;
-  /** The replacement check, if any. */
-  authorize?: (c: Context<E>) => boolean | Promise<boolean>;
-  /** The allow-list for a request; `undefined` allows every host. @throws {RouterError} 503 when malformed. */
-  allowedHosts(c: Context<E>): Promise<HostAllowList | undefined>;
+  /**
+   * The accepted tokens for a request.
+   * @throws {RouterError} 503 `not-configured` when there are none or they are malformed.
+   */
+  tokens(c: Context<E>): Promise<readonly string[]>;
+  /**
+   * `authorize`'s verdict, when it is set (else `undefined`).
+   * @throws {RouterError} 503 `not-configured` when it throws anything but an `HTTPException`.
+   */
+  authorize?: (c: Context<E>) => Promise<boolean>;
+  /**
+   * The configuration of a request: credentials, `prewarm()` options, allow-list.
+   * @throws {RouterError} 503 `not-configured` when any of it is missing or malformed.
+   */
+  configure(c: Context<E>): Promise<RequestConfig>;
   /** Most URLs per request. */
   maxUrls: number;
   /** Largest body in bytes. */
   maxBodyBytes: number;
-  /** The `prewarm()` options for a request, `coordinator` always set. */
-  prewarm(c: Context<E>): Promise<RouterPrewarmDefaults & { coordinator: Coordinator }>;
 }
 
 const PLACEHOLDER_CREDENTIALS: Credentials = { secretId: "AKIDplaceholder", secretKey: "x" };
 
-function notConfigured(message: string): RouterError {
-  return new RouterError(503, "not-configured", message);
+const NOT_CONFIGURED = "This prewarm router is not configured yet; its operator finds what is " +
+  "missing in the server log";
+
+/**
+ * A deployment's configuration problems. Callers learn only that the router is not configured
+ * (they may not even be authenticated); the operator reads each distinct problem in the log,
+ * once, not once per request.
+ */
+class ConfigurationProblems {
+  readonly #logged = new Set<string>();
+
+  /** Logs the problem unless it was logged before; returns the 503 to answer with. */
+  refuse(detail: string, cause?: unknown): RouterError {
+    if (!this.#logged.has(detail)) {
+      if (this.#logged.size >= 100) this.#logged.clear(); // Bounded, whatever the functions say.
+      this.#logged.add(detail);
+      const line = `prewarm router: not configured: ${detail}`;
+      if (cause === undefined) console.error(line);
+      else console.error(line, cause);
+    }
+    return new RouterError(503, "not-configured", NOT_CONFIGURED);
+  }
+
+  /** Calls an option function; what it throws is a configuration problem. */
+  async call<T>(name: string, run: () => T | Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw this.refuse(`the ${name} option function threw`, error);
+    }
+  }
+
+  /** Runs a check; the TypeError or RangeError it throws is a configuration problem. */
+  check<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof TypeError || error instanceof RangeError) {
+        throw this.refuse(error.message);
+      }
+      throw error;
+    }
+  }
 }
 
 function positiveInteger(name: string, value: unknown, fallback: number): number {
@@ -103,16 +211,6 @@ function checkFunction(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== "function") {
     throw new TypeError(`Invalid option ${name}: expected a function, got ${typeof value}`);
   }
-}
-
-/** Evaluates a {@linkcode FromContext} value. */
-async function fromContext<E extends Env, T>(
-  value: FromContext<E, T>,
-  c: Context<E>,
-): Promise<T> {
-  return typeof value === "function"
-    ? await (value as (c: Context<E>) => T | Promise<T>)(c)
-    : value;
 }
 
 // Token lists are checked where they are read; the message never quotes a token.
@@ -137,72 +235,57 @@ function tokenList(value: unknown, label: string): string[] {
   return tokens as string[];
 }
 
+const NO_TOKENS = `No bearer tokens are configured: set ${TOKENS_ENV_VAR} (comma-separated) ` +
+  "or pass the tokens or authorize option. Until then every authenticated route is closed.";
+
+function tokensResolver<E extends Env>(
+  option: PrewarmRouterOptions<E>["tokens"],
+  problems: ConfigurationProblems,
+): (c: Context<E>) => Promise<readonly string[]> {
+  if (option !== undefined && typeof option !== "function") {
+    const tokens = tokenList(option, "option tokens");
+    return () =>
+      tokens.length === 0 ? Promise.reject(problems.refuse(NO_TOKENS)) : Promise.resolve(tokens);
+  }
+  return async (c) => {
+    const value = option === undefined
+      ? readVariable(c.env, TOKENS_ENV_VAR) ?? ""
+      : await problems.call("tokens", () => option(c)) ?? "";
+    const label = option === undefined ? TOKENS_ENV_VAR : "option tokens";
+    const tokens = problems.check(() => tokenList(value, label));
+    if (tokens.length === 0) throw problems.refuse(NO_TOKENS);
+    return tokens;
+  };
+}
+
 const NO_CREDENTIALS = "No Tencent Cloud credentials: set TENCENTCLOUD_SECRET_ID and " +
   "TENCENTCLOUD_SECRET_KEY (as Worker secrets or environment variables) or pass the " +
   "credentials option";
 
-// The core's credential messages name variables and fields, never values: safe to answer with.
-function checkedOrNotConfigured(read: () => unknown): Credentials {
-  try {
-    const value = read();
-    if (value === undefined || value === null) throw new TypeError(NO_CREDENTIALS);
-    return checkCredentials(value);
-  } catch (error) {
-    if (error instanceof TypeError) throw notConfigured(error.message);
-    throw error;
-  }
-}
-
 function credentialsResolver<E extends Env>(
   option: PrewarmRouterOptions<E>["credentials"],
+  problems: ConfigurationProblems,
 ): (c: Context<E>) => Promise<Credentials> {
   if (option !== undefined && typeof option !== "function") {
     const checked = checkCredentials(option);
     return () => Promise.resolve(checked);
   }
+  // The core's credential messages name variables and fields, never values.
+  const checked = (read: () => unknown) =>
+    problems.check(() => {
+      const value = read();
+      if (value === undefined || value === null) throw new TypeError(NO_CREDENTIALS);
+      return checkCredentials(value);
+    });
   if (option === undefined) {
     return (c) =>
       Promise.resolve(
-        checkedOrNotConfigured(() =>
-          credentialsFromEnv(bindingsOf(c.env) ?? {}) ?? credentialsFromEnv()
-        ),
+        checked(() => credentialsFromEnv(bindingsOf(c.env) ?? {}) ?? credentialsFromEnv()),
       );
   }
-  // What the function throws is the deployment's own failure (500), not a missing setting.
   return async (c) => {
-    const value = await option(c);
-    return checkedOrNotConfigured(() => value);
-  };
-}
-
-function tokensResolver<E extends Env>(
-  option: PrewarmRouterOptions<E>["tokens"],
-): (c: Context<E>) => Promise<TokenDigests> {
-  const none = notConfigured(
-    `No bearer tokens are configured: set ${TOKENS_ENV_VAR} (comma-separated) or pass the ` +
-      "tokens or authorize option. Until then every authenticated route is closed.",
-  );
-  if (option !== undefined && typeof option !== "function") {
-    const digests = new TokenDigests(tokenList(option, "option tokens"));
-    return () => digests.size === 0 ? Promise.reject(none) : Promise.resolve(digests);
-  }
-  // Hashing is cheap, but a deployment's tokens rarely change: keep the last set's digests.
-  let last: { key: string; digests: TokenDigests } | undefined;
-  return async (c) => {
-    const value = option === undefined
-      ? readVariable(c.env, TOKENS_ENV_VAR) ?? ""
-      : await option(c) ?? "";
-    let tokens: string[];
-    try {
-      tokens = tokenList(value, option === undefined ? TOKENS_ENV_VAR : "option tokens");
-    } catch (error) {
-      if (error instanceof TypeError) throw notConfigured(error.message);
-      throw error;
-    }
-    if (tokens.length === 0) throw none;
-    const key = tokens.join("\n");
-    if (last?.key !== key) last = { key, digests: new TokenDigests(tokens) };
-    return last.digests;
+    const value = await problems.call("credentials", () => option(c));
+    return checked(() => value);
   };
 }
 
@@ -212,6 +295,7 @@ function hostPatterns(value: string | readonly string[]): readonly string[] {
 
 function allowListResolver<E extends Env>(
   option: PrewarmRouterOptions<E>["allowedHosts"],
+  problems: ConfigurationProblems,
 ): (c: Context<E>) => Promise<HostAllowList | undefined> {
   if (option !== undefined && typeof option !== "function") {
     const list = HostAllowList.compile(
@@ -223,26 +307,23 @@ function allowListResolver<E extends Env>(
   return async (c) => {
     const value = option === undefined
       ? readVariable(c.env, ALLOWED_HOSTS_ENV_VAR)?.trim() || undefined
-      : await option(c);
+      : await problems.call("allowedHosts", () => option(c));
     if (value === undefined) return undefined;
     const patterns = hostPatterns(value);
     const key = Array.isArray(patterns) ? patterns.join("\n") : undefined;
     if (key !== undefined && last?.key === key) return last.list;
-    try {
-      const label = option === undefined ? ALLOWED_HOSTS_ENV_VAR : "option allowedHosts";
-      const list = HostAllowList.compile(patterns, label);
-      if (key !== undefined) last = { key, list };
-      return list;
-    } catch (error) {
-      if (error instanceof TypeError || error instanceof RangeError) {
-        throw notConfigured(error.message);
-      }
-      throw error;
-    }
+    const label = option === undefined ? ALLOWED_HOSTS_ENV_VAR : "option allowedHosts";
+    const list = problems.check(() => HostAllowList.compile(patterns, label));
+    if (key !== undefined) last = { key, list };
+    return list;
   };
 }
 
-function checkPrewarmDefaults(defaults: unknown): void {
+/**
+ * Checks `prewarm()` options as the router will pass them, naming them `prewarm.*`.
+ * @throws {TypeError} for a value of the wrong type. @throws {RangeError} for one out of range.
+ */
+function checkPrewarmDefaults(defaults: unknown): ReturnType<typeof resolvePrewarmOptions> {
   if (typeof defaults !== "object" || defaults === null) {
     throw new TypeError(
       `Invalid option prewarm: expected an object or a function, got ${
@@ -258,7 +339,10 @@ function checkPrewarmDefaults(defaults: unknown): void {
     }
   }
   try {
-    resolvePrewarmOptions({ ...defaults as PrewarmOptions, credentials: PLACEHOLDER_CREDENTIALS });
+    return resolvePrewarmOptions({
+      ...defaults as PrewarmOptions,
+      credentials: PLACEHOLDER_CREDENTIALS,
+    });
   } catch (error) {
     if (error instanceof TypeError || error instanceof RangeError) {
       const Kind = error instanceof RangeError ? RangeError : TypeError;
@@ -268,8 +352,44 @@ function checkPrewarmDefaults(defaults: unknown): void {
   }
 }
 
+/** The `prewarm()` options of a request and what they resolve to. */
+type PrewarmSettings = Pick<RequestConfig, "prewarm" | "api" | "area" | "dailyLimit" | "now">;
+
+function prewarmResolver<E extends Env>(
+  option: PrewarmRouterOptions<E>["prewarm"],
+  problems: ConfigurationProblems,
+): (c: Context<E>) => Promise<PrewarmSettings> {
+  const settings = (defaults: RouterPrewarmDefaults): PrewarmSettings => {
+    const resolved = checkPrewarmDefaults(defaults);
+    return {
+      // The account's budget and rate are the account's: every router and call shares them.
+      prewarm: { ...defaults, coordinator: defaults.coordinator ?? defaultCoordinator },
+      api: resolved.api,
+      area: resolved.area,
+      dailyLimit: resolved.dailyLimit,
+      now: resolved.now,
+    };
+  };
+  if (typeof option !== "function") {
+    const fixed = settings(option ?? {});
+    return () => Promise.resolve(fixed);
+  }
+  // A function usually returns the same object, or equal ones: check each object once.
+  const checked = new WeakMap<object, PrewarmSettings>();
+  return async (c) => {
+    const defaults = await problems.call("prewarm", () => option(c));
+    const known = typeof defaults === "object" && defaults !== null && checked.get(defaults);
+    if (known) return known;
+    const result = problems.check(() => settings(defaults));
+    checked.set(defaults, result);
+    return result;
+  };
+}
+
 /**
- * Checks the options and applies their defaults.
+ * Checks the options and applies their defaults. Values are checked here, once; what option
+ * functions return is checked per request, and a problem there closes the authenticated routes
+ * with 503 `not-configured` (the detail goes to the log).
  * @throws {TypeError} for a value of the wrong type.
  * @throws {RangeError} for a number out of range or a malformed host pattern.
  */
@@ -282,23 +402,49 @@ export function resolveRouterOptions<E extends Env>(
     );
   }
   checkFunction("authorize", options.authorize);
-  const prewarmOption = options.prewarm ?? {};
-  if (typeof prewarmOption !== "function") checkPrewarmDefaults(prewarmOption);
+  const problems = new ConfigurationProblems();
+  const credentials = credentialsResolver(options.credentials, problems);
+  const allowedHosts = allowListResolver(options.allowedHosts, problems);
+  const prewarm = prewarmResolver(options.prewarm, problems);
   const resolved: ResolvedRouterOptions<E> = {
-    credentials: credentialsResolver(options.credentials),
-    tokens: tokensResolver(options.tokens),
-    allowedHosts: allowListResolver(options.allowedHosts),
+    tokens: tokensResolver(options.tokens, problems),
+    configure: async (c) => {
+      const config: RequestConfig = {
+        credentials: await credentials(c),
+        ...await prewarm(c),
+      };
+      const list = await allowedHosts(c);
+      if (list) config.allowedHosts = list;
+      return config;
+    },
     maxUrls: positiveInteger("maxUrls", options.maxUrls, 1000),
     maxBodyBytes: positiveInteger("maxBodyBytes", options.maxBodyBytes, 256 * 1024),
-    prewarm: async (c) => {
-      const defaults = await fromContext(prewarmOption, c);
-      if (typeof defaults !== "object" || defaults === null) {
-        throw new TypeError("The prewarm option function returned no object");
-      }
-      // The account's budget and rate are the account's: every router and call shares them.
-      return { ...defaults, coordinator: defaults.coordinator ?? defaultCoordinator };
-    },
   };
-  if (options.authorize) resolved.authorize = options.authorize;
+  const { authorize } = options;
+  if (authorize) {
+    resolved.authorize = async (c) => {
+      try {
+        return await authorize(c) === true;
+      } catch (error) {
+        // A chosen answer (403, a custom response) stays the answer; anything else is a fault.
+        if (error instanceof HTTPException || error instanceof RouterError) throw error;
+        throw problems.refuse("the authorize option function threw", error);
+      }
+    };
+  }
   return resolved;
+}
+
+/** The `CallOptions` of the reads, from the router's `prewarm()` options and the credentials. */
+export function callOptions(config: RequestConfig): CallOptions {
+  const { credentials, prewarm: defaults } = config;
+  const options: CallOptions = { credentials, now: config.now };
+  const { endpoint, timeoutMs, retries, retryDelayMs, maxRetryDelayMs, fetch } = defaults;
+  if (endpoint !== undefined) options.endpoint = endpoint;
+  if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
+  if (retries !== undefined) options.retries = retries;
+  if (retryDelayMs !== undefined) options.retryDelayMs = retryDelayMs;
+  if (maxRetryDelayMs !== undefined) options.maxRetryDelayMs = maxRetryDelayMs;
+  if (fetch !== undefined) options.fetch = fetch;
+  return options;
 }

@@ -1,17 +1,13 @@
 /**
- * `prewarmRouter()`: the routes, the 405/404 answers, and the one place where every refusal
- * becomes a JSON error answer.
+ * `prewarmRouter()`: which route answers which method, behind which gate, and the 405/404
+ * answers.
  * @module
  */
 import { type Context, type Env, Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
-import type { StatusCode } from "hono/utils/http-status";
 import { authenticate } from "./auth.ts";
+import { renderError, RouterError } from "./errors.ts";
 import { type PrewarmRouterOptions, resolveRouterOptions } from "./options.ts";
-import { prewarmHandler } from "./prewarm_route.ts";
-import { RouterError, type RouterErrorBody, type RouterErrorCode } from "./problem.ts";
-import { quotaHandler } from "./quota_route.ts";
-import { tasksHandler } from "./tasks_route.ts";
+import { prewarmHandler, quotaHandler, tasksHandler } from "./routes.ts";
 
 /** The routes and the methods each answers (HEAD comes with GET). */
 const ROUTES: ReadonlyArray<readonly [path: string, allow: string]> = [
@@ -21,16 +17,6 @@ const ROUTES: ReadonlyArray<readonly [path: string, allow: string]> = [
   ["/health", "GET, HEAD"],
 ];
 
-const CODES_BY_STATUS: Record<number, RouterErrorCode> = {
-  400: "invalid-body",
-  401: "unauthorized",
-  403: "forbidden",
-  404: "not-found",
-  405: "method-not-allowed",
-  413: "body-too-large",
-  415: "unsupported-media-type",
-};
-
 function notFound(c: Context): RouterError {
   return new RouterError(
     404,
@@ -38,33 +24,6 @@ function notFound(c: Context): RouterError {
     `No route for ${c.req.method} ${c.req.path.slice(0, 200)}; this router serves ` +
       "POST /prewarm, GET /quota, GET /tasks/:id and GET /health",
   );
-}
-
-function render(c: Context, error: unknown): Response {
-  if (error instanceof RouterError) {
-    // Status and headers set apart from c.json(): types every Hono 4 release accepts.
-    for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-    c.status(error.status as StatusCode);
-    return c.json(error.body());
-  }
-  if (error instanceof HTTPException) {
-    // An `authorize` (or a user's middleware) chose its own answer: keep it.
-    if (error.res) return error.getResponse();
-    const body: RouterErrorBody = {
-      error: {
-        code: CODES_BY_STATUS[error.status] ?? "error",
-        message: error.message || `HTTP ${error.status}`,
-      },
-    };
-    return c.json(body, error.status);
-  }
-  // Only unexpected failures (a bug, a throwing option function) get here. Its message is not
-  // shown: the client learns that it failed, the operator reads why in the log.
-  console.error("prewarm router: unexpected error:", error);
-  const body: RouterErrorBody = {
-    error: { code: "internal-error", message: "The prewarm router failed; see the server log" },
-  };
-  return c.json(body, 500);
 }
 
 /**
@@ -85,7 +44,8 @@ function render(c: Context, error: unknown): Response {
  *
  * Errors are JSON `{"error": {"code", "message"}}`: 401 without an accepted token
  * (`WWW-Authenticate: Bearer`), 404 for unknown paths, 405 with `Allow` for a wrong method,
- * and 503 `not-configured` while no token or no credentials are set: the router fails closed.
+ * and 503 `not-configured` while no token or no credentials are set, or the configuration is
+ * malformed (the detail goes to the log, once): the router fails closed.
  *
  * @param options Credentials, tokens, allow-list, limits and `prewarm()` defaults; all optional.
  * @returns A Hono app: `app.route("/cdn", router)`, `app.mount("/cdn", router.fetch)` (when
@@ -129,7 +89,7 @@ export function prewarmRouter<E extends Env = Env>(options?: PrewarmRouterOption
   app.all("*", (c) => {
     throw notFound(c);
   });
-  app.notFound((c) => render(c, notFound(c)));
-  app.onError((error, c) => render(c, error));
+  app.notFound((c) => renderError(c, notFound(c)));
+  app.onError((error, c) => renderError(c, error));
   return app;
 }

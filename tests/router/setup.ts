@@ -2,6 +2,7 @@ import { MemoryCoordinator } from "../../mod.ts";
 /**
  * A router in front of an in-process simulator, on a fixed clock, for the router's tests.
  */
+import assert from "node:assert/strict";
 import type { Hono } from "hono";
 import {
   prewarmRouter,
@@ -77,4 +78,33 @@ export function setup(
 export async function errorCode(response: Response): Promise<string> {
   const body = await response.json();
   return body.error.code;
+}
+
+/** Runs `fn` with `console.error` captured; returns what was logged, one string a call. */
+export async function capturingLog(fn: () => Promise<void>): Promise<string[]> {
+  const logged: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) =>
+    void logged.push(args.map((a) => typeof a === "string" ? a : Deno.inspect(a)).join(" "));
+  try {
+    await fn();
+  } finally {
+    console.error = original;
+  }
+  return logged;
+}
+
+/**
+ * Asserts a 503 `not-configured` answer that says nothing about the configuration: the detail
+ * is for the operator's log only.
+ */
+export async function assertNotConfigured(response: Response, why = ""): Promise<void> {
+  assert.equal(response.status, 503, why);
+  assert.deepEqual(await response.json(), {
+    error: {
+      code: "not-configured",
+      message: "This prewarm router is not configured yet; its operator finds what is missing " +
+        "in the server log",
+    },
+  }, why);
 }

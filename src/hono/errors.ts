@@ -1,8 +1,12 @@
 /**
  * The router's error answers: one class for every refusal, turned into the JSON body
- * `{error: {code, message}}` (plus the report when `prewarm()` ran) in one place.
+ * `{error: {code, message}}` (plus the report when `prewarm()` ran) in one place,
+ * {@linkcode renderError}.
  * @module
  */
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { StatusCode } from "hono/utils/http-status";
 import type { PrewarmReport } from "../report.ts";
 
 /** The stable codes of the router's error answers. */
@@ -72,4 +76,46 @@ export class RouterError extends Error {
   body(): RouterErrorBody {
     return { error: { code: this.code, message: this.message }, ...this.extra };
   }
+}
+
+const CODES_BY_STATUS: Record<number, RouterErrorCode> = {
+  400: "invalid-body",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not-found",
+  405: "method-not-allowed",
+  413: "body-too-large",
+  415: "unsupported-media-type",
+};
+
+/**
+ * Turns anything a route or middleware threw into the answer: a {@linkcode RouterError} as its
+ * JSON body, an `HTTPException` as its own response (or as JSON when it has none), anything
+ * else as a 500 whose cause goes to the log only.
+ */
+export function renderError(c: Context, error: unknown): Response {
+  if (error instanceof RouterError) {
+    // Status and headers set apart from c.json(): types every Hono 4 release accepts.
+    for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+    c.status(error.status as StatusCode);
+    return c.json(error.body());
+  }
+  if (error instanceof HTTPException) {
+    // An `authorize` (or a user's middleware) chose its own answer: keep it.
+    if (error.res) return error.getResponse();
+    const body: RouterErrorBody = {
+      error: {
+        code: CODES_BY_STATUS[error.status] ?? "error",
+        message: error.message || `HTTP ${error.status}`,
+      },
+    };
+    return c.json(body, error.status);
+  }
+  // Only unexpected failures (a bug) get here. Its message is not shown: the client learns
+  // that it failed, the operator reads why in the log.
+  console.error("prewarm router: unexpected error:", error);
+  const body: RouterErrorBody = {
+    error: { code: "internal-error", message: "The prewarm router failed; see the server log" },
+  };
+  return c.json(body, 500);
 }

@@ -1,0 +1,313 @@
+/**
+ * The authenticated routes: `POST /prewarm` (read and check the body, screen hosts, run
+ * `prewarm()`, answer with the report under the status the outcome deserves), `GET /quota`
+ * and `GET /tasks/:id`; and the masking of the account's secrets in everything they answer.
+ * @module
+ */
+import type { Context, Env } from "hono";
+import type { Credentials } from "../credentials.ts";
+import { describePushQuota, describePushTasks, type PushLog, type PushQuota } from "../describe.ts";
+import { scrubSecrets, TencentCloudError, type TencentCloudErrorInit } from "../errors.ts";
+import { prewarm } from "../prewarm.ts";
+import { beijingDay, budgetKeys, msUntilBeijingMidnight } from "../quota.ts";
+import { accountName } from "../coordinator.ts";
+import { V2_ENDPOINT } from "../request_v2.ts";
+import { V3_ENDPOINT } from "../request_v3.ts";
+import { parseEndpoint } from "../send.ts";
+import { secretRedactor } from "../redact.ts";
+import type { Area, PrewarmReport } from "../report.ts";
+import { bodyFormat, checkArea, parseJsonBody, parseTextBody, readCappedText } from "./body.ts";
+import { RouterError } from "./errors.ts";
+import { screenHosts, withRejected } from "./hosts.ts";
+import { callOptions, type ResolvedRouterOptions } from "./options.ts";
+
+function chooseArea(fromBody: Area | undefined, fromQuery: string | undefined): Area | undefined {
+  const query = fromQuery === undefined ? undefined : checkArea(fromQuery, "query");
+  if (fromBody !== undefined && query !== undefined && fromBody !== query) {
+    throw new RouterError(
+      400,
+      "invalid-body",
+      `The body asks for area "${fromBody}" but the query string for "${query}"; give one`,
+    );
+  }
+  return fromBody ?? query;
+}
+
+/** The `POST /prewarm` handler. */
+export function prewarmHandler<E extends Env>(
+  options: ResolvedRouterOptions<E>,
+): (c: Context<E>) => Promise<Response> {
+  return async (c) => {
+    const config = await options.configure(c);
+    // Everything about the request is checked before a single upstream call.
+    const format = bodyFormat(c.req.header("content-type"));
+    const text = await readCappedText(c.req.raw, options.maxBodyBytes);
+    const body = format === "json" ? parseJsonBody(text) : parseTextBody(text);
+    if (body.urls.length === 0) {
+      throw new RouterError(400, "no-urls", "The body lists no URLs");
+    }
+    if (body.urls.length > options.maxUrls) {
+      throw new RouterError(
+        413,
+        "too-many-urls",
+        `The body lists ${body.urls.length} URLs; at most ${options.maxUrls} are accepted per ` +
+          "request (maxUrls): split them",
+      );
+    }
+    const area = chooseArea(body.area, c.req.query("area")) ?? config.area;
+    if (config.api === "v2" && area !== "overseas") {
+      throw new RouterError(
+        400,
+        "invalid-body",
+        `This router uses API 2.0, which prefetches overseas only; got area "${area}"`,
+      );
+    }
+    const screened = screenHosts(body.urls, config.allowedHosts);
+    const { credentials } = config;
+    const run = await prewarm(screened.send, { ...config.prewarm, credentials, area });
+    const report = new AnswerRedactor(credentials).report(withRejected(run, screened.rejected));
+    const outcome = runOutcome(report, config.now());
+    if ("error" in outcome) throw outcome.error;
+    return c.json(report, outcome.status);
+  };
+}
+
+/** The body of `GET /quota`. */
+export interface RouterQuota {
+  /** The area counted (`?area=`, else the router's default area). */
+  area: Area;
+  /** The quota day, `YYYY-MM-DD` in Beijing time (UTC+8). */
+  day: string;
+  /** URLs this router's budget has counted today (for `global`, the busier of the two areas). */
+  used: number;
+  /** The daily limit; `null` when the local budget is off (`dailyLimit: Infinity`). */
+  limit: number | null;
+  /** URLs left today by the local count; `null` when the local budget is off. */
+  remaining: number | null;
+  /** When the budget resets (00:00 Beijing time), as an ISO 8601 UTC time. */
+  resetsAt: string;
+  /**
+   * API 3.0 only: Tencent's `DescribePushQuota` answer, or the error asking it failed with
+   * (the local figures are still given).
+   */
+  upstream?:
+    | { quotas: PushQuota[]; requestId?: string }
+    | { error: TencentCloudErrorInit & { name: string } };
+}
+
+/** The `GET /quota` handler. */
+export function quotaHandler<E extends Env>(
+  options: ResolvedRouterOptions<E>,
+): (c: Context<E>) => Promise<Response> {
+  return async (c) => {
+    const config = await options.configure(c);
+    const queried = c.req.query("area");
+    const area = queried === undefined ? config.area : checkArea(queried, "query");
+    const now = config.now();
+    const limit = config.dailyLimit;
+    const { coordinator, endpoint, api } = config.prewarm;
+    const account = accountName(
+      config.credentials.secretId,
+      parseEndpoint(endpoint ?? (api === "v2" ? V2_ENDPOINT : V3_ENDPOINT)),
+    );
+    const usages = await Promise.all(
+      budgetKeys(area, now).map((key) => coordinator.usage(account, key, now)),
+    );
+    const used = Math.max(...usages.map((u) => u.spent + u.held));
+    const finite = Number.isFinite(limit);
+    const quota: RouterQuota = {
+      area,
+      day: beijingDay(now),
+      used,
+      limit: finite ? limit : null,
+      remaining: finite ? Math.max(0, limit - used) : null,
+      resetsAt: new Date(now + msUntilBeijingMidnight(now)).toISOString(),
+    };
+    if (config.api === "v3") {
+      const redact = new AnswerRedactor(config.credentials);
+      try {
+        quota.upstream = redact.data(await describePushQuota(callOptions(config)));
+      } catch (error) {
+        if (!(error instanceof TencentCloudError)) throw error;
+        quota.upstream = { error: redact.error(error).toJSON() };
+      }
+    }
+    return c.json(quota, 200);
+  };
+}
+
+/** The body of `GET /tasks/:id`. */
+export interface RouterTaskStatus {
+  /** The task id asked about. */
+  taskId: string;
+  /** Its URLs with their status (`process`, `done`, `fail`, `invalid`). */
+  logs: PushLog[];
+  /** How many entries match in all (more than `logs` when paged with `offset`/`limit`). */
+  totalCount: number;
+  /** Tencent's `RequestId`. */
+  requestId?: string;
+}
+
+const TASK_ID = /^[\x21-\x7e]{1,128}$/;
+
+function pageParameter(value: string | undefined, name: string, min: number, max: number) {
+  if (value === undefined) return undefined;
+  const n = /^\d{1,7}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) {
+    throw new RouterError(
+      400,
+      "invalid-query",
+      `Expected ?${name}= to be an integer from ${min} to ${max}; got "${value.slice(0, 20)}"`,
+    );
+  }
+  return n;
+}
+
+/** The `GET /tasks/:id` handler. */
+export function tasksHandler<E extends Env>(
+  options: ResolvedRouterOptions<E>,
+): (c: Context<E>) => Promise<Response> {
+  return async (c) => {
+    const config = await options.configure(c);
+    if (config.api !== "v3") {
+      throw new RouterError(
+        501,
+        "unsupported-api",
+        "Task status needs API 3.0 (DescribePushTasks); this router uses API 2.0",
+      );
+    }
+    const taskId = c.req.param("id") ?? "";
+    if (!TASK_ID.test(taskId)) {
+      throw new RouterError(
+        400,
+        "invalid-query",
+        "Expected a task id of 1 to 128 printable characters",
+      );
+    }
+    const offset = pageParameter(c.req.query("offset"), "offset", 0, 1_000_000);
+    const limit = pageParameter(c.req.query("limit"), "limit", 1, 1000);
+    const redact = new AnswerRedactor(config.credentials);
+    let result;
+    try {
+      result = await describePushTasks(taskId, {
+        ...callOptions(config),
+        ...(offset !== undefined && { offset }),
+        ...(limit !== undefined && { limit }),
+      });
+    } catch (error) {
+      if (!(error instanceof TencentCloudError)) throw error;
+      throw new RouterError(
+        502,
+        "upstream-failed",
+        `DescribePushTasks failed (${error.code}); see upstream`,
+        { extra: { upstream: redact.error(error).toJSON() } },
+      );
+    }
+    if (result.totalCount === 0 && result.logs.length === 0) {
+      throw new RouterError(404, "task-not-found", "Tencent Cloud knows no task with this id");
+    }
+    const status: RouterTaskStatus = { taskId, ...redact.data(result) };
+    return c.json(status, 200);
+  };
+}
+
+/** How soon a caller turned away as `busy` may try again: held budget settles within seconds. */
+const BUSY_RETRY_SECONDS = 5;
+
+/** The status of a finished run and, unless it is a success, the refusal to answer with. */
+type RunOutcome = { status: 200 | 207 } | { status: number; error: RouterError };
+
+/**
+ * Decides the answer to a run:
+ * - 200 when every URL is in a task (a duplicate counts: its first copy was sent);
+ * - 207 when some URLs are in tasks and some are not;
+ * - when none is in a task: 503 `busy` if budget held by requests in flight turned any away
+ *   (`Retry-After` of a few seconds: it may come free), else 429 if the spent daily budget did
+ *   (with `Retry-After` until 00:00 Beijing time), else 502 if any batch failed upstream,
+ *   else 400 `no-valid-urls`.
+ */
+function runOutcome(report: PrewarmReport, now: number): RunOutcome {
+  const { tasks, rejected, failed } = report;
+  if (tasks.length > 0) {
+    const complete = failed.length === 0 && rejected.every((r) => r.reason === "duplicate");
+    return { status: complete ? 200 : 207 };
+  }
+  if (rejected.some((r) => r.reason === "busy")) {
+    const error = new RouterError(
+      503,
+      "busy",
+      `The rest of today's budget is held by prefetches in flight; retry in ${BUSY_RETRY_SECONDS} s`,
+      { headers: { "Retry-After": String(BUSY_RETRY_SECONDS) }, extra: { report } },
+    );
+    return { status: 503, error };
+  }
+  if (rejected.some((r) => r.reason === "daily-limit")) {
+    const seconds = Math.ceil(msUntilBeijingMidnight(now) / 1000);
+    const error = new RouterError(
+      429,
+      "daily-limit",
+      `The daily prefetch budget is spent; it resets at 00:00 Beijing time (UTC+8), in ${seconds} s`,
+      { headers: { "Retry-After": String(seconds) }, extra: { report } },
+    );
+    return { status: 429, error };
+  }
+  if (failed.length > 0) {
+    const codes = [...new Set(failed.map((f) => f.error.code))].slice(0, 3).join(", ");
+    const error = new RouterError(
+      502,
+      "upstream-failed",
+      `Every batch failed upstream (${codes}); see report.failed for each error and whether it ` +
+        "may have been submitted anyway",
+      { extra: { report } },
+    );
+    return { status: 502, error };
+  }
+  const reasons = new Map<string, number>();
+  for (const r of rejected) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
+  const summary = [...reasons].map(([reason, n]) => `${n} ${reason}`).join(", ");
+  const error = new RouterError(
+    400,
+    "no-valid-urls",
+    `None of the URLs can be sent (${summary}); see report.rejected for each reason`,
+    { extra: { report } },
+  );
+  return { status: 400, error };
+}
+
+/** Masks the credentials' id, key and token (and any `Signature=`) in answers. */
+class AnswerRedactor {
+  readonly #secrets: ReadonlyArray<string | undefined>;
+  readonly #text: (text: string) => string;
+
+  /** Prepares the masks for one set of credentials. */
+  constructor(credentials: Credentials) {
+    this.#secrets = [credentials.secretId, credentials.secretKey, credentials.token];
+    this.#text = secretRedactor(this.#secrets);
+  }
+
+  /** The error with every upstream string field masked. */
+  error(error: TencentCloudError): TencentCloudError {
+    return scrubSecrets(error, this.#secrets);
+  }
+
+  /** Plain upstream data (a read's result) with every string in it masked. */
+  data<T>(value: T): T {
+    if (typeof value === "string") return this.#text(value) as T;
+    if (Array.isArray(value)) return value.map((item) => this.data(item)) as T;
+    if (typeof value !== "object" || value === null) return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(value)) out[key] = this.data(field);
+    return out as T;
+  }
+
+  /** The report with every upstream string masked; the URLs stay as the caller sent them. */
+  report(report: PrewarmReport): PrewarmReport {
+    const text = this.#text;
+    return {
+      ...report,
+      tasks: report.tasks.map(({ urls, ...task }) => ({ ...this.data(task), urls })),
+      rejected: report.rejected.map((r) => ({ ...r, detail: text(r.detail) })),
+      failed: report.failed.map((f) => ({ ...f, error: this.error(f.error) })),
+    };
+  }
+}
