@@ -1,0 +1,58 @@
+/**
+ * Hashing files and writing files whole, for runtimes with a file system. Imported lazily.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+const CHUNK_BYTES = 256 * 1024;
+
+/** The SHA-256 of a file's contents, in lower-case hex, read a chunk at a time. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  const handle = await open(path, "r");
+  try {
+    const buffer = new Uint8Array(CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+  return hash.digest("hex");
+}
+
+/** `dir` joined with a `/`-separated relative path. */
+export function within(dir: string, path: string): string {
+  return join(dir, ...path.split("/"));
+}
+
+/** A file's text, or `undefined` when it does not exist. */
+export async function readTextIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Replaces a file's contents all at once: written beside it, then renamed over it, so that a
+ * crash or a full disk leaves the old contents, never half of the new.
+ */
+export async function replaceFile(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${Date.now().toString(36)}${
+    Math.random().toString(36).slice(2, 8)
+  }.tmp`;
+  try {
+    await writeFile(temporary, text, "utf8");
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => {});
+    throw error;
+  }
+}
