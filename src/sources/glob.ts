@@ -86,5 +86,5 @@ function translate(glob: string, pattern: string): string {
 }
 
 function escape(c: string): string {
-  return /[.*+?^${}()|[\]\\/-]/.test(c) ? `\\${c}` : c;
+  return /[.*+?^${}()|[\]\\]/.test(c) ? `\\${c}` : c;
 }
