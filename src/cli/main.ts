@@ -52,6 +52,9 @@ import { formatPlan, planDryRun } from "./dry_run.ts";
 import { closeSources, InputError, openSources, readUrls } from "./input.ts";
 import { type CliIo, processIo, stdinWasRead } from "./io.ts";
 import { ProgressDisplay } from "./progress.ts";
+import { parseDuration } from "./since.ts";
+import { InputSources, SOURCE_FLAGS, type SourcesOutcome } from "./sources.ts";
+import { writeCiFiles } from "./ci.ts";
 import { type SimulatedAccount, simulatedAccount } from "./simulated.ts";
 import { formatSummary } from "./summary.ts";
 import { USAGE } from "./usage.ts";
@@ -91,7 +94,8 @@ const FLAGS: Record<string, FlagSpec> = {
   "retry-ambiguous": { takesValue: false, commands: PREWARM },
   "check-quota": { takesValue: false, commands: PREWARM },
   "url": { takesValue: true, commands: STATUS },
-  "since": { takesValue: true, commands: STATUS },
+  "since": { takesValue: true, commands: [...PREWARM, ...STATUS] },
+  ...SOURCE_FLAGS,
 };
 
 const SECRETS_GO_IN_ENV =
@@ -210,13 +214,16 @@ function printJson(io: RunIo, value: unknown): void {
 
 async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {
   const options = prewarmOptions(flags);
-  const files = flags.all("file");
+  const inputs = new InputSources(flags, io.now());
   const json = flags.has("json");
-  if (parsed.positionals.length === 0 && files.length === 0) {
+  if (parsed.positionals.length === 0 && !flags.has("file") && !inputs.any) {
     throw new UsageError(
-      "No URLs given: pass them as arguments, --file FILE, or --file - for standard input",
+      "No URLs given: pass them as arguments, --file FILE, --file - for standard input, " +
+        "--sitemap URL|FILE or --dir DIR --base URL",
     );
   }
+  const files = await inputs.files(flags.all("file"));
+  const ci = { report: flags.string("report"), env: io.env };
   if (flags.has("dry-run") && flags.has("simulate")) {
     throw new UsageError("--dry-run and --simulate cannot be combined: a dry run sends nothing");
   }
@@ -224,8 +231,12 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   const resolved = resolvePrewarmOptions({ ...options, credentials: UNUSED_CREDENTIALS });
   const signal = io.interrupt;
   if (flags.has("dry-run")) {
+    await inputs.prepare(signal);
     const sources = await openSources(parsed.positionals, files);
-    const plan = await planDryRun(readUrls(sources, io.stdin, signal), resolved)
+    const plan = await planDryRun(
+      inputs.urls(readUrls(sources, io.stdin, signal), signal),
+      resolved,
+    )
       .finally(() => closeSources(sources));
     if (signal?.aborted) {
       io.stderr("Interrupted while reading the input: no plan.\n");
@@ -236,6 +247,12 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
       : [];
     if (json) printJson(io, plan);
     else io.stdout(formatPlan(plan, notes, io.now()));
+    (json ? io.stderr : io.stdout)(inputs.planNotes().join(""));
+    await writeCiFiles(
+      { result: { kind: "plan", plan }, simulated: false, now: io.now() },
+      plan,
+      ci,
+    );
     return plan.counts.rejected > 0 ? INCOMPLETE : OK;
   }
 
@@ -244,9 +261,11 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     requestsPerSecond: resolved.maxRequestsPerSecond,
   });
   const progress = new ProgressDisplay(io.stderr, io.stderrIsTTY, () => performance.now());
+  await inputs.prepare(signal);
   const sources = await openSources(parsed.positionals, files);
   const started = performance.now();
-  let urls = readUrls(sources, io.stdin, signal, { onEnd: (n) => progress.inputRead(n) });
+  const listed = readUrls(sources, io.stdin, signal);
+  let urls = inputs.urls(listed, signal, (n) => progress.inputRead(n));
   if (target.simulated) urls = target.simulated.noteHosts(urls);
   let report: PrewarmReport;
   try {
@@ -268,6 +287,16 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     await closeSources(sources);
   }
   progress.finish();
+  // What the run leaves for the next one; a file that cannot be written must not cost the
+  // summary of what was sent.
+  let outcome: SourcesOutcome | undefined;
+  let leftBehind: Error | undefined;
+  try {
+    outcome = await inputs.finish(report);
+  } catch (error) {
+    leftBehind = error as Error;
+  }
+  const notes = outcome?.notes.join("") ?? "";
   const context = {
     simulated: Boolean(target.simulated),
     now: io.now(),
@@ -275,12 +304,27 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   };
   if (json) {
     printJson(io, { simulated: context.simulated, ...report });
-    io.stderr(formatSummary(report, { ...context, listTasks: false }));
+    io.stderr(formatSummary(report, { ...context, listTasks: false }) + notes);
   } else {
-    io.stdout(formatSummary(report, { ...context, listTasks: true }));
+    io.stdout(formatSummary(report, { ...context, listTasks: true }) + notes);
   }
+  try {
+    await writeCiFiles(
+      {
+        result: { kind: "report", report },
+        simulated: context.simulated,
+        sources: outcome,
+        now: context.now,
+      },
+      { simulated: context.simulated, ...report },
+      ci,
+    );
+  } catch (error) {
+    leftBehind ??= error as Error;
+  }
+  if (leftBehind) io.stderr(`error: ${sentence(leftBehind.message)}\n`);
   if (signal?.aborted || report.aborted) return INTERRUPTED;
-  return report.counts.rejected + report.counts.failed > 0 ? INCOMPLETE : OK;
+  return leftBehind || (outcome?.unresolved ?? 1) > 0 ? INCOMPLETE : OK;
 }
 
 /** Every log of a task, page by page (a task holds at most a few hundred URLs). */
@@ -306,11 +350,11 @@ async function taskLogs(
 /** `--since`: how far back `status --url` looks. */
 function sinceMs(flags: Flags): number {
   const value = flags.string("since") ?? "24h";
-  const match = /^(\d+(?:\.\d+)?)(m|h|d)$/.exec(value.trim());
-  if (!match) {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
     throw new UsageError(`--since takes a duration such as 30m, 6h or 2d, got "${value}"`);
   }
-  return Number(match[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as "m"];
+  return ms;
 }
 
 async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {

@@ -29,7 +29,7 @@ export interface ManifestComparison {
  * @throws {SourceError} when the file cannot be read or is not a manifest.
  */
 export async function readManifest(path: string): Promise<ContentManifest> {
-  const { readTextIfExists } = await import("./fs/hash.ts");
+  const { readTextIfExists } = await import("./fs/files.ts");
   let text: string | undefined;
   try {
     text = await readTextIfExists(path);
@@ -65,7 +65,7 @@ export async function compareManifest(
   previous: ContentManifest,
   selection: FileSelection = {},
 ): Promise<ManifestComparison> {
-  const { sha256File, within } = await import("./fs/hash.ts");
+  const { sha256File, within } = await import("./fs/files.ts");
   const current: ContentManifest = { version: 1, files: {} };
   const changed: string[] = [];
   for await (const path of selectedFiles(dir, selection)) {
@@ -87,7 +87,7 @@ export async function compareManifest(
  * @throws {SourceError} when it cannot be written.
  */
 export async function writeManifest(path: string, manifest: ContentManifest): Promise<void> {
-  const { replaceFile } = await import("./fs/hash.ts");
+  const { replaceFile } = await import("./fs/files.ts");
   const files = Object.fromEntries(
     Object.entries(manifest.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );

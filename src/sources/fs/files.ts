@@ -1,5 +1,5 @@
 /**
- * Hashing files and writing files whole, for runtimes with a file system. Imported lazily.
+ * Hashing files, and reading and replacing whole files, for runtimes with a file system.
  * @module
  */
 import { createHash } from "node:crypto";
