@@ -278,10 +278,12 @@ export class InputSources {
         }.\n`,
       );
     }
-    const unwritten = [this.#remaining && "--remaining", this.#manifest && "--changed-manifest"]
+    const kept = [this.#remaining && "--remaining", this.#manifest && "--changed-manifest"]
       .filter(Boolean);
-    if (unwritten.length > 0) notes.push(`A dry run writes neither ${unwritten.join(" nor ")}.\n`);
-    return notes;
+    if (kept.length > 0) {
+      notes.push(`A dry run writes nothing (${kept.map((flag) => `not ${flag}`).join(", ")}).\n`);
+    }
+    return notes.length > 0 ? ["\n", ...notes] : notes;
   }
 
   /**
@@ -357,6 +359,7 @@ export class InputSources {
         );
       }
     }
+    if (notes.length > 0) notes.unshift("\n");
     return {
       deferred: written,
       remainingFile: this.#remaining,
