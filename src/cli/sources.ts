@@ -4,7 +4,7 @@
  * `--remaining` (what can safely be sent later) and `--changed-manifest`.
  * @module
  */
-import { access } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import type { FlagSpec } from "./args.ts";
 import { UsageError } from "./args.ts";
 import type { Flags } from "./flags.ts";
@@ -150,8 +150,12 @@ export class InputSources {
   async files(files: readonly string[]): Promise<string[]> {
     const remaining = this.#remaining;
     if (remaining === undefined || !files.includes(remaining)) return [...files];
-    const exists = await access(remaining).then(() => true, () => false);
-    return exists ? [...files] : files.filter((file) => file !== remaining);
+    // Only a file that is not there is skipped: any other problem shows when it is opened.
+    const missing = await stat(remaining).then(
+      () => false,
+      (error) => (error as { code?: string }).code === "ENOENT",
+    );
+    return missing ? files.filter((file) => file !== remaining) : [...files];
   }
 
   /** Works out which files changed (git or the manifest), before the run reads its input. */
