@@ -142,7 +142,7 @@ export class SitemapReader {
           `a <${ENTRY_OF[this.#kind!]}> without a <loc> ends at line ${this.#parser.line}`,
         );
       }
-      const item: SitemapItem = { loc: flat(loc) };
+      const item: SitemapItem = { loc };
       const when = lastmod ? parseW3cDatetime(lastmod) : undefined;
       if (when !== undefined) item.lastmod = when;
       const rank = priority ? Number(priority) : NaN;
@@ -150,12 +150,4 @@ export class SitemapReader {
       this.#ready.push(item);
     }
   }
-}
-
-/**
- * A copy of `text` that holds no reference to the chunk it was cut from: V8 keeps a whole
- * parent string alive for a substring of it, and a URL must not keep a 64 KiB chunk alive.
- */
-function flat(text: string): string {
-  return text.length < 13 ? text : JSON.parse(JSON.stringify(text));
 }
