@@ -2,16 +2,18 @@
  * Hashing files, and reading and replacing whole files, for runtimes with a file system.
  * @module
  */
-import { createHash } from "node:crypto";
-import { open, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { nodeBuiltin } from "./builtin.ts";
+
+type FsPromises = typeof import("node:fs/promises");
+const fs = () => nodeBuiltin<FsPromises>("node:fs/promises");
 
 const CHUNK_BYTES = 256 * 1024;
 
 /** The SHA-256 of a file's contents, in lower-case hex, read a chunk at a time. */
 export async function sha256File(path: string): Promise<string> {
+  const { createHash } = nodeBuiltin<typeof import("node:crypto")>("node:crypto");
   const hash = createHash("sha256");
-  const handle = await open(path, "r");
+  const handle = await fs().open(path, "r");
   try {
     const buffer = new Uint8Array(CHUNK_BYTES);
     for (;;) {
@@ -27,13 +29,13 @@ export async function sha256File(path: string): Promise<string> {
 
 /** `dir` joined with a `/`-separated relative path. */
 export function within(dir: string, path: string): string {
-  return join(dir, ...path.split("/"));
+  return nodeBuiltin<typeof import("node:path")>("node:path").join(dir, ...path.split("/"));
 }
 
 /** A file's text, or `undefined` when it does not exist. */
 export async function readTextIfExists(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, "utf8");
+    return await fs().readFile(path, "utf8");
   } catch (error) {
     if ((error as { code?: unknown }).code === "ENOENT") return undefined;
     throw error;
@@ -49,10 +51,10 @@ export async function replaceFile(path: string, text: string): Promise<void> {
     Math.random().toString(36).slice(2, 8)
   }.tmp`;
   try {
-    await writeFile(temporary, text, "utf8");
-    await rename(temporary, path);
+    await fs().writeFile(temporary, text, "utf8");
+    await fs().rename(temporary, path);
   } catch (error) {
-    await rm(temporary, { force: true }).catch(() => {});
+    await fs().rm(temporary, { force: true }).catch(() => {});
     throw error;
   }
 }

@@ -2,7 +2,7 @@
  * Asking git which files changed, for runtimes that can start processes. Imported lazily.
  * @module
  */
-import { execFile } from "node:child_process";
+import { nodeBuiltin } from "./builtin.ts";
 
 /** What a git command left behind; `missing` when git itself could not be started. */
 export interface GitResult {
@@ -14,6 +14,7 @@ export interface GitResult {
 
 /** Runs `git -C cwd ...args` to its end; never throws. */
 export function git(cwd: string, args: readonly string[]): Promise<GitResult> {
+  const { execFile } = nodeBuiltin<typeof import("node:child_process")>("node:child_process");
   return new Promise((resolve) => {
     execFile(
       "git",

@@ -3,12 +3,15 @@
  * a source names a path, so that sitemaps by URL work where there is no `node:fs` (Workers).
  * @module
  */
-import { open } from "node:fs/promises";
+import { nodeBuiltin } from "./builtin.ts";
+
+type FsPromises = typeof import("node:fs/promises");
 
 const CHUNK_BYTES = 64 * 1024;
 
 /** The file's bytes, 64 KiB at a time; the file is opened now, so a missing one fails here. */
 export async function fileStream(path: string | URL): Promise<ReadableStream<Uint8Array>> {
+  const { open } = nodeBuiltin<FsPromises>("node:fs/promises");
   const handle = await open(path, "r");
   return new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -3,8 +3,7 @@
  * symbolic links followed only where they stay inside the folder. Imported lazily.
  * @module
  */
-import { readdir, realpath, stat } from "node:fs/promises";
-import { join, sep } from "node:path";
+import { nodeBuiltin } from "./builtin.ts";
 
 /** How {@linkcode walkFiles} walks. */
 export interface WalkOptions {
@@ -20,6 +19,10 @@ export interface WalkOptions {
  * being walked are skipped.
  */
 export async function* walkFiles(root: string, options: WalkOptions): AsyncGenerator<string> {
+  const { readdir, realpath, stat } = nodeBuiltin<typeof import("node:fs/promises")>(
+    "node:fs/promises",
+  );
+  const { join, sep } = nodeBuiltin<typeof import("node:path")>("node:path");
   const top = await realpath(root);
   if (!(await stat(top)).isDirectory()) throw new Error("ENOTDIR: not a folder");
   const inside = (path: string) =>
