@@ -123,10 +123,12 @@ function resolveSitemapOptions(options: SitemapOptions): ResolvedSitemapOptions 
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`Invalid sitemap options: expected an object, got ${String(options)}`);
   }
-  const fetch = options.fetch ?? globalThis.fetch;
-  if (typeof fetch !== "function") {
-    throw new TypeError(`Invalid fetch: expected a function, got ${typeof fetch}`);
+  const given = options.fetch;
+  if (given !== undefined && typeof given !== "function") {
+    throw new TypeError(`Invalid fetch: expected a function, got ${typeof given}`);
   }
+  // Workers refuse a global fetch called with another `this`: never call it as a method.
+  const fetch: FetchLike = given ?? ((input, init) => globalThis.fetch(input, init));
   const order = options.order ?? "input";
   if (!ORDERS.includes(order)) {
     throw new TypeError(`Invalid order: expected ${ORDERS.join(", ")}, got "${String(order)}"`);
@@ -136,7 +138,7 @@ function resolveSitemapOptions(options: SitemapOptions): ResolvedSitemapOptions 
     throw new RangeError(`Invalid maxDepth: expected an integer from 0 to 10, got ${maxDepth}`);
   }
   return {
-    fetch: fetch as FetchLike,
+    fetch,
     signal: options.signal,
     since: options.since === undefined ? undefined : sinceMs(options.since),
     order,
@@ -367,7 +369,8 @@ async function openStream(
     const { fileStream } = await import("./fs/read_file.ts");
     return await fileStream(location.path);
   }
-  const response = await o.fetch(location.url!.href, {
+  const { fetch } = o;
+  const response = await fetch(location.url!.href, {
     signal: o.signal,
     headers: { accept: ACCEPT },
   });
