@@ -47,24 +47,6 @@ const POSTS = urlset([
 ]);
 const NEWS = urlset([{ loc: `${SITE}/news/today`, lastmod: "2026-11-28", priority: "0.5" }]);
 
-async function siteServer() {
-  const served = serveDocuments({
-    "/sitemap_index.xml": { body: "" }, // filled in below, once the origin is known
-    "/sitemap-pages.xml": { body: PAGES, headers: { "content-type": "application/xml" } },
-    // A .gz file sent as what it is.
-    "/sitemap-posts.xml.gz": {
-      body: await gzip(POSTS),
-      headers: { "content-type": "application/gzip" },
-    },
-    // Compressed on the wire; fetch decodes it.
-    "/sitemap-news.xml": {
-      body: await gzip(NEWS),
-      headers: { "content-type": "application/xml", "content-encoding": "gzip" },
-    },
-  });
-  return served;
-}
-
 Deno.test("sitemapUrls: an index with a gzipped child, a Content-Encoding child, entities and CDATA", async () => {
   const documents: Record<string, { body: string | Uint8Array; headers?: Record<string, string> }> =
     {};

@@ -12,7 +12,7 @@
 const HONO_TYPES = new Set(["Hono", "Context", "Env"]);
 const ENTRIES = Deno.args.length > 0
   ? Deno.args
-  : ["mod.ts", "src/testing/mod.ts", "src/hono/mod.ts", "src/cli/main.ts"];
+  : ["mod.ts", "src/testing/mod.ts", "src/hono/mod.ts", "src/cli/main.ts", "src/sources/mod.ts"];
 
 const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
   args: ["doc", "--lint", ...ENTRIES],

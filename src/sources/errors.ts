@@ -4,13 +4,17 @@
  * @module
  */
 
-/** A source could not be read: a sitemap that is malformed, too big, looping or unreachable, a
- * folder that is missing, a git ref that does not exist. */
+/**
+ * A source could not be read: a sitemap that is malformed, too big, looping or unreachable, a
+ * folder that is missing, a git ref that does not exist.
+ */
 export class SourceError extends Error {
   /** The sitemap URL, file or folder path the problem is in. */
   readonly source: string;
 
   /**
+   * Names the source and the problem: the message is `<source>: <problem>`.
+   *
    * @param source The sitemap URL, file or folder path.
    * @param problem What is wrong, in a sentence without the source (it is prefixed).
    * @param options The underlying error, if any.

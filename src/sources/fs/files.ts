@@ -44,13 +44,15 @@ export async function readTextIfExists(path: string): Promise<string | undefined
 
 /**
  * Replaces a file's contents all at once: written beside it, then renamed over it, so that a
- * crash or a full disk leaves the old contents, never half of the new.
+ * crash or a full disk leaves the old contents, never half of the new. Missing folders are made.
  */
 export async function replaceFile(path: string, text: string): Promise<void> {
   const temporary = `${path}.${Date.now().toString(36)}${
     Math.random().toString(36).slice(2, 8)
   }.tmp`;
   try {
+    const { dirname } = nodeBuiltin<typeof import("node:path")>("node:path");
+    await fs().mkdir(dirname(path), { recursive: true });
     await fs().writeFile(temporary, text, "utf8");
     await fs().rename(temporary, path);
   } catch (error) {
