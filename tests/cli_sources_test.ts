@@ -271,3 +271,32 @@ Deno.test("cli: --remaining over three simulated days of a 1000-a-day quota send
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+Deno.test("cli: --remaining never keeps a URL that may have been submitted", async () => {
+  await using served = serveSimulator();
+  served.sim.inject({ type: "delay", ms: 400 }); // the first request outlives --timeout
+  const tmp = await Deno.makeTempDir();
+  try {
+    const urls = [1, 2, 3, 4].map((i) => `${SITE}/m/${i}`);
+    const remaining = `${tmp}/later/remaining.txt`; // its folder is made when it is written
+    const result = await runCli([
+      ...urls,
+      ...["--endpoint", served.endpoint, "--batch-size", "2", "--concurrency", "1"],
+      ...["--timeout", "150ms", "--daily-limit", "3", "--rate", "off", "--remaining", remaining],
+    ], { env: SIMULATOR_ENV });
+    assert.equal(result.code, 1, result.stderr);
+    // Batch 1 timed out (may have been submitted); batch 2 got the one unit of budget left.
+    assert.equal(await Deno.readTextFile(remaining), `${urls[3]}\n`);
+    assert.match(result.stdout, /^MAY HAVE BEEN SUBMITTED: 2 URLs/m);
+    assert.match(
+      result.stdout,
+      /^ {2}Not written there: 2 URLs that may have been submitted \(see above\); check them/m,
+    );
+    assert.match(
+      result.stdout,
+      /^4 URLs: 1 submitted, 1 not sent, 2 failed \(2 may be submitted\)/m,
+    );
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

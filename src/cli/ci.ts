@@ -80,8 +80,9 @@ export function githubOutputs(run: CiRun, reportPath: string): string {
   return values.map(([name, value]) => {
     const text = String(value);
     if (!/[\r\n]/.test(text)) return `${name}=${text}\n`;
-    // A value across lines needs GitHub's delimiter form; no line can equal the delimiter.
-    const delimiter = `QCDN_PREWARM_EOF_${text.length}`;
+    // A value across lines needs GitHub's delimiter form, with a delimiter no line equals.
+    let delimiter = `QCDN_PREWARM_EOF_${text.length}`;
+    while (text.split(/\r?\n/).includes(delimiter)) delimiter += "_";
     return `${name}<<${delimiter}\n${text}\n${delimiter}\n`;
   }).join("");
 }
