@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { githubOutputs, markdownText, stepSummary } from "../src/cli/ci.ts";
 import { TencentCloudError } from "../src/errors.ts";
 import { countReport, type PrewarmReport } from "../src/report.ts";
+import { parseDuration, parseSince } from "../src/cli/since.ts";
+import { UsageError } from "../src/cli/args.ts";
 
 function report(parts: Pick<PrewarmReport, "tasks" | "rejected" | "failed">): PrewarmReport {
   return { api: "v3", area: "overseas", ...parts, counts: countReport(parts, 3), aborted: false };
@@ -65,4 +67,13 @@ Deno.test("ci: Markdown and output values cannot be broken out of", () => {
     outputs.endsWith("report<<QCDN_PREWARM_EOF_10\n/tmp/a\nb=c\nQCDN_PREWARM_EOF_10\n"),
     outputs,
   );
+});
+
+Deno.test("--since: a duration back from now, or a W3C date; anything else is a usage mistake", () => {
+  const now = Date.UTC(2026, 10, 28, 12);
+  assert.equal(parseSince("2d", now), now - 2 * 86_400_000);
+  assert.equal(parseSince("1.5h", now), now - 5_400_000);
+  assert.equal(parseSince("2026-11-28T09:30:00+08:00", now), Date.UTC(2026, 10, 28, 1, 30));
+  assert.equal(parseDuration("2026-11-28"), undefined);
+  assert.throws(() => parseSince("last week", now), UsageError);
 });
