@@ -1,7 +1,8 @@
 // A 100 000-line input through the command line with bounded memory: the peak resident set
 // (VmHWM) of the subprocess, read from /proc while it runs.
 import assert from "node:assert/strict";
-import { collectText, spawnCli } from "./cli/run.ts";
+import { spawnCli } from "./cli/run.ts";
+import { type MeasuredRun, peakRss } from "./_memory.ts";
 
 const LINES = 100_000;
 // Long URLs make the text, not the per-URL bookkeeping, the bulk of what is held, so that a
@@ -27,31 +28,8 @@ async function writeUrls(path: string, lines: number): Promise<number> {
 }
 
 /** The peak RSS (MB) of the command line run with `args`, and its exit status. */
-async function peakRss(args: string[]): Promise<{ mb: number; code: number; stdout: string }> {
-  const child = spawnCli(args);
-  let peakKb = 0;
-  let running = true;
-  const sampler = (async () => {
-    // VmHWM only grows, so the last reading before exit is the peak (to within one interval).
-    while (running) {
-      try {
-        const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
-        const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
-        peakKb = Math.max(peakKb, kb);
-      } catch {
-        // Gone between two readings.
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  })();
-  const [stdout, , status] = await Promise.all([
-    collectText(child.stdout),
-    collectText(child.stderr),
-    child.status,
-  ]);
-  running = false;
-  await sampler;
-  return { mb: peakKb / 1024, code: status.code, stdout };
+function peakRssOf(args: string[]): Promise<MeasuredRun> {
+  return peakRss(spawnCli(args));
 }
 
 Deno.test({
@@ -76,8 +54,8 @@ Deno.test({
       // Each bound sits between normal and broken, at least 0.4 S (15 MiB) from either.
       const bounds = { "--dry-run": 4.7, "--simulate": 7.1 };
       for (const [mode, bound] of Object.entries(bounds)) {
-        const baseline = await peakRss([mode, ...flags, "--file", small]);
-        const run = await peakRss([mode, ...flags, "--file", big]);
+        const baseline = await peakRssOf([mode, ...flags, "--file", small]);
+        const run = await peakRssOf([mode, ...flags, "--file", big]);
         assert.equal(baseline.code, 0);
         assert.equal(run.code, 0, run.stdout.slice(-2000));
         assert.match(

@@ -53,6 +53,9 @@ import { formatPlan, planDryRun } from "./dry_run.ts";
 import { closeSources, InputError, openSources, readUrls } from "./input.ts";
 import { type CliIo, processIo, stdinWasRead } from "./io.ts";
 import { ProgressDisplay } from "./progress.ts";
+import { parseDuration } from "./since.ts";
+import { DEFERRABLE_REASONS, InputSources, SOURCE_FLAGS, type SourcesOutcome } from "./sources.ts";
+import { writeCiFiles } from "./ci.ts";
 import { type SimulatedAccount, simulatedAccount } from "./simulated.ts";
 import { formatSummary } from "./summary.ts";
 import { USAGE } from "./usage.ts";
@@ -92,7 +95,8 @@ const FLAGS: Record<string, FlagSpec> = {
   "retry-ambiguous": { takesValue: false, commands: PREWARM },
   "check-quota": { takesValue: false, commands: PREWARM },
   "url": { takesValue: true, commands: STATUS },
-  "since": { takesValue: true, commands: STATUS },
+  "since": { takesValue: true, commands: [...PREWARM, ...STATUS] },
+  ...SOURCE_FLAGS,
 };
 
 const SECRETS_GO_IN_ENV =
@@ -210,12 +214,22 @@ function chooseTarget(
  * follow too: every URL in a task is a success, and a duplicate counts as in a task, since its
  * first copy was sent. Anything else not sent, or failed, is exit 1.
  */
-function runExitStatus(rejected: readonly RejectedUrl[], failed: number): number {
-  const harmless = rejected.every((r) => r.reason === "duplicate");
+/**
+ * The one exit-status rule of a run (the router's answers follow it too): success when every
+ * URL was submitted, a duplicate counting as its first copy, and with `--remaining` a URL kept
+ * there for later counting as handled; 1 otherwise.
+ */
+function runExitStatus(
+  rejected: readonly RejectedUrl[],
+  failed: number,
+  deferred: ReadonlySet<string>,
+): number {
+  const harmless = rejected.every((r) => r.reason === "duplicate" || deferred.has(r.reason));
   return harmless && failed === 0 ? OK : INCOMPLETE;
 }
 
-const NO_URLS_GIVEN = "pass them as arguments, --file FILE, or --file - for standard input";
+const NO_URLS_GIVEN = "pass them as arguments, --file FILE, --file - for standard input, " +
+  "--sitemap URL|FILE or --dir DIR --base URL";
 
 /** The input named sources, but they held no URL: a usage mistake, like naming none. */
 function noUrlsRead(): UsageError {
@@ -231,11 +245,16 @@ function printJson(io: RunIo, value: unknown): void {
 
 async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {
   const options = prewarmOptions(flags);
-  const files = flags.all("file");
+  const inputs = new InputSources(flags, io.now());
   const json = flags.has("json");
-  if (parsed.positionals.length === 0 && files.length === 0) {
+  if (parsed.positionals.length === 0 && !flags.has("file") && !inputs.any) {
     throw new UsageError(`No URLs given: ${NO_URLS_GIVEN}`);
   }
+  const files = await inputs.files(flags.all("file"));
+  const ci = { report: flags.string("report"), env: io.env };
+  const deferredReasons: ReadonlySet<string> = flags.has("remaining")
+    ? DEFERRABLE_REASONS
+    : new Set();
   if (flags.has("dry-run") && flags.has("simulate")) {
     throw new UsageError("--dry-run and --simulate cannot be combined: a dry run sends nothing");
   }
@@ -243,8 +262,12 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   const resolved = resolvePrewarmOptions({ ...options, credentials: UNUSED_CREDENTIALS });
   const signal = io.interrupt;
   if (flags.has("dry-run")) {
+    await inputs.prepare(signal);
     const sources = await openSources(parsed.positionals, files);
-    const plan = await planDryRun(readUrls(sources, io.stdin, signal), resolved)
+    const plan = await planDryRun(
+      inputs.urls(readUrls(sources, io.stdin, signal), signal),
+      resolved,
+    )
       .finally(() => closeSources(sources));
     if (signal?.aborted) {
       io.stderr("Interrupted while reading the input: no plan.\n");
@@ -256,7 +279,13 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
       : [];
     if (json) printJson(io, plan);
     else io.stdout(formatPlan(plan, notes, io.now()));
-    return runExitStatus(plan.rejected, 0);
+    (json ? io.stderr : io.stdout)(inputs.planNotes().join(""));
+    await writeCiFiles(
+      { result: { kind: "plan", plan }, simulated: false, now: io.now() },
+      plan,
+      ci,
+    );
+    return runExitStatus(plan.rejected, 0, deferredReasons);
   }
 
   const target = chooseTarget("prewarm", flags, io, {
@@ -264,9 +293,11 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     requestsPerSecond: resolved.maxRequestsPerSecond,
   });
   const progress = new ProgressDisplay(io.stderr, io.stderrIsTTY, () => performance.now());
+  await inputs.prepare(signal);
   const sources = await openSources(parsed.positionals, files);
   const started = performance.now();
-  let urls = readUrls(sources, io.stdin, signal, { onEnd: (n) => progress.inputRead(n) });
+  const listed = readUrls(sources, io.stdin, signal);
+  let urls = inputs.urls(listed, signal, (n) => progress.inputRead(n));
   if (target.simulated) urls = target.simulated.noteHosts(urls);
   let report: PrewarmReport;
   try {
@@ -289,6 +320,16 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   }
   progress.finish();
   if (report.counts.input === 0 && !report.aborted && !signal?.aborted) throw noUrlsRead();
+  // What the run leaves for the next one; a file that cannot be written must not cost the
+  // summary of what was sent.
+  let outcome: SourcesOutcome | undefined;
+  let leftBehind: Error | undefined;
+  try {
+    outcome = await inputs.finish(report);
+  } catch (error) {
+    leftBehind = error as Error;
+  }
+  const notes = outcome?.notes.join("") ?? "";
   const context = {
     simulated: Boolean(target.simulated),
     now: io.now(),
@@ -296,12 +337,28 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   };
   if (json) {
     printJson(io, { simulated: context.simulated, ...report });
-    io.stderr(formatSummary(report, { ...context, listTasks: false }));
+    io.stderr(formatSummary(report, { ...context, listTasks: false }) + notes);
   } else {
-    io.stdout(formatSummary(report, { ...context, listTasks: true }));
+    io.stdout(formatSummary(report, { ...context, listTasks: true }) + notes);
   }
+  try {
+    await writeCiFiles(
+      {
+        result: { kind: "report", report },
+        simulated: context.simulated,
+        sources: outcome,
+        now: context.now,
+      },
+      { simulated: context.simulated, ...report },
+      ci,
+    );
+  } catch (error) {
+    leftBehind ??= error as Error;
+  }
+  if (leftBehind) io.stderr(`error: ${sentence(leftBehind.message)}\n`);
   if (signal?.aborted || report.aborted) return INTERRUPTED;
-  return runExitStatus(report.rejected, report.counts.failed);
+  if (leftBehind) return INCOMPLETE;
+  return runExitStatus(report.rejected, report.counts.failed, deferredReasons);
 }
 
 /** Every log of a task, page by page (a task holds at most a few hundred URLs). */
@@ -327,11 +384,11 @@ async function taskLogs(
 /** `--since`: how far back `status --url` looks. */
 function sinceMs(flags: Flags): number {
   const value = flags.string("since") ?? "24h";
-  const match = /^(\d+(?:\.\d+)?)(m|h|d)$/.exec(value.trim());
-  if (!match) {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
     throw new UsageError(`--since takes a duration such as 30m, 6h or 2d, got "${value}"`);
   }
-  return Number(match[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as "m"];
+  return ms;
 }
 
 async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {

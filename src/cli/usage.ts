@@ -6,6 +6,8 @@
 /** Printed by `--help`; `Run with --help` points here after a usage mistake. */
 export const USAGE = `Usage:
   qcdn-prewarm [prewarm] [URL...] [--file FILE | --file -] [options]
+  qcdn-prewarm --sitemap URL|FILE [--order priority] [--remaining FILE] [options]
+  qcdn-prewarm --dir DIR --base URL [--changed-since REF | --changed-manifest FILE]
   qcdn-prewarm status TASK_ID [--json]
   qcdn-prewarm status --url URL [--since 24h] [--json]
   qcdn-prewarm quota [--json]
@@ -13,8 +15,9 @@ export const USAGE = `Usage:
 Submits Tencent Cloud CDN URL prefetch ("prewarm") tasks, and reads their status and the
 daily quota. Run it with: deno run -A jsr:@qcdn/prewarm/cli ...
 
-URLs come from the arguments, then from each --file in turn: one per line, blank lines and
-lines starting with # skipped. --file - reads standard input.
+URLs come from the arguments, then from each --file in turn (one per line, blank lines and
+lines starting with # skipped; --file - reads standard input), then from each --sitemap, then
+from --dir. A URL an earlier source gave is sent once.
 
 Credentials come from the environment only, never from arguments:
   TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, and TENCENTCLOUD_SESSION_TOKEN for
@@ -22,8 +25,8 @@ Credentials come from the environment only, never from arguments:
 
 prewarm options:
   --file FILE            Read URLs from FILE ("-": standard input). May be repeated.
-  --dry-run              Check and batch the URLs and print the plan. Sends nothing and
-                         needs no credentials.
+  --dry-run              Check and batch the URLs and print the plan. Sends nothing, writes
+                         no file and needs no credentials.
   --simulate             Send to an in-process simulator instead of Tencent Cloud.
   --api v3|v2            API 3.0 PushUrlsCache (default) or API 2.0 CdnOverseaPushser.
   --area AREA            overseas (default), mainland or global (API 3.0 only).
@@ -40,6 +43,31 @@ prewarm options:
   --signature-method M   API 2.0: HmacSHA256 (default) or HmacSHA1.
   --method POST|GET      API 2.0: the HTTP method (default POST).
 
+Sources (docs/sources.md):
+  --sitemap URL|FILE     Read a sitemap or sitemap index (gzipped or not). May be repeated.
+  --order ORDER          Sitemap URLs in input (default), priority or lastmod order.
+  --since WHEN           Only sitemap URLs whose lastmod is at or after WHEN: a date
+                         (2026-11-28, 2026-11-28T09:30:00+08:00) or a duration (6h, 2d).
+  --dir DIR --base URL   Every file of a build folder, as served under URL (index.html
+                         stands for its folder; names starting with a dot are skipped).
+  --include GLOB         Only files of --dir matching GLOB (*.html, docs/**). Repeatable.
+  --exclude GLOB         Leave out files of --dir matching GLOB (*.map). Repeatable.
+  --index MODE           What index.html maps to: folder (default), file or both.
+  --changed-since REF    Only files of --dir that changed since git REF.
+  --changed-manifest F   Only files of --dir whose content differs from manifest F; F is
+                         rewritten once every URL was submitted or saved for later.
+  --limit N              Send at most N URLs; the rest are held back (see --remaining).
+
+After the run (docs/ci.md):
+  --remaining FILE       Write the URLs that were not sent but safely can be later (over
+                         the daily quota, interrupted, failed before reaching Tencent, held
+                         back by --limit), in order. Continue with --file FILE --remaining
+                         FILE (a missing FILE there counts as empty). URLs that may have
+                         been submitted are never written there.
+  --report FILE          Write the JSON report to FILE.
+  In GitHub Actions the counts go to GITHUB_OUTPUT (submitted, failed, rejected,
+  deferred, maybe-submitted, report) and a summary to GITHUB_STEP_SUMMARY.
+
 status options:
   --url URL              Instead of a TASK_ID: every recent push of URLs containing URL (how
                          to check a batch reported "may have been submitted").
@@ -55,8 +83,9 @@ Options of every command:
   -h, --help             Print this help.
 
 Exit status:
-  0    every URL was submitted; a duplicate counts, its first copy was sent (status: the
-       task's URLs are fine; quota: answered)
+  0    every URL was submitted (a duplicate counts: its first copy was sent), or kept in
+       --remaining because of the daily quota or --limit (status: the task's URLs are
+       fine; quota: answered)
   1    some URLs were not sent or failed (status: some URLs failed or none were found;
        status and quota: Tencent Cloud refused or could not be reached)
   2    a usage or configuration mistake, no URLs at all included: nothing was sent

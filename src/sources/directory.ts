@@ -1,0 +1,157 @@
+/**
+ * `directoryUrls()`: the URLs a build folder will be served at.
+ * @module
+ */
+import { reasonOf, SourceError } from "./errors.ts";
+import { globMatcher } from "./glob.ts";
+
+/** What `index.html` stands for. */
+export type IndexUrls = "folder" | "file" | "both";
+
+/** Which files of a folder count, shared by {@linkcode directoryUrls} and the manifest. */
+export interface FileSelection {
+  /**
+   * Globs a file must match one of to count (see {@linkcode globMatcher}): a pattern without
+   * `/` matches the file name anywhere (`*.html`), one with `/` the path from the folder
+   * (`docs/**`).
+   * @default {undefined} every file
+   */
+  include?: readonly string[];
+  /** Globs of files to leave out; they win over `include`. @default {[]} */
+  exclude?: readonly string[];
+  /** Count files and folders whose name starts with a dot (`.well-known/`). @default {false} */
+  dotfiles?: boolean;
+  /** Stops the walk: the iteration throws the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@linkcode directoryUrls}. */
+export interface DirectoryOptions extends FileSelection {
+  /**
+   * What `index.html` maps to: `folder` gives `/docs/` for `docs/index.html`, `file` gives
+   * `/docs/index.html`, `both` gives the two (folder first).
+   * @default {"folder"}
+   */
+  index?: IndexUrls;
+  /**
+   * Called with each selected file's path (relative, `/`-separated); a file counts only when
+   * it returns true. The changed-files sources plug in here.
+   * @default {undefined} every selected file
+   */
+  filter?: (path: string) => boolean | Promise<boolean>;
+}
+
+/** The files of a folder that {@linkcode FileSelection} selects. */
+export async function* selectedFiles(
+  dir: string,
+  selection: FileSelection = {},
+): AsyncGenerator<string> {
+  const include = (selection.include ?? []).map(globMatcher);
+  const exclude = (selection.exclude ?? []).map(globMatcher);
+  if (typeof dir !== "string" || dir === "") {
+    throw new TypeError(`Invalid folder: expected a path, got ${JSON.stringify(dir)}`);
+  }
+  const { walkFiles } = await import("./fs/walk.ts");
+  const files = walkFiles(dir, { dotfiles: selection.dotfiles ?? false, signal: selection.signal });
+  for (;;) {
+    let next: IteratorResult<string>;
+    try {
+      next = await files.next();
+    } catch (error) {
+      if (selection.signal?.aborted) throw error;
+      throw new SourceError(dir, `cannot read the folder: ${reasonOf(error)}`, { cause: error });
+    }
+    if (next.done) return;
+    const path = next.value;
+    if (include.length > 0 && !include.some((match) => match(path))) continue;
+    if (exclude.some((match) => match(path))) continue;
+    yield path;
+  }
+}
+
+/**
+ * The URLs the files of a build folder will be served at, under `base`: `docs/a b.html` under
+ * `https://www.example.com/` is `https://www.example.com/docs/a%20b.html`. Each path segment is
+ * percent-encoded as a browser requests it (spaces, `%`, `#`, `?` and non-ASCII characters as
+ * UTF-8; `$&+,;=:@` kept). `index.html` stands for its folder (see `index`). Files are listed in
+ * name order within each folder; names starting with a dot are skipped unless `dotfiles`; a
+ * symbolic link is followed only when it points inside the folder. Needs a file system.
+ *
+ * @param dir The folder, e.g. `dist`.
+ * @param base The URL the folder is served at, e.g. `https://www.example.com/` (a path
+ * without a trailing slash is a folder all the same).
+ * @param options Which files, and what `index.html` maps to; see {@linkcode DirectoryOptions}.
+ * @throws {TypeError} at once for a malformed `base`, glob or option.
+ *
+ * @example
+ * ```ts
+ * import { directoryUrls } from "@qcdn/prewarm/sources";
+ *
+ * for await (const url of directoryUrls("dist", "https://www.example.com/", { exclude: ["*.map"] })) {
+ *   console.log(url);
+ * }
+ * ```
+ */
+export function directoryUrls(
+  dir: string,
+  base: string | URL,
+  options: DirectoryOptions = {},
+): AsyncIterable<string> {
+  const prefix = baseUrl(base);
+  const index = options.index ?? "folder";
+  if (!["folder", "file", "both"].includes(index)) {
+    throw new TypeError(`Invalid index: expected folder, file or both, got "${String(index)}"`);
+  }
+  if (options.filter !== undefined && typeof options.filter !== "function") {
+    throw new TypeError(`Invalid filter: expected a function, got ${typeof options.filter}`);
+  }
+  for (const glob of [...(options.include ?? []), ...(options.exclude ?? [])]) globMatcher(glob);
+  return (async function* () {
+    for await (const path of selectedFiles(dir, options)) {
+      if (options.filter && !(await options.filter(path))) continue;
+      yield* fileUrls(path, prefix, index);
+    }
+  })();
+}
+
+/** `base` as an `http(s)` URL ending in `/`, without query or fragment. @throws {TypeError} */
+export function baseUrl(base: string | URL): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(base);
+  } catch {
+    // Reported below.
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new TypeError(
+      `Invalid base: expected an http(s) URL such as https://www.example.com/, got ${
+        JSON.stringify(String(base))
+      }`,
+    );
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new TypeError(
+      `Invalid base: expected a URL without query, fragment or credentials, got "${url.origin}${url.pathname}..."`,
+    );
+  }
+  return url.origin + (url.pathname.endsWith("/") ? url.pathname : `${url.pathname}/`);
+}
+
+const INDEX = "index.html";
+
+/** The URLs of one file under `prefix` (which ends in `/`). */
+export function fileUrls(path: string, prefix: string, index: IndexUrls): string[] {
+  const segments = path.split("/");
+  const url = prefix + segments.map(encodeSegment).join("/");
+  if (segments.at(-1) !== INDEX || index === "file") return [url];
+  const folder = url.slice(0, -INDEX.length);
+  return index === "both" ? [folder, url] : [folder];
+}
+
+// What encodeURIComponent escapes but a path segment may hold as is (RFC 3986 pchar).
+const KEPT = /%(24|26|2B|2C|3B|3D|3A|40)/g;
+
+/** A file or folder name as a URL path segment. */
+export function encodeSegment(name: string): string {
+  return encodeURIComponent(name).replace(KEPT, (escaped) => decodeURIComponent(escaped));
+}
