@@ -11,8 +11,12 @@
  */
 import { abortableDelay } from "./retry.ts";
 
-/** The window the request rate is counted over, in ms. */
-const WINDOW_MS = 1000;
+/**
+ * The window the request rate is counted over, in ms: a second, plus a margin for timers that
+ * fire late and requests that travel at different speeds (a start booked late can land in the
+ * same second of the server's clock as the next one).
+ */
+const WINDOW_MS = 1100;
 /** The slowest the gate adapts down to, in request starts per second. */
 const MIN_RATE = 2;
 /** How much each success raises an adapted rate: back from half to full within about two
