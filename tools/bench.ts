@@ -4,11 +4,7 @@
  * reported as min and median over its passes (tools/bench/stats.mjs); sides that are compared
  * ran in the same passes. Timings are from this machine and this run: compare the ratios.
  */
-import {
-  CORE_DESIGN_BUDGET,
-  CORE_SIZE_CHECK,
-  measureSizes,
-} from "./bench/sizes.ts";
+import { CORE_DESIGN_BUDGET, CORE_SIZE_CHECK, measureSizes } from "./bench/sizes.ts";
 import { measureClientCost } from "./bench/client_cost.ts";
 import { measurePeers } from "./bench/peers.ts";
 import { measureThroughput } from "./bench/throughput.ts";
@@ -87,9 +83,7 @@ sections.push(
         ...fixed(2)(cpu.ratio).map((r) => `${r}×`),
       ],
     ]) +
-    `\n\nTarget: ours ≤ ${CPU_TARGET}× the SDK's (both ratios): ${
-      met(cpuOk)
-    }.\n\n` +
+    `\n\nTarget: ours ≤ ${CPU_TARGET}× the SDK's (both ratios): ${met(cpuOk)}.\n\n` +
     "The parts of ours, timed in the same passes (µs per operation):\n\n" +
     table(["part", "min µs", "median µs"], [
       ["TC3 signing key (`tc3SigningKey`), cached", ...us2(p.keyCached)],
@@ -139,8 +133,7 @@ sections.push(
 // --- end to end at default options -----------------------------------------------------------
 const throughput = await measureThroughput();
 const [latencyBound, rateBound] = throughput;
-const e2eOk =
-  latencyBound!.measured.median <= E2E_TARGET * latencyBound!.idealMs;
+const e2eOk = latencyBound!.measured.median <= E2E_TARGET * latencyBound!.idealMs;
 sections.push(
   "## End to end at default options\n\n" +
     "5000 URLs through `prewarm()` with only `credentials`, `endpoint` and `dailyLimit: " +
@@ -199,13 +192,9 @@ sections.push(
         (r.measured.median / r.idealAtServerTimeMs).toFixed(2),
       ]),
     ) +
-    `\n\nPasses: ${
-      throughput.map((r) => r.measured.passes).join(" and ")
-    } after warm-up runs, ` +
+    `\n\nPasses: ${throughput.map((r) => r.measured.passes).join(" and ")} after warm-up runs, ` +
     "1.1 s apart. Requests above batches are rate-limited answers that were sent again. " +
-    `Target: 10 batches of 500 within ${E2E_TARGET}× of the ideal (median): ${
-      met(e2eOk)
-    }.`,
+    `Target: 10 batches of 500 within ${E2E_TARGET}× of the ideal (median): ${met(e2eOk)}.`,
 );
 
 // --- start-up, the Deno client cost, a call over loopback -------------------------------------
@@ -226,8 +215,7 @@ sections.push(
 );
 
 const cost = await measureClientCost();
-const full =
-  cost.find(([name]) => name.startsWith("API 3.0: prewarm(), per 20"))![1];
+const full = cost.find(([name]) => name.startsWith("API 3.0: prewarm(), per 20"))![1];
 const { ours: oursCall, sdk: sdkCall } = peers.clientCost;
 sections.push(
   "## Client cost per batch (Deno)\n\nIn-process fetch that answers at once, so this is the " +
@@ -282,12 +270,9 @@ sections.push(
 );
 
 const node = await new Deno.Command("node", { args: ["--version"] }).output();
-const runtimes = `Deno ${Deno.version.deno}, Node ${
-  new TextDecoder().decode(node.stdout).trim()
-}`;
+const runtimes = `Deno ${Deno.version.deno}, Node ${new TextDecoder().decode(node.stdout).trim()}`;
 const date = new Date().toISOString().slice(0, 10);
-const machine =
-  `${Deno.build.os}/${Deno.build.arch}, ${navigator.hardwareConcurrency} cores`;
+const machine = `${Deno.build.os}/${Deno.build.arch}, ${navigator.hardwareConcurrency} cores`;
 const doc =
   `# Benchmarks\n\nProduced by \`deno task bench\` on ${date} (${runtimes}, ${machine}). ` +
   "Times are from one run on a shared machine: read the ratios. Every timing is taken after " +

@@ -166,8 +166,7 @@ async function measure(ours, sdk) {
         })),
     stringify: () => microsPerOp(500, () => JSON.stringify(payload)),
     bodyHashNoble: () => microsPerOp(200, () => ours.sha256Hex(body)),
-    bodyHashNative: () =>
-      microsPerOp(500, () => createHash("sha256").update(body).digest("hex")),
+    bodyHashNative: () => microsPerOp(500, () => createHash("sha256").update(body).digest("hex")),
     // What src/send.ts does before each attempt to catch a request fetch would refuse.
     requestCheck: () =>
       microsPerOp(500, () =>
@@ -186,8 +185,7 @@ async function measure(ours, sdk) {
     "the secrets do not change the signature",
   );
 
-  const perUrl = (fn) => () =>
-    microsPerOp(20, () => urls.forEach(fn)) / urls.length;
+  const perUrl = (fn) => () => microsPerOp(20, () => urls.forEach(fn)) / urls.length;
   const urlChecks = await timeSides({
     urlFast: perUrl((url) => ours.checkUrl(url)),
     urlFull: perUrl((url) => ours.checkUrlFully(url)),

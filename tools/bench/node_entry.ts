@@ -4,11 +4,7 @@
  * apart (TC3 signing step by step, the URL checks with and without their fast path).
  */
 export { MemoryCoordinator, prewarm } from "../../mod.ts";
-export {
-  buildV3Request,
-  V3_CONTENT_TYPE,
-  V3_SERVICE,
-} from "../../src/request_v3.ts";
+export { buildV3Request, V3_CONTENT_TYPE, V3_SERVICE } from "../../src/request_v3.ts";
 export {
   sha256Hex,
   tc3CanonicalRequest,
