@@ -29,7 +29,6 @@ export interface PushParameters {
 }
 
 const TOKEN = /^[-!#$%&'*+.^_`|~\w]{1,128}$/;
-// deno-lint-ignore no-control-regex -- a header value must not hold these.
 const BREAKS = /[\r\n\0]/;
 // deno-lint-ignore no-control-regex -- non-ASCII is what this looks for.
 const NON_ASCII = /[^\x00-\x7f]/;
