@@ -223,6 +223,51 @@ function noteOrder(
   return urls; // The engine refuses it with its own message.
 }
 
+/** {@linkcode PurgeThenPrewarmOptions} checked, with their defaults applied. */
+export interface ResolvedPurgeOptions {
+  /** The options of the prefetch. */
+  resolved: ResolvedPrewarmOptions;
+  /** The options the purge batches run with. */
+  purging: ResolvedPrewarmOptions;
+  /** Milliseconds between status rounds. */
+  pollMs: number;
+  /** Milliseconds to wait for the purges. */
+  waitMs: number;
+  /** The sleep between rounds. */
+  sleep?: Sleep;
+}
+
+/**
+ * Checks {@linkcode PurgeThenPrewarmOptions} (the router checks its defaults with it).
+ * @throws {TypeError} for malformed options, or api `"v2"` (API 2.0 cannot purge).
+ * @throws {RangeError} for numbers out of range.
+ */
+export function resolvePurgeOptions(options: PurgeThenPrewarmOptions = {}): ResolvedPurgeOptions {
+  const resolved = resolvePrewarmOptions(options);
+  if (resolved.api !== "v3") {
+    throw new TypeError(
+      `Invalid option api: expected "v3" to purge first (PurgeUrlsCache is an API 3.0 action), got "${resolved.api}"`,
+    );
+  }
+  const purging: ResolvedPrewarmOptions = {
+    ...resolved,
+    batchSize: integer("purgeBatchSize", options.purgeBatchSize, PURGE_BATCH, 1, 10_000),
+    dailyLimit: integer("purgeDailyLimit", options.purgeDailyLimit, PURGE_DAILY_LIMIT, 0),
+    checkQuota: true,
+    push: {},
+    onProgress: undefined,
+  };
+  const result: ResolvedPurgeOptions = {
+    resolved,
+    purging,
+    pollMs: integer("purgePollMs", options.purgePollMs, 15_000, 1, 2 ** 31 - 1),
+    waitMs: integer("purgeWaitMs", options.purgeWaitMs, 900_000, 0, 24 * 3600_000),
+  };
+  const sleep = optionalFunction<Sleep>("sleep", options.sleep);
+  if (sleep) result.sleep = sleep;
+  return result;
+}
+
 /**
  * Purges the URLs, waits until the purges are done, then prefetches the URLs whose purge
  * succeeded: `PurgeUrlsCache` for the same URLs and area (`global`: the domain's areas), in
@@ -246,23 +291,7 @@ export async function purgeThenPrewarm(
   urls: Iterable<string> | AsyncIterable<string>,
   options: PurgeThenPrewarmOptions = {},
 ): Promise<PurgeThenPrewarmReport> {
-  const resolved = resolvePrewarmOptions(options);
-  if (resolved.api !== "v3") {
-    throw new TypeError(
-      `Invalid option api: expected "v3" to purge first (PurgeUrlsCache is an API 3.0 action), got "${resolved.api}"`,
-    );
-  }
-  const pollMs = integer("purgePollMs", options.purgePollMs, 15_000, 1, 2 ** 31 - 1);
-  const waitMs = integer("purgeWaitMs", options.purgeWaitMs, 900_000, 0, 24 * 3600_000);
-  const sleep = optionalFunction<Sleep>("sleep", options.sleep);
-  const purging: ResolvedPrewarmOptions = {
-    ...resolved,
-    batchSize: integer("purgeBatchSize", options.purgeBatchSize, PURGE_BATCH, 1, 10_000),
-    dailyLimit: integer("purgeDailyLimit", options.purgeDailyLimit, PURGE_DAILY_LIMIT, 0),
-    checkQuota: true,
-    push: {},
-    onProgress: undefined,
-  };
+  const { resolved, purging, pollMs, waitMs, sleep } = resolvePurgeOptions(options);
   resolved.signal?.throwIfAborted();
 
   const order = new Map<string, number>();
