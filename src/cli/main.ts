@@ -44,7 +44,7 @@ import {
 import { TencentCloudError } from "../errors.ts";
 import { type CallOptions, resolvePrewarmOptions } from "../options.ts";
 import { prewarm } from "../prewarm.ts";
-import { purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../purge.ts";
+import { purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../purge_first.ts";
 import type { PrewarmReport, RejectedUrl } from "../report.ts";
 import { SIMULATOR_CREDENTIALS } from "../testing/mod.ts";
 import { type FlagSpec, type ParsedArgs, splitArgs, UsageError } from "./args.ts";

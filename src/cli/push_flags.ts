@@ -4,7 +4,7 @@
  * @module
  */
 import type { PushParameters } from "../push_parameters.ts";
-import type { PurgeThenPrewarmOptions } from "../purge.ts";
+import type { PurgeThenPrewarmOptions } from "../purge_first.ts";
 import { type FlagSpec, UsageError } from "./args.ts";
 import type { Flags } from "./flags.ts";
 

@@ -9,7 +9,7 @@ import type { Credentials } from "../credentials.ts";
 import { describePushQuota, describePushTasks, type PushLog, type PushQuota } from "../describe.ts";
 import { scrubSecrets, TencentCloudError, type TencentCloudErrorInit } from "../errors.ts";
 import { prewarm } from "../prewarm.ts";
-import { purgeThenPrewarm } from "../purge.ts";
+import { purgeThenPrewarm } from "../purge_first.ts";
 import { beijingDay, budgetKeys, msUntilBeijingMidnight } from "../quota.ts";
 import { accountName } from "../coordinator.ts";
 import { V2_ENDPOINT } from "../request_v2.ts";
