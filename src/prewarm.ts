@@ -19,8 +19,9 @@ import {
   type RejectedUrl,
   type RejectReason,
 } from "./report.ts";
+import { withUrlEncode } from "./push_parameters.ts";
 import { pushV2Call } from "./request_v2.ts";
-import { buildV3Request, parseV3Answer } from "./request_v3.ts";
+import { type Submission, v3TaskCall } from "./request_v3.ts";
 import { type Call, type CallContext, coordinatorError, sendWithRetries } from "./send.ts";
 import { abortableDelay } from "./retry.ts";
 import { type Batch, type CheckedUrl, checkUrl, planBatches } from "./urls.ts";
@@ -37,12 +38,30 @@ interface QueuedBatch extends Batch {
   held?: Held;
 }
 
-/** What a successful submission created. */
-interface Submission {
-  taskId: string;
-  date?: string;
-  requestId?: string;
+/**
+ * What a run's batches are sent as. Prefetch by default; the purge step (`./purge`) runs the
+ * same engine (budget, gate, retries, splits, stops) for `PurgeUrlsCache`.
+ */
+export interface BatchOperation {
+  /** The budget kind its keys are counted under (`budgetKeys()`). */
+  kind: string;
+  /** The API 3.0 action of the quota read, and the list in its answer. */
+  quota: [action: string, field: string];
+  /** The API 3.0 action and payload of one batch. */
+  batch(
+    urls: readonly string[],
+    options: ResolvedPrewarmOptions,
+  ): [string, Record<string, unknown>];
 }
+
+const PREFETCH: BatchOperation = {
+  kind: "push",
+  quota: ["DescribePushQuota", "UrlPush"],
+  batch: (urls, o) => [
+    "PushUrlsCache",
+    withUrlEncode({ Urls: urls, Area: o.area, ...o.push }, urls),
+  ],
+};
 
 /** Why the run stopped sending: the rest is rejected or failed without another request. */
 type Stop =
@@ -58,10 +77,12 @@ const MAX_LEASE_MS = 24 * 3600_000;
 
 class PrewarmRun {
   readonly #o: ResolvedPrewarmOptions;
+  readonly #op: BatchOperation;
   readonly #context: CallContext;
   readonly #tasks: PrewarmTask[] = [];
   readonly #rejected: RejectedUrl[] = [];
   readonly #failed: FailedBatch[] = [];
+  readonly #warnings: string[] = [];
   /** Hosts that answered with a domain error: their other batches fail unsent. */
   readonly #stoppedHosts = new Map<string, TencentCloudError>();
   #queue: QueuedBatch[] = [];
@@ -73,8 +94,9 @@ class PrewarmRun {
   /** Input position of each accepted URL: reports list batches in input order. */
   readonly #position = new Map<string, number>();
 
-  constructor(options: ResolvedPrewarmOptions) {
+  constructor(options: ResolvedPrewarmOptions, operation = PREFETCH) {
     this.#o = options;
+    this.#op = operation;
     this.#context = { ...options, onAttempt: () => this.#requests++ };
   }
 
@@ -141,7 +163,44 @@ class PrewarmRun {
       () => this.#work(),
     );
     await Promise.all(workers);
+    if (this.#o.push.ParseM3U8) await this.#segmentsSpent();
     return this.report();
+  }
+
+  // Segments of playlists spent quota nobody could count in advance. With checkQuota, what
+  // Tencent counts as used beyond what the budget counts (spent or held) is booked as spent, so
+  // nothing is counted twice; an area with nothing left is exhausted.
+  async #segmentsSpent(): Promise<void> {
+    const { coordinator, account, now, checkQuota } = this.#o;
+    let warning =
+      "parseM3U8: playlist segments spent quota too, how much is unknown in advance; the local budget ";
+    try {
+      if (!checkQuota) return void (warning += "counts listed URLs only: set checkQuota");
+      if (this.#tasks.length === 0) return;
+      const { quotas } = await readPushQuota(this.#context);
+      const t = now();
+      for (const q of quotas.filter((q) => quotaAreas(this.#o.area).includes(q.area))) {
+        const keys = budgetKeys(q.area, t);
+        const { spent, held } = await coordinator.usage(account, keys[0]!, t);
+        const extra = q.total - q.available - spent - held;
+        if (q.available <= 0) await coordinator.exhaust(account, keys, t);
+        else if (extra > 0) {
+          const { id, granted } = await coordinator.hold(account, {
+            keys,
+            count: extra,
+            limit: Infinity,
+            leaseMs: MAX_LEASE_MS,
+            now: t,
+          });
+          await coordinator.settle(account, id, granted, 0, t);
+        }
+      }
+      warning += "was reconciled with DescribePushQuota";
+    } catch (error) {
+      warning += `could not be reconciled: ${asCloudError(error).message}`;
+    } finally {
+      this.#warnings.push(warning);
+    }
   }
 
   report(): PrewarmReport {
@@ -160,6 +219,7 @@ class PrewarmRun {
       ...lists,
       counts: countReport(lists, this.#requests),
       aborted: this.#stop?.kind === "aborted",
+      ...(this.#warnings.length > 0 && { warnings: this.#warnings }),
     };
   }
 
@@ -167,7 +227,7 @@ class PrewarmRun {
   // sent and every batch fails with that error.
   async #askQuota(batchSize: number): Promise<number> {
     try {
-      const { quotas } = await readPushQuota(this.#context);
+      const { quotas } = await readPushQuota(this.#context, ...this.#op.quota);
       const areas = quotaAreas(this.#o.area);
       const mine = quotas.filter((q) => areas.includes(q.area));
       if (mine.length === 0) return batchSize;
@@ -183,8 +243,9 @@ class PrewarmRun {
         ...cause.toJSON(),
         retryable: false,
         maybeSubmitted: false,
-        message:
-          `Could not read the quota (DescribePushQuota), so nothing was sent: ${cause.message}`,
+        message: `Could not read the quota (${
+          this.#op.quota[0]
+        }), so nothing was sent: ${cause.message}`,
       });
       this.#stop = { kind: "fatal", error: failure };
       return batchSize;
@@ -252,7 +313,7 @@ class PrewarmRun {
         this.#reject(
           url,
           "daily-limit",
-          "DescribePushQuota reported no quota left for today; not sent",
+          `${this.#op.quota[0]} reported no quota left for today; not sent`,
         );
       }
     }
@@ -263,7 +324,7 @@ class PrewarmRun {
     try {
       for (;;) {
         const now = this.#o.now();
-        keys = budgetKeys(this.#o.area, now);
+        keys = budgetKeys(this.#o.area, now, this.#op.kind);
         got = await coordinator.hold(account, {
           keys,
           count: cap,
@@ -354,33 +415,7 @@ class PrewarmRun {
       });
       return { ...call, ...common, parse: (answer) => call.parse(answer)[0]! };
     }
-    const { credentials, endpoint, area } = this.#o;
-    const payload = { Urls: urls, Area: area };
-    return {
-      action: "PushUrlsCache",
-      ...common,
-      sign: (timestamp) =>
-        buildV3Request({
-          credentials,
-          endpoint,
-          action: "PushUrlsCache",
-          payload,
-          timestamp,
-        }),
-      parse: (answer) => {
-        const { TaskId, RequestId } = parseV3Answer(answer);
-        if (typeof TaskId !== "string" || TaskId === "") {
-          throw localError(
-            "InvalidResponse",
-            "server",
-            "PushUrlsCache answered without a TaskId",
-          );
-        }
-        return typeof RequestId === "string"
-          ? { taskId: TaskId, requestId: RequestId }
-          : { taskId: TaskId };
-      },
-    };
+    return { ...v3TaskCall(this.#o, ...this.#op.batch(urls, this.#o)), ...common };
   }
 
   async #send(batch: QueuedBatch): Promise<void> {
@@ -536,6 +571,15 @@ export async function prewarm(
 ): Promise<PrewarmReport> {
   const resolved = resolvePrewarmOptions(options);
   resolved.signal?.throwIfAborted();
-  const run = new PrewarmRun(resolved);
+  return await runBatches(urls, resolved);
+}
+
+/** Runs the engine with resolved options: `prewarm()`, or another {@linkcode BatchOperation}. */
+export async function runBatches(
+  urls: Iterable<string> | AsyncIterable<string>,
+  options: ResolvedPrewarmOptions,
+  operation?: BatchOperation,
+): Promise<PrewarmReport> {
+  const run = new PrewarmRun(options, operation);
   return await run.run(await run.collect(urls));
 }

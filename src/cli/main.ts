@@ -42,12 +42,14 @@ import {
   type PushTasksQuery,
 } from "../describe.ts";
 import { TencentCloudError } from "../errors.ts";
-import { type CallOptions, type PrewarmOptions, resolvePrewarmOptions } from "../options.ts";
+import { type CallOptions, resolvePrewarmOptions } from "../options.ts";
 import { prewarm } from "../prewarm.ts";
+import { purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../purge_first.ts";
 import type { PrewarmReport, RejectedUrl } from "../report.ts";
 import { SIMULATOR_CREDENTIALS } from "../testing/mod.ts";
 import { type FlagSpec, type ParsedArgs, splitArgs, UsageError } from "./args.ts";
 import { Flags } from "./flags.ts";
+import { purgeOptions, PUSH_FLAGS, pushOptions } from "./push_flags.ts";
 import { FAILED_STATUSES, formatQuota, formatTaskStatus } from "./describe_view.ts";
 import { formatPlan, planDryRun } from "./dry_run.ts";
 import { closeSources, InputError, openSources, readUrls } from "./input.ts";
@@ -97,6 +99,7 @@ const FLAGS: Record<string, FlagSpec> = {
   "url": { takesValue: true, commands: STATUS },
   "since": { takesValue: true, commands: [...PREWARM, ...STATUS] },
   ...SOURCE_FLAGS,
+  ...PUSH_FLAGS,
 };
 
 const SECRETS_GO_IN_ENV =
@@ -129,7 +132,7 @@ function callOptions(flags: Flags): Omit<CallOptions, "credentials"> {
   };
 }
 
-function prewarmOptions(flags: Flags): Omit<PrewarmOptions, "credentials"> {
+function prewarmOptions(flags: Flags): Omit<PurgeThenPrewarmOptions, "credentials"> {
   return {
     ...callOptions(flags),
     api: flags.choice("api", ["v3", "v2"] as const),
@@ -142,6 +145,8 @@ function prewarmOptions(flags: Flags): Omit<PrewarmOptions, "credentials"> {
     dailyLimit: flags.integer("daily-limit", 0, Infinity, "off"),
     retryAmbiguous: flags.has("retry-ambiguous"),
     checkQuota: flags.has("check-quota"),
+    ...pushOptions(flags),
+    ...purgeOptions(flags),
   };
 }
 
@@ -274,9 +279,14 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
       return INTERRUPTED;
     }
     if (plan.counts.input === 0) throw noUrlsRead();
-    const notes = options.checkQuota
-      ? ["--check-quota is not consulted: asking DescribePushQuota needs the network."]
-      : [];
+    const notes = [
+      ...(options.checkQuota
+        ? ["--check-quota is not consulted: asking DescribePushQuota needs the network."]
+        : []),
+      ...(flags.has("purge-first")
+        ? ["--purge-first: each batch would be purged first, and prefetched once purged."]
+        : []),
+    ];
     if (json) printJson(io, plan);
     else io.stdout(formatPlan(plan, notes, io.now()));
     (json ? io.stderr : io.stdout)(inputs.planNotes().join(""));
@@ -300,8 +310,9 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   let urls = inputs.urls(listed, signal, (n) => progress.inputRead(n));
   if (target.simulated) urls = target.simulated.noteHosts(urls);
   let report: PrewarmReport;
+  const purgeFirst = flags.has("purge-first");
   try {
-    report = await prewarm(urls, {
+    report = await (purgeFirst ? purgeThenPrewarm : prewarm)(urls, {
       ...options,
       credentials: target.credentials,
       fetch: target.fetch,
