@@ -13,6 +13,7 @@ const ENTRY_POINTS: Record<string, string> = {
   "@qcdn/prewarm/hono": "src/hono/mod.ts",
   "@qcdn/prewarm/testing": "src/testing/mod.ts",
   "@qcdn/prewarm/cli": "src/cli/main.ts",
+  "@qcdn/prewarm/sources": "src/sources/mod.ts",
 };
 
 /** Bun's globals that samples use, declared as Bun types them, for `deno check`. */

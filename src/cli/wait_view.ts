@@ -45,7 +45,7 @@ export function formatWaitSummary(result: WaitResult, context: WaitSummaryContex
     out.push(`\n${label}: ${plural(urls.length, "URL")}. ${statusAdvice(status)}\n`);
     for (const u of urls) {
       const what = u.url === "" ? "(no URL listed)" : displayUrl(u.url);
-      const percent = status === "pending" ? ` ${u.percent}%` : "";
+      const percent = status === "pending" ? `  ${u.percent}%` : "";
       out.push(`    ${what}  task ${u.taskId}${percent}\n`);
     }
   }
