@@ -110,7 +110,7 @@ export function statusAdvice(status: UrlStatus): string {
 }
 
 /** Tencent's status (any case) as a {@linkcode UrlStatus}; anything unknown is in process. */
-function urlStatusOf(tencentStatus: string): UrlStatus {
+export function urlStatusOf(tencentStatus: string): UrlStatus {
   switch (tencentStatus.toLowerCase()) {
     case "done":
       return "done";

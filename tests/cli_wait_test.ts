@@ -4,16 +4,11 @@
 import assert from "node:assert/strict";
 import { main } from "../src/cli/main.ts";
 import type { CliIo } from "../src/cli/io.ts";
-import {
-  SIMULATOR_CREDENTIALS,
-  type SimulatorOptions,
-  TencentCdnSimulator,
-} from "../src/testing/mod.ts";
+import { SIMULATOR_CREDENTIALS, type SimulatorOptions } from "../src/testing/mod.ts";
 import { urlsOn } from "./_helpers.ts";
+import { MINUTE, simulatorOnFakeClock } from "./_fake_clock.ts";
 import { runCli, serveSimulator, SIMULATOR_ENV } from "./cli/run.ts";
 
-const MINUTE = 60_000;
-const START = Date.UTC(2026, 10, 28, 4);
 const ENV: Record<string, string> = {
   TENCENTCLOUD_SECRET_ID: SIMULATOR_CREDENTIALS.secretId,
   TENCENTCLOUD_SECRET_KEY: SIMULATOR_CREDENTIALS.secretKey,
@@ -21,13 +16,7 @@ const ENV: Record<string, string> = {
 
 /** A simulator on a fake clock and main() wired to it; `sleep` moves the clock on. */
 function setup(options: SimulatorOptions = {}) {
-  const clock = { ms: START };
-  const now = () => clock.ms;
-  const sim = new TencentCdnSimulator({
-    domains: ["www.example.com", "img.example.com", "cdn.example.net"],
-    now,
-    ...options,
-  });
+  const { sim, clock, now, sleep } = simulatorOnFakeClock(options);
   const run = async (args: string[], io: Partial<CliIo> = {}) => {
     let stdout = "";
     let stderr = "";
@@ -40,11 +29,7 @@ function setup(options: SimulatorOptions = {}) {
       stdin: () => (async function* () {})(),
       fetch: sim.fetch,
       now,
-      sleep: (ms, signal) => {
-        signal?.throwIfAborted();
-        clock.ms += ms;
-        return Promise.resolve();
-      },
+      sleep,
       ...io,
     });
     return { code, stdout, stderr };

@@ -42,11 +42,11 @@ import { TencentCloudError } from "../errors.ts";
 import { type CallOptions, type PrewarmOptions, resolvePrewarmOptions } from "../options.ts";
 import { prewarm } from "../prewarm.ts";
 import type { PrewarmReport, PrewarmTask, RejectedUrl } from "../report.ts";
-import { pollTasks, waitForTasks, type WaitResult } from "../wait.ts";
+import { pollTasks, urlStatusOf, waitForTasks, type WaitResult } from "../wait.ts";
 import { SIMULATOR_CREDENTIALS } from "../testing/mod.ts";
 import { type FlagSpec, type ParsedArgs, splitArgs, UsageError } from "./args.ts";
 import { Flags } from "./flags.ts";
-import { FAILED_STATUSES, formatQuota, formatTaskStatus } from "./describe_view.ts";
+import { formatQuota, formatTaskStatus } from "./describe_view.ts";
 import { formatPlan, planDryRun } from "./dry_run.ts";
 import { closeSources, InputError, openSources, readUrls } from "./input.ts";
 import { type CliIo, processIo, stdinWasRead } from "./io.ts";
@@ -490,7 +490,10 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
   if (flags.has("json")) {
     printJson(io, url === undefined ? { taskId, ...answer } : { url, ...answer });
   } else io.stdout(formatTaskStatus(title, answer.logs, answer.totalCount));
-  const failed = answer.logs.some((log) => FAILED_STATUSES.includes(log.status));
+  const failed = answer.logs.some((log) => {
+    const status = urlStatusOf(log.status);
+    return status === "failed" || status === "invalid";
+  });
   return answer.logs.length === 0 || failed ? INCOMPLETE : OK;
 }
 
