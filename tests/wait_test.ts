@@ -253,6 +253,7 @@ Deno.test("wait: bad tasks and options throw before anything is sent; a throwing
     [[{ taskId: "t", urls: "x" }], {}, /Invalid tasks\[0\]\.urls: .*got "x"/],
     [["t"], { pollIntervalMs: 0 }, /Invalid option pollIntervalMs: .*got 0/],
     [["t"], { maxWaitMs: -1 }, /Invalid option maxWaitMs: .*or Infinity, got -1/],
+    [["t"], { maxPollIntervalMs: Infinity }, /Invalid option maxPollIntervalMs: .*got Infinity/],
     [["t"], { maxPollIntervalMs: "60s" }, /Invalid option maxPollIntervalMs: .*got "60s"/],
     [["t"], { onProgress: 1 }, /Invalid option onProgress: expected a function, got number/],
     [["t"], { sleep: "no" }, /Invalid option sleep: expected a function, got string/],
