@@ -56,7 +56,6 @@ export {
   type PushLog,
   type PushQuota,
   type PushQuotaResult,
-  type PushStatus,
   type PushTasksQuery,
   type PushTasksResult,
 } from "./src/describe.ts";

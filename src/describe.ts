@@ -29,23 +29,18 @@ export interface PushQuotaResult {
   requestId?: string;
 }
 
-/** A push log's status, lower-cased: `process` (in progress), `done`, `fail`, or `invalid`
- * (the origin answered 4xx/5xx). Anything else Tencent may send comes through as written. */
-export type PushStatus =
-  | "done"
-  | "fail"
-  | "process"
-  | "invalid"
-  | (string & Record<never, never>);
-
 /** One URL of a task, from `DescribePushTasks`. */
 export interface PushLog {
   /** The task id. */
   taskId: string;
   /** The URL. */
   url: string;
-  /** The status, lower-cased (Tencent's examples also show `Done`). */
-  status: PushStatus;
+  /**
+   * The status, lower-cased (Tencent's examples also show `Done`): `process` (in progress),
+   * `done`, `fail`, or `invalid` (the origin answered 4xx/5xx). Anything else Tencent may send
+   * comes through as written.
+   */
+  status: "done" | "fail" | "process" | "invalid" | (string & Record<never, never>);
   /** Progress, 0–100. */
   percent: number;
   /** Creation time as Tencent wrote it (Beijing time). */
