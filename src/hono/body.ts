@@ -3,8 +3,10 @@
  * parsed (JSON or one URL per line) and checked before anything is sent upstream.
  * @module
  */
+import type { Context, Env } from "hono";
 import type { Area } from "../report.ts";
 import { RouterError } from "./errors.ts";
+import type { RequestConfig, ResolvedRouterOptions } from "./options.ts";
 
 /** The areas a request may ask for. */
 export const AREAS: readonly Area[] = ["overseas", "mainland", "global"];
@@ -185,4 +187,52 @@ export function parseTextBody(text: string): PrewarmRequestBody {
     line !== "" && !line.startsWith("#")
   );
   return { urls };
+}
+
+function chooseArea(fromBody: Area | undefined, fromQuery: string | undefined): Area | undefined {
+  const query = fromQuery === undefined ? undefined : checkArea(fromQuery, "query");
+  if (fromBody !== undefined && query !== undefined && fromBody !== query) {
+    throw new RouterError(
+      400,
+      "invalid-body",
+      `The body asks for area "${fromBody}" but the query string for "${query}"; give one`,
+    );
+  }
+  return fromBody ?? query;
+}
+
+/**
+ * Reads and checks the body of `POST /prewarm` (and of its dry run, `POST /prewarm/plan`):
+ * everything about the request is checked before a single upstream call.
+ * @returns The body and the area it will prefetch (body, `?area=`, else the router's default).
+ * @throws {RouterError} 400, 413 or 415 saying what is wrong.
+ */
+export async function readUrlRequest<E extends Env>(
+  c: Context<E>,
+  options: ResolvedRouterOptions<E>,
+  config: RequestConfig,
+): Promise<{ body: PrewarmRequestBody; area: Area }> {
+  const format = bodyFormat(c.req.header("content-type"));
+  const text = await readCappedText(c.req.raw, options.maxBodyBytes);
+  const body = format === "json" ? parseJsonBody(text) : parseTextBody(text);
+  if (body.urls.length === 0) {
+    throw new RouterError(400, "no-urls", "The body lists no URLs");
+  }
+  if (body.urls.length > options.maxUrls) {
+    throw new RouterError(
+      413,
+      "too-many-urls",
+      `The body lists ${body.urls.length} URLs; at most ${options.maxUrls} are accepted per ` +
+        "request (maxUrls): split them",
+    );
+  }
+  const area = chooseArea(body.area, c.req.query("area")) ?? config.area;
+  if (config.api === "v2" && area !== "overseas") {
+    throw new RouterError(
+      400,
+      "invalid-body",
+      `This router uses API 2.0, which prefetches overseas only; got area "${area}"`,
+    );
+  }
+  return { body, area };
 }

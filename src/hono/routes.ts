@@ -9,29 +9,14 @@ import type { Credentials } from "../credentials.ts";
 import { describePushQuota, describePushTasks, type PushLog, type PushQuota } from "../describe.ts";
 import { scrubSecrets, TencentCloudError, type TencentCloudErrorInit } from "../errors.ts";
 import { prewarm } from "../prewarm.ts";
-import { beijingDay, budgetKeys, msUntilBeijingMidnight } from "../quota.ts";
-import { accountName } from "../coordinator.ts";
-import { V2_ENDPOINT } from "../request_v2.ts";
-import { V3_ENDPOINT } from "../request_v3.ts";
-import { parseEndpoint } from "../send.ts";
+import { msUntilBeijingMidnight } from "../quota.ts";
 import { secretRedactor } from "../redact.ts";
 import type { Area, PrewarmReport } from "../report.ts";
-import { bodyFormat, checkArea, parseJsonBody, parseTextBody, readCappedText } from "./body.ts";
+import { checkArea, readUrlRequest } from "./body.ts";
+import { type RouterBudget, todayBudget } from "./budget.ts";
 import { RouterError } from "./errors.ts";
 import { screenHosts, withRejected } from "./hosts.ts";
 import { callOptions, type ResolvedRouterOptions } from "./options.ts";
-
-function chooseArea(fromBody: Area | undefined, fromQuery: string | undefined): Area | undefined {
-  const query = fromQuery === undefined ? undefined : checkArea(fromQuery, "query");
-  if (fromBody !== undefined && query !== undefined && fromBody !== query) {
-    throw new RouterError(
-      400,
-      "invalid-body",
-      `The body asks for area "${fromBody}" but the query string for "${query}"; give one`,
-    );
-  }
-  return fromBody ?? query;
-}
 
 /** The `POST /prewarm` handler. */
 export function prewarmHandler<E extends Env>(
@@ -39,29 +24,7 @@ export function prewarmHandler<E extends Env>(
 ): (c: Context<E>) => Promise<Response> {
   return async (c) => {
     const config = await options.configure(c);
-    // Everything about the request is checked before a single upstream call.
-    const format = bodyFormat(c.req.header("content-type"));
-    const text = await readCappedText(c.req.raw, options.maxBodyBytes);
-    const body = format === "json" ? parseJsonBody(text) : parseTextBody(text);
-    if (body.urls.length === 0) {
-      throw new RouterError(400, "no-urls", "The body lists no URLs");
-    }
-    if (body.urls.length > options.maxUrls) {
-      throw new RouterError(
-        413,
-        "too-many-urls",
-        `The body lists ${body.urls.length} URLs; at most ${options.maxUrls} are accepted per ` +
-          "request (maxUrls): split them",
-      );
-    }
-    const area = chooseArea(body.area, c.req.query("area")) ?? config.area;
-    if (config.api === "v2" && area !== "overseas") {
-      throw new RouterError(
-        400,
-        "invalid-body",
-        `This router uses API 2.0, which prefetches overseas only; got area "${area}"`,
-      );
-    }
+    const { body, area } = await readUrlRequest(c, options, config);
     const screened = screenHosts(body.urls, config.allowedHosts);
     const { credentials } = config;
     const run = await prewarm(screened.send, { ...config.prewarm, credentials, area });
@@ -73,19 +36,7 @@ export function prewarmHandler<E extends Env>(
 }
 
 /** The body of `GET /quota`. */
-export interface RouterQuota {
-  /** The area counted (`?area=`, else the router's default area). */
-  area: Area;
-  /** The quota day, `YYYY-MM-DD` in Beijing time (UTC+8). */
-  day: string;
-  /** URLs this router's budget has counted today (for `global`, the busier of the two areas). */
-  used: number;
-  /** The daily limit; `null` when the local budget is off (`dailyLimit: Infinity`). */
-  limit: number | null;
-  /** URLs left today by the local count; `null` when the local budget is off. */
-  remaining: number | null;
-  /** When the budget resets (00:00 Beijing time), as an ISO 8601 UTC time. */
-  resetsAt: string;
+export interface RouterQuota extends RouterBudget {
   /**
    * API 3.0 only: Tencent's `DescribePushQuota` answer, or the error asking it failed with
    * (the local figures are still given).
@@ -103,26 +54,7 @@ export function quotaHandler<E extends Env>(
     const config = await options.configure(c);
     const queried = c.req.query("area");
     const area = queried === undefined ? config.area : checkArea(queried, "query");
-    const now = config.now();
-    const limit = config.dailyLimit;
-    const { coordinator, endpoint, api } = config.prewarm;
-    const account = accountName(
-      config.credentials.secretId,
-      parseEndpoint(endpoint ?? (api === "v2" ? V2_ENDPOINT : V3_ENDPOINT)),
-    );
-    const usages = await Promise.all(
-      budgetKeys(area, now).map((key) => coordinator.usage(account, key, now)),
-    );
-    const used = Math.max(...usages.map((u) => u.spent + u.held));
-    const finite = Number.isFinite(limit);
-    const quota: RouterQuota = {
-      area,
-      day: beijingDay(now),
-      used,
-      limit: finite ? limit : null,
-      remaining: finite ? Math.max(0, limit - used) : null,
-      resetsAt: new Date(now + msUntilBeijingMidnight(now)).toISOString(),
-    };
+    const quota: RouterQuota = await todayBudget(config, area);
     if (config.api === "v3") {
       const redact = new AnswerRedactor(config.credentials);
       try {
