@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { prewarm } from "@qcdn/prewarm";
+ * import { prewarm, waitForTasks } from "@qcdn/prewarm";
  *
  * // Credentials from TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY.
  * const report = await prewarm([
@@ -19,6 +19,10 @@
  * ]);
  * for (const task of report.tasks) console.log(task.taskId, task.urls.length);
  * for (const f of report.failed) console.error(f.error.message, f.maybeSubmitted);
+ *
+ * // A prefetch takes minutes: wait for a final status of every URL (at most 30 minutes).
+ * const done = await waitForTasks(report);
+ * console.log(done.counts); // { done: 2, failed: 0, invalid: 0, pending: 0, unknown: 0 }
  * ```
  *
  * @module
@@ -65,3 +69,10 @@ export {
   type MemoryCoordinatorOptions,
 } from "./src/coordinator.ts";
 export type { FetchLike } from "./src/send.ts";
+export {
+  type UrlResult,
+  type UrlStatus,
+  waitForTasks,
+  type WaitOptions,
+  type WaitResult,
+} from "./src/wait.ts";

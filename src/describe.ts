@@ -252,7 +252,19 @@ export async function describePushTasks(
     }
     payload[field === "offset" ? "Offset" : "Limit"] = value;
   }
-  const response = await readV3(resolved, "DescribePushTasks", payload);
+  return await readPushTasks(resolved, payload);
+}
+
+/** The largest `Limit` a `DescribePushTasks` page asks for (CDN documents none; EdgeOne's
+ * documented maximum is 1000, and a task holds at most 500 URLs). */
+export const PUSH_LOG_PAGE_LIMIT = 1000;
+
+/** One `DescribePushTasks` call with an already resolved context, its answer parsed. */
+export async function readPushTasks(
+  context: CallContext,
+  payload: Readonly<Record<string, unknown>>,
+): Promise<PushTasksResult> {
+  const response = await readV3(context, "DescribePushTasks", payload);
   const logs = list(response, "PushLogs", "DescribePushTasks").map((entry) => {
     const log = (entry ?? {}) as Record<string, unknown>;
     return {
@@ -265,9 +277,28 @@ export async function describePushTasks(
       area: text(log.Area),
     };
   });
-  return {
-    logs,
-    totalCount: count(response.TotalCount),
-    ...requestIdOf(response),
-  };
+  return { logs, totalCount: count(response.TotalCount), ...requestIdOf(response) };
+}
+
+/**
+ * Every `DescribePushTasks` line of a query, page by page until `TotalCount` lines were read.
+ * The offset moves by the lines each page held, so a server that pages in smaller steps than
+ * asked is still read in full; at most 100 pages.
+ */
+export async function readAllPushTasks(
+  context: CallContext,
+  payload: Readonly<Record<string, unknown>>,
+): Promise<PushTasksResult> {
+  const logs: PushLog[] = [];
+  for (let page = 0;; page++) {
+    const answer = await readPushTasks(context, {
+      ...payload,
+      Offset: logs.length,
+      Limit: PUSH_LOG_PAGE_LIMIT,
+    });
+    logs.push(...answer.logs);
+    if (answer.logs.length === 0 || logs.length >= answer.totalCount || page >= 99) {
+      return { ...answer, logs };
+    }
+  }
 }
