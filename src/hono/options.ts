@@ -498,6 +498,11 @@ export function callOptions(config: RequestConfig): CallOptions {
   const { credentials, prewarm: defaults } = config;
   const options: CallOptions = { credentials, now: config.now };
   const { endpoint, timeoutMs, retries, retryDelayMs, maxRetryDelayMs, fetch } = defaults;
+  // Reads go through the account's gate, as the router's prewarms do.
+  options.coordinator = defaults.coordinator;
+  const { maxRequestsPerSecond, rateLimitWaitMs } = defaults;
+  if (maxRequestsPerSecond !== undefined) options.maxRequestsPerSecond = maxRequestsPerSecond;
+  if (rateLimitWaitMs !== undefined) options.rateLimitWaitMs = rateLimitWaitMs;
   if (endpoint !== undefined) options.endpoint = endpoint;
   if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
   if (retries !== undefined) options.retries = retries;

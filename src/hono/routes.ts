@@ -11,12 +11,12 @@ import { scrubSecrets, TencentCloudError, type TencentCloudErrorInit } from "../
 import { prewarm } from "../prewarm.ts";
 import { msUntilBeijingMidnight } from "../quota.ts";
 import { secretRedactor } from "../redact.ts";
-import type { Area, PrewarmReport } from "../report.ts";
+import type { PrewarmReport } from "../report.ts";
 import { checkArea, readUrlRequest } from "./body.ts";
 import { type RouterBudget, todayBudget } from "./budget.ts";
 import { RouterError } from "./errors.ts";
 import { screenHosts, withRejected } from "./hosts.ts";
-import { callOptions, type ResolvedRouterOptions } from "./options.ts";
+import { callOptions, type RequestConfig, type ResolvedRouterOptions } from "./options.ts";
 
 /** The `POST /prewarm` handler. */
 export function prewarmHandler<E extends Env>(
@@ -82,6 +82,35 @@ export interface RouterTaskStatus {
 
 const TASK_ID = /^[\x21-\x7e]{1,128}$/;
 
+/**
+ * Checks a task id from a path or query string.
+ * @throws {RouterError} 400 for anything but 1 to 128 printable ASCII characters.
+ */
+export function checkTaskId(taskId: string): string {
+  if (!TASK_ID.test(taskId)) {
+    throw new RouterError(
+      400,
+      "invalid-query",
+      "Expected a task id of 1 to 128 printable characters",
+    );
+  }
+  return taskId;
+}
+
+/**
+ * Task status is read with API 3.0 `DescribePushTasks`.
+ * @throws {RouterError} 501 on a router that uses API 2.0.
+ */
+export function requireTaskApi(config: RequestConfig): void {
+  if (config.api !== "v3") {
+    throw new RouterError(
+      501,
+      "unsupported-api",
+      "Task status needs API 3.0 (DescribePushTasks); this router uses API 2.0",
+    );
+  }
+}
+
 function pageParameter(value: string | undefined, name: string, min: number, max: number) {
   if (value === undefined) return undefined;
   const n = /^\d{1,7}$/.test(value) ? Number(value) : NaN;
@@ -101,21 +130,8 @@ export function tasksHandler<E extends Env>(
 ): (c: Context<E>) => Promise<Response> {
   return async (c) => {
     const config = await options.configure(c);
-    if (config.api !== "v3") {
-      throw new RouterError(
-        501,
-        "unsupported-api",
-        "Task status needs API 3.0 (DescribePushTasks); this router uses API 2.0",
-      );
-    }
-    const taskId = c.req.param("id") ?? "";
-    if (!TASK_ID.test(taskId)) {
-      throw new RouterError(
-        400,
-        "invalid-query",
-        "Expected a task id of 1 to 128 printable characters",
-      );
-    }
+    requireTaskApi(config);
+    const taskId = checkTaskId(c.req.param("id") ?? "");
     const offset = pageParameter(c.req.query("offset"), "offset", 0, 1_000_000);
     const limit = pageParameter(c.req.query("limit"), "limit", 1, 1000);
     const redact = new AnswerRedactor(config.credentials);
@@ -207,7 +223,7 @@ function runOutcome(report: PrewarmReport, now: number): RunOutcome {
 }
 
 /** Masks the credentials' id, key and token (and any `Signature=`) in answers. */
-class AnswerRedactor {
+export class AnswerRedactor {
   readonly #secrets: ReadonlyArray<string | undefined>;
   readonly #text: (text: string) => string;
 
