@@ -1,0 +1,221 @@
+/**
+ * The console page in a real browser: Chromium (the system's; nothing is downloaded), driven
+ * over the DevTools protocol, in front of the router served on 127.0.0.1 before the simulator,
+ * whose clock the test moves. Screenshots go to tools/out/ for a person to look at.
+ */
+import assert from "node:assert/strict";
+import { MemoryCoordinator } from "../mod.ts";
+import { prewarmRouter } from "../src/hono/mod.ts";
+import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
+import { Browser, findChromium, type Page } from "./browser/cdp.ts";
+import { NOW, TOKEN } from "./router/setup.ts";
+
+const OUT = new URL("../tools/out/", import.meta.url);
+const TASK_MS = 60_000;
+const XSS = 'https://www.example.com/"><img src=x onerror=alert(1)>';
+// The same without spaces: a valid URL, so it is sent and comes back in the report and the
+// task statuses, where it must be text as well.
+const XSS_SENT = 'https://www.example.com/"><img/src=x/onerror=alert(2)>';
+const INVALID_AT_ORIGIN = "https://static.example.com/gone.css";
+
+const chromium = await findChromium();
+
+/** The router with its console, in front of a simulator on a clock the test moves. */
+function serveRouter() {
+  let now = NOW;
+  const sim = new TencentCdnSimulator({
+    now: () => now,
+    taskDurationMs: TASK_MS,
+    taskOutcomes: [{ match: INVALID_AT_ORIGIN, status: "invalid" }],
+  });
+  const app = prewarmRouter({
+    console: true,
+    tokens: [TOKEN],
+    credentials: { ...SIMULATOR_CREDENTIALS },
+    allowedHosts: ["*.example.com"],
+    prewarm: {
+      fetch: sim.fetch,
+      now: () => now,
+      coordinator: new MemoryCoordinator(),
+      maxRequestsPerSecond: Infinity,
+    },
+  });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+  return {
+    sim,
+    origin: `http://127.0.0.1:${server.addr.port}`,
+    advance: (ms: number) => void (now += ms),
+    shutdown: () => server.shutdown(),
+  };
+}
+
+const text = (page: Page, id: string) =>
+  page.evaluate<string>(`document.getElementById(${JSON.stringify(id)}).textContent`);
+const visible = (id: string) => `!document.getElementById(${JSON.stringify(id)}).hidden`;
+/** An expression: the `.url` texts inside the element with this id. */
+const urlTexts = (id: string) =>
+  `[...document.querySelectorAll(${JSON.stringify(`#${id} .url`)})].map((e) => e.textContent)`;
+
+Deno.test({
+  name: "console in Chromium: token, dry run, send, progress to done; data stays text",
+  ignore: chromium === undefined && Deno.env.get("CI") === undefined,
+}, async () => {
+  assert.ok(
+    chromium,
+    "Chromium is missing: apt-get install -y chromium (or set CHROMIUM to a binary)",
+  );
+  const router = serveRouter();
+  const browser = await Browser.launch(chromium);
+  try {
+    const page = await browser.newPage();
+    await page.send("Emulation.setTimezoneOverride", { timezoneId: "Europe/Berlin" });
+    await page.send("Emulation.setLocaleOverride", { locale: "en-GB" });
+    await page.viewport(900, 1200);
+    await page.goto(`${router.origin}/`);
+    assert.equal(await page.evaluate("document.title"), "CDN prewarm console");
+
+    // A wrong token, by keyboard: a clear message, and the token is not kept.
+    await page.focus("token");
+    await page.insertText("wrong-token-0123456789abcdef");
+    await page.press("Enter");
+    await page.waitFor(`${visible("alert")} && ${visible("token-form")}`, "the 401 message");
+    assert.match(await text(page, "alert"), /token was not accepted \(401 Unauthorized\)/);
+    assert.equal(await page.evaluate(`sessionStorage.length`), 0);
+
+    // The right token: kept in this tab's sessionStorage only; the budget shows.
+    await page.focus("token");
+    await page.insertText(TOKEN);
+    await page.press("Enter");
+    await page.waitFor(visible("quota-section"), "today's budget");
+    assert.equal(await page.evaluate(`sessionStorage.getItem("prewarm-token")`), TOKEN);
+    assert.deepEqual(
+      await page.evaluate(
+        `[localStorage.length, document.cookie, location.href.includes(${JSON.stringify(TOKEN)})]`,
+      ),
+      [0, "", false],
+    );
+    assert.equal(await page.evaluate(`document.getElementById("token").value`), "");
+    const quota = await text(page, "quota");
+    assert.match(quota, /Used today0 of 1000, 1000 left/);
+    // 00:00 Beijing on the 29th is 17:00 in Berlin on the 28th.
+    assert.match(quota, /00:00 Beijing time \(UTC\+8\) on 2026-11-29, which is .*28 Nov.*17:00/);
+    assert.equal(await text(page, "alert"), "");
+
+    // URLs pasted, and one more from a dropped text file.
+    await page.focus("urls");
+    await page.insertText(
+      [
+        "# campaign",
+        "https://www.example.com/",
+        "https://www.example.com/app.js",
+        "https://www.example.com/app.js",
+        XSS,
+        XSS_SENT,
+        "https://elsewhere.example.org/x.js",
+        INVALID_AT_ORIGIN,
+      ].join("\n"),
+    );
+    await page.evaluate(`(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(["https://static.example.com/site.css\\n"], "more.txt", { type: "text/plain" }));
+      document.getElementById("urls").dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    })()`);
+    await page.waitFor(
+      `/Loaded more\\.txt: 1 line/.test(document.getElementById("status").textContent)`,
+      "the file",
+    );
+    assert.match(await page.evaluate(`document.getElementById("urls").value`), /site\.css\n$/);
+
+    // The dry run, by keyboard: what would be sent and rejected, and nothing is sent.
+    await page.focus("preview");
+    await page.press("Enter");
+    await page.waitFor(visible("plan-section"), "the preview");
+    // The budget read DescribePushQuota; the preview asked Tencent nothing.
+    assert.deepEqual(router.sim.requests.map((r) => r.action), ["DescribePushQuota"]);
+    const plan = await text(page, "plan");
+    assert.match(plan, /Would send 5 URLs in 2 requests to area overseas/);
+    assert.match(plan, /Spends 5 from the overseas quota \(1000 of 1000 left today\)/);
+    assert.match(plan, /Would not send: 3 URLs/);
+    assert.deepEqual(await page.evaluate(urlTexts("plan")), [
+      "https://elsewhere.example.org/x.js",
+      "https://www.example.com/app.js",
+      XSS,
+    ]);
+    assert.match(plan, /host-not-allowed.*duplicate.*invalid-url/);
+    assert.equal(await text(page, "send"), "Send 5 URLs");
+
+    // Send, with the mouse: the report, then the tasks' progress.
+    await page.click("send");
+    await page.waitFor(visible("report-section"), "the report");
+    assert.match(
+      await text(page, "report"),
+      /Submitted 5 of 8 URLs in 2 tasks; 3 rejected; 0 failed/,
+    );
+    assert.deepEqual(
+      router.sim.accepted.flatMap((t) => t.urls).sort(),
+      [
+        "https://static.example.com/gone.css",
+        "https://static.example.com/site.css",
+        "https://www.example.com/",
+        XSS_SENT,
+        "https://www.example.com/app.js",
+      ].sort(),
+    );
+    assert.equal(await page.evaluate(visible("plan-section")), false, "a plan is sent once");
+    await page.waitFor(
+      `/Progress: 5 pending/.test(document.getElementById("status").textContent)`,
+      "the first poll",
+    );
+    assert.deepEqual(
+      (await page.evaluate<string[]>(urlTexts("progress"))).sort(),
+      router.sim.accepted.flatMap((t) => t.urls).sort(),
+    );
+
+    // The simulated tasks finish; the page's next poll shows it without being asked.
+    router.advance(TASK_MS);
+    await page.waitFor(
+      `/All tasks finished/.test(document.getElementById("status").textContent)`,
+      "the tasks to finish",
+    );
+    assert.equal(await text(page, "status"), "All tasks finished: 4 done, 1 invalid.");
+    assert.equal(await text(page, "progress-summary"), "5 of 5 URLs final: 4 done, 1 invalid.");
+    const rows = await page.evaluate<string[][]>(
+      `[...document.querySelectorAll("#progress li")].map((li) => [li.querySelector(".tag").textContent, li.querySelector(".url").textContent])`,
+    );
+    assert.deepEqual(
+      rows.find(([, url]) => url === INVALID_AT_ORIGIN),
+      ["invalid", INVALID_AT_ORIGIN],
+    );
+    assert.equal(rows.filter(([status]) => status === "done").length, 4);
+    assert.match(await text(page, "advice"), /invalid: The origin answered 4xx\/5xx/);
+    // Spent: the budget now says so.
+    await page.waitFor(
+      `/5 of 1000, 995 left/.test(document.getElementById("quota").textContent)`,
+      "the budget",
+    );
+
+    // Nothing the URLs carried became markup or ran; the page talked to its own origin only.
+    assert.equal(await page.evaluate(`document.querySelectorAll("img").length`), 0);
+    assert.deepEqual(page.log.dialogs, []);
+    assert.deepEqual(page.log.errors, []);
+    const foreign = page.log.requests.filter((url) =>
+      !url.startsWith(`${router.origin}/`) && !url.startsWith("data:")
+    );
+    assert.deepEqual(foreign, []);
+    assert.ok(page.log.requests.some((url) => url.startsWith(`${router.origin}/tasks?ids=`)));
+
+    await Deno.mkdir(OUT, { recursive: true });
+    await Deno.writeFile(new URL("console.png", OUT), await page.screenshot());
+    // On a phone: nothing wider than the screen.
+    await page.viewport(390, 844, true);
+    assert.equal(
+      await page.evaluate(`document.documentElement.scrollWidth <= window.innerWidth`),
+      true,
+      "the page fits a 390 px wide phone",
+    );
+    await Deno.writeFile(new URL("console-phone.png", OUT), await page.screenshot());
+  } finally {
+    await browser.close();
+    await router.shutdown();
+  }
+});
