@@ -4,11 +4,8 @@
  * whose clock the test moves. Screenshots go to tools/out/ for a person to look at.
  */
 import assert from "node:assert/strict";
-import { MemoryCoordinator } from "../mod.ts";
-import { prewarmRouter } from "../src/hono/mod.ts";
-import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { Browser, findChromium, type Page } from "./browser/cdp.ts";
-import { NOW, TOKEN } from "./router/setup.ts";
+import { setup, TOKEN } from "./router/setup.ts";
 
 const OUT = new URL("../tools/out/", import.meta.url);
 const TASK_MS = 60_000;
@@ -20,31 +17,18 @@ const INVALID_AT_ORIGIN = "https://static.example.com/gone.css";
 
 const chromium = await findChromium();
 
-/** The router with its console, in front of a simulator on a clock the test moves. */
+/** The router with its console, served on 127.0.0.1 before a simulator on a clock the test moves. */
 function serveRouter() {
-  let now = NOW;
-  const sim = new TencentCdnSimulator({
-    now: () => now,
-    taskDurationMs: TASK_MS,
-    taskOutcomes: [{ match: INVALID_AT_ORIGIN, status: "invalid" }],
-  });
-  const app = prewarmRouter({
-    console: true,
-    tokens: [TOKEN],
-    credentials: { ...SIMULATOR_CREDENTIALS },
-    allowedHosts: ["*.example.com"],
-    prewarm: {
-      fetch: sim.fetch,
-      now: () => now,
-      coordinator: new MemoryCoordinator(),
-      maxRequestsPerSecond: Infinity,
-    },
-  });
+  const { app, sim, advance } = setup(
+    { console: true, allowedHosts: ["*.example.com"] },
+    {},
+    { taskDurationMs: TASK_MS, taskOutcomes: [{ match: INVALID_AT_ORIGIN, status: "invalid" }] },
+  );
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
   return {
     sim,
     origin: `http://127.0.0.1:${server.addr.port}`,
-    advance: (ms: number) => void (now += ms),
+    advance,
     shutdown: () => server.shutdown(),
   };
 }

@@ -4,11 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { Hono } from "hono";
-import { MemoryCoordinator } from "../mod.ts";
 import { prewarmRouter } from "../src/hono/mod.ts";
-import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
+import { SIMULATOR_CREDENTIALS } from "../src/testing/mod.ts";
 import { assertConsolePage, inlineSources } from "./router/console_page.ts";
-import { AUTH, capturingLog, errorCode, NOW, setup, TOKEN } from "./router/setup.ts";
+import { AUTH, capturingLog, errorCode, setup, TOKEN } from "./router/setup.ts";
 
 Deno.test("console: off by default; GET / is the JSON 404", async () => {
   const { app } = setup();
@@ -228,18 +227,7 @@ Deno.test("POST /prewarm/plan: the body rules of POST /prewarm", async () => {
 });
 
 Deno.test("GET /tasks?ids=: one round for several tasks, pending until the clock says done", async () => {
-  let now = NOW;
-  const sim = new TencentCdnSimulator({ now: () => now, taskDurationMs: 60_000 });
-  const app = prewarmRouter({
-    credentials: { ...SIMULATOR_CREDENTIALS },
-    tokens: [TOKEN],
-    prewarm: {
-      fetch: sim.fetch,
-      now: () => now,
-      coordinator: new MemoryCoordinator(),
-      maxRequestsPerSecond: Infinity,
-    },
-  });
+  const { app, sim, advance } = setup({}, {}, { taskDurationMs: 60_000 });
   const sent = await (await app.request("/prewarm", {
     method: "POST",
     headers: { ...AUTH, "content-type": "text/plain" },
@@ -262,7 +250,7 @@ Deno.test("GET /tasks?ids=: one round for several tasks, pending until the clock
   assert.equal(round.body.counts.pending, 2);
   assert.match(round.body.advice.pending, /Still in process/);
 
-  now += 60_000;
+  advance(60_000);
   round = await poll(`${ids[0]},${ids[1]},${ids[0]},nosuchtask`);
   assert.deepEqual(round.body.urls.map((u: Json) => u.status), ["done", "done", "unknown"]);
   assert.deepEqual(round.body.counts, { done: 2, failed: 0, invalid: 0, pending: 0, unknown: 1 });

@@ -6,6 +6,7 @@
 import type { Context, Env } from "hono";
 import type { Area } from "../report.ts";
 import { RouterError } from "./errors.ts";
+import { type Screened, screenHosts } from "./hosts.ts";
 import type { RequestConfig, ResolvedRouterOptions } from "./options.ts";
 
 /** The areas a request may ask for. */
@@ -201,17 +202,29 @@ function chooseArea(fromBody: Area | undefined, fromQuery: string | undefined): 
   return fromBody ?? query;
 }
 
+/** A `POST /prewarm` (or `/prewarm/plan`) request, read, checked and screened. */
+export interface UrlRequest {
+  /** The configuration of the request. */
+  config: RequestConfig;
+  /** The body. */
+  body: PrewarmRequestBody;
+  /** The area it will prefetch: the body's, `?area=`, else the router's default. */
+  area: Area;
+  /** Its URLs split by the allow-list. */
+  screened: Screened;
+}
+
 /**
- * Reads and checks the body of `POST /prewarm` (and of its dry run, `POST /prewarm/plan`):
- * everything about the request is checked before a single upstream call.
- * @returns The body and the area it will prefetch (body, `?area=`, else the router's default).
- * @throws {RouterError} 400, 413 or 415 saying what is wrong.
+ * Reads the configuration and the body of `POST /prewarm` (and of its dry run,
+ * `POST /prewarm/plan`), checks the body and screens its hosts: everything about the request
+ * is checked before a single upstream call.
+ * @throws {RouterError} 503 when not configured; 400, 413 or 415 saying what is wrong.
  */
 export async function readUrlRequest<E extends Env>(
   c: Context<E>,
   options: ResolvedRouterOptions<E>,
-  config: RequestConfig,
-): Promise<{ body: PrewarmRequestBody; area: Area }> {
+): Promise<UrlRequest> {
+  const config = await options.configure(c);
   const format = bodyFormat(c.req.header("content-type"));
   const text = await readCappedText(c.req.raw, options.maxBodyBytes);
   const body = format === "json" ? parseJsonBody(text) : parseTextBody(text);
@@ -234,5 +247,5 @@ export async function readUrlRequest<E extends Env>(
       `This router uses API 2.0, which prefetches overseas only; got area "${area}"`,
     );
   }
-  return { body, area };
+  return { config, body, area, screened: screenHosts(body.urls, config.allowedHosts) };
 }

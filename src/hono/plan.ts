@@ -8,7 +8,6 @@ import type { Context, Env } from "hono";
 import { type DryRunPlan, planDryRun } from "../plan.ts";
 import { readUrlRequest } from "./body.ts";
 import { type RouterBudget, todayBudget } from "./budget.ts";
-import { screenHosts } from "./hosts.ts";
 import type { ResolvedRouterOptions } from "./options.ts";
 
 /** The body of `POST /prewarm/plan`. */
@@ -25,9 +24,7 @@ export function planHandler<E extends Env>(
   options: ResolvedRouterOptions<E>,
 ): (c: Context<E>) => Promise<Response> {
   return async (c) => {
-    const config = await options.configure(c);
-    const { body, area } = await readUrlRequest(c, options, config);
-    const screened = screenHosts(body.urls, config.allowedHosts);
+    const { config, body, area, screened } = await readUrlRequest(c, options);
     const budget = await todayBudget(config, area);
     const left = budget.remaining ?? Infinity;
     const plan = await planDryRun(screened.send, {

@@ -15,7 +15,7 @@ import type { PrewarmReport } from "../report.ts";
 import { checkArea, readUrlRequest } from "./body.ts";
 import { type RouterBudget, todayBudget } from "./budget.ts";
 import { RouterError } from "./errors.ts";
-import { screenHosts, withRejected } from "./hosts.ts";
+import { withRejected } from "./hosts.ts";
 import { callOptions, type RequestConfig, type ResolvedRouterOptions } from "./options.ts";
 
 /** The `POST /prewarm` handler. */
@@ -23,9 +23,7 @@ export function prewarmHandler<E extends Env>(
   options: ResolvedRouterOptions<E>,
 ): (c: Context<E>) => Promise<Response> {
   return async (c) => {
-    const config = await options.configure(c);
-    const { body, area } = await readUrlRequest(c, options, config);
-    const screened = screenHosts(body.urls, config.allowedHosts);
+    const { config, area, screened } = await readUrlRequest(c, options);
     const { credentials } = config;
     const run = await prewarm(screened.send, { ...config.prewarm, credentials, area });
     const report = new AnswerRedactor(credentials).report(withRejected(run, screened.rejected));
