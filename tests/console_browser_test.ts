@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { Browser, findChromium, type Page } from "./browser/cdp.ts";
+import type { SimulatorOptions } from "../src/testing/mod.ts";
 import { setup, TOKEN } from "./router/setup.ts";
 
 const OUT = new URL("../tools/out/", import.meta.url);
@@ -18,19 +19,71 @@ const INVALID_AT_ORIGIN = "https://static.example.com/gone.css";
 const chromium = await findChromium();
 
 /** The router with its console, served on 127.0.0.1 before a simulator on a clock the test moves. */
-function serveRouter() {
-  const { app, sim, advance } = setup(
-    { console: true, allowedHosts: ["*.example.com"] },
+function serveRouter(sim: SimulatorOptions) {
+  const { app, sim: simulator, advance } = setup(
+    { console: true, allowedHosts: ["*.example.com", "*.example.net"] },
     {},
-    { taskDurationMs: TASK_MS, taskOutcomes: [{ match: INVALID_AT_ORIGIN, status: "invalid" }] },
+    sim,
   );
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
   return {
-    sim,
+    sim: simulator,
     origin: `http://127.0.0.1:${server.addr.port}`,
     advance,
     shutdown: () => server.shutdown(),
   };
+}
+
+type Router = ReturnType<typeof serveRouter>;
+
+/** Runs `test` against the console in a fresh Chromium tab, in Berlin, in British English. */
+function browserTest(
+  name: string,
+  sim: SimulatorOptions,
+  test: (page: Page, router: Router) => Promise<void>,
+) {
+  Deno.test(
+    { name, ignore: chromium === undefined && Deno.env.get("CI") === undefined },
+    async () => {
+      assert.ok(
+        chromium,
+        "Chromium is missing: apt-get install -y chromium (or set CHROMIUM to a binary)",
+      );
+      const router = serveRouter(sim);
+      const browser = await Browser.launch(chromium);
+      try {
+        const page = await browser.newPage();
+        await page.send("Emulation.setTimezoneOverride", { timezoneId: "Europe/Berlin" });
+        await page.send("Emulation.setLocaleOverride", { locale: "en-GB" });
+        await page.viewport(900, 1200);
+        await page.goto(`${router.origin}/`);
+        await test(page, router);
+        // No placeholder of a missing value made it to the screen.
+        assert.doesNotMatch(
+          await page.evaluate<string>("document.body.innerText"),
+          /\b(?:false|undefined|null|NaN)\b|\[object /,
+        );
+        // Whatever happened, nothing ran that should not have, and nothing left the origin.
+        assert.deepEqual(page.log.dialogs, []);
+        assert.deepEqual(page.log.errors, []);
+        const foreign = page.log.requests.filter((url) =>
+          !url.startsWith(`${router.origin}/`) && !url.startsWith("data:")
+        );
+        assert.deepEqual(foreign, []);
+      } finally {
+        await browser.close();
+        await router.shutdown();
+      }
+    },
+  );
+}
+
+/** Pastes the token and waits for the budget it unlocks. */
+async function signIn(page: Page): Promise<void> {
+  await page.focus("token");
+  await page.insertText(TOKEN);
+  await page.press("Enter");
+  await page.waitFor(visible("quota-section"), "today's budget");
 }
 
 const text = (page: Page, id: string) =>
@@ -40,22 +93,10 @@ const visible = (id: string) => `!document.getElementById(${JSON.stringify(id)})
 const urlTexts = (id: string) =>
   `[...document.querySelectorAll(${JSON.stringify(`#${id} .url`)})].map((e) => e.textContent)`;
 
-Deno.test({
-  name: "console in Chromium: token, dry run, send, progress to done; data stays text",
-  ignore: chromium === undefined && Deno.env.get("CI") === undefined,
-}, async () => {
-  assert.ok(
-    chromium,
-    "Chromium is missing: apt-get install -y chromium (or set CHROMIUM to a binary)",
-  );
-  const router = serveRouter();
-  const browser = await Browser.launch(chromium);
-  try {
-    const page = await browser.newPage();
-    await page.send("Emulation.setTimezoneOverride", { timezoneId: "Europe/Berlin" });
-    await page.send("Emulation.setLocaleOverride", { locale: "en-GB" });
-    await page.viewport(900, 1200);
-    await page.goto(`${router.origin}/`);
+browserTest(
+  "console in Chromium: token, dry run, send, progress to done; data stays text",
+  { taskDurationMs: TASK_MS, taskOutcomes: [{ match: INVALID_AT_ORIGIN, status: "invalid" }] },
+  async (page, router) => {
     assert.equal(await page.evaluate("document.title"), "CDN prewarm console");
 
     // A wrong token, by keyboard: a clear message, and the token is not kept.
@@ -67,10 +108,7 @@ Deno.test({
     assert.equal(await page.evaluate(`sessionStorage.length`), 0);
 
     // The right token: kept in this tab's sessionStorage only; the budget shows.
-    await page.focus("token");
-    await page.insertText(TOKEN);
-    await page.press("Enter");
-    await page.waitFor(visible("quota-section"), "today's budget");
+    await signIn(page);
     assert.equal(await page.evaluate(`sessionStorage.getItem("prewarm-token")`), TOKEN);
     assert.deepEqual(
       await page.evaluate(
@@ -180,12 +218,6 @@ Deno.test({
 
     // Nothing the URLs carried became markup or ran; the page talked to its own origin only.
     assert.equal(await page.evaluate(`document.querySelectorAll("img").length`), 0);
-    assert.deepEqual(page.log.dialogs, []);
-    assert.deepEqual(page.log.errors, []);
-    const foreign = page.log.requests.filter((url) =>
-      !url.startsWith(`${router.origin}/`) && !url.startsWith("data:")
-    );
-    assert.deepEqual(foreign, []);
     assert.ok(page.log.requests.some((url) => url.startsWith(`${router.origin}/tasks?ids=`)));
 
     await Deno.mkdir(OUT, { recursive: true });
@@ -198,8 +230,69 @@ Deno.test({
       "the page fits a 390 px wide phone",
     );
     await Deno.writeFile(new URL("console-phone.png", OUT), await page.screenshot());
-  } finally {
-    await browser.close();
-    await router.shutdown();
-  }
-});
+  },
+);
+
+browserTest(
+  "console in Chromium: failed batches, and one that may have been submitted, marked in words",
+  {},
+  async (page, router) => {
+    // The two-URL batch (img.example.com) is processed, but its answer breaks off.
+    router.sim.faultPolicy = ({ action, urlCount }) =>
+      action === "PushUrlsCache" && urlCount === 2 ? { type: "reset" } : undefined;
+    await signIn(page);
+    await page.focus("urls");
+    await page.insertText(
+      [
+        "https://www.example.com/ok.js",
+        "https://img.example.com/a.png",
+        "https://img.example.com/b.png",
+        "https://missing.example.net/c.js",
+      ].join("\n"),
+    );
+    await page.click("preview");
+    await page.waitFor(visible("plan-section"), "the preview");
+    // Changing the URLs drops the preview: what is sent is always what was previewed.
+    await page.insertText("\n");
+    await page.waitFor(`document.getElementById("plan-section").hidden`, "the stale preview to go");
+    assert.match(await text(page, "status"), /changed: preview again/);
+    await page.click("preview");
+    await page.waitFor(visible("plan-section"), "the new preview");
+    await page.click("send");
+    await page.waitFor(visible("report-section"), "the report");
+    const report = await text(page, "report");
+    assert.match(
+      report,
+      /Submitted 1 of 4 URLs in 1 task; 0 rejected; 3 failed \(2 MAY HAVE BEEN SUBMITTED\)/,
+    );
+    const failed = await page.evaluate<string[][]>(
+      `[...document.querySelectorAll("#report li")].filter((li) => li.querySelector(".tag").textContent !== "task").map((li) => [li.querySelector(".tag").textContent, li.textContent])`,
+    );
+    assert.equal(failed.length, 2);
+    const [maybe, notSent] = failed[0]![1]!.includes("img.example.com")
+      ? failed
+      : [failed[1]!, failed[0]!];
+    assert.equal(maybe![0], "may have been submitted");
+    assert.match(
+      maybe![1]!,
+      /Check the task progress or Tencent's records before sending these again/,
+    );
+    assert.match(maybe![1]!, /https:\/\/img\.example\.com\/a\.png/);
+    assert.equal(notSent![0], "failed, not submitted");
+    assert.match(notSent![1]!, /missing\.example\.net.*ResourceNotFound\.CdnHostNotExists/);
+    // The tags say it in words; colour only repeats it.
+    assert.notEqual(
+      await page.evaluate(
+        `getComputedStyle(document.querySelector("#report .tag.warn")).textTransform`,
+      ),
+      "none",
+    );
+    assert.equal(
+      router.sim.accepted.flatMap((t) => t.urls).length,
+      3,
+      "the reset batch was processed",
+    );
+    await Deno.mkdir(OUT, { recursive: true });
+    await Deno.writeFile(new URL("console-failed.png", OUT), await page.screenshot());
+  },
+);

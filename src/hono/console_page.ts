@@ -60,7 +60,7 @@ export const CONSOLE_SCRIPT: string = String.raw`
   const h = (tag, cls, ...kids) => {
     const e = document.createElement(tag);
     if (cls) e.className = cls;
-    for (const k of kids) if (k !== null && k !== undefined) e.append(k instanceof Node ? k : String(k));
+    for (const k of kids) if (k !== null && k !== undefined && k !== false) e.append(k instanceof Node ? k : String(k));
     return e;
   };
   const fill = (id, ...kids) => $(id).replaceChildren(...kids.filter(Boolean));
