@@ -302,3 +302,18 @@ export async function readAllPushTasks(
     }
   }
 }
+
+/**
+ * Every line of a task, or of a {@linkcode PushTasksQuery}, all pages read (the command line's
+ * `status`).
+ *
+ * @throws {TencentCloudError} when Tencent refuses or cannot be reached.
+ * @throws {TypeError} for an empty task id, a malformed query or options, missing credentials.
+ */
+export async function describeAllPushTasks(
+  task: string | PushTasksQuery,
+  options: CallOptions = {},
+): Promise<PushTasksResult> {
+  const resolved = resolveCallOptions(options, V3_ENDPOINT);
+  return await readAllPushTasks(resolved, pushTasksPayload(task));
+}

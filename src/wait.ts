@@ -110,7 +110,7 @@ export function statusAdvice(status: UrlStatus): string {
 }
 
 /** Tencent's status (any case) as a {@linkcode UrlStatus}; anything unknown is in process. */
-function urlStatusOf(tencentStatus: string): UrlStatus {
+export function urlStatusOf(tencentStatus: string): UrlStatus {
   switch (tencentStatus.toLowerCase()) {
     case "done":
       return "done";
@@ -285,17 +285,22 @@ function asTencentError(error: unknown): TencentCloudError {
   );
 }
 
-function checkNumber(name: string, value: unknown, fallback: number, min: number): number {
+/** A pause (finite, at most what a timer takes) or, with `unbounded`, any length or `Infinity`. */
+function checkNumber(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  unbounded = false,
+): number {
   if (value === undefined) return fallback;
-  if (
-    typeof value !== "number" || Number.isNaN(value) || value < min ||
-    (value > MAX_TIMER_MS && value !== Infinity)
-  ) {
+  const max = unbounded ? Infinity : MAX_TIMER_MS;
+  if (typeof value !== "number" || Number.isNaN(value) || value < min || value > max) {
     const seen = typeof value === "string" ? `"${value}"` : String(value);
     const Kind = typeof value === "number" ? RangeError : TypeError;
     throw new Kind(
-      `Invalid option ${name}: expected a number of ms from ${min} to ${MAX_TIMER_MS}${
-        name === "maxWaitMs" ? " or Infinity" : ""
+      `Invalid option ${name}: expected a number of ms ${
+        unbounded ? `of at least ${min}, or Infinity` : `from ${min} to ${MAX_TIMER_MS}`
       }, got ${seen}`,
     );
   }
@@ -365,8 +370,12 @@ export async function waitForTasks(
 ): Promise<WaitResult> {
   const context = resolveCallOptions(options, V3_ENDPOINT);
   const states = taskStates(tasks);
-  let interval = checkNumber("pollIntervalMs", options.pollIntervalMs, DEFAULT_POLL_INTERVAL_MS, 1);
-  if (interval === Infinity) interval = MAX_TIMER_MS;
+  let interval = checkNumber(
+    "pollIntervalMs",
+    options.pollIntervalMs,
+    DEFAULT_POLL_INTERVAL_MS,
+    1,
+  );
   const maxInterval = Math.max(
     interval,
     checkNumber(
@@ -376,7 +385,7 @@ export async function waitForTasks(
       1,
     ),
   );
-  const maxWaitMs = checkNumber("maxWaitMs", options.maxWaitMs, DEFAULT_MAX_WAIT_MS, 0);
+  const maxWaitMs = checkNumber("maxWaitMs", options.maxWaitMs, DEFAULT_MAX_WAIT_MS, 0, true);
   const onProgress = checkFunction<WaitOptions["onProgress"]>("onProgress", options.onProgress);
   const sleep = checkFunction<NonNullable<WaitOptions["sleep"]>>("sleep", options.sleep) ??
     abortableDelay;

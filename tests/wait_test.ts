@@ -10,32 +10,17 @@ import {
   TencentCdnSimulator,
 } from "../src/testing/mod.ts";
 import { urlsOn } from "./_helpers.ts";
-
-const MINUTE = 60_000;
-/** 2026-11-28 12:00 in Beijing. */
-const START = Date.UTC(2026, 10, 28, 4);
+import { MINUTE, simulatorOnFakeClock } from "./_fake_clock.ts";
 
 /** A simulator, and call options that share its fake clock; `sleep` moves the clock on. */
 function setup(options: SimulatorOptions = {}) {
-  const clock = { ms: START, sleeps: [] as number[] };
-  const now = () => clock.ms;
-  const sim = new TencentCdnSimulator({
-    domains: ["www.example.com", "img.example.com", "cdn.example.net"],
-    now,
-    ...options,
-  });
+  const { sim, clock, now, sleep } = simulatorOnFakeClock(options);
   const call = {
     credentials: SIMULATOR_CREDENTIALS,
     fetch: sim.fetch,
     now,
     coordinator: new MemoryCoordinator(),
     maxRequestsPerSecond: Infinity,
-  };
-  const sleep = (ms: number, signal?: AbortSignal): Promise<void> => {
-    signal?.throwIfAborted();
-    clock.sleeps.push(ms);
-    clock.ms += ms;
-    return Promise.resolve();
   };
   const describeCalls = () => sim.requests.filter((r) => r.action === "DescribePushTasks");
   return { sim, clock, call, sleep, describeCalls };
@@ -202,4 +187,144 @@ Deno.test("wait: an abort mid-wait resolves with aborted: true and the rest pend
   assert.equal(result.timedOut, false);
   assert.deepEqual(result.counts, { done: 0, failed: 0, invalid: 0, pending: 2, unknown: 0 });
   assert.equal(describeCalls().length, 1, "the first round ran, then the wait slept");
+});
+
+Deno.test("wait: transient failures are retried; a lasting error ends the wait with the rest pending", async () => {
+  const { sim, call, sleep } = setup({ taskDurationMs: 3 * MINUTE });
+  const report = await prewarm(urlsOn("www.example.com", 2), call);
+  const fast = { ...call, retryDelayMs: 0, sleep };
+  // A dropped answer and a rate limit: both retried, the wait ends normally.
+  sim.inject({ type: "reset" }, { type: "rate-limit" }, { type: "html", status: 502 });
+  const retried = await waitForTasks(report, fast);
+  assert.equal(retried.error, undefined);
+  assert.deepEqual(retried.counts, { done: 2, failed: 0, invalid: 0, pending: 0, unknown: 0 });
+
+  // A refusal that retrying cannot fix ends the wait at once: the URLs stay pending.
+  const later = await prewarm(urlsOn("img.example.com", 2), call);
+  const progress: number[] = [];
+  sim.inject({ type: "error", code: "AuthFailure.SignatureFailure" });
+  const refused = await waitForTasks(later, {
+    ...fast,
+    onProgress: (c) => progress.push(c.pending),
+  });
+  assert.equal(refused.error?.code, "AuthFailure.SignatureFailure");
+  assert.equal(refused.error?.maybeSubmitted, false);
+  assert.match(refused.error?.message ?? "", /TENCENTCLOUD_SECRET_KEY/);
+  assert.equal(refused.timedOut, false);
+  assert.deepEqual(refused.counts, { done: 0, failed: 0, invalid: 0, pending: 2, unknown: 0 });
+  assert.deepEqual(progress, [2], "the round that failed still reports progress");
+
+  // A task given by id only, never read: it stands for itself, pending.
+  sim.inject({ type: "error", code: "AuthFailure.SignatureFailure" });
+  const byId = await pollTasks(["some-task"], call);
+  assert.deepEqual(byId.urls, [{ url: "", taskId: "some-task", status: "pending", percent: 0 }]);
+  assert.equal(byId.error?.code, "AuthFailure.SignatureFailure");
+});
+
+Deno.test("wait: an abort while a request is in flight resolves aborted; an aborted signal sends nothing", async () => {
+  const { sim, call, sleep, describeCalls } = setup({ taskDurationMs: 30 * MINUTE });
+  const report = await prewarm(urlsOn("www.example.com", 2), call);
+  const controller = new AbortController();
+  sim.inject({ type: "delay", ms: 60_000 });
+  const waiting = waitForTasks(report, { ...call, sleep, signal: controller.signal });
+  // Ordered by the event: abort once the request has reached the simulator.
+  while (describeCalls().length === 0) await new Promise((r) => setTimeout(r, 0));
+  controller.abort(new Error("stop"));
+  const result = await waiting;
+  assert.equal(result.aborted, true);
+  assert.equal(result.error, undefined);
+  assert.equal(result.counts.pending, 2);
+
+  const before = describeCalls().length;
+  const none = await waitForTasks(report, { ...call, sleep, signal: AbortSignal.abort() });
+  assert.equal(none.aborted, true);
+  assert.equal(describeCalls().length, before);
+  const once = await pollTasks(report, { ...call, signal: AbortSignal.abort() });
+  assert.equal(once.aborted, true);
+  assert.equal(describeCalls().length, before);
+});
+
+Deno.test("wait: bad tasks and options throw before anything is sent; a throwing onProgress is ignored", async () => {
+  const { sim, call, sleep } = setup();
+  const cases: [unknown, unknown, RegExp][] = [
+    [undefined, {}, /Invalid tasks: expected a PrewarmReport.*got undefined/],
+    ["abc", {}, /Invalid tasks: .*got "abc"/],
+    [[""], {}, /Invalid tasks\[0\]: expected a non-empty task id or a PrewarmTask, got ""/],
+    [[{ taskId: "t", urls: "x" }], {}, /Invalid tasks\[0\]\.urls: .*got "x"/],
+    [["t"], { pollIntervalMs: 0 }, /Invalid option pollIntervalMs: .*got 0/],
+    [["t"], { maxWaitMs: -1 }, /Invalid option maxWaitMs: .*or Infinity, got -1/],
+    [["t"], { maxPollIntervalMs: Infinity }, /Invalid option maxPollIntervalMs: .*got Infinity/],
+    [["t"], { maxPollIntervalMs: "60s" }, /Invalid option maxPollIntervalMs: .*got "60s"/],
+    [["t"], { onProgress: 1 }, /Invalid option onProgress: expected a function, got number/],
+    [["t"], { sleep: "no" }, /Invalid option sleep: expected a function, got string/],
+    [["t"], { timeoutMs: -5 }, /Invalid option timeoutMs/],
+  ];
+  for (const [tasks, options, message] of cases) {
+    await assert.rejects(
+      // deno-lint-ignore no-explicit-any
+      () => waitForTasks(tasks as any, { ...call, ...(options as object) }),
+      (error: Error) =>
+        (error instanceof TypeError || error instanceof RangeError) &&
+        message.test(error.message),
+      String(message),
+    );
+  }
+  assert.equal(sim.requests.length, 0);
+
+  const report = await prewarm(urlsOn("www.example.com", 1), call);
+  const result = await waitForTasks(report, {
+    ...call,
+    sleep,
+    onProgress: () => {
+      throw new Error("a broken progress callback");
+    },
+  });
+  assert.equal(result.counts.done, 1);
+  // Nothing to wait for: no request at all.
+  const empty = await waitForTasks([], { ...call, sleep });
+  assert.deepEqual(empty, {
+    urls: [],
+    counts: { done: 0, failed: 0, invalid: 0, pending: 0, unknown: 0 },
+    timedOut: false,
+    aborted: false,
+  });
+});
+
+Deno.test("wait: waiting beside a prewarm of the same account never exceeds the request rate", async () => {
+  // The real clock: the simulator admits 10 requests per action per second; every caller
+  // shares one coordinator that allows 5. The margin is wide because a loaded machine fires
+  // timers late, which bunches requests the gate spaced out (the default, 18 against Tencent's
+  // 20, assumes a machine that is not shared by a test suite).
+  const sim = new TencentCdnSimulator({
+    domains: ["*.example.com"],
+    requestsPerSecond: 10,
+    taskDurationMs: 2000,
+  });
+  const call = {
+    credentials: SIMULATOR_CREDENTIALS,
+    fetch: sim.fetch,
+    coordinator: new MemoryCoordinator(),
+    maxRequestsPerSecond: 5,
+  };
+  const hosts = (prefix: string) =>
+    Array.from({ length: 4 }, (_, i) => urlsOn(`${prefix}${i}.example.com`, 2)).flat();
+  const first = await prewarm(hosts("a"), call);
+  assert.equal(first.tasks.length, 4);
+  const poll = { ...call, pollIntervalMs: 20, maxPollIntervalMs: 50 };
+  // Three waiters (alone, each would stay within the rate; together they would not) and a
+  // second prewarm (with a quota read of its own) at once.
+  const [waited, again, third, second] = await Promise.all([
+    waitForTasks(first, poll),
+    waitForTasks(first.tasks.map((t) => t.taskId), poll),
+    waitForTasks(first.tasks, poll),
+    prewarm(hosts("b"), { ...call, batchSize: 1, checkQuota: true }),
+  ]);
+  assert.equal(second.counts.submitted, 8);
+  for (const result of [waited, again, third]) assert.equal(result.counts.done, 8);
+  const describes = sim.requests.filter((r) => r.action === "DescribePushTasks").length;
+  // Each waiter read every task at least once: 12 reads at 5 a second, 15 if each had its own
+  // gate (which this test fails with: the simulator then answers RequestLimitExceeded).
+  assert(describes >= 3 * first.tasks.length, `${describes} DescribePushTasks calls`);
+  const limited = sim.requests.filter((r) => r.outcome === "RequestLimitExceeded");
+  assert.deepEqual(limited, [], "no request was rate-limited");
 });

@@ -6,9 +6,6 @@ import type { PushLog, PushQuota } from "../describe.ts";
 import { quotaResetTime } from "./summary.ts";
 import { displayUrl, formatCount, formatTable, plural } from "./text.ts";
 
-/** Statuses Tencent reports that mean the URL will not be prefetched. */
-export const FAILED_STATUSES: readonly string[] = ["fail", "invalid"];
-
 /** URLs of a task (or of a search) and their status, with a line of totals by status. */
 export function formatTaskStatus(title: string, logs: readonly PushLog[], total: number): string {
   if (logs.length === 0) {

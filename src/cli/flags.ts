@@ -4,6 +4,7 @@
  * @module
  */
 import { type ParsedArgs, UsageError } from "./args.ts";
+import { parseDuration } from "./since.ts";
 
 /** The values of a parsed command line, read by name and checked against what each flag takes. */
 export class Flags {
@@ -79,6 +80,22 @@ export class Flags {
     if (!(ms > 0)) {
       throw new UsageError(
         `--${name} must be a number of seconds above 0 (or "500ms"), got "${value}"`,
+      );
+    }
+    return ms;
+  }
+
+  /** A duration in ms: `500ms`, `90s` (or a bare number of seconds), `30m`, `2h`, `1d`. */
+  duration(name: string): number | undefined {
+    const value = this.string(name);
+    if (value === undefined) return undefined;
+    const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value.trim());
+    const ms = match
+      ? Number(match[1]) * (match[2] === "ms" ? 1 : 1000)
+      : parseDuration(value) ?? NaN;
+    if (!(ms > 0)) {
+      throw new UsageError(
+        `--${name} must be a duration above 0 such as 90s, 30m or 1h, got "${value}"`,
       );
     }
     return ms;

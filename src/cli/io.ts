@@ -21,8 +21,11 @@ export interface CliIo {
   interrupt?: AbortSignal;
   /** The fetch used to reach Tencent Cloud or `--endpoint`. @default {globalThis.fetch} */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
-  /** The wall clock in ms, for when the daily quota resets. @default {Date.now} */
+  /** The wall clock in ms: signs requests, picks the quota day, times `--wait`. @default {Date.now} */
   now?: () => number;
+  /** Pauses `--wait` between poll rounds; replace it (with `now`) to wait on a simulated clock.
+   * @default {an abortable timer} */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 let stdoutGuarded = false;

@@ -7,13 +7,15 @@
  * deno run -A jsr:@qcdn/prewarm/cli --file urls.txt
  * deno run -A jsr:@qcdn/prewarm/cli --dry-run https://www.example.com/app.js
  * cat urls.txt | deno run -A jsr:@qcdn/prewarm/cli --file - --json > report.json
+ * deno run -A jsr:@qcdn/prewarm/cli --wait --file urls.txt  # and wait until they are done
  * deno run -A jsr:@qcdn/prewarm/cli status 1764302400-6f1c...
  * deno run -A jsr:@qcdn/prewarm/cli quota
  * ```
  *
  * Run with `--help` for every option. Exit status: 0 every URL submitted (a duplicate counts,
- * its first copy was sent); 1 some not sent or failed; 2 usage or configuration mistake (no URLs
- * at all is one); 130 interrupted.
+ * its first copy was sent) and, with `--wait`, done; 1 some not sent or failed (or, waited for,
+ * failed, invalid or unknown); 2 usage or configuration mistake (no URLs at all is one); 3 the
+ * `--wait` timed out with URLs pending and nothing else wrong; 130 interrupted.
  *
  * The same source runs on Deno, Bun and Node (bundled): it only uses `node:` built-ins.
  * `main()` runs it in-process.
@@ -35,20 +37,16 @@ import process from "node:process";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CREDENTIAL_ENV_VARS, type Credentials, credentialsFromEnv } from "../credentials.ts";
-import {
-  describePushQuota,
-  describePushTasks,
-  type PushLog,
-  type PushTasksQuery,
-} from "../describe.ts";
+import { describeAllPushTasks, describePushQuota } from "../describe.ts";
 import { TencentCloudError } from "../errors.ts";
 import { type CallOptions, type PrewarmOptions, resolvePrewarmOptions } from "../options.ts";
 import { prewarm } from "../prewarm.ts";
-import type { PrewarmReport, RejectedUrl } from "../report.ts";
+import type { PrewarmReport, PrewarmTask, RejectedUrl } from "../report.ts";
+import { pollTasks, urlStatusOf, waitForTasks, type WaitResult } from "../wait.ts";
 import { SIMULATOR_CREDENTIALS } from "../testing/mod.ts";
 import { type FlagSpec, type ParsedArgs, splitArgs, UsageError } from "./args.ts";
 import { Flags } from "./flags.ts";
-import { FAILED_STATUSES, formatQuota, formatTaskStatus } from "./describe_view.ts";
+import { formatQuota, formatTaskStatus } from "./describe_view.ts";
 import { formatPlan, planDryRun } from "./dry_run.ts";
 import { closeSources, InputError, openSources, readUrls } from "./input.ts";
 import { type CliIo, processIo, stdinWasRead } from "./io.ts";
@@ -59,6 +57,7 @@ import { writeCiFiles } from "./ci.ts";
 import { type SimulatedAccount, simulatedAccount } from "./simulated.ts";
 import { formatSummary } from "./summary.ts";
 import { USAGE } from "./usage.ts";
+import { formatWaitSummary } from "./wait_view.ts";
 
 export type { CliIo } from "./io.ts";
 
@@ -68,6 +67,8 @@ const OK = 0;
 const INCOMPLETE = 1;
 /** Exit status: the command was called wrongly or is missing its configuration. */
 const USAGE_ERROR = 2;
+/** Exit status: `--wait` ran out with URLs still pending, and nothing else went wrong. */
+const TIMED_OUT = 3;
 /** Exit status: interrupted (128 + SIGINT). */
 const INTERRUPTED = 130;
 
@@ -96,6 +97,9 @@ const FLAGS: Record<string, FlagSpec> = {
   "check-quota": { takesValue: false, commands: PREWARM },
   "url": { takesValue: true, commands: STATUS },
   "since": { takesValue: true, commands: [...PREWARM, ...STATUS] },
+  "wait": { takesValue: false, commands: [...PREWARM, ...STATUS] },
+  "wait-timeout": { takesValue: true, commands: [...PREWARM, ...STATUS] },
+  "poll-interval": { takesValue: true, commands: [...PREWARM, ...STATUS] },
   ...SOURCE_FLAGS,
 };
 
@@ -143,6 +147,67 @@ function prewarmOptions(flags: Flags): Omit<PrewarmOptions, "credentials"> {
     retryAmbiguous: flags.has("retry-ambiguous"),
     checkQuota: flags.has("check-quota"),
   };
+}
+
+/** The default of `--wait-timeout`: 30 minutes, the longest Tencent says a prefetch takes. */
+const DEFAULT_WAIT_TIMEOUT_MS = 30 * 60_000;
+
+/** `--wait` and its settings; the settings without `--wait` are a mistake. */
+function waitSettings(flags: Flags): { maxWaitMs: number; pollIntervalMs?: number } | undefined {
+  const maxWaitMs = flags.duration("wait-timeout");
+  const pollIntervalMs = flags.duration("poll-interval");
+  if (!flags.has("wait")) {
+    const stray = ["wait-timeout", "poll-interval"].find((name) => flags.has(name));
+    if (stray) throw new UsageError(`--${stray} applies only with --wait`);
+    return undefined;
+  }
+  return { maxWaitMs: maxWaitMs ?? DEFAULT_WAIT_TIMEOUT_MS, pollIntervalMs };
+}
+
+/**
+ * Waits for the tasks with progress on standard error. Task statuses are API 3.0 reads: after
+ * an API 2.0 run they go to the API 3.0 endpoint (the same account answers both), which for an
+ * `--endpoint` ending in `/v2/index.php` is that server's root.
+ */
+async function waitWithProgress(
+  tasks: PrewarmReport | readonly PrewarmTask[] | readonly string[],
+  settings: { maxWaitMs: number; pollIntervalMs?: number },
+  call: CallOptions,
+  io: RunIo,
+): Promise<{ result: WaitResult; elapsedMs: number }> {
+  const progress = new ProgressDisplay(io.stderr, io.stderrIsTTY, io.now);
+  const started = io.now();
+  const result = await waitForTasks(tasks, {
+    ...call,
+    ...settings,
+    now: io.now,
+    sleep: io.sleep,
+    onProgress: (counts, elapsedMs) => progress.waiting(counts, elapsedMs),
+  });
+  progress.finish();
+  return { result, elapsedMs: io.now() - started };
+}
+
+/**
+ * The exit status a wait (or one look) calls for: 1 when a URL failed, is invalid or unknown,
+ * or polling stopped on an error; 3 when only a wait's timeout left URLs pending; else 0.
+ */
+function waitExitStatus(result: WaitResult, waited: boolean): number {
+  const { counts } = result;
+  if (result.error || counts.failed > 0 || counts.invalid > 0 || counts.unknown > 0) {
+    return INCOMPLETE;
+  }
+  return waited && counts.pending > 0 ? TIMED_OUT : OK;
+}
+
+/** Where API 3.0 reads go after a run with `--api` and `--endpoint`. */
+function v3Endpoint(options: Omit<PrewarmOptions, "credentials">): string | URL | undefined {
+  if (options.api !== "v2") return options.endpoint;
+  if (options.endpoint === undefined) return undefined;
+  const url = new URL(options.endpoint);
+  return url.pathname.endsWith("/v2/index.php")
+    ? new URL(url.pathname.slice(0, -"v2/index.php".length), url)
+    : url;
 }
 
 function readCredentials(io: RunIo): Credentials | undefined {
@@ -258,6 +323,10 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   if (flags.has("dry-run") && flags.has("simulate")) {
     throw new UsageError("--dry-run and --simulate cannot be combined: a dry run sends nothing");
   }
+  const wait = waitSettings(flags);
+  if (flags.has("dry-run") && wait) {
+    throw new UsageError("--dry-run and --wait cannot be combined: a dry run creates no tasks");
+  }
   // The same checks prewarm() makes, before any input is read; the key pair signs nothing.
   const resolved = resolvePrewarmOptions({ ...options, credentials: UNUSED_CREDENTIALS });
   const signal = io.interrupt;
@@ -305,6 +374,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
       ...options,
       credentials: target.credentials,
       fetch: target.fetch,
+      now: io.now,
       signal,
       onProgress: (p) => progress.update(p),
     });
@@ -341,12 +411,27 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     now: io.now(),
     elapsedMs: performance.now() - started,
   };
-  if (json) {
-    printJson(io, { simulated: context.simulated, ...report });
-    io.stderr(formatSummary(report, { ...context, listTasks: false }) + notes);
-  } else {
-    io.stdout(formatSummary(report, { ...context, listTasks: true }) + notes);
+  // People read the run's summary (its task ids) before the wait starts.
+  (json ? io.stderr : io.stdout)(formatSummary(report, { ...context, listTasks: !json }) + notes);
+  let waited: { result: WaitResult; elapsedMs: number } | undefined;
+  if (wait && !signal?.aborted && !report.aborted) {
+    waited = await waitWithProgress(report, wait, {
+      ...options,
+      endpoint: v3Endpoint(options),
+      credentials: target.credentials,
+      fetch: target.fetch,
+      signal,
+    }, io);
+    (json ? io.stderr : io.stdout)(
+      formatWaitSummary(waited.result, { elapsedMs: waited.elapsedMs, waited: true }),
+    );
   }
+  const jsonReport = {
+    simulated: context.simulated,
+    ...report,
+    ...(waited && { wait: waited.result }),
+  };
+  if (json) printJson(io, jsonReport);
   try {
     await writeCiFiles(
       {
@@ -355,36 +440,17 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
         sources: outcome,
         now: context.now,
       },
-      { simulated: context.simulated, ...report },
+      jsonReport,
       ci,
     );
   } catch (error) {
     leftBehind ??= error as Error;
   }
   if (leftBehind) io.stderr(`error: ${sentence(leftBehind.message)}\n`);
-  if (signal?.aborted || report.aborted) return INTERRUPTED;
+  if (signal?.aborted || report.aborted || waited?.result.aborted) return INTERRUPTED;
   if (leftBehind) return INCOMPLETE;
-  return runExitStatus(report.rejected, report.counts.failed, deferredReasons);
-}
-
-/** Every log of a task, page by page (a task holds at most a few hundred URLs). */
-async function taskLogs(
-  task: string | PushTasksQuery,
-  options: CallOptions,
-): Promise<{ logs: PushLog[]; totalCount: number; requestId?: string }> {
-  const PAGE = 1000;
-  const logs: PushLog[] = [];
-  for (let page = 0;; page++) {
-    const answer = await describePushTasks(task, {
-      ...options,
-      offset: logs.length,
-      limit: PAGE,
-    });
-    logs.push(...answer.logs);
-    if (answer.logs.length === 0 || logs.length >= answer.totalCount || page >= 99) {
-      return { ...answer, logs };
-    }
-  }
+  const sent = runExitStatus(report.rejected, report.counts.failed, deferredReasons);
+  return sent !== OK || !waited ? sent : waitExitStatus(waited.result, true);
 }
 
 /** `--since`: how far back `status --url` looks. */
@@ -399,18 +465,19 @@ function sinceMs(flags: Flags): number {
 
 async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {
   const url = flags.string("url");
-  const [taskId, ...extra] = parsed.positionals;
-  if (url !== undefined && parsed.positionals.length > 0) {
-    throw new UsageError("status takes a TASK_ID or --url, not both");
+  const ids = parsed.positionals;
+  const [taskId] = ids;
+  if (url !== undefined && ids.length > 0) {
+    throw new UsageError("status takes TASK_IDs or --url, not both");
   }
-  if (url === undefined && (taskId === undefined || taskId.trim() === "")) {
+  if (url === undefined && (taskId === undefined || ids.some((id) => id.trim() === ""))) {
     throw new UsageError("status needs a TASK_ID, or --url URL to search recent pushes");
   }
-  if (extra.length > 0) {
-    throw new UsageError(
-      `status takes one TASK_ID, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`,
-    );
+  const wait = waitSettings(flags);
+  if (url !== undefined && wait) {
+    throw new UsageError("--wait waits for TASK_IDs, not for --url");
   }
+  if (url === undefined && (wait || ids.length > 1)) return await tasksStatus(ids, wait, flags, io);
   const now = io.now();
   // A batch reported "maybe submitted" has no task id: find its URL among recent pushes.
   const task = url === undefined
@@ -420,7 +487,7 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
     ? `Task ${taskId}`
     : `Pushes of ${url} since ${flags.string("since") ?? "24h"} ago`;
   const target = chooseTarget("status", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
-  const answer = await taskLogs(task, {
+  const answer = await describeAllPushTasks(task, {
     ...callOptions(flags),
     credentials: target.credentials,
     fetch: target.fetch,
@@ -429,8 +496,39 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
   if (flags.has("json")) {
     printJson(io, url === undefined ? { taskId, ...answer } : { url, ...answer });
   } else io.stdout(formatTaskStatus(title, answer.logs, answer.totalCount));
-  const failed = answer.logs.some((log) => FAILED_STATUSES.includes(log.status));
+  const failed = answer.logs.some((log) => {
+    const status = urlStatusOf(log.status);
+    return status === "failed" || status === "invalid";
+  });
   return answer.logs.length === 0 || failed ? INCOMPLETE : OK;
+}
+
+/** `status TASK_ID...` with `--wait`, or with several ids: every URL of the tasks, by status. */
+async function tasksStatus(
+  ids: readonly string[],
+  wait: { maxWaitMs: number; pollIntervalMs?: number } | undefined,
+  flags: Flags,
+  io: RunIo,
+): Promise<number> {
+  const target = chooseTarget("status", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
+  const call: CallOptions = {
+    ...callOptions(flags),
+    credentials: target.credentials,
+    fetch: target.fetch,
+    now: io.now,
+    signal: io.interrupt,
+  };
+  const started = io.now();
+  const { result, elapsedMs } = wait
+    ? await waitWithProgress(ids, wait, call, io)
+    : { result: await pollTasks(ids, call), elapsedMs: io.now() - started };
+  const summary = formatWaitSummary(result, { elapsedMs, waited: wait !== undefined });
+  if (flags.has("json")) {
+    printJson(io, result);
+    io.stderr(summary);
+  } else io.stdout(summary);
+  if (result.aborted) return INTERRUPTED;
+  return waitExitStatus(result, wait !== undefined);
 }
 
 async function quotaCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {
@@ -495,12 +593,14 @@ function reportError(error: unknown, io: RunIo, json: boolean): number {
 
 /**
  * Runs the command line with `args` (without the program name) and returns the exit status:
- * 0 every URL submitted (a duplicate counts), 1 some not sent or failed, 2 a usage or
- * configuration mistake (no URLs at all is one), 130 interrupted. Never exits the process and never throws.
+ * 0 every URL submitted (a duplicate counts) and, with `--wait`, done; 1 some not sent or
+ * failed (or failed, invalid or unknown once waited for); 2 a usage or configuration mistake
+ * (no URLs at all is one); 3 `--wait` timed out with URLs pending; 130 interrupted. Never
+ * exits the process and never throws.
  *
  * @param args The arguments, e.g. `["--dry-run", "https://www.example.com/app.js"]`.
  * @param io Parts of the process to replace (output, input, environment, interrupt signal,
- * fetch, clock); the rest is the real process, through `node:process`.
+ * fetch, clock, the pause between polls); the rest is the real process, through `node:process`.
  */
 export async function main(args: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
   const run: RunIo = { ...processIo(), now: Date.now, ...io } as RunIo;

@@ -1,10 +1,13 @@
 /**
- * The progress shown on standard error while URLs are sent: redrawn in place on a terminal,
- * written as plain lines (at most about one a second) when standard error is a file or a CI log.
+ * The progress shown on standard error while URLs are sent and while `--wait` waits for the
+ * tasks: redrawn in place on a terminal, written as plain lines (at most about one a second)
+ * when standard error is a file or a CI log.
  * @module
  */
 import type { PrewarmProgress } from "../report.ts";
+import type { UrlStatus } from "../wait.ts";
 import { formatCount } from "./text.ts";
+import { formatWaitProgress } from "./wait_view.ts";
 
 /** Carriage return, then erase the line: the next write replaces what was shown. */
 const CLEAR_LINE = "\r\x1b[2K";
@@ -54,6 +57,11 @@ export class ProgressDisplay {
     // The first and the last batch always show; the ones between are thinned out.
     const last = progress.batchesDone >= progress.batchesTotal;
     this.#show(line, last || progress.batchesDone === 1);
+  }
+
+  /** After each poll round of a wait: every round shows (rounds are seconds apart). */
+  waiting(counts: Readonly<Record<UrlStatus, number>>, elapsedMs: number): void {
+    this.#show(formatWaitProgress(counts, elapsedMs), true);
   }
 
   /** Before the summary: shows the latest state if it was held back, and ends the line. */

@@ -8,7 +8,8 @@ export const USAGE = `Usage:
   qcdn-prewarm [prewarm] [URL...] [--file FILE | --file -] [options]
   qcdn-prewarm --sitemap URL|FILE [--order priority] [--remaining FILE] [options]
   qcdn-prewarm --dir DIR --base URL [--changed-since REF | --changed-manifest FILE]
-  qcdn-prewarm status TASK_ID [--json]
+  qcdn-prewarm [URL...] --wait [--wait-timeout 30m] [--poll-interval 10s] [options]
+  qcdn-prewarm status TASK_ID... [--wait] [--json]
   qcdn-prewarm status --url URL [--since 24h] [--json]
   qcdn-prewarm quota [--json]
 
@@ -43,6 +44,15 @@ prewarm options:
   --signature-method M   API 2.0: HmacSHA256 (default) or HmacSHA1.
   --method POST|GET      API 2.0: the HTTP method (default POST).
 
+Waiting (a prefetch takes 5-30 minutes):
+  --wait                 After the run, wait until every URL of every task is done, failed
+                         or invalid, showing the counts on standard error; the summary
+                         lists every URL that did not end done, with what to do.
+  --wait-timeout TIME    Give up waiting after TIME: 90s, 30m, 1h (default 30m). URLs still
+                         pending then may yet finish: check them later with status.
+  --poll-interval TIME   The first pause between two looks (default 10s); pauses grow to
+                         at most 60s (or TIME, when longer).
+
 Sources (docs/sources.md):
   --sitemap URL|FILE     Read a sitemap or sitemap index (gzipped or not). May be repeated.
   --order ORDER          Sitemap URLs in input (default), priority or lastmod order.
@@ -69,6 +79,9 @@ After the run (docs/ci.md):
   deferred, maybe-submitted, report) and a summary to GITHUB_STEP_SUMMARY.
 
 status options:
+  TASK_ID...             One task id: a table of its URLs. Several, or with --wait: every
+                         URL of the tasks by status (done, failed, invalid, pending,
+                         unknown); --wait, --wait-timeout and --poll-interval as above.
   --url URL              Instead of a TASK_ID: every recent push of URLs containing URL (how
                          to check a batch reported "may have been submitted").
   --since DURATION       How far back --url looks: 30m, 6h, 2d (default 24h).
@@ -84,11 +97,13 @@ Options of every command:
 
 Exit status:
   0    every URL was submitted (a duplicate counts: its first copy was sent), or kept in
-       --remaining because of the daily quota or --limit (status: the task's URLs are
-       fine; quota: answered)
-  1    some URLs were not sent or failed (status: some URLs failed or none were found;
-       status and quota: Tencent Cloud refused or could not be reached)
+       --remaining because of the daily quota or --limit, and with --wait every URL of
+       every task is done (status: the tasks' URLs are fine; quota: answered)
+  1    some URLs were not sent or failed, or (with --wait or status) a URL ended failed,
+       invalid or unknown (status: none were found; status and quota: Tencent Cloud
+       refused or could not be reached)
   2    a usage or configuration mistake, no URLs at all included: nothing was sent
+  3    --wait timed out with URLs still pending, and nothing else went wrong
   130  interrupted (Ctrl-C): nothing new is sent; the summary still lists what was
        submitted
 `;
