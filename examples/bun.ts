@@ -21,7 +21,7 @@ declare const Bun: {
 };
 
 const endpoint = process.env.TENCENTCLOUD_ENDPOINT;
-const app = prewarmRouter({ prewarm: endpoint ? { endpoint } : {} });
+const app = prewarmRouter({ console: true, prewarm: endpoint ? { endpoint } : {} });
 
 const server = Bun.serve({
   hostname: process.env.HOST ?? "127.0.0.1",

@@ -11,7 +11,7 @@
 import { prewarmRouter } from "../src/hono/mod.ts";
 
 const endpoint = Deno.env.get("TENCENTCLOUD_ENDPOINT");
-const app = prewarmRouter({ prewarm: endpoint ? { endpoint } : {} });
+const app = prewarmRouter({ console: true, prewarm: endpoint ? { endpoint } : {} });
 
 Deno.serve({
   hostname: Deno.env.get("HOST") ?? "127.0.0.1",

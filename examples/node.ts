@@ -13,7 +13,7 @@ import { serve } from "@hono/node-server";
 import { prewarmRouter } from "../src/hono/mod.ts";
 
 const endpoint = process.env.TENCENTCLOUD_ENDPOINT;
-const app = prewarmRouter({ prewarm: endpoint ? { endpoint } : {} });
+const app = prewarmRouter({ console: true, prewarm: endpoint ? { endpoint } : {} });
 
 const hostname = process.env.HOST ?? "127.0.0.1";
 serve({ fetch: app.fetch, hostname, port: Number(process.env.PORT ?? 8787) }, (info) => {

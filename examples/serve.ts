@@ -34,6 +34,7 @@ try {
   app = prewarmRouter({
     credentials: credentials ?? { ...SIMULATOR_CREDENTIALS },
     tokens: devToken ?? configuredTokens,
+    console: true,
     prewarm: endpoint ? { endpoint } : {},
   });
 } catch (error) {
@@ -53,7 +54,7 @@ Deno.serve({
   onListen: ({ port }) => {
     const base = `http://127.0.0.1:${port}`;
     const bearer = devToken ?? "$PREWARM_TOKEN";
-    console.log(`Listening on ${base}/`);
+    console.log(`Listening on ${base}/ (open it in a browser for the console)`);
     if (devToken) console.log(`Dev token for this run (${TOKENS_ENV_VAR} is unset): ${devToken}`);
     console.log(
       `Try:\n  curl -sS -X POST ${base}/prewarm -H "Authorization: Bearer ${bearer}" ` +

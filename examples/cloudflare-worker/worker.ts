@@ -22,5 +22,6 @@ interface Bindings {
 // Credentials, tokens and allowed hosts are read from the bindings by default. Bindings only
 // exist per request, so the endpoint is chosen per request too.
 export default prewarmRouter<{ Bindings: Bindings }>({
+  console: true, // The page at / (it needs a token for everything it does).
   prewarm: (c) => c.env.TENCENTCLOUD_ENDPOINT ? { endpoint: c.env.TENCENTCLOUD_ENDPOINT } : {},
 });

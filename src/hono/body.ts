@@ -3,9 +3,12 @@
  * parsed (JSON or one URL per line) and checked before anything is sent upstream.
  * @module
  */
+import type { Context, Env } from "hono";
 import type { Area } from "../report.ts";
 import { CALLER_OPTIONS, type CallerSettings, readCallerOptions } from "./caller_options.ts";
 import { RouterError } from "./errors.ts";
+import { type Screened, screenHosts } from "./hosts.ts";
+import type { RequestConfig, ResolvedRouterOptions } from "./options.ts";
 
 /** The areas a request may ask for. */
 export const AREAS: readonly Area[] = ["overseas", "mainland", "global"];
@@ -197,4 +200,64 @@ export function parseTextBody(text: string): PrewarmRequestBody {
     line !== "" && !line.startsWith("#")
   );
   return { urls };
+}
+
+function chooseArea(fromBody: Area | undefined, fromQuery: string | undefined): Area | undefined {
+  const query = fromQuery === undefined ? undefined : checkArea(fromQuery, "query");
+  if (fromBody !== undefined && query !== undefined && fromBody !== query) {
+    throw new RouterError(
+      400,
+      "invalid-body",
+      `The body asks for area "${fromBody}" but the query string for "${query}"; give one`,
+    );
+  }
+  return fromBody ?? query;
+}
+
+/** A `POST /prewarm` (or `/prewarm/plan`) request, read, checked and screened. */
+export interface UrlRequest {
+  /** The configuration of the request. */
+  config: RequestConfig;
+  /** The body. */
+  body: PrewarmRequestBody;
+  /** The area it will prefetch: the body's, `?area=`, else the router's default. */
+  area: Area;
+  /** Its URLs split by the allow-list. */
+  screened: Screened;
+}
+
+/**
+ * Reads the configuration and the body of `POST /prewarm` (and of its dry run,
+ * `POST /prewarm/plan`), checks the body and screens its hosts: everything about the request
+ * is checked before a single upstream call.
+ * @throws {RouterError} 503 when not configured; 400, 413 or 415 saying what is wrong.
+ */
+export async function readUrlRequest<E extends Env>(
+  c: Context<E>,
+  options: ResolvedRouterOptions<E>,
+): Promise<UrlRequest> {
+  const config = await options.configure(c);
+  const format = bodyFormat(c.req.header("content-type"));
+  const text = await readCappedText(c.req.raw, options.maxBodyBytes);
+  const body = format === "json" ? parseJsonBody(text, options.callerOptions) : parseTextBody(text);
+  if (body.urls.length === 0) {
+    throw new RouterError(400, "no-urls", "The body lists no URLs");
+  }
+  if (body.urls.length > options.maxUrls) {
+    throw new RouterError(
+      413,
+      "too-many-urls",
+      `The body lists ${body.urls.length} URLs; at most ${options.maxUrls} are accepted per ` +
+        "request (maxUrls): split them",
+    );
+  }
+  const area = chooseArea(body.area, c.req.query("area")) ?? config.area;
+  if (config.api === "v2" && area !== "overseas") {
+    throw new RouterError(
+      400,
+      "invalid-body",
+      `This router uses API 2.0, which prefetches overseas only; got area "${area}"`,
+    );
+  }
+  return { config, body, area, screened: screenHosts(body.urls, config.allowedHosts) };
 }

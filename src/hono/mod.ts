@@ -36,5 +36,11 @@ export type { FromContext, PrewarmRouterOptions, RouterPrewarmDefaults } from ".
 export type { RouterErrorBody, RouterErrorCode } from "./errors.ts";
 export type { RouterQuota, RouterTaskStatus } from "./routes.ts";
 export type { CallerOption } from "./caller_options.ts";
+export type { RouterBudget } from "./budget.ts";
+export type { RouterPlan } from "./plan.ts";
+export type { RouterTaskList } from "./task_list.ts";
+export type { DryRunPlan, PlannedHost } from "../plan.ts";
+export type { Batch } from "../urls.ts";
+export type { UrlResult, UrlStatus } from "../wait.ts";
 export { MIN_TOKEN_LENGTH } from "./auth.ts";
 export { ALLOWED_HOSTS_ENV_VAR, TOKENS_ENV_VAR } from "./options.ts";

@@ -119,6 +119,14 @@ export interface PrewarmRouterOptions<E extends Env = Env> {
    * A body field not listed is answered with 400. @default {[]} (callers set none)
    */
   callerOptions?: readonly CallerOption[];
+  /**
+   * Serve the console: a web page where people with a token preview, send and follow
+   * prefetches (`true` serves it at `/`, `{ path: "/console" }` elsewhere). The page itself is
+   * served without a token and is the same for every deployment: it reveals nothing of the
+   * configuration, and every call it makes carries the token the user pastes.
+   * @default {false}
+   */
+  console?: boolean | { path?: string };
 }
 
 /** Everything a request needs, read and checked for that request. */
@@ -133,6 +141,8 @@ export interface RequestConfig {
   area: Area;
   /** The daily limit, after defaults (`Infinity`: off). */
   dailyLimit: number;
+  /** Most URLs per request, after defaults. */
+  batchSize: number;
   /** The clock. */
   now: () => number;
   /** The allow-list; `undefined` allows every host. */
@@ -162,6 +172,8 @@ export interface ResolvedRouterOptions<E extends Env> {
   maxBodyBytes: number;
   /** The options a body may set. */
   callerOptions: ReadonlySet<string>;
+  /** Where the console page is served; `undefined` when it is off. */
+  consolePath?: string;
 }
 
 const PLACEHOLDER_CREDENTIALS: Credentials = { secretId: "AKIDplaceholder", secretKey: "x" };
@@ -371,7 +383,10 @@ function checkPrewarmDefaults(defaults: unknown): ReturnType<typeof resolvePrewa
 }
 
 /** The `prewarm()` options of a request and what they resolve to. */
-type PrewarmSettings = Pick<RequestConfig, "prewarm" | "api" | "area" | "dailyLimit" | "now">;
+type PrewarmSettings = Pick<
+  RequestConfig,
+  "prewarm" | "api" | "area" | "dailyLimit" | "batchSize" | "now"
+>;
 
 function prewarmResolver<E extends Env>(
   option: PrewarmRouterOptions<E>["prewarm"],
@@ -385,6 +400,7 @@ function prewarmResolver<E extends Env>(
       api: resolved.api,
       area: resolved.area,
       dailyLimit: resolved.dailyLimit,
+      batchSize: resolved.batchSize,
       now: resolved.now,
     };
   };
@@ -439,6 +455,8 @@ export function resolveRouterOptions<E extends Env>(
     maxBodyBytes: positiveInteger("maxBodyBytes", options.maxBodyBytes, 256 * 1024),
     callerOptions: checkCallerOptions(options.callerOptions),
   };
+  const consolePath = pageOption(options.console);
+  if (consolePath !== undefined) resolved.consolePath = consolePath;
   const { authorize } = options;
   if (authorize) {
     resolved.authorize = async (c) => {
@@ -454,11 +472,56 @@ export function resolveRouterOptions<E extends Env>(
   return resolved;
 }
 
+/** The paths of the API routes: the console cannot be served under them. */
+const API_PATHS = ["/prewarm", "/quota", "/tasks", "/health"];
+
+/**
+ * Checks the `console` option.
+ * @returns The page's path, or `undefined` when the console is off.
+ */
+function pageOption(value: unknown): string | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return "/";
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(
+      `Invalid option console: expected a boolean or { path }, got ${
+        value === null ? "null" : Array.isArray(value) ? "an array" : typeof value
+      }`,
+    );
+  }
+  const { path = "/" } = value as { path?: unknown };
+  if (typeof path !== "string") {
+    throw new TypeError(`Invalid option console.path: expected a string, got ${typeof path}`);
+  }
+  // Plain segments only: the page finds the API next to itself by cutting this path off.
+  if (
+    !/^\/(?:[A-Za-z0-9._~-]+\/)*(?:[A-Za-z0-9._~-]+)?$/.test(path) || /\/\.\.?(?:\/|$)/.test(path)
+  ) {
+    throw new RangeError(
+      `Invalid option console.path: expected a path such as "/" or "/console", got ${
+        JSON.stringify(path.slice(0, 100))
+      }`,
+    );
+  }
+  const taken = API_PATHS.find((api) => path === api || path.startsWith(`${api}/`));
+  if (taken !== undefined) {
+    throw new RangeError(
+      `Invalid option console.path: ${JSON.stringify(path)} is under the API route ${taken}`,
+    );
+  }
+  return path;
+}
+
 /** The `CallOptions` of the reads, from the router's `prewarm()` options and the credentials. */
 export function callOptions(config: RequestConfig): CallOptions {
   const { credentials, prewarm: defaults } = config;
   const options: CallOptions = { credentials, now: config.now };
   const { endpoint, timeoutMs, retries, retryDelayMs, maxRetryDelayMs, fetch } = defaults;
+  // Reads go through the account's gate, as the router's prewarms do.
+  options.coordinator = defaults.coordinator;
+  const { maxRequestsPerSecond, rateLimitWaitMs } = defaults;
+  if (maxRequestsPerSecond !== undefined) options.maxRequestsPerSecond = maxRequestsPerSecond;
+  if (rateLimitWaitMs !== undefined) options.rateLimitWaitMs = rateLimitWaitMs;
   if (endpoint !== undefined) options.endpoint = endpoint;
   if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
   if (retries !== undefined) options.retries = retries;

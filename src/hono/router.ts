@@ -8,11 +8,16 @@ import { authenticate } from "./auth.ts";
 import { renderError, RouterError } from "./errors.ts";
 import { type PrewarmRouterOptions, resolveRouterOptions } from "./options.ts";
 import { prewarmHandler, quotaHandler, tasksHandler } from "./routes.ts";
+import { planHandler } from "./plan.ts";
+import { taskListHandler } from "./task_list.ts";
+import { consoleHandler } from "./console.ts";
 
 /** The routes and the methods each answers (HEAD comes with GET). */
 const ROUTES: ReadonlyArray<readonly [path: string, allow: string]> = [
   ["/prewarm", "POST"],
+  ["/prewarm/plan", "POST"],
   ["/quota", "GET, HEAD"],
+  ["/tasks", "GET, HEAD"],
   ["/tasks/:id", "GET, HEAD"],
   ["/health", "GET, HEAD"],
 ];
@@ -22,7 +27,8 @@ function notFound(c: Context): RouterError {
     404,
     "not-found",
     `No route for ${c.req.method} ${c.req.path.slice(0, 200)}; this router serves ` +
-      "POST /prewarm, GET /quota, GET /tasks/:id and GET /health",
+      "POST /prewarm, POST /prewarm/plan, GET /quota, GET /tasks?ids=, GET /tasks/:id and " +
+      "GET /health",
   );
 }
 
@@ -38,9 +44,15 @@ function notFound(c: Context): RouterError {
  *   body is malformed or no URL can be sent, 413 over `maxUrls`/`maxBodyBytes`, 415 for other
  *   content types, 429 when the daily budget is spent (`Retry-After`), 502 when every batch
  *   failed upstream. The report is in every answer once `prewarm()` has run.
+ * - `POST /prewarm/plan`: the dry run of `POST /prewarm` (same body): what would be sent and
+ *   rejected, and how much of today's budget it would spend. Sends nothing.
  * - `GET /quota`: today's budget (`?area=` to pick one), with Tencent's count on API 3.0.
+ * - `GET /tasks?ids=a,b`: where every URL of these tasks stands, one `pollTasks()` round (API
+ *   3.0).
  * - `GET /tasks/:id`: the status of a task's URLs (`?offset=`, `?limit=`; API 3.0).
  * - `GET /health`: 200 `{"status":"ok"}`, no authentication.
+ * - With `console`: `GET /` (or `console.path`), a web page to do all of the above with a
+ *   token; the page needs none and reveals nothing of the configuration.
  *
  * Errors are JSON `{"error": {"code", "message"}}`: 401 without an accepted token
  * (`WWW-Authenticate: Bearer`), 404 for unknown paths, 405 with `Allow` for a wrong method,
@@ -73,9 +85,16 @@ export function prewarmRouter<E extends Env = Env>(options?: PrewarmRouterOption
   });
   app.get("/health", (c) => c.json({ status: "ok" }, 200));
   app.post("/prewarm", auth, prewarmHandler(resolved));
+  app.post("/prewarm/plan", auth, planHandler(resolved));
   app.get("/quota", auth, quotaHandler(resolved));
+  app.get("/tasks", auth, taskListHandler(resolved));
   app.get("/tasks/:id", auth, tasksHandler(resolved));
-  for (const [path, allow] of ROUTES) {
+  const routes = [...ROUTES];
+  if (resolved.consolePath !== undefined) {
+    app.get(resolved.consolePath, consoleHandler(resolved.consolePath));
+    routes.push([resolved.consolePath, "GET, HEAD"]);
+  }
+  for (const [path, allow] of routes) {
     app.options(path, (c) => c.body(null, 204, { Allow: `${allow}, OPTIONS` }));
     app.all(path, (c) => {
       throw new RouterError(

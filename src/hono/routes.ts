@@ -10,62 +10,21 @@ import { describePushQuota, describePushTasks, type PushLog, type PushQuota } fr
 import { scrubSecrets, TencentCloudError, type TencentCloudErrorInit } from "../errors.ts";
 import { prewarm } from "../prewarm.ts";
 import { purgeThenPrewarm } from "../purge_first.ts";
-import { beijingDay, budgetKeys, msUntilBeijingMidnight } from "../quota.ts";
-import { accountName } from "../coordinator.ts";
-import { V2_ENDPOINT } from "../request_v2.ts";
-import { V3_ENDPOINT } from "../request_v3.ts";
-import { parseEndpoint } from "../send.ts";
+import { msUntilBeijingMidnight } from "../quota.ts";
 import { secretRedactor } from "../redact.ts";
-import type { Area, PrewarmReport } from "../report.ts";
-import { bodyFormat, checkArea, parseJsonBody, parseTextBody, readCappedText } from "./body.ts";
+import type { PrewarmReport } from "../report.ts";
+import { checkArea, readUrlRequest } from "./body.ts";
+import { type RouterBudget, todayBudget } from "./budget.ts";
 import { RouterError } from "./errors.ts";
-import { screenHosts, withRejected } from "./hosts.ts";
-import { callOptions, type ResolvedRouterOptions } from "./options.ts";
-
-function chooseArea(fromBody: Area | undefined, fromQuery: string | undefined): Area | undefined {
-  const query = fromQuery === undefined ? undefined : checkArea(fromQuery, "query");
-  if (fromBody !== undefined && query !== undefined && fromBody !== query) {
-    throw new RouterError(
-      400,
-      "invalid-body",
-      `The body asks for area "${fromBody}" but the query string for "${query}"; give one`,
-    );
-  }
-  return fromBody ?? query;
-}
+import { withRejected } from "./hosts.ts";
+import { callOptions, type RequestConfig, type ResolvedRouterOptions } from "./options.ts";
 
 /** The `POST /prewarm` handler. */
 export function prewarmHandler<E extends Env>(
   options: ResolvedRouterOptions<E>,
 ): (c: Context<E>) => Promise<Response> {
   return async (c) => {
-    const config = await options.configure(c);
-    // Everything about the request is checked before a single upstream call.
-    const format = bodyFormat(c.req.header("content-type"));
-    const text = await readCappedText(c.req.raw, options.maxBodyBytes);
-    const body = format === "json"
-      ? parseJsonBody(text, options.callerOptions)
-      : parseTextBody(text);
-    if (body.urls.length === 0) {
-      throw new RouterError(400, "no-urls", "The body lists no URLs");
-    }
-    if (body.urls.length > options.maxUrls) {
-      throw new RouterError(
-        413,
-        "too-many-urls",
-        `The body lists ${body.urls.length} URLs; at most ${options.maxUrls} are accepted per ` +
-          "request (maxUrls): split them",
-      );
-    }
-    const area = chooseArea(body.area, c.req.query("area")) ?? config.area;
-    if (config.api === "v2" && area !== "overseas") {
-      throw new RouterError(
-        400,
-        "invalid-body",
-        `This router uses API 2.0, which prefetches overseas only; got area "${area}"`,
-      );
-    }
-    const screened = screenHosts(body.urls, config.allowedHosts);
+    const { config, body, area, screened } = await readUrlRequest(c, options);
     const { credentials } = config;
     if (body.options && config.api !== "v3") {
       throw new RouterError(
@@ -89,19 +48,7 @@ export function prewarmHandler<E extends Env>(
 }
 
 /** The body of `GET /quota`. */
-export interface RouterQuota {
-  /** The area counted (`?area=`, else the router's default area). */
-  area: Area;
-  /** The quota day, `YYYY-MM-DD` in Beijing time (UTC+8). */
-  day: string;
-  /** URLs this router's budget has counted today (for `global`, the busier of the two areas). */
-  used: number;
-  /** The daily limit; `null` when the local budget is off (`dailyLimit: Infinity`). */
-  limit: number | null;
-  /** URLs left today by the local count; `null` when the local budget is off. */
-  remaining: number | null;
-  /** When the budget resets (00:00 Beijing time), as an ISO 8601 UTC time. */
-  resetsAt: string;
+export interface RouterQuota extends RouterBudget {
   /**
    * API 3.0 only: Tencent's `DescribePushQuota` answer, or the error asking it failed with
    * (the local figures are still given).
@@ -119,26 +66,7 @@ export function quotaHandler<E extends Env>(
     const config = await options.configure(c);
     const queried = c.req.query("area");
     const area = queried === undefined ? config.area : checkArea(queried, "query");
-    const now = config.now();
-    const limit = config.dailyLimit;
-    const { coordinator, endpoint, api } = config.prewarm;
-    const account = accountName(
-      config.credentials.secretId,
-      parseEndpoint(endpoint ?? (api === "v2" ? V2_ENDPOINT : V3_ENDPOINT)),
-    );
-    const usages = await Promise.all(
-      budgetKeys(area, now).map((key) => coordinator.usage(account, key, now)),
-    );
-    const used = Math.max(...usages.map((u) => u.spent + u.held));
-    const finite = Number.isFinite(limit);
-    const quota: RouterQuota = {
-      area,
-      day: beijingDay(now),
-      used,
-      limit: finite ? limit : null,
-      remaining: finite ? Math.max(0, limit - used) : null,
-      resetsAt: new Date(now + msUntilBeijingMidnight(now)).toISOString(),
-    };
+    const quota: RouterQuota = await todayBudget(config, area);
     if (config.api === "v3") {
       const redact = new AnswerRedactor(config.credentials);
       try {
@@ -166,6 +94,35 @@ export interface RouterTaskStatus {
 
 const TASK_ID = /^[\x21-\x7e]{1,128}$/;
 
+/**
+ * Checks a task id from a path or query string.
+ * @throws {RouterError} 400 for anything but 1 to 128 printable ASCII characters.
+ */
+export function checkTaskId(taskId: string): string {
+  if (!TASK_ID.test(taskId)) {
+    throw new RouterError(
+      400,
+      "invalid-query",
+      "Expected a task id of 1 to 128 printable characters",
+    );
+  }
+  return taskId;
+}
+
+/**
+ * Task status is read with API 3.0 `DescribePushTasks`.
+ * @throws {RouterError} 501 on a router that uses API 2.0.
+ */
+export function requireTaskApi(config: RequestConfig): void {
+  if (config.api !== "v3") {
+    throw new RouterError(
+      501,
+      "unsupported-api",
+      "Task status needs API 3.0 (DescribePushTasks); this router uses API 2.0",
+    );
+  }
+}
+
 function pageParameter(value: string | undefined, name: string, min: number, max: number) {
   if (value === undefined) return undefined;
   const n = /^\d{1,7}$/.test(value) ? Number(value) : NaN;
@@ -185,21 +142,8 @@ export function tasksHandler<E extends Env>(
 ): (c: Context<E>) => Promise<Response> {
   return async (c) => {
     const config = await options.configure(c);
-    if (config.api !== "v3") {
-      throw new RouterError(
-        501,
-        "unsupported-api",
-        "Task status needs API 3.0 (DescribePushTasks); this router uses API 2.0",
-      );
-    }
-    const taskId = c.req.param("id") ?? "";
-    if (!TASK_ID.test(taskId)) {
-      throw new RouterError(
-        400,
-        "invalid-query",
-        "Expected a task id of 1 to 128 printable characters",
-      );
-    }
+    requireTaskApi(config);
+    const taskId = checkTaskId(c.req.param("id") ?? "");
     const offset = pageParameter(c.req.query("offset"), "offset", 0, 1_000_000);
     const limit = pageParameter(c.req.query("limit"), "limit", 1, 1000);
     const redact = new AnswerRedactor(config.credentials);
@@ -291,7 +235,7 @@ function runOutcome(report: PrewarmReport, now: number): RunOutcome {
 }
 
 /** Masks the credentials' id, key and token (and any `Signature=`) in answers. */
-class AnswerRedactor {
+export class AnswerRedactor {
   readonly #secrets: ReadonlyArray<string | undefined>;
   readonly #text: (text: string) => string;
 

@@ -2,9 +2,11 @@
  * One end-to-end scenario for the prewarm router, spoken over real HTTP with `fetch` only, so
  * the same client checks every runtime that serves the router. The router must sit in front
  * of a fresh simulator (default domains, daily limit {@linkcode SCENARIO_DAILY_LIMIT}) and
- * allow the hosts in {@linkcode SCENARIO_ALLOWED_HOSTS}, with its default limits.
+ * allow the hosts in {@linkcode SCENARIO_ALLOWED_HOSTS}, with its default limits and its
+ * console at `/`.
  */
 import assert from "node:assert/strict";
+import { assertConsolePage } from "./console_page.ts";
 
 /** The `PREWARM_ALLOWED_HOSTS` the router under test must have. */
 export const SCENARIO_ALLOWED_HOSTS = "*.example.com,missing.example.net";
@@ -56,7 +58,9 @@ export async function runScenario(target: ScenarioTarget): Promise<ScenarioResul
     statuses.push(response.status);
     texts.push(text, [...response.headers].map(([k, v]) => `${k}: ${v}`).join("\n"));
     let json: Json = {};
-    if (text !== "") json = JSON.parse(text);
+    if (text !== "" && !response.headers.get("content-type")?.startsWith("text/html")) {
+      json = JSON.parse(text);
+    }
     return { status: response.status, headers: response.headers, text, json };
   }
   const postText = (lines: string[], headers: Record<string, string> = auth) =>
@@ -77,6 +81,11 @@ export async function runScenario(target: ScenarioTarget): Promise<ScenarioResul
   assert.equal(r.status, 200);
   assert.deepEqual(r.json, { status: "ok" });
 
+  // The console page: open to all, the same everywhere, behind a strict policy.
+  r = await call("");
+  assert.equal(r.status, 200);
+  await assertConsolePage(r.text, r.headers);
+
   // Unauthenticated and wrongly authenticated: 401 with a Bearer challenge, nothing sent.
   r = await postJson({ urls: ["https://www.example.com/a.js"] }, {});
   assert.equal(r.status, 401);
@@ -87,6 +96,16 @@ export async function runScenario(target: ScenarioTarget): Promise<ScenarioResul
   });
   assert.equal(r.status, 401);
   assert.match(r.headers.get("www-authenticate") ?? "", /invalid_token/);
+
+  // The dry run: judged and counted against the budget, nothing sent.
+  r = await call("prewarm/plan", {
+    method: "POST",
+    headers: { ...auth, "content-type": "text/plain" },
+    body: "https://www.example.com/a.js\nhttps://elsewhere.example.org/z.js",
+  });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual((r.json as Json).counts, { input: 2, wouldSend: 1, rejected: 1, requests: 1 });
+  assert.equal((r.json as Json).budget.used, 0);
 
   // Good requests, both formats: 200 with a report (2 + 2 URLs spent).
   r = await postJson({
@@ -159,6 +178,15 @@ export async function runScenario(target: ScenarioTarget): Promise<ScenarioResul
   r = await call(`tasks/${encodeURIComponent(first.tasks[0].taskId)}`, { headers: auth });
   assert.equal(r.status, 200, r.text);
   assert.deepEqual((r.json as Json).logs.map((l: Json) => l.url), first.tasks[0].urls);
+
+  // Several tasks at once, one poll round: the simulator's tasks finish at once.
+  const ids = first.tasks.map((t: Json) => encodeURIComponent(t.taskId)).join(",");
+  r = await call(`tasks?ids=${ids}`, { headers: auth });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(
+    (r.json as Json).urls.map((u: Json) => [u.url, u.status]),
+    first.tasks.flatMap((t: Json) => t.urls.map((url: string) => [url, "done"])),
+  );
 
   // More than is left today: Tencent refuses, the router answers 429 until Beijing midnight.
   r = await postText(Array.from({ length: 6 }, (_, i) => `https://www.example.com/k${i}.js`));

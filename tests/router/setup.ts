@@ -32,21 +32,27 @@ export interface RouterSetup {
   postText(lines: string[], query?: string): Promise<Response>;
   /** GETs a path with the token. */
   get(path: string): Promise<Response>;
+  /** Moves the clock of the router and the simulator forward. */
+  advance(ms: number): void;
 }
 
-/** Makes a router with the token and the simulator's credentials, fast retries, fixed clock. */
+/**
+ * Makes a router with the token and the simulator's credentials, fast retries, and one clock
+ * for both, standing at {@linkcode NOW} until the test advances it.
+ */
 export function setup(
   router: PrewarmRouterOptions = {},
   prewarm: RouterPrewarmDefaults = {},
   sim: SimulatorOptions = {},
 ): RouterSetup {
-  const simulator = new TencentCdnSimulator({ now: () => NOW, ...sim });
+  let now = NOW;
+  const simulator = new TencentCdnSimulator({ now: () => now, ...sim });
   const app = prewarmRouter({
     credentials: { ...SIMULATOR_CREDENTIALS },
     tokens: [TOKEN],
     prewarm: {
       fetch: simulator.fetch,
-      now: () => NOW,
+      now: () => now,
       retryDelayMs: 1,
       maxRetryDelayMs: 2,
       maxRequestsPerSecond: Infinity,
@@ -71,6 +77,7 @@ export function setup(
         body: lines.join("\n"),
       })),
     get: (path) => Promise.resolve(app.request(path, { headers: AUTH })),
+    advance: (ms) => void (now += ms),
   };
 }
 

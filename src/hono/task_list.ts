@@ -1,0 +1,69 @@
+/**
+ * `GET /tasks?ids=a,b,c`: where every URL of several tasks stands, in one call: one round of
+ * `pollTasks()` (API 3.0 `DescribePushTasks`, every page of each task, through the account's
+ * request gate), never a wait inside the request. Callers poll it again until every URL is
+ * final.
+ * @module
+ */
+import type { Context, Env } from "hono";
+import type { TencentCloudErrorJSON } from "../errors.ts";
+import { pollTasks, statusAdvice, type UrlResult, type UrlStatus } from "../wait.ts";
+import { RouterError } from "./errors.ts";
+import { callOptions, type ResolvedRouterOptions } from "./options.ts";
+import { AnswerRedactor, checkTaskId, requireTaskApi } from "./routes.ts";
+
+/** Most task ids one `GET /tasks?ids=` may name: each costs a read upstream. */
+export const MAX_TASK_IDS = 100;
+
+/** The body of `GET /tasks?ids=`. */
+export interface RouterTaskList {
+  /** Every URL of every task, tasks in the order asked; a task Tencent does not list stands
+   * for itself with an empty `url` and status `unknown`. */
+  urls: UrlResult[];
+  /** URLs per status (every status present, 0 when none). */
+  counts: Record<UrlStatus, number>;
+  /** What to do, for each status some URL is in (the text `statusAdvice()` gives). */
+  advice: Partial<Record<UrlStatus, string>>;
+  /** The error that ended this round early (URLs not read are `pending`): ask again later. */
+  error?: TencentCloudErrorJSON;
+}
+
+/** The `GET /tasks?ids=` handler. */
+export function taskListHandler<E extends Env>(
+  options: ResolvedRouterOptions<E>,
+): (c: Context<E>) => Promise<Response> {
+  return async (c) => {
+    const config = await options.configure(c);
+    requireTaskApi(config);
+    const ids = [
+      ...new Set((c.req.query("ids") ?? "").split(",").map((id) => id.trim()).filter(Boolean)),
+    ];
+    if (ids.length === 0) {
+      throw new RouterError(
+        400,
+        "invalid-query",
+        "Expected ?ids= with one or more task ids, comma-separated (or GET /tasks/:id)",
+      );
+    }
+    if (ids.length > MAX_TASK_IDS) {
+      throw new RouterError(
+        400,
+        "invalid-query",
+        `Expected at most ${MAX_TASK_IDS} task ids in ?ids=; got ${ids.length}: ask in parts`,
+      );
+    }
+    ids.forEach(checkTaskId);
+    const result = await pollTasks(ids, callOptions(config));
+    const redact = new AnswerRedactor(config.credentials);
+    const answer: RouterTaskList = {
+      urls: redact.data(result.urls),
+      counts: result.counts,
+      advice: {},
+    };
+    for (const [status, count] of Object.entries(result.counts) as [UrlStatus, number][]) {
+      if (count > 0) answer.advice[status] = statusAdvice(status);
+    }
+    if (result.error) answer.error = redact.error(result.error).toJSON();
+    return c.json(answer, 200);
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * A dry run's plan: the URL checks, duplicate removal, batches and budget of a `prewarm()` run,
+ * worked out without sending anything. The command line's `--dry-run` and the router's
+ * `POST /prewarm/plan` both print this plan.
+ * @module
+ */
+import type { Api, Area, RejectedUrl } from "./report.ts";
+import { quotaAreas } from "./quota.ts";
+import { type Batch, type CheckedUrl, checkUrl, planBatches } from "./urls.ts";
+
+/** One host of a plan. */
+export interface PlannedHost {
+  /** The hostname. */
+  host: string;
+  /** URLs that would be sent for it. */
+  urls: number;
+  /** Requests it would take. */
+  batches: number;
+}
+
+/** What a run would do. */
+export interface DryRunPlan {
+  /** Always true: marks the JSON as a plan, not a report. */
+  dryRun: true;
+  /** The API generation that would be used. */
+  api: Api;
+  /** The area that would be prefetched. */
+  area: Area;
+  /** Most URLs per request. */
+  batchSize: number;
+  /** The local daily budget the run would keep to (`null` when off). */
+  dailyLimit: number | null;
+  /** Hosts in order of first appearance. */
+  hosts: PlannedHost[];
+  /** The requests that would be sent, in order, each with its URLs. */
+  batches: Batch[];
+  /** URLs that would not be sent, and why. */
+  rejected: RejectedUrl[];
+  /** Totals. `input` equals `wouldSend + rejected`. */
+  counts: { input: number; wouldSend: number; rejected: number; requests: number };
+  /** The quotas the run would spend from: `wouldSend` URLs from each. */
+  quotaAreas: string[];
+}
+
+/** What a plan keeps to. */
+export interface PlanLimits {
+  /** The API generation. */
+  api: Api;
+  /** The area. */
+  area: Area;
+  /** Most URLs per request. */
+  batchSize: number;
+  /** The daily limit (`Infinity`: off). */
+  dailyLimit: number;
+  /** URLs today's budget has left for this run: URLs past it are rejected as `daily-limit`. */
+  budgetLeft: number;
+  /** The `detail` of a URL past the budget (one sentence shared by all of them). */
+  overBudget: string;
+}
+
+/** Checks, deduplicates and batches the URLs exactly as `prewarm()` would, sending nothing. */
+export async function planDryRun(
+  urls: Iterable<string> | AsyncIterable<string>,
+  limits: PlanLimits,
+): Promise<DryRunPlan> {
+  const rejected: RejectedUrl[] = [];
+  const accepted: CheckedUrl[] = [];
+  const seen = new Set<string>();
+  let input = 0;
+  for await (const url of urls) {
+    input++;
+    const checked = checkUrl(url);
+    if ("reason" in checked) {
+      rejected.push({ url, reason: checked.reason, detail: checked.detail });
+    } else if (seen.has(checked.url)) {
+      rejected.push({
+        url,
+        reason: "duplicate",
+        detail: "The same URL appears earlier in the input",
+      });
+    } else {
+      seen.add(checked.url);
+      accepted.push(checked);
+    }
+  }
+  seen.clear();
+  const planned = planBatches(accepted, limits.batchSize);
+  accepted.length = 0;
+  // prewarm() takes budget batch by batch in this order; what does not fit is not sent.
+  let budget = limits.budgetLeft;
+  const batches: Batch[] = [];
+  const hosts = new Map<string, PlannedHost>();
+  for (const batch of planned) {
+    const granted = Math.min(batch.urls.length, budget);
+    budget -= granted;
+    for (let i = granted; i < batch.urls.length; i++) {
+      rejected.push({ url: batch.urls[i]!, reason: "daily-limit", detail: limits.overBudget });
+    }
+    if (granted === 0) continue;
+    const sent = granted === batch.urls.length
+      ? batch
+      : { host: batch.host, urls: batch.urls.slice(0, granted) };
+    batches.push(sent);
+    const host = hosts.get(sent.host) ?? { host: sent.host, urls: 0, batches: 0 };
+    host.urls += sent.urls.length;
+    host.batches++;
+    hosts.set(sent.host, host);
+  }
+  const wouldSend = batches.reduce((n, b) => n + b.urls.length, 0);
+  return {
+    dryRun: true,
+    api: limits.api,
+    area: limits.area,
+    batchSize: limits.batchSize,
+    dailyLimit: Number.isFinite(limits.dailyLimit) ? limits.dailyLimit : null,
+    hosts: [...hosts.values()],
+    batches,
+    rejected,
+    counts: { input, wouldSend, rejected: rejected.length, requests: batches.length },
+    quotaAreas: quotaAreas(limits.area),
+  };
+}
