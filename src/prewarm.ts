@@ -2,6 +2,7 @@
  * `prewarm()`: checks, batches and submits URLs, and accounts for every one of them.
  * @module
  */
+import type { Submission } from "./backend.ts";
 import { readPushQuota } from "./describe.ts";
 import { localError, TencentCloudError } from "./errors.ts";
 import {
@@ -35,13 +36,6 @@ interface Held {
 /** A batch waiting to be sent, with the budget it holds. */
 interface QueuedBatch extends Batch {
   held?: Held;
-}
-
-/** What a successful submission created. */
-interface Submission {
-  taskId: string;
-  date?: string;
-  requestId?: string;
 }
 
 /** Why the run stopped sending: the rest is rejected or failed without another request. */
@@ -157,6 +151,7 @@ class PrewarmRun {
     return {
       api: this.#o.api,
       area: this.#o.area,
+      ...this.#o.backend?.report,
       ...lists,
       counts: countReport(lists, this.#requests),
       aborted: this.#stop?.kind === "aborted",
@@ -166,10 +161,13 @@ class PrewarmRun {
   // Caps the run at Tencent's own count of what is left today. If asking fails, nothing is
   // sent and every batch fails with that error.
   async #askQuota(batchSize: number): Promise<number> {
+    const { backend, area } = this.#o;
     try {
-      const { quotas } = await readPushQuota(this.#context);
-      const areas = quotaAreas(this.#o.area);
-      const mine = quotas.filter((q) => areas.includes(q.area));
+      const mine = backend
+        ? [await backend.readQuota(this.#context)]
+        : (await readPushQuota(this.#context)).quotas.filter((q) =>
+          quotaAreas(area).includes(q.area)
+        );
       if (mine.length === 0) return batchSize;
       this.#remoteAvailable = Math.min(...mine.map((q) => q.available));
       return Math.min(
@@ -184,11 +182,15 @@ class PrewarmRun {
         retryable: false,
         maybeSubmitted: false,
         message:
-          `Could not read the quota (DescribePushQuota), so nothing was sent: ${cause.message}`,
+          `Could not read the quota (${this.#quotaAction()}), so nothing was sent: ${cause.message}`,
       });
       this.#stop = { kind: "fatal", error: failure };
       return batchSize;
     }
+  }
+
+  #quotaAction(): string {
+    return this.#o.backend?.quotaAction ?? "DescribePushQuota";
   }
 
   async #work(): Promise<void> {
@@ -252,7 +254,7 @@ class PrewarmRun {
         this.#reject(
           url,
           "daily-limit",
-          "DescribePushQuota reported no quota left for today; not sent",
+          `${this.#quotaAction()} reported no quota left for today; not sent`,
         );
       }
     }
@@ -263,7 +265,7 @@ class PrewarmRun {
     try {
       for (;;) {
         const now = this.#o.now();
-        keys = budgetKeys(this.#o.area, now);
+        keys = this.#o.backend?.budgetKeys(now) ?? budgetKeys(this.#o.area, now);
         got = await coordinator.hold(account, {
           keys,
           count: cap,
@@ -343,6 +345,7 @@ class PrewarmRun {
       retryAmbiguous: this.#o.retryAmbiguous,
       mayRetry: () => this.#stop === undefined,
     };
+    if (this.#o.backend) return { ...this.#o.backend.submit(urls, this.#o), ...common };
     if (this.#o.api === "v2") {
       const { method, signatureMethod, credentials, endpoint } = this.#o;
       const call = pushV2Call({
@@ -390,8 +393,15 @@ class PrewarmRun {
     } catch (error) {
       return await this.#settleFailure(batch, error);
     }
+    // Refused URLs of an accepted request may have spent quota: the whole hold is spent.
     await this.#settle(batch, "spend");
-    this.#tasks.push({ host: batch.host, urls: batch.urls, ...submission });
+    const { failed, ...task } = submission;
+    let urls = batch.urls;
+    for (const { urls: refused, error } of failed ?? []) {
+      this.#failed.push({ host: batch.host, urls: refused, error, maybeSubmitted: false });
+      urls = urls.filter((url) => !refused.includes(url));
+    }
+    if (urls.length > 0) this.#tasks.push({ host: batch.host, urls, ...task });
   }
 
   async #settleFailure(batch: QueuedBatch, thrown: unknown): Promise<void> {

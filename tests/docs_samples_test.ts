@@ -8,12 +8,14 @@ import assert from "node:assert/strict";
 const ROOT = new URL("../", import.meta.url);
 
 /** The package's entry points, as deno.json exports them. */
-const ENTRY_POINTS: Record<string, string> = {
-  "@qcdn/prewarm": "mod.ts",
-  "@qcdn/prewarm/hono": "src/hono/mod.ts",
-  "@qcdn/prewarm/testing": "src/testing/mod.ts",
-  "@qcdn/prewarm/cli": "src/cli/main.ts",
-};
+const ENTRY_POINTS: Record<string, string> = Object.fromEntries(
+  Object.entries(
+    JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT))).exports as Record<
+      string,
+      string
+    >,
+  ).map(([name, path]) => [`@qcdn/prewarm${name.slice(1)}`, path.replace(/^\.\//, "")]),
+);
 
 /** Bun's globals that samples use, declared as Bun types them, for `deno check`. */
 const BUN_GLOBALS = `declare const Bun: {
