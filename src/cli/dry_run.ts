@@ -40,8 +40,10 @@ export interface DryRunPlan {
   rejected: RejectedUrl[];
   /** Totals. `input` equals `wouldSend + rejected`. */
   counts: { input: number; wouldSend: number; rejected: number; requests: number };
-  /** The quotas the run would spend from: `wouldSend` URLs from each. */
+  /** The quotas the run would spend from: `wouldSend` URLs from each (EdgeOne: the zone's). */
   quotaAreas: string[];
+  /** EdgeOne (`api: "teo"`): the zone. */
+  zoneId?: string;
 }
 
 /** Checks, deduplicates and batches the URLs exactly as `prewarm()` would, sending nothing. */
@@ -107,16 +109,21 @@ export async function planDryRun(
     batches,
     rejected,
     counts: { input, wouldSend, rejected: rejected.length, requests: batches.length },
-    quotaAreas: quotaAreas(options.area),
+    quotaAreas: options.backend ? [] : quotaAreas(options.area),
+    ...options.backend?.report,
   };
 }
 
 /** The plan, for people. */
 export function formatPlan(plan: DryRunPlan, notes: readonly string[], now: number): string {
   const out: string[] = [];
-  const action = plan.api === "v2" ? "API 2.0 CdnOverseaPushser" : "API 3.0 PushUrlsCache";
+  const action = plan.zoneId !== undefined
+    ? `EdgeOne CreatePrefetchTask, zone ${plan.zoneId}`
+    : `${
+      plan.api === "v2" ? "API 2.0 CdnOverseaPushser" : "API 3.0 PushUrlsCache"
+    }, area ${plan.area}`;
   out.push(
-    `DRY RUN: nothing is sent. ${action}, area ${plan.area}, ` +
+    `DRY RUN: nothing is sent. ${action}, ` +
       `up to ${plural(plan.batchSize, "URL")} per request.\n`,
   );
   for (const note of notes) out.push(`Note: ${note}\n`);
@@ -134,12 +141,16 @@ export function formatPlan(plan: DryRunPlan, notes: readonly string[], now: numb
   const limit = plan.dailyLimit === null
     ? "the local daily budget is off"
     : `the local --daily-limit is ${formatCount(plan.dailyLimit)}`;
-  const quotas = plan.quotaAreas.map((a) => `the ${a}`).join(" and ");
+  const quotas = plan.zoneId !== undefined
+    ? `zone ${plan.zoneId}`
+    : `${plan.quotaAreas.map((a) => `the ${a}`).join(" and ")} area${
+      plan.quotaAreas.length > 1 ? "s" : ""
+    }`;
   out.push(
     `\nWould send ${plural(plan.counts.wouldSend, "URL")} in ` +
       `${plural(plan.counts.requests, "request")}, spending ${
         formatCount(plan.counts.wouldSend)
-      } of today's quota from ${quotas} area${plan.quotaAreas.length > 1 ? "s" : ""} (${limit}).\n`,
+      } of today's quota from ${quotas} (${limit}).\n`,
   );
   if (plan.rejected.length > 0) {
     out.push(`\nWould not send: ${plural(plan.counts.rejected, "URL")}\n`);

@@ -56,6 +56,15 @@ import { ProgressDisplay } from "./progress.ts";
 import { parseDuration } from "./since.ts";
 import { DEFERRABLE_REASONS, InputSources, SOURCE_FLAGS, type SourcesOutcome } from "./sources.ts";
 import { writeCiFiles } from "./ci.ts";
+import {
+  anyPrefetchFailed,
+  CLI_APIS,
+  edgeOneFromFlags,
+  formatContentQuota,
+  formatPrefetchStatus,
+  prefetchLogs,
+  readZoneQuota,
+} from "./edgeone.ts";
 import { type SimulatedAccount, simulatedAccount } from "./simulated.ts";
 import { formatSummary } from "./summary.ts";
 import { USAGE } from "./usage.ts";
@@ -84,7 +93,8 @@ const FLAGS: Record<string, FlagSpec> = {
   "retries": { takesValue: true },
   "file": { takesValue: true, repeatable: true, commands: PREWARM },
   "dry-run": { takesValue: false, commands: PREWARM },
-  "api": { takesValue: true, commands: PREWARM },
+  "api": { takesValue: true },
+  "zone": { takesValue: true },
   "area": { takesValue: true, commands: PREWARM },
   "signature-method": { takesValue: true, commands: PREWARM },
   "method": { takesValue: true, commands: PREWARM },
@@ -132,7 +142,8 @@ function callOptions(flags: Flags): Omit<CallOptions, "credentials"> {
 function prewarmOptions(flags: Flags): Omit<PrewarmOptions, "credentials"> {
   return {
     ...callOptions(flags),
-    api: flags.choice("api", ["v3", "v2"] as const),
+    api: flags.choice("api", CLI_APIS),
+    backend: edgeOneFromFlags(flags),
     area: flags.choice("area", ["overseas", "mainland", "global"] as const),
     signatureMethod: flags.choice("signature-method", ["HmacSHA256", "HmacSHA1"] as const),
     method: flags.choice("method", ["POST", "GET"] as const),
@@ -170,7 +181,8 @@ function chooseTarget(
   limits: { dailyLimit: number; requestsPerSecond: number },
 ): Target {
   const simulate = (): Target => {
-    const account = simulatedAccount(limits);
+    const zoneId = flags.string("zone");
+    const account = simulatedAccount(zoneId === undefined ? limits : { ...limits, zoneId });
     return { credentials: account.credentials, fetch: account.fetch, simulated: account };
   };
   if (flags.has("simulate")) {
@@ -413,13 +425,29 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
   const title = url === undefined
     ? `Task ${taskId}`
     : `Pushes of ${url} since ${flags.string("since") ?? "24h"} ago`;
+  const backend = edgeOneFromFlags(flags);
+  if (flags.string("api") === "v2") {
+    throw new UsageError("status reads API 3.0 (DescribePushTasks): drop --api v2");
+  }
   const target = chooseTarget("status", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
-  const answer = await taskLogs(task, {
+  const options: CallOptions = {
     ...callOptions(flags),
     credentials: target.credentials,
     fetch: target.fetch,
     signal: io.interrupt,
-  });
+  };
+  if (backend) {
+    // EdgeOne's target filter takes a whole URL; its job ids are the report's task ids.
+    const job = url === undefined
+      ? taskId!
+      : { startTime: now - sinceMs(flags), endTime: now, target: url };
+    const found = await prefetchLogs(backend.zoneId, job, options);
+    if (flags.has("json")) {
+      printJson(io, url === undefined ? { taskId, ...found } : { url, ...found });
+    } else io.stdout(formatPrefetchStatus(title, found.logs, found.totalCount));
+    return found.logs.length === 0 || anyPrefetchFailed(found.logs) ? INCOMPLETE : OK;
+  }
+  const answer = await taskLogs(task, options);
   if (flags.has("json")) {
     printJson(io, url === undefined ? { taskId, ...answer } : { url, ...answer });
   } else io.stdout(formatTaskStatus(title, answer.logs, answer.totalCount));
@@ -431,13 +459,24 @@ async function quotaCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promis
   if (parsed.positionals.length > 0) {
     throw new UsageError(`quota takes no arguments, got "${parsed.positionals.join(" ")}"`);
   }
+  const backend = edgeOneFromFlags(flags);
+  if (flags.string("api") === "v2") {
+    throw new UsageError("quota reads API 3.0 (DescribePushQuota): drop --api v2");
+  }
   const target = chooseTarget("quota", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
-  const answer = await describePushQuota({
+  const options: CallOptions = {
     ...callOptions(flags),
     credentials: target.credentials,
     fetch: target.fetch,
     signal: io.interrupt,
-  });
+  };
+  if (backend) {
+    const zone = await readZoneQuota(backend.zoneId, options);
+    if (flags.has("json")) printJson(io, { zoneId: backend.zoneId, ...zone });
+    else io.stdout(formatContentQuota(backend.zoneId, zone.quotas, io.now()));
+    return OK;
+  }
+  const answer = await describePushQuota(options);
   if (flags.has("json")) printJson(io, answer);
   else io.stdout(formatQuota(answer.quotas, io.now()));
   return OK;

@@ -159,22 +159,34 @@ export function urlStatusOfPrefetch(status: string): UrlStatus {
   }
 }
 
+/** Every page of `DescribePrefetchTasks` for a job or a query. */
+export async function readAllPrefetchTasks(
+  context: CallContext,
+  zoneId: string,
+  job: string | PrefetchTasksQuery,
+): Promise<PrefetchTasksResult> {
+  const payload = prefetchTasksPayload(job);
+  const logs: PrefetchLog[] = [];
+  for (let page = 0;; page++) {
+    const answer = await readPrefetchTasks(context, zoneId, {
+      ...payload,
+      Offset: logs.length,
+      Limit: PAGE_LIMIT,
+    });
+    logs.push(...answer.logs);
+    if (answer.logs.length === 0 || logs.length >= answer.totalCount || page >= MAX_PAGES - 1) {
+      return { ...answer, logs };
+    }
+  }
+}
+
 /** Every target of one job, page by page, as `waitForTasks()` reads it. */
 export async function readPrefetchJob(
   context: CallContext,
   zoneId: string,
   jobId: string,
 ): Promise<TaskLine[]> {
-  const logs: PrefetchLog[] = [];
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const answer = await readPrefetchTasks(context, zoneId, {
-      Filters: [{ Name: "job-id", Values: [jobId] }],
-      Offset: logs.length,
-      Limit: PAGE_LIMIT,
-    });
-    logs.push(...answer.logs);
-    if (answer.logs.length === 0 || logs.length >= answer.totalCount) break;
-  }
+  const { logs } = await readAllPrefetchTasks(context, zoneId, jobId);
   return logs.map((log) => {
     const status = urlStatusOfPrefetch(log.status);
     return {
@@ -209,7 +221,28 @@ export async function readContentQuota(
   return { ...(prefetch ? { prefetch } : {}), quotas, ...requestIdOf(response) };
 }
 
-function resolveEdgeOne(options: EdgeOneCallOptions): { context: CallContext; zoneId: string } {
+/** The request fields that select a job's targets, or those of a time window. */
+function prefetchTasksPayload(job: string | PrefetchTasksQuery): Record<string, unknown> {
+  const payload: Record<string, unknown> = {};
+  if (typeof job === "string") {
+    if (job.trim() === "") throw new TypeError("Invalid job id: expected a non-empty string");
+    payload.Filters = [{ Name: "job-id", Values: [job.trim()] }];
+  } else if (typeof job === "object" && job !== null) {
+    payload.StartTime = isoTime(job.startTime, "startTime", "floor");
+    payload.EndTime = isoTime(job.endTime, "endTime", "ceil");
+    if (job.target !== undefined) payload.Filters = [{ Name: "target", Values: [job.target] }];
+  } else {
+    throw new TypeError(
+      `Invalid job: expected a job id or a { startTime, endTime } query, got ${String(job)}`,
+    );
+  }
+  return payload;
+}
+
+/** Checks the options of an EdgeOne read: its context and zone. */
+export function resolveEdgeOne(
+  options: EdgeOneCallOptions,
+): { context: CallContext; zoneId: string } {
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`Invalid options: expected an object with a zoneId, got ${options}`);
   }
@@ -260,19 +293,7 @@ export async function describePrefetchTasks(
   options: DescribePrefetchTasksOptions,
 ): Promise<PrefetchTasksResult> {
   const { context, zoneId } = resolveEdgeOne(options);
-  const payload: Record<string, unknown> = {};
-  if (typeof job === "string") {
-    if (job.trim() === "") throw new TypeError("Invalid job id: expected a non-empty string");
-    payload.Filters = [{ Name: "job-id", Values: [job.trim()] }];
-  } else if (typeof job === "object" && job !== null) {
-    payload.StartTime = isoTime(job.startTime, "startTime", "floor");
-    payload.EndTime = isoTime(job.endTime, "endTime", "ceil");
-    if (job.target !== undefined) payload.Filters = [{ Name: "target", Values: [job.target] }];
-  } else {
-    throw new TypeError(
-      `Invalid job: expected a job id or a { startTime, endTime } query, got ${String(job)}`,
-    );
-  }
+  const payload = prefetchTasksPayload(job);
   for (const field of ["offset", "limit"] as const) {
     const value = options[field];
     if (value === undefined) continue;
