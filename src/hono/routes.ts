@@ -7,6 +7,12 @@
 import type { Context, Env } from "hono";
 import type { Credentials } from "../credentials.ts";
 import { describePushQuota, describePushTasks, type PushLog, type PushQuota } from "../describe.ts";
+import {
+  type ContentQuota,
+  describeContentQuota,
+  describePrefetchTasks,
+  type PrefetchLog,
+} from "../edgeone/describe.ts";
 import { scrubSecrets, TencentCloudError, type TencentCloudErrorInit } from "../errors.ts";
 import { prewarm } from "../prewarm.ts";
 import { beijingDay, budgetKeys, msUntilBeijingMidnight } from "../quota.ts";
@@ -54,7 +60,16 @@ export function prewarmHandler<E extends Env>(
           "request (maxUrls): split them",
       );
     }
-    const area = chooseArea(body.area, c.req.query("area")) ?? config.area;
+    const asked = chooseArea(body.area, c.req.query("area"));
+    const zoneId = config.prewarm.backend?.report.zoneId;
+    if (zoneId !== undefined && asked !== undefined) {
+      throw new RouterError(
+        400,
+        "invalid-body",
+        `This router prefetches through EdgeOne zone ${zoneId}, which decides the area; got area "${asked}"`,
+      );
+    }
+    const area = asked ?? config.area;
     if (config.api === "v2" && area !== "overseas") {
       throw new RouterError(
         400,
@@ -64,7 +79,12 @@ export function prewarmHandler<E extends Env>(
     }
     const screened = screenHosts(body.urls, config.allowedHosts);
     const { credentials } = config;
-    const run = await prewarm(screened.send, { ...config.prewarm, credentials, area });
+    // A backend (EdgeOne) takes no area: its zone decides.
+    const run = await prewarm(screened.send, {
+      ...config.prewarm,
+      credentials,
+      ...(zoneId === undefined && { area }),
+    });
     const report = new AnswerRedactor(credentials).report(withRejected(run, screened.rejected));
     const outcome = runOutcome(report, config.now());
     if ("error" in outcome) throw outcome.error;
@@ -74,8 +94,10 @@ export function prewarmHandler<E extends Env>(
 
 /** The body of `GET /quota`. */
 export interface RouterQuota {
-  /** The area counted (`?area=`, else the router's default area). */
+  /** The area counted (`?area=`, else the router's default area; EdgeOne: `"global"`). */
   area: Area;
+  /** EdgeOne: the zone counted (its budget is the zone's). */
+  zoneId?: string;
   /** The quota day, `YYYY-MM-DD` in Beijing time (UTC+8). */
   day: string;
   /** URLs this router's budget has counted today (for `global`, the busier of the two areas). */
@@ -87,11 +109,12 @@ export interface RouterQuota {
   /** When the budget resets (00:00 Beijing time), as an ISO 8601 UTC time. */
   resetsAt: string;
   /**
-   * API 3.0 only: Tencent's `DescribePushQuota` answer, or the error asking it failed with
-   * (the local figures are still given).
+   * API 3.0 only: Tencent's `DescribePushQuota` answer (EdgeOne: `DescribeContentQuota`'s),
+   * or the error asking it failed with (the local figures are still given).
    */
   upstream?:
     | { quotas: PushQuota[]; requestId?: string }
+    | { prefetch?: ContentQuota; quotas: ContentQuota[]; requestId?: string }
     | { error: TencentCloudErrorInit & { name: string } };
 }
 
@@ -102,17 +125,23 @@ export function quotaHandler<E extends Env>(
   return async (c) => {
     const config = await options.configure(c);
     const queried = c.req.query("area");
+    const { coordinator, endpoint, api, backend } = config.prewarm;
+    if (backend && queried !== undefined) {
+      throw new RouterError(
+        400,
+        "invalid-query",
+        `This router prefetches through EdgeOne zone ${backend.report.zoneId}: its quota has no ?area=`,
+      );
+    }
     const area = queried === undefined ? config.area : checkArea(queried, "query");
     const now = config.now();
     const limit = config.dailyLimit;
-    const { coordinator, endpoint, api } = config.prewarm;
     const account = accountName(
       config.credentials.secretId,
-      parseEndpoint(endpoint ?? (api === "v2" ? V2_ENDPOINT : V3_ENDPOINT)),
+      parseEndpoint(endpoint ?? backend?.endpoint ?? (api === "v2" ? V2_ENDPOINT : V3_ENDPOINT)),
     );
-    const usages = await Promise.all(
-      budgetKeys(area, now).map((key) => coordinator.usage(account, key, now)),
-    );
+    const keys = backend?.budgetKeys(now) ?? budgetKeys(area, now);
+    const usages = await Promise.all(keys.map((key) => coordinator.usage(account, key, now)));
     const used = Math.max(...usages.map((u) => u.spent + u.held));
     const finite = Number.isFinite(limit);
     const quota: RouterQuota = {
@@ -122,11 +151,17 @@ export function quotaHandler<E extends Env>(
       limit: finite ? limit : null,
       remaining: finite ? Math.max(0, limit - used) : null,
       resetsAt: new Date(now + msUntilBeijingMidnight(now)).toISOString(),
+      ...backend?.report,
     };
-    if (config.api === "v3") {
+    if (config.api !== "v2") {
       const redact = new AnswerRedactor(config.credentials);
+      const options = callOptions(config);
       try {
-        quota.upstream = redact.data(await describePushQuota(callOptions(config)));
+        quota.upstream = redact.data(
+          backend
+            ? await describeContentQuota({ ...options, zoneId: backend.report.zoneId })
+            : await describePushQuota(options),
+        );
       } catch (error) {
         if (!(error instanceof TencentCloudError)) throw error;
         quota.upstream = { error: redact.error(error).toJSON() };
@@ -140,8 +175,11 @@ export function quotaHandler<E extends Env>(
 export interface RouterTaskStatus {
   /** The task id asked about. */
   taskId: string;
-  /** Its URLs with their status (`process`, `done`, `fail`, `invalid`). */
-  logs: PushLog[];
+  /**
+   * Its URLs with their status (`process`, `done`, `fail`, `invalid`); for EdgeOne, the job's
+   * targets as `DescribePrefetchTasks` lists them (`processing`, `success`, `failed`, `invalid`…).
+   */
+  logs: PushLog[] | PrefetchLog[];
   /** How many entries match in all (more than `logs` when paged with `offset`/`limit`). */
   totalCount: number;
   /** Tencent's `RequestId`. */
@@ -169,7 +207,7 @@ export function tasksHandler<E extends Env>(
 ): (c: Context<E>) => Promise<Response> {
   return async (c) => {
     const config = await options.configure(c);
-    if (config.api !== "v3") {
+    if (config.api === "v2") {
       throw new RouterError(
         501,
         "unsupported-api",
@@ -188,18 +226,24 @@ export function tasksHandler<E extends Env>(
     const limit = pageParameter(c.req.query("limit"), "limit", 1, 1000);
     const redact = new AnswerRedactor(config.credentials);
     let result;
+    const page = {
+      ...callOptions(config),
+      ...(offset !== undefined && { offset }),
+      ...(limit !== undefined && { limit }),
+    };
+    const zoneId = config.prewarm.backend?.report.zoneId;
     try {
-      result = await describePushTasks(taskId, {
-        ...callOptions(config),
-        ...(offset !== undefined && { offset }),
-        ...(limit !== undefined && { limit }),
-      });
+      result = zoneId === undefined
+        ? await describePushTasks(taskId, page)
+        : await describePrefetchTasks(taskId, { ...page, zoneId });
     } catch (error) {
       if (!(error instanceof TencentCloudError)) throw error;
       throw new RouterError(
         502,
         "upstream-failed",
-        `DescribePushTasks failed (${error.code}); see upstream`,
+        `${
+          zoneId === undefined ? "DescribePushTasks" : "DescribePrefetchTasks"
+        } failed (${error.code}); see upstream`,
         { extra: { upstream: redact.error(error).toJSON() } },
       );
     }
