@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { MemoryCoordinator, type PrewarmReport, waitForTasks } from "../mod.ts";
 import { edgeOne } from "../src/edgeone/mod.ts";
-import type { RouterQuota, RouterTaskStatus } from "../src/hono/mod.ts";
+import type { RouterJobStatus, RouterZoneQuota } from "../src/hono/mod.ts";
 import { SIMULATOR_CREDENTIALS } from "../src/testing/mod.ts";
 import { assertAccounted, urlsOn } from "./_helpers.ts";
 import { errorCode, NOW, setup } from "./router/setup.ts";
@@ -81,7 +81,7 @@ Deno.test("router edgeone: GET /quota counts the zone's budget and reads Describ
   await postJson({ urls: urlsOn("www.example.com", 4) });
   const response = await get("/quota");
   assert.equal(response.status, 200);
-  const quota: RouterQuota = await response.json();
+  const quota: RouterZoneQuota = await response.json();
   assert.equal(quota.zoneId, ZONE);
   assert.equal(quota.used, 4);
   assert.equal(quota.remaining, 96);
@@ -102,11 +102,11 @@ Deno.test("router edgeone: GET /tasks/:id lists the job's targets; unknown job 4
   const jobId = report.tasks[0]!.taskId;
   const response = await get(`/tasks/${jobId}`);
   assert.equal(response.status, 200);
-  const status: RouterTaskStatus = await response.json();
+  const status: RouterJobStatus = await response.json();
   assert.equal(status.taskId, jobId);
   assert.equal(status.totalCount, 2);
   assert.deepEqual(
-    (status.logs as { target: string; status: string }[]).map((l) => [l.target, l.status]),
+    status.logs.map((l) => [l.target, l.status]),
     [[urls[0], "success"], [urls[1], "invalid"]],
   );
   const missing = await get("/tasks/no-such-job");

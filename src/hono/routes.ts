@@ -96,8 +96,6 @@ export function prewarmHandler<E extends Env>(
 export interface RouterQuota {
   /** The area counted (`?area=`, else the router's default area; EdgeOne: `"global"`). */
   area: Area;
-  /** EdgeOne: the zone counted (its budget is the zone's). */
-  zoneId?: string;
   /** The quota day, `YYYY-MM-DD` in Beijing time (UTC+8). */
   day: string;
   /** URLs this router's budget has counted today (for `global`, the busier of the two areas). */
@@ -109,11 +107,20 @@ export interface RouterQuota {
   /** When the budget resets (00:00 Beijing time), as an ISO 8601 UTC time. */
   resetsAt: string;
   /**
-   * API 3.0 only: Tencent's `DescribePushQuota` answer (EdgeOne: `DescribeContentQuota`'s),
-   * or the error asking it failed with (the local figures are still given).
+   * API 3.0 only: Tencent's `DescribePushQuota` answer, or the error asking it failed with
+   * (the local figures are still given).
    */
   upstream?:
     | { quotas: PushQuota[]; requestId?: string }
+    | { error: TencentCloudErrorInit & { name: string } };
+}
+
+/** The body of `GET /quota` of a router with the EdgeOne backend. */
+export interface RouterZoneQuota extends Omit<RouterQuota, "upstream"> {
+  /** The zone counted: its budget is the zone's own. */
+  zoneId: string;
+  /** EdgeOne's `DescribeContentQuota` answer, or the error asking it failed with. */
+  upstream?:
     | { prefetch?: ContentQuota; quotas: ContentQuota[]; requestId?: string }
     | { error: TencentCloudErrorInit & { name: string } };
 }
@@ -144,7 +151,7 @@ export function quotaHandler<E extends Env>(
     const usages = await Promise.all(keys.map((key) => coordinator.usage(account, key, now)));
     const used = Math.max(...usages.map((u) => u.spent + u.held));
     const finite = Number.isFinite(limit);
-    const quota: RouterQuota = {
+    const quota: RouterQuota | RouterZoneQuota = {
       area,
       day: beijingDay(now),
       used,
@@ -156,16 +163,18 @@ export function quotaHandler<E extends Env>(
     if (config.api !== "v2") {
       const redact = new AnswerRedactor(config.credentials);
       const options = callOptions(config);
+      let upstream: RouterQuota["upstream"] | RouterZoneQuota["upstream"];
       try {
-        quota.upstream = redact.data(
+        upstream = redact.data(
           backend
             ? await describeContentQuota({ ...options, zoneId: backend.report.zoneId })
             : await describePushQuota(options),
         );
       } catch (error) {
         if (!(error instanceof TencentCloudError)) throw error;
-        quota.upstream = { error: redact.error(error).toJSON() };
+        upstream = { error: redact.error(error).toJSON() };
       }
+      return c.json({ ...quota, upstream }, 200);
     }
     return c.json(quota, 200);
   };
@@ -175,11 +184,20 @@ export function quotaHandler<E extends Env>(
 export interface RouterTaskStatus {
   /** The task id asked about. */
   taskId: string;
-  /**
-   * Its URLs with their status (`process`, `done`, `fail`, `invalid`); for EdgeOne, the job's
-   * targets as `DescribePrefetchTasks` lists them (`processing`, `success`, `failed`, `invalid`…).
-   */
-  logs: PushLog[] | PrefetchLog[];
+  /** Its URLs with their status (`process`, `done`, `fail`, `invalid`). */
+  logs: PushLog[];
+  /** How many entries match in all (more than `logs` when paged with `offset`/`limit`). */
+  totalCount: number;
+  /** Tencent's `RequestId`. */
+  requestId?: string;
+}
+
+/** The body of `GET /tasks/:id` of a router with the EdgeOne backend: the job's targets. */
+export interface RouterJobStatus {
+  /** The job id (`JobId`) asked about. */
+  taskId: string;
+  /** Its targets with EdgeOne's status (`processing`, `success`, `failed`, `invalid`, …). */
+  logs: PrefetchLog[];
   /** How many entries match in all (more than `logs` when paged with `offset`/`limit`). */
   totalCount: number;
   /** Tencent's `RequestId`. */
@@ -250,7 +268,7 @@ export function tasksHandler<E extends Env>(
     if (result.totalCount === 0 && result.logs.length === 0) {
       throw new RouterError(404, "task-not-found", "Tencent Cloud knows no task with this id");
     }
-    const status: RouterTaskStatus = { taskId, ...redact.data(result) };
+    const status: RouterTaskStatus | RouterJobStatus = { taskId, ...redact.data(result) };
     return c.json(status, 200);
   };
 }
