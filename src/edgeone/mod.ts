@@ -41,3 +41,6 @@ export {
 } from "./describe.ts";
 export { TEO_ENDPOINT, TEO_SERVICE } from "./service.ts";
 export type { PrewarmBackend, Submission, TaskLine } from "../backend.ts";
+export type { Call, CallContext, RawAnswer, SignedRequest } from "../send.ts";
+export type { V3Service } from "../request_v3.ts";
+export type { BackoffPolicy } from "../retry.ts";
