@@ -265,12 +265,10 @@ const WRONG_KEY = "TENCENTCLOUD_SECRET_KEY does not match TENCENTCLOUD_SECRET_ID
 const NO_ID = "TENCENTCLOUD_SECRET_ID names no key.";
 const BAD_TOKEN = "The session token is wrong or expired.";
 // How to reach EdgeOne, for the codes that say a domain or the account may have moved there.
-const TEO =
-  'prefetch with api "teo" and the site\'s zoneId (edgeOne({ zoneId }) of @qcdn/prewarm/edgeone; CLI: --api teo --zone ZONE).';
+const TEO = 'use api "teo" with the site\'s zoneId (edgeOne({ zoneId }), @qcdn/prewarm/edgeone).';
 const EDGEONE = "This account's CDN moved to EdgeOne: " + TEO;
 const EDGEONE_DOMAIN = "If it moved to EdgeOne, " + TEO;
-const NO_ZONE =
-  "The zoneId names no EdgeOne site (zone) of this account: copy it from the EdgeOne console.";
+const NO_ZONE = "The zoneId names no EdgeOne site (zone) of this account.";
 
 // Codes whose advice is more precise than their category's. API 2.0 codes share it.
 const CODE_ADVICE: Record<string, string> = {
@@ -289,8 +287,7 @@ const CODE_ADVICE: Record<string, string> = {
   "ResourceNotFound.CdnHostNotExists": "The domain is not on this account's CDN. " + EDGEONE_DOMAIN,
   "ResourceUnavailable.CdnHostIsNotOnline": "The domain is offline on this account's CDN. " +
     EDGEONE_DOMAIN,
-  "InvalidParameter.DomainNotFound":
-    "The domain is not in this EdgeOne zone (zoneId) or not this account's. Other domains go on.",
+  "InvalidParameter.DomainNotFound": "The domain is not in this EdgeOne zone (zoneId).",
   "InvalidParameter.ZoneNotFound": NO_ZONE,
   "ResourceNotFound.ZoneNotFound": NO_ZONE,
   "UnauthorizedOperation.CdnUserIsIsolated":
