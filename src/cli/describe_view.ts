@@ -41,18 +41,25 @@ export function formatTaskStatus(title: string, logs: readonly PushLog[], total:
 
 /** The quota of each area, and when it resets. */
 export function formatQuota(quotas: readonly PushQuota[], now: number): string {
+  return formatQuotaTable("AREA", quotas.map((q) => [q.area, q.batch, q.total, q.available]), now);
+}
+
+/**
+ * A quota table (per request, per day, left today, one row per `[name, batch, daily, left]`)
+ * and when the daily quota resets. EdgeOne's zone quota shares it.
+ */
+export function formatQuotaTable(
+  nameTitle: string,
+  rows: readonly (readonly [string, number, number, number])[],
+  now: number,
+): string {
   return formatTable(
     [
-      { title: "AREA" },
+      { title: nameTitle },
       { title: "PER REQUEST", align: "right" },
       { title: "PER DAY", align: "right" },
       { title: "LEFT TODAY", align: "right" },
     ],
-    quotas.map((q) => [
-      q.area,
-      formatCount(q.batch),
-      formatCount(q.total),
-      formatCount(q.available),
-    ]),
+    rows.map(([name, ...counts]) => [name, ...counts.map(formatCount)]),
   ) + `\nThe daily quota resets at ${quotaResetTime(now)}.\n`;
 }

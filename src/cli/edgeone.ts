@@ -17,7 +17,7 @@ import {
 import type { CallOptions } from "../options.ts";
 import { UsageError } from "./args.ts";
 import type { Flags } from "./flags.ts";
-import { quotaResetTime } from "./summary.ts";
+import { formatQuotaTable } from "./describe_view.ts";
 import { displayUrl, formatCount, formatTable, plural } from "./text.ts";
 
 /** The APIs `--api` names. */
@@ -111,20 +111,11 @@ export function formatContentQuota(
   now: number,
 ): string {
   if (quotas.length === 0) return `Zone ${zoneId}: EdgeOne reported no quota.\n`;
-  return `Zone ${zoneId}:\n\n` + formatTable(
-    [
-      { title: "TYPE" },
-      { title: "PER REQUEST", align: "right" },
-      { title: "PER DAY", align: "right" },
-      { title: "LEFT TODAY", align: "right" },
-    ],
-    quotas.map((q) => [
-      q.type,
-      formatCount(q.batch),
-      formatCount(q.daily),
-      formatCount(q.available),
-    ]),
-  ) + `\nThe daily quota resets at ${quotaResetTime(now)}.\n`;
+  return `Zone ${zoneId}:\n\n` + formatQuotaTable(
+    "TYPE",
+    quotas.map((q) => [q.type, q.batch, q.daily, q.available]),
+    now,
+  );
 }
 
 /** `quota --api teo --zone ZONE`: the zone's quotas. */
