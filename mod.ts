@@ -29,6 +29,7 @@
  */
 export { prewarm } from "./src/prewarm.ts";
 export type { CallOptions, PrewarmOptions } from "./src/options.ts";
+export type { PushParameters } from "./src/push_parameters.ts";
 export type {
   Api,
   Area,

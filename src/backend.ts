@@ -6,27 +6,13 @@
  * CDN-only bundle carries none of a backend's code.
  * @module
  */
-import type { TencentCloudError } from "./errors.ts";
 import type { PrewarmOptions } from "./options.ts";
 import type { Area } from "./report.ts";
+import type { Submission } from "./request_v3.ts";
 import type { Call, CallContext } from "./send.ts";
 import type { UrlStatus } from "./wait.ts";
 
-/** What one accepted request created. */
-export interface Submission {
-  /** The task (CDN `TaskId`, EdgeOne `JobId`). */
-  taskId: string;
-  /** API 2.0: the creation time as Tencent wrote it. */
-  date?: string;
-  /** API 3.0: the `RequestId` of the call. */
-  requestId?: string;
-  /**
-   * URLs of the request the service refused although it created the task (EdgeOne's
-   * `FailedList`), each group with the error that says why. They are reported as failed, not
-   * submitted; every other URL of the request is in the task.
-   */
-  failed?: { urls: string[]; error: TencentCloudError }[];
-}
+export type { Submission };
 
 /** A prefetch service `prewarm()` can submit to through its `backend` option. */
 export interface PrewarmBackend {
@@ -38,10 +24,8 @@ export interface PrewarmBackend {
   readonly area: Area;
   /** The endpoint when the options name none. */
   readonly endpoint: string;
-  /** URLs per request when the options name none. */
-  readonly batchSize: number;
-  /** The action {@linkcode PrewarmBackend.readQuota} calls, for messages. */
-  readonly quotaAction: string;
+  /** The action {@linkcode PrewarmBackend.readQuota} calls and the list it reads, for messages. */
+  readonly quota: [action: string, field: string];
   /**
    * Refuses options that do not apply to this service, with a `TypeError` naming the option.
    * @throws {TypeError}

@@ -191,12 +191,18 @@ function pushTasksPayload(
   return payload;
 }
 
-/** Reads the quota with an already resolved context (used by `prewarm()` with `checkQuota`). */
+/**
+ * Reads a quota with an already resolved context (used by `prewarm()` with `checkQuota`):
+ * `DescribePushQuota`'s `UrlPush`, or another action's list of the same shape
+ * (`DescribePurgeQuota`'s `UrlPurge`).
+ */
 export async function readPushQuota(
   context: CallContext,
+  action = "DescribePushQuota",
+  field = "UrlPush",
 ): Promise<PushQuotaResult> {
-  const response = await readV3(context, "DescribePushQuota", {});
-  const quotas = list(response, "UrlPush", "DescribePushQuota").map((entry) => {
+  const response = await readV3(context, action, {});
+  const quotas = list(response, field, action).map((entry) => {
     const q = (entry ?? {}) as Record<string, unknown>;
     return {
       area: text(q.Area) as PushQuota["area"],

@@ -5,6 +5,7 @@
 import type { PrewarmBackend } from "./backend.ts";
 import { accountName, type Coordinator, defaultCoordinator } from "./coordinator.ts";
 import { checkCredentials, type Credentials, credentialsFromEnv } from "./credentials.ts";
+import { pushFields, type PushParameters } from "./push_parameters.ts";
 import type { Api, Area, PrewarmProgress } from "./report.ts";
 import { V2_ENDPOINT } from "./request_v2.ts";
 import { V3_ENDPOINT } from "./request_v3.ts";
@@ -69,8 +70,8 @@ export interface CallOptions {
   rateLimitWaitMs?: number;
 }
 
-/** Options of `prewarm()`. */
-export interface PrewarmOptions extends CallOptions {
+/** Options of `prewarm()`; the optional `PushUrlsCache` parameters are {@linkcode PushParameters}. */
+export interface PrewarmOptions extends CallOptions, PushParameters {
   /**
    * The API generation. API 3.0 (`PushUrlsCache`) is what Tencent serves today; API 2.0
    * (`CdnOverseaPushser`) was retired for CDN in 2022 and serves stand-ins and old gateways.
@@ -140,6 +141,8 @@ export interface ResolvedPrewarmOptions extends ResolvedCallOptions {
   retryAmbiguous: boolean;
   /** Progress callback. */
   onProgress?: (progress: PrewarmProgress) => void;
+  /** The optional `PushUrlsCache` fields to send, with their wire names. */
+  push: Record<string, unknown>;
 }
 
 function fail(name: string, expected: string, value: unknown): never {
@@ -148,7 +151,8 @@ function fail(name: string, expected: string, value: unknown): never {
   throw new Kind(`Invalid option ${name}: expected ${expected}, got ${seen}`);
 }
 
-function integer(
+/** Checks an integer option within `min`–`max` (`Infinity` allowed when `max` is). */
+export function integer(
   name: string,
   value: unknown,
   fallback: number,
@@ -204,7 +208,8 @@ function oneOf<T extends string>(
   return value as T;
 }
 
-function optionalFunction<T>(name: string, value: unknown): T | undefined {
+/** Checks an optional function option. */
+export function optionalFunction<T>(name: string, value: unknown): T | undefined {
   if (value !== undefined && typeof value !== "function") {
     fail(name, "a function", typeof value);
   }
@@ -334,7 +339,7 @@ export function resolvePrewarmOptions(
     method: oneOf("method", options.method, ["POST", "GET"] as const, "POST"),
     batchSize: api === "v2"
       ? integer("batchSize", options.batchSize, V2_MAX_BATCH, 1, V2_MAX_BATCH)
-      : integer("batchSize", options.batchSize, backend?.batchSize ?? V3_DEFAULT_BATCH, 1, 10_000),
+      : integer("batchSize", options.batchSize, V3_DEFAULT_BATCH, 1, 10_000),
     dailyLimit: integer(
       "dailyLimit",
       options.dailyLimit,
@@ -351,6 +356,7 @@ export function resolvePrewarmOptions(
     checkQuota: Boolean(checkQuota),
     concurrency: integer("concurrency", options.concurrency, 4, 1, 64),
     retryAmbiguous: Boolean(options.retryAmbiguous ?? false),
+    push: pushFields(options, api),
   };
   const onProgress = optionalFunction<ResolvedPrewarmOptions["onProgress"]>(
     "onProgress",

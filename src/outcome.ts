@@ -89,8 +89,10 @@ const V3_CATEGORIES: Record<string, ErrorCategory> = {
   "UnauthorizedOperation.OperationTooOften": "rate-limit",
   "LimitExceeded.CdnPushExceedDayLimit": "daily-limit",
   "LimitExceeded.CdnPurgeExceedDayLimit": "daily-limit",
+  "LimitExceeded.CdnPurgeUrlExceedDayLimit": "daily-limit",
   "LimitExceeded.CdnPushExceedBatchLimit": "batch-limit",
   "LimitExceeded.CdnPurgeExceedBatchLimit": "batch-limit",
+  "LimitExceeded.CdnPurgeUrlExceedBatchLimit": "batch-limit",
   "ResourceNotFound.CdnHostNotExists": "domain",
   "ResourceUnavailable.CdnHostIsNotOnline": "domain",
   "UnauthorizedOperation.CdnHostUnauthorized": "domain",
@@ -109,7 +111,6 @@ const V3_CATEGORIES: Record<string, ErrorCategory> = {
   "LimitExceeded.BatchQuota": "batch-limit",
   "InvalidParameter.DomainNotFound": "domain",
   "InvalidParameter.ZoneNotFound": "account",
-  "ResourceNotFound.ZoneNotFound": "account",
   "ServiceUnavailable": "unavailable",
   "AuthFailure": "credentials",
   "UnauthorizedOperation": "credentials",
@@ -246,7 +247,7 @@ const CATEGORY_ADVICE: Record<ErrorCategory, string> = {
   "daily-limit": "The daily quota is spent: it resets at 00:00 Beijing time (UTC+8).",
   "batch-limit": "Too many URLs in one request: lower batchSize.",
   "domain":
-    'Check that the domain is on this account\'s CDN, online, serves this area, and that this key may act on it (its project and tags); a domain moved to EdgeOne needs api "teo" with its zoneId.',
+    'Check that the domain is on this account\'s CDN, online, serves this area, and that this key may act on it (its project and tags); a domain moved to EdgeOne needs api "teo".',
   "invalid-request": "Check the URLs and options.",
   "endpoint": "Nothing was sent: check the endpoint, the network and the request options.",
   "credentials":
@@ -264,11 +265,8 @@ const CLOCK = "The local clock is over 5 minutes off: synchronise it.";
 const WRONG_KEY = "TENCENTCLOUD_SECRET_KEY does not match TENCENTCLOUD_SECRET_ID.";
 const NO_ID = "TENCENTCLOUD_SECRET_ID names no key.";
 const BAD_TOKEN = "The session token is wrong or expired.";
-// How to reach EdgeOne, for the codes that say a domain or the account may have moved there.
-const TEO = 'use api "teo" with the site\'s zoneId (edgeOne({ zoneId }), @qcdn/prewarm/edgeone).';
-const EDGEONE = "This account's CDN moved to EdgeOne: " + TEO;
-const EDGEONE_DOMAIN = "If it moved to EdgeOne, " + TEO;
-const NO_ZONE = "The zoneId names no EdgeOne site (zone) of this account.";
+const EDGEONE =
+  "This account's CDN moved to EdgeOne: prefetch with api \"teo\" and the site's zoneId.";
 
 // Codes whose advice is more precise than their category's. API 2.0 codes share it.
 const CODE_ADVICE: Record<string, string> = {
@@ -284,12 +282,12 @@ const CODE_ADVICE: Record<string, string> = {
     "The domain belongs to another Tencent Cloud account. Other domains go on.",
   "UnauthorizedOperation.CdnHostIsUsedByOther":
     "The domain is in use by another Tencent Cloud account. Other domains go on.",
-  "ResourceNotFound.CdnHostNotExists": "The domain is not on this account's CDN. " + EDGEONE_DOMAIN,
-  "ResourceUnavailable.CdnHostIsNotOnline": "The domain is offline on this account's CDN. " +
-    EDGEONE_DOMAIN,
-  "InvalidParameter.DomainNotFound": "The domain is not in this EdgeOne zone (zoneId).",
-  "InvalidParameter.ZoneNotFound": NO_ZONE,
-  "ResourceNotFound.ZoneNotFound": NO_ZONE,
+  "ResourceNotFound.CdnHostNotExists":
+    "The domain is not on this account's CDN. If it moved to EdgeOne, prefetch with api \"teo\" and the site's zoneId.",
+  "ResourceUnavailable.CdnHostIsNotOnline":
+    'The domain is offline on this account\'s CDN (or moved to EdgeOne: then use api "teo" and its zoneId).',
+  "InvalidParameter.DomainNotFound": "Not a domain of this EdgeOne zone (zoneId).",
+  "InvalidParameter.ZoneNotFound": "No EdgeOne zone has this zoneId.",
   "UnauthorizedOperation.CdnUserIsIsolated":
     "The account is suspended for arrears: top it up in the Tencent Cloud console, then run again.",
   "ResourceNotFound.CdnUserNotExists":

@@ -2,7 +2,6 @@
  * `prewarm()`: checks, batches and submits URLs, and accounts for every one of them.
  * @module
  */
-import type { Submission } from "./backend.ts";
 import { readPushQuota } from "./describe.ts";
 import { localError, TencentCloudError } from "./errors.ts";
 import {
@@ -20,8 +19,9 @@ import {
   type RejectedUrl,
   type RejectReason,
 } from "./report.ts";
+import { withUrlEncode } from "./push_parameters.ts";
 import { pushV2Call } from "./request_v2.ts";
-import { buildV3Request, parseV3Answer } from "./request_v3.ts";
+import { type Submission, v3TaskCall } from "./request_v3.ts";
 import { type Call, type CallContext, coordinatorError, sendWithRetries } from "./send.ts";
 import { abortableDelay } from "./retry.ts";
 import { type Batch, type CheckedUrl, checkUrl, planBatches } from "./urls.ts";
@@ -38,6 +38,31 @@ interface QueuedBatch extends Batch {
   held?: Held;
 }
 
+/**
+ * What a run's batches are sent as. Prefetch by default; the purge step (`./purge`) runs the
+ * same engine (budget, gate, retries, splits, stops) for `PurgeUrlsCache`.
+ */
+export interface BatchOperation {
+  /** The budget kind its keys are counted under (`budgetKeys()`). */
+  kind: string;
+  /** The API 3.0 action of the quota read, and the list in its answer. */
+  quota: [action: string, field: string];
+  /** The API 3.0 action and payload of one batch. */
+  batch(
+    urls: readonly string[],
+    options: ResolvedPrewarmOptions,
+  ): [string, Record<string, unknown>];
+}
+
+const PREFETCH: BatchOperation = {
+  kind: "push",
+  quota: ["DescribePushQuota", "UrlPush"],
+  batch: (urls, o) => [
+    "PushUrlsCache",
+    withUrlEncode({ Urls: urls, Area: o.area, ...o.push }, urls),
+  ],
+};
+
 /** Why the run stopped sending: the rest is rejected or failed without another request. */
 type Stop =
   | { kind: "daily-limit"; detail: string }
@@ -52,10 +77,12 @@ const MAX_LEASE_MS = 24 * 3600_000;
 
 class PrewarmRun {
   readonly #o: ResolvedPrewarmOptions;
+  readonly #op: BatchOperation;
   readonly #context: CallContext;
   readonly #tasks: PrewarmTask[] = [];
   readonly #rejected: RejectedUrl[] = [];
   readonly #failed: FailedBatch[] = [];
+  readonly #warnings: string[] = [];
   /** Hosts that answered with a domain error: their other batches fail unsent. */
   readonly #stoppedHosts = new Map<string, TencentCloudError>();
   #queue: QueuedBatch[] = [];
@@ -67,8 +94,10 @@ class PrewarmRun {
   /** Input position of each accepted URL: reports list batches in input order. */
   readonly #position = new Map<string, number>();
 
-  constructor(options: ResolvedPrewarmOptions) {
+  constructor(options: ResolvedPrewarmOptions, operation = PREFETCH) {
     this.#o = options;
+    // A backend (EdgeOne) names its own quota action for messages.
+    this.#op = { ...operation, ...options.backend };
     this.#context = { ...options, onAttempt: () => this.#requests++ };
   }
 
@@ -135,7 +164,44 @@ class PrewarmRun {
       () => this.#work(),
     );
     await Promise.all(workers);
+    if (this.#o.push.ParseM3U8) await this.#segmentsSpent();
     return this.report();
+  }
+
+  // Segments of playlists spent quota nobody could count in advance. With checkQuota, what
+  // Tencent counts as used beyond what the budget counts (spent or held) is booked as spent, so
+  // nothing is counted twice; an area with nothing left is exhausted.
+  async #segmentsSpent(): Promise<void> {
+    const { coordinator, account, now, checkQuota } = this.#o;
+    let warning =
+      "parseM3U8: playlist segments spent quota too, how much is unknown in advance; the local budget ";
+    try {
+      if (!checkQuota) return void (warning += "counts listed URLs only: set checkQuota");
+      if (this.#tasks.length === 0) return;
+      const { quotas } = await readPushQuota(this.#context);
+      const t = now();
+      for (const q of quotas.filter((q) => quotaAreas(this.#o.area).includes(q.area))) {
+        const keys = budgetKeys(q.area, t);
+        const { spent, held } = await coordinator.usage(account, keys[0]!, t);
+        const extra = q.total - q.available - spent - held;
+        if (q.available <= 0) await coordinator.exhaust(account, keys, t);
+        else if (extra > 0) {
+          const { id, granted } = await coordinator.hold(account, {
+            keys,
+            count: extra,
+            limit: Infinity,
+            leaseMs: MAX_LEASE_MS,
+            now: t,
+          });
+          await coordinator.settle(account, id, granted, 0, t);
+        }
+      }
+      warning += "was reconciled with DescribePushQuota";
+    } catch (error) {
+      warning += `could not be reconciled: ${asCloudError(error).message}`;
+    } finally {
+      this.#warnings.push(warning);
+    }
   }
 
   report(): PrewarmReport {
@@ -155,6 +221,7 @@ class PrewarmRun {
       ...lists,
       counts: countReport(lists, this.#requests),
       aborted: this.#stop?.kind === "aborted",
+      ...(this.#warnings.length > 0 && { warnings: this.#warnings }),
     };
   }
 
@@ -165,7 +232,7 @@ class PrewarmRun {
     try {
       const mine = backend
         ? [await backend.readQuota(this.#context)]
-        : (await readPushQuota(this.#context)).quotas.filter((q) =>
+        : (await readPushQuota(this.#context, ...this.#op.quota)).quotas.filter((q) =>
           quotaAreas(area).includes(q.area)
         );
       if (mine.length === 0) return batchSize;
@@ -181,16 +248,13 @@ class PrewarmRun {
         ...cause.toJSON(),
         retryable: false,
         maybeSubmitted: false,
-        message:
-          `Could not read the quota (${this.#quotaAction()}), so nothing was sent: ${cause.message}`,
+        message: `Could not read the quota (${
+          this.#op.quota[0]
+        }), so nothing was sent: ${cause.message}`,
       });
       this.#stop = { kind: "fatal", error: failure };
       return batchSize;
     }
-  }
-
-  #quotaAction(): string {
-    return this.#o.backend?.quotaAction ?? "DescribePushQuota";
   }
 
   async #work(): Promise<void> {
@@ -254,7 +318,7 @@ class PrewarmRun {
         this.#reject(
           url,
           "daily-limit",
-          `${this.#quotaAction()} reported no quota left for today; not sent`,
+          `${this.#op.quota[0]} reported no quota left for today; not sent`,
         );
       }
     }
@@ -265,7 +329,7 @@ class PrewarmRun {
     try {
       for (;;) {
         const now = this.#o.now();
-        keys = this.#o.backend?.budgetKeys(now) ?? budgetKeys(this.#o.area, now);
+        keys = this.#o.backend?.budgetKeys(now) ?? budgetKeys(this.#o.area, now, this.#op.kind);
         got = await coordinator.hold(account, {
           keys,
           count: cap,
@@ -357,33 +421,7 @@ class PrewarmRun {
       });
       return { ...call, ...common, parse: (answer) => call.parse(answer)[0]! };
     }
-    const { credentials, endpoint, area } = this.#o;
-    const payload = { Urls: urls, Area: area };
-    return {
-      action: "PushUrlsCache",
-      ...common,
-      sign: (timestamp) =>
-        buildV3Request({
-          credentials,
-          endpoint,
-          action: "PushUrlsCache",
-          payload,
-          timestamp,
-        }),
-      parse: (answer) => {
-        const { TaskId, RequestId } = parseV3Answer(answer);
-        if (typeof TaskId !== "string" || TaskId === "") {
-          throw localError(
-            "InvalidResponse",
-            "server",
-            "PushUrlsCache answered without a TaskId",
-          );
-        }
-        return typeof RequestId === "string"
-          ? { taskId: TaskId, requestId: RequestId }
-          : { taskId: TaskId };
-      },
-    };
+    return { ...v3TaskCall(this.#o, ...this.#op.batch(urls, this.#o)), ...common };
   }
 
   async #send(batch: QueuedBatch): Promise<void> {
@@ -395,13 +433,10 @@ class PrewarmRun {
     }
     // Refused URLs of an accepted request may have spent quota: the whole hold is spent.
     await this.#settle(batch, "spend");
-    const { failed, ...task } = submission;
-    let urls = batch.urls;
-    for (const { urls: refused, error } of failed ?? []) {
-      this.#failed.push({ host: batch.host, urls: refused, error, maybeSubmitted: false });
-      urls = urls.filter((url) => !refused.includes(url));
-    }
-    if (urls.length > 0) this.#tasks.push({ host: batch.host, urls, ...task });
+    const { failed = [], ...task } = submission;
+    for (const f of failed) this.#failed.push({ host: batch.host, ...f, maybeSubmitted: false });
+    const urls = batch.urls.filter((url) => !failed.some((f) => f.urls.includes(url)));
+    if (urls[0]) this.#tasks.push({ host: batch.host, urls, ...task });
   }
 
   async #settleFailure(batch: QueuedBatch, thrown: unknown): Promise<void> {
@@ -546,6 +581,15 @@ export async function prewarm(
 ): Promise<PrewarmReport> {
   const resolved = resolvePrewarmOptions(options);
   resolved.signal?.throwIfAborted();
-  const run = new PrewarmRun(resolved);
+  return await runBatches(urls, resolved);
+}
+
+/** Runs the engine with resolved options: `prewarm()`, or another {@linkcode BatchOperation}. */
+export async function runBatches(
+  urls: Iterable<string> | AsyncIterable<string>,
+  options: ResolvedPrewarmOptions,
+  operation?: BatchOperation,
+): Promise<PrewarmReport> {
+  const run = new PrewarmRun(options, operation);
   return await run.run(await run.collect(urls));
 }

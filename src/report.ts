@@ -103,6 +103,8 @@ export interface PrewarmReport {
   counts: PrewarmCounts;
   /** True when the signal aborted the run; unsent URLs are then rejected as `aborted`. */
   aborted: boolean;
+  /** What the run could not account for exactly, in sentences (e.g. `parseM3U8` segments). */
+  warnings?: string[];
 }
 
 /** Progress after each batch settles. */

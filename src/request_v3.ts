@@ -4,8 +4,9 @@
  * @module
  */
 import type { Credentials } from "./credentials.ts";
-import { upstreamError } from "./errors.ts";
+import { localError, type TencentCloudError, upstreamError } from "./errors.ts";
 import {
+  type Call,
   httpAnswerError,
   parseEndpoint,
   type RawAnswer,
@@ -132,4 +133,43 @@ function throwV3(
   }
   const text = typeof message === "string" ? message : "";
   throw upstreamError("v3", code, text, answer.status, requestId, read);
+}
+
+/** What a call that creates a task answers: its id, and the `RequestId`. */
+export interface Submission {
+  /** Tencent's task id. */
+  taskId: string;
+  /** API 2.0: the creation time as Tencent wrote it. */
+  date?: string;
+  /** API 3.0: the `RequestId`. */
+  requestId?: string;
+  /**
+   * URLs of the request the service refused although it created the task (EdgeOne's
+   * `FailedList`), each group with the error that says why. They are reported as failed, not
+   * submitted; every other URL of the request is in the task.
+   */
+  failed?: { urls: string[]; error: TencentCloudError }[];
+}
+
+/** An API 3.0 call that creates a task (`PushUrlsCache`, `PurgeUrlsCache`): its answer must
+ * carry a `TaskId`. */
+export function v3TaskCall(
+  context: { credentials: Credentials; endpoint: URL },
+  action: string,
+  payload: Readonly<Record<string, unknown>>,
+): Call<Submission> {
+  const { credentials, endpoint } = context;
+  return {
+    action,
+    sign: (timestamp) => buildV3Request({ credentials, endpoint, action, payload, timestamp }),
+    parse: (answer) => {
+      const { TaskId, RequestId } = parseV3Answer(answer);
+      if (typeof TaskId !== "string" || TaskId === "") {
+        throw localError("InvalidResponse", "server", `${action} answered without a TaskId`);
+      }
+      return typeof RequestId === "string"
+        ? { taskId: TaskId, requestId: RequestId }
+        : { taskId: TaskId };
+    },
+  };
 }

@@ -190,7 +190,8 @@ async function attempt<T>(context: CallContext, call: Call<T>): Promise<T> {
   };
   if (request.body !== undefined) init.body = request.body;
   try {
-    new Request(request.url, init);
+    // What fetch would refuse before sending: the endpoint is checked already, so the headers.
+    new Headers(request.headers);
   } catch {
     // fetch would refuse it before sending (a header value it cannot carry): nothing left.
     throw localError(

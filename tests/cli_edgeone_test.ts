@@ -143,7 +143,7 @@ Deno.test("cli edgeone: a CDN domain error points to --api teo --zone", async ()
   assert.equal(run.code, 1);
   assert.match(run.stdout, /ResourceNotFound\.CdnHostNotExists/);
   assert.match(run.stdout, /if it moved to EdgeOne, use --api teo --zone ZONE/);
-  assert.match(run.stdout, /api "teo" with the site's zoneId/);
+  assert.match(run.stdout, /api "teo" and the site's zoneId/);
 });
 
 Deno.test("cli edgeone: flag mistakes are usage errors before anything is sent", async () => {

@@ -8,13 +8,12 @@ import assert from "node:assert/strict";
 const ROOT = new URL("../", import.meta.url);
 
 /** The package's entry points, as deno.json exports them. */
+const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+/** Every entry point of the package (deno.json `exports`), by the name users import it as. */
 const ENTRY_POINTS: Record<string, string> = Object.fromEntries(
-  Object.entries(
-    JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT))).exports as Record<
-      string,
-      string
-    >,
-  ).map(([name, path]) => [`@qcdn/prewarm${name.slice(1)}`, path.replace(/^\.\//, "")]),
+  Object.entries(config.exports as Record<string, string>).map((
+    [name, path],
+  ) => [name === "." ? "@qcdn/prewarm" : `@qcdn/prewarm${name.slice(1)}`, path.slice(2)]),
 );
 
 /** Bun's globals that samples use, declared as Bun types them, for `deno check`. */

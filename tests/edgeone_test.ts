@@ -272,7 +272,7 @@ Deno.test("edgeone: an unknown zone stops the run before a second request, advic
     assert.equal(f.error.code, "InvalidParameter.ZoneNotFound");
     assert.equal(f.error.category, "account");
     assert.equal(f.maybeSubmitted, false);
-    assert.match(f.error.message, /zoneId names no EdgeOne site/);
+    assert.match(f.error.message, /No EdgeOne zone has this zoneId/);
   }
   assert.equal(sim.prefetchJobs.length, 0);
   assert.equal(teoBudget("zone-nope"), 0, "budget given back");
@@ -294,7 +294,7 @@ Deno.test("edgeone: a domain outside the zone fails its host only; other hosts g
     ["other.example.net", 1, "InvalidParameter.DomainNotFound"],
   ]);
   assert.equal(report.failed[0]!.error.category, "domain");
-  assert.match(report.failed[0]!.error.message, /not in this EdgeOne zone \(zoneId\)/);
+  assert.match(report.failed[0]!.error.message, /Not a domain of this EdgeOne zone \(zoneId\)/);
   // The host's second batch was not sent.
   assert.equal(sim.requests.filter((r) => r.action === "CreatePrefetchTask").length, 2);
 });
@@ -428,6 +428,8 @@ Deno.test("edgeone: options are checked before anything is sent", async () => {
     [{ backend, area: "mainland" }, /Invalid option area: .*got "mainland"/],
     [{ backend, api: "v3" }, /Invalid option api: expected "teo".*got "v3"/],
     [{ api: "teo" }, /Invalid option api: expected "v3" or "v2", got "teo"/],
+    [{ backend, userAgent: "x" }, /Invalid option userAgent: a PushUrlsCache \(CDN\) parameter/],
+    [{ backend, headers: { a: "b" } }, /Invalid option headers: a PushUrlsCache/],
   ];
   for (const [options, message] of refused) {
     await assert.rejects(

@@ -37,7 +37,7 @@ Deno.test("malformed JSON bodies: 400 saying what was wrong and where", async ()
     ['{"urls": [{"url": "x"}]}', /item 0 is an object/],
     [
       '{"urls": [], "url": "x"}',
-      /Unexpected field "url"; the body takes "urls" and optionally "area"/,
+      /Unexpected field "url"; the body takes "urls", optionally "area", and the options/,
     ],
     ['{"urls": ["https://www.example.com/a.js"], "area": 3}', /"area" to be one of .*got a number/],
   ];

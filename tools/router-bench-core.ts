@@ -7,13 +7,14 @@
 import { MemoryCoordinator, prewarm } from "../mod.ts";
 import { prewarmRouter } from "../src/hono/mod.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
+import { summarize } from "./bench/stats.mjs";
 
 /** Serves a handler on 127.0.0.1 (port chosen by the system) until `close()`. */
 export type Serve = (
   handler: (request: Request) => Response | Promise<Response>,
 ) => Promise<{ url: string; close(): Promise<void> }>;
 
-/** One comparison: milliseconds per request, each the median over the rounds. */
+/** One comparison: milliseconds per request, the median and the min over the rounds. */
 export interface RouterBenchRow {
   /** `in-process` (`app.request()`, the simulator's in-process fetch) or `loopback` (HTTP). */
   mode: "in-process" | "loopback";
@@ -21,6 +22,9 @@ export interface RouterBenchRow {
   aloneMs: number;
   /** client → router (`prewarm()` inside) → simulator. */
   routedMs: number;
+  /** The fastest round of each side. */
+  aloneMinMs: number;
+  routedMinMs: number;
   /** Requests timed per side and round. */
   requests: number;
   /** Rounds, sides alternated within each. */
@@ -56,12 +60,6 @@ async function time(
   return (performance.now() - start) / requests;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 // Alternates the sides round by round (and which goes first), so drift and noise on a busy
 // machine fall on both alike; a warm-up round of each is discarded.
 async function compare(
@@ -70,7 +68,9 @@ async function compare(
   requests: number,
   rounds: number,
   reset: () => void,
-): Promise<{ aloneMs: number; routedMs: number }> {
+): Promise<
+  { aloneMs: number; routedMs: number; aloneMinMs: number; routedMinMs: number }
+> {
   await time(Math.ceil(requests / 4), alone);
   await time(Math.ceil(requests / 4), routed);
   const a: number[] = [];
@@ -85,7 +85,14 @@ async function compare(
       a.push(await time(requests, alone));
     }
   }
-  return { aloneMs: median(a), routedMs: median(r) };
+  const aloneTimes = summarize(a);
+  const routedTimes = summarize(r);
+  return {
+    aloneMs: aloneTimes.median,
+    routedMs: routedTimes.median,
+    aloneMinMs: aloneTimes.min,
+    routedMinMs: routedTimes.min,
+  };
 }
 
 function check(ok: boolean, what: string): void {
@@ -106,13 +113,20 @@ export async function measureLoopback(
   const credentials = { ...SIMULATOR_CREDENTIALS };
   const result = await compare(
     async () => {
-      const report = await prewarm(URLS, { ...FAST, credentials, endpoint: simUrl });
+      const report = await prewarm(URLS, {
+        ...FAST,
+        credentials,
+        endpoint: simUrl,
+      });
       check(report.counts.submitted === URLS.length, "loopback alone");
     },
     async () => {
       const response = await fetch(`${routerUrl}prewarm`, {
         method: "POST",
-        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          "content-type": "application/json",
+        },
         body: BODY,
       });
       check(response.status === 200, `loopback routed: ${response.status}`);
@@ -195,10 +209,15 @@ export async function measureRouterCost(
     const routerServer = await serve(router.fetch);
     try {
       rows.push(
-        await measureLoopback(simServer.url, routerServer.url, () => sim.reset(), {
-          requests,
-          rounds,
-        }),
+        await measureLoopback(
+          simServer.url,
+          routerServer.url,
+          () => sim.reset(),
+          {
+            requests,
+            rounds,
+          },
+        ),
       );
     } finally {
       await routerServer.close();

@@ -15,16 +15,21 @@ const core = await import(pathToFileURL(path.resolve(coreBundle)).href);
 
 function nodeServe(handler) {
   return new Promise((resolve) => {
-    const server = serve({ fetch: handler, hostname: "127.0.0.1", port: 0 }, (info) =>
-      resolve({
-        url: `http://127.0.0.1:${info.port}/`,
-        close: () => new Promise((done) => server.close(() => done())),
-      }));
+    const server = serve(
+      { fetch: handler, hostname: "127.0.0.1", port: 0 },
+      (info) =>
+        resolve({
+          url: `http://127.0.0.1:${info.port}/`,
+          close: () => new Promise((done) => server.close(() => done())),
+        }),
+    );
   });
 }
 
 const nodeRows = await core.measureRouterCost({ serve: nodeServe });
-console.log(JSON.stringify({ runtime: `Node ${process.version}`, rows: nodeRows }));
+console.log(
+  JSON.stringify({ runtime: `Node ${process.version}`, rows: nodeRows }),
+);
 
 const sim = core.simulator();
 const simServer = await nodeServe(sim.handle);
@@ -44,12 +49,23 @@ const mf = new Miniflare({
 });
 try {
   const routerUrl = (await mf.ready).href;
-  const row = await core.measureLoopback(simServer.url, routerUrl, () => sim.reset(), {
-    requests: 40,
-    rounds: 5,
-  });
-  const version = (await import("miniflare/package.json", { with: { type: "json" } })).default;
-  console.log(JSON.stringify({ runtime: `workerd (Miniflare ${version.version})`, rows: [row] }));
+  const row = await core.measureLoopback(
+    simServer.url,
+    routerUrl,
+    () => sim.reset(),
+    {
+      requests: 40,
+      rounds: 5,
+    },
+  );
+  const version = (await import("miniflare/package.json", { with: { type: "json" } }))
+    .default;
+  console.log(
+    JSON.stringify({
+      runtime: `workerd (Miniflare ${version.version})`,
+      rows: [row],
+    }),
+  );
 } finally {
   await mf.dispose();
   await simServer.close();

@@ -73,12 +73,22 @@ export async function measureOnNodeAndWorkerd(): Promise<RouterBenchResult[]> {
         args: ["tools/bundle.mjs", entry, out, `--platform=${platform}`],
         cwd: ROOT,
       }).output();
-      if (done.code !== 0) throw new Error(new TextDecoder().decode(done.stderr));
+      if (done.code !== 0) {
+        throw new Error(new TextDecoder().decode(done.stderr));
+      }
     };
     await bundle("tools/router-bench-core.ts", `${dir}/core.mjs`, "node");
-    await bundle("tools/router-bench-worker.ts", `${dir}/worker.mjs`, "browser");
+    await bundle(
+      "tools/router-bench-worker.ts",
+      `${dir}/worker.mjs`,
+      "browser",
+    );
     const run = await new Deno.Command("node", {
-      args: ["tools/router-bench-node.mjs", `${dir}/core.mjs`, `${dir}/worker.mjs`],
+      args: [
+        "tools/router-bench-node.mjs",
+        `${dir}/core.mjs`,
+        `${dir}/worker.mjs`,
+      ],
       cwd: ROOT,
     }).output();
     if (run.code !== 0) throw new Error(new TextDecoder().decode(run.stderr));
@@ -93,14 +103,15 @@ export async function measureOnNodeAndWorkerd(): Promise<RouterBenchResult[]> {
 /** The markdown table of the results. */
 export function routerBenchTable(results: RouterBenchResult[]): string {
   const lines = [
-    "| runtime | path | `prewarm()` → simulator, ms/req | client → router → simulator, ms/req | ratio | added per request |",
+    "| runtime | path | `prewarm()` → simulator, ms/req: median (min) | client → router → simulator, ms/req: median (min) | ratio of medians | added per request (medians) |",
     "| --- | --- | --- | --- | --- | --- |",
   ];
   for (const { runtime, rows } of results) {
     for (const row of rows) {
       const added = (row.routedMs - row.aloneMs) * 1000;
       lines.push(
-        `| ${runtime} | ${row.mode} | ${row.aloneMs.toFixed(3)} | ${row.routedMs.toFixed(3)} | ` +
+        `| ${runtime} | ${row.mode} | ${row.aloneMs.toFixed(3)} (${row.aloneMinMs.toFixed(3)}) | ` +
+          `${row.routedMs.toFixed(3)} (${row.routedMinMs.toFixed(3)}) | ` +
           `${(row.routedMs / row.aloneMs).toFixed(2)}× | ${added.toFixed(0)} µs |`,
       );
     }
@@ -121,7 +132,8 @@ export async function routerBenchSection(): Promise<string> {
     "calls the simulator. Routed: a client POSTs the URLs to the router, which authenticates " +
     "the bearer token, reads the body, runs the same `prewarm()` and answers the report. " +
     "In-process uses `app.request()` and the simulator's in-process fetch; loopback serves " +
-    "both over HTTP on 127.0.0.1 (so routed pays a second HTTP hop). Median of " +
+    "both over HTTP on 127.0.0.1 (so routed pays a second HTTP hop). After a warm-up round, " +
+    "median and min of " +
     `${rounds} alternating rounds of ${requests} requests (half that on loopback). workerd ` +
     "freezes its clocks while a request computes, so it is timed from outside only: a Node " +
     "client posting to the router served by Miniflare (40 requests a round; Miniflare's own " +

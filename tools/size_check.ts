@@ -4,11 +4,13 @@
  *
  * The design budget is 12 KB. The account coordinator and the outcome policy took the core to
  * about 15.7 KB (@noble/hashes alone is 3.2 KB); until it is trimmed back, the check holds it
- * at 16 KB so that any further growth is a decision, not an accident.
+ * just above the core so that any further growth is a decision, not an accident. Raised from
+ * 16 KB to 16.5 KB for the PushUrlsCache parameters (their checks, about 0.55 KB) and the
+ * parseM3U8 budget reconciliation (about 0.3 KB), which every CDN user may call; purging first
+ * lives in ./purge and costs the core only its hook.
  */
-import { measureCoreSize } from "./bench/sizes.ts";
+import { CORE_SIZE_CHECK as BUDGET, measureCoreSize } from "./bench/sizes.ts";
 
-const BUDGET = 16 * 1024;
 const { gzip, minified } = await measureCoreSize();
 const line = `core bundle: ${minified} B minified, ${gzip} B gzip (budget ${BUDGET} B)`;
 if (gzip > BUDGET) {

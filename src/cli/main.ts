@@ -42,12 +42,14 @@ import {
   type PushTasksQuery,
 } from "../describe.ts";
 import { TencentCloudError } from "../errors.ts";
-import { type CallOptions, type PrewarmOptions, resolvePrewarmOptions } from "../options.ts";
+import { type CallOptions, resolvePrewarmOptions } from "../options.ts";
 import { prewarm } from "../prewarm.ts";
+import { purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../purge_first.ts";
 import type { PrewarmReport, RejectedUrl } from "../report.ts";
 import { SIMULATOR_CREDENTIALS } from "../testing/mod.ts";
 import { type FlagSpec, type ParsedArgs, splitArgs, UsageError } from "./args.ts";
 import { Flags } from "./flags.ts";
+import { purgeOptions, PUSH_FLAGS, pushOptions } from "./push_flags.ts";
 import { FAILED_STATUSES, formatQuota, formatTaskStatus } from "./describe_view.ts";
 import { formatPlan, planDryRun } from "./dry_run.ts";
 import { closeSources, InputError, openSources, readUrls } from "./input.ts";
@@ -107,6 +109,7 @@ const FLAGS: Record<string, FlagSpec> = {
   "url": { takesValue: true, commands: STATUS },
   "since": { takesValue: true, commands: [...PREWARM, ...STATUS] },
   ...SOURCE_FLAGS,
+  ...PUSH_FLAGS,
 };
 
 const SECRETS_GO_IN_ENV =
@@ -139,7 +142,7 @@ function callOptions(flags: Flags): Omit<CallOptions, "credentials"> {
   };
 }
 
-function prewarmOptions(flags: Flags): Omit<PrewarmOptions, "credentials"> {
+function prewarmOptions(flags: Flags): Omit<PurgeThenPrewarmOptions, "credentials"> {
   return {
     ...callOptions(flags),
     api: flags.choice("api", CLI_APIS),
@@ -153,6 +156,8 @@ function prewarmOptions(flags: Flags): Omit<PrewarmOptions, "credentials"> {
     dailyLimit: flags.integer("daily-limit", 0, Infinity, "off"),
     retryAmbiguous: flags.has("retry-ambiguous"),
     checkQuota: flags.has("check-quota"),
+    ...pushOptions(flags),
+    ...purgeOptions(flags),
   };
 }
 
@@ -286,9 +291,14 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
       return INTERRUPTED;
     }
     if (plan.counts.input === 0) throw noUrlsRead();
-    const notes = options.checkQuota
-      ? ["--check-quota is not consulted: asking DescribePushQuota needs the network."]
-      : [];
+    const notes = [
+      ...(options.checkQuota
+        ? ["--check-quota is not consulted: asking DescribePushQuota needs the network."]
+        : []),
+      ...(flags.has("purge-first")
+        ? ["--purge-first: each batch would be purged first, and prefetched once purged."]
+        : []),
+    ];
     if (json) printJson(io, plan);
     else io.stdout(formatPlan(plan, notes, io.now()));
     (json ? io.stderr : io.stdout)(inputs.planNotes().join(""));
@@ -312,8 +322,9 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   let urls = inputs.urls(listed, signal, (n) => progress.inputRead(n));
   if (target.simulated) urls = target.simulated.noteHosts(urls);
   let report: PrewarmReport;
+  const purgeFirst = flags.has("purge-first");
   try {
-    report = await prewarm(urls, {
+    report = await (purgeFirst ? purgeThenPrewarm : prewarm)(urls, {
       ...options,
       credentials: target.credentials,
       fetch: target.fetch,
@@ -331,7 +342,13 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     await closeSources(sources);
   }
   progress.finish();
-  if (report.counts.input === 0 && !report.aborted && !signal?.aborted) throw noUrlsRead();
+  // Sources that compute their URLs (a sitemap, a folder, what changed, what is left) may
+  // rightly yield none: nothing to do. Lists given by hand that hold none are a mistake.
+  const computed = inputs.any || flags.has("remaining") || flags.has("changed-since") ||
+    flags.has("changed-manifest");
+  if (report.counts.input === 0 && !computed && !report.aborted && !signal?.aborted) {
+    throw noUrlsRead();
+  }
   // What the run leaves for the next one; a file that cannot be written must not cost the
   // summary of what was sent.
   let outcome: SourcesOutcome | undefined;

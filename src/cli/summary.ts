@@ -71,6 +71,9 @@ export function failureAdvice(code: string, category: ErrorCategory, now: number
   if (code === "NetworkError.Aborted") {
     return "Interrupted while in flight: these may have been processed (see below).";
   }
+  if (code === "PurgeFailed" || code === "PurgeTimeout") {
+    return "Not prefetched: run again with --purge-first once the purge can succeed.";
+  }
   switch (category) {
     case "rate-limit":
       return "Rate-limited: lower --rate or --concurrency, then send these again.";
@@ -171,6 +174,16 @@ export function formatSummary(report: PrewarmReport, context: SummaryContext): s
   if (report.aborted) {
     out.push("INTERRUPTED: URLs not yet sent are listed as rejected (aborted).\n");
   }
+  const { purgeTasks } = report as { purgeTasks?: PrewarmReport["tasks"] };
+  if (purgeTasks) {
+    const purged = purgeTasks.reduce((n, t) => n + t.urls.length, 0);
+    out.push(
+      `Purged first: ${plural(purgeTasks.length, "purge task")} for ${plural(purged, "URL")}` +
+        (context.listTasks && purgeTasks.length > 0
+          ? ` (${purgeTasks.map((t) => t.taskId).join(", ")}).\n`
+          : ".\n"),
+    );
+  }
   // EdgeOne's jobs are looked up in their zone.
   const zone = report.zoneId === undefined ? "" : ` --api teo --zone ${report.zoneId}`;
   if (report.tasks.length > 0) {
@@ -240,6 +253,7 @@ export function formatSummary(report: PrewarmReport, context: SummaryContext): s
       );
     }
   }
+  for (const warning of report.warnings ?? []) out.push(`\nWarning: ${warning}.\n`);
   out.push(
     `\n${formatCount(counts.input)} URLs: ${formatCount(counts.submitted)} submitted, ` +
       `${formatCount(counts.rejected)} not sent, ${formatCount(counts.failed)} failed` +

@@ -47,6 +47,21 @@ prewarm options:
   --signature-method M   API 2.0: HmacSHA256 (default) or HmacSHA1.
   --method POST|GET      API 2.0: the HTTP method (default POST).
 
+PushUrlsCache parameters (API 3.0; docs/cli.md):
+  --user-agent UA        The User-Agent of the origin pull (Tencent's default: TencentCdn).
+  --layer middle         Warm the mid-tier only (overseas warms edge nodes by default).
+  --parse-m3u8           Also prefetch the segments of HLS playlists; they spend quota too,
+                         how much is unknown in advance (--check-quota reconciles after).
+  --disable-range        Pull from the origin without Range requests.
+  --header "Name: v"     A header of the origin pull; at most 20. May be repeated.
+  --url-encode           Let Tencent encode non-ASCII characters (set by itself for batches
+                         holding a non-ASCII URL).
+
+Purge first (docs/cli.md):
+  --purge-first          Purge the URLs (PurgeUrlsCache, its own quota), wait until done,
+                         then prefetch only what was purged; a failed purge is a failure.
+  --purge-wait SECONDS   How long to wait for the purges (default 900).
+
 Sources (docs/sources.md):
   --sitemap URL|FILE     Read a sitemap or sitemap index (gzipped or not). May be repeated.
   --order ORDER          Sitemap URLs in input (default), priority or lastmod order.

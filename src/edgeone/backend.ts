@@ -8,6 +8,7 @@
 import type { PrewarmBackend, Submission } from "../backend.ts";
 import { localError, type TencentCloudError } from "../errors.ts";
 import type { PrewarmOptions } from "../options.ts";
+import { PUSH_PARAMETERS } from "../push_parameters.ts";
 import { budgetKeys } from "../quota.ts";
 import { buildV3Request, parseV3Answer } from "../request_v3.ts";
 import type { Call, CallContext } from "../send.ts";
@@ -25,9 +26,6 @@ export interface EdgeOneBackend extends PrewarmBackend {
   /** The zone every call names. */
   readonly zoneId: string;
 }
-
-/** URLs per `CreatePrefetchTask` unless `batchSize` says otherwise (`checkQuota` reads the zone's). */
-export const EDGEONE_DEFAULT_BATCH = 500;
 
 /** The budget kind of EdgeOne prefetches: apart from CDN's, per zone and Beijing day. */
 const BUDGET_KIND = "teo";
@@ -134,6 +132,15 @@ export function edgeOne(options: EdgeOneOptions): EdgeOneBackend {
         `Invalid option area: EdgeOne prefetches where the zone accelerates, so expected none, got "${area}"`,
       );
     }
+    // PushUrlsCache's parameters are CDN's: sent nowhere, they would be dropped silently.
+    const cdnOnly = PUSH_PARAMETERS.find((name) =>
+      (prewarmOptions as Record<string, unknown>)?.[name] !== undefined
+    );
+    if (cdnOnly !== undefined) {
+      throw new TypeError(
+        `Invalid option ${cdnOnly}: a PushUrlsCache (CDN) parameter, which the EdgeOne backend does not send; expected none`,
+      );
+    }
   };
   const submit = (urls: readonly string[], context: CallContext): Call<Submission> => {
     const { credentials, endpoint } = context;
@@ -158,8 +165,7 @@ export function edgeOne(options: EdgeOneOptions): EdgeOneBackend {
     report: Object.freeze({ zoneId }),
     area: "global" as const,
     endpoint: TEO_ENDPOINT,
-    batchSize: EDGEONE_DEFAULT_BATCH,
-    quotaAction: "DescribeContentQuota",
+    quota: ["DescribeContentQuota", "PrefetchQuota"] as [string, string],
     check,
     budgetKeys: (now: number) => budgetKeys(zoneId, now, BUDGET_KIND),
     readQuota: async (context: CallContext) => {

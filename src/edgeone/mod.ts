@@ -20,12 +20,7 @@
  *
  * @module
  */
-export {
-  edgeOne,
-  EDGEONE_DEFAULT_BATCH,
-  type EdgeOneBackend,
-  type EdgeOneOptions,
-} from "./backend.ts";
+export { edgeOne, type EdgeOneBackend, type EdgeOneOptions } from "./backend.ts";
 export {
   type ContentQuota,
   type ContentQuotaResult,

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Area } from "../report.ts";
+import { CALLER_OPTIONS, type CallerSettings, readCallerOptions } from "./caller_options.ts";
 import { RouterError } from "./errors.ts";
 
 /** The areas a request may ask for. */
@@ -15,6 +16,8 @@ export interface PrewarmRequestBody {
   urls: string[];
   /** The area, when the body names one. */
   area?: Area;
+  /** The options the body set, among those the operator allows (`callerOptions`). */
+  options?: CallerSettings;
 }
 
 /** The two body formats. */
@@ -140,11 +143,15 @@ function fail(code: "invalid-query" | "invalid-body", message: string): never {
 }
 
 /**
- * Parses a JSON body: an object with `urls` (an array of strings) and optionally `area`.
- * Messages say what was wrong and where, never quoting more of the body than a field name.
+ * Parses a JSON body: an object with `urls` (an array of strings), optionally `area`, and the
+ * options `allowed` lists (`callerOptions`). Messages say what was wrong and where, never
+ * quoting more of the body than a field name.
  * @throws {RouterError} 400.
  */
-export function parseJsonBody(text: string): PrewarmRequestBody {
+export function parseJsonBody(
+  text: string,
+  allowed: ReadonlySet<string> = new Set(),
+): PrewarmRequestBody {
   if (text.trim() === "") throw invalid('The body is empty; expected a JSON object with "urls"');
   let value: unknown;
   try {
@@ -156,10 +163,13 @@ export function parseJsonBody(text: string): PrewarmRequestBody {
     throw invalid(`Expected a JSON object with "urls"; got ${kind(value)}`);
   }
   const fields = value as Record<string, unknown>;
-  const unknown = Object.keys(fields).find((name) => name !== "urls" && name !== "area");
+  const unknown = Object.keys(fields).find((name) =>
+    name !== "urls" && name !== "area" && !(CALLER_OPTIONS as readonly string[]).includes(name)
+  );
   if (unknown !== undefined) {
     throw invalid(
-      `Unexpected field "${unknown.slice(0, 40)}"; the body takes "urls" and optionally "area"`,
+      `Unexpected field "${unknown.slice(0, 40)}"; the body takes "urls", optionally "area", ` +
+        "and the options the router's callerOptions allows",
     );
   }
   const { urls } = fields;
@@ -176,6 +186,8 @@ export function parseJsonBody(text: string): PrewarmRequestBody {
   }
   const body: PrewarmRequestBody = { urls: urls as string[] };
   if (fields.area !== undefined) body.area = checkArea(fields.area, "body");
+  const options = readCallerOptions(fields, allowed);
+  if (Object.keys(options).length > 0) body.options = options;
   return body;
 }
 

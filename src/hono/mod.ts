@@ -35,5 +35,6 @@ export { prewarmRouter } from "./router.ts";
 export type { FromContext, PrewarmRouterOptions, RouterPrewarmDefaults } from "./options.ts";
 export type { RouterErrorBody, RouterErrorCode } from "./errors.ts";
 export type { RouterJobStatus, RouterQuota, RouterTaskStatus, RouterZoneQuota } from "./routes.ts";
+export type { CallerOption } from "./caller_options.ts";
 export { MIN_TOKEN_LENGTH } from "./auth.ts";
 export { ALLOWED_HOSTS_ENV_VAR, TOKENS_ENV_VAR } from "./options.ts";

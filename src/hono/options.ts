@@ -8,6 +8,8 @@ import type { Context, Env } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { checkCredentials, type Credentials, credentialsFromEnv } from "../credentials.ts";
 import { type CallOptions, type PrewarmOptions, resolvePrewarmOptions } from "../options.ts";
+import { type PurgeThenPrewarmOptions, resolvePurgeOptions } from "../purge_first.ts";
+import { type CallerOption, checkCallerOptions } from "./caller_options.ts";
 import { type Coordinator, defaultCoordinator } from "../coordinator.ts";
 import type { Api, Area } from "../report.ts";
 import { splitTokenList, tokenProblem } from "./auth.ts";
@@ -51,9 +53,13 @@ export type FromContext<E extends Env, T> = T | ((c: Context<E>) => T | Promise<
 /**
  * Options the router passes to every `prewarm()` call (and, where they apply, to
  * `describePushQuota()` and `describePushTasks()`): all of `PrewarmOptions` except the
- * credentials (see {@linkcode PrewarmRouterOptions.credentials}) and the signal.
+ * credentials (see {@linkcode PrewarmRouterOptions.credentials}) and the signal; and
+ * `purgeFirst` with the purge's options (`purgeThenPrewarm()` from `./purge`).
  */
-export type RouterPrewarmDefaults = Omit<PrewarmOptions, "credentials" | "signal">;
+export type RouterPrewarmDefaults = Omit<PurgeThenPrewarmOptions, "credentials" | "signal"> & {
+  /** Purge the URLs first, then prefetch what was purged (`purgeThenPrewarm()`). @default {false} */
+  purgeFirst?: boolean;
+};
 
 /**
  * Options of {@linkcode prewarmRouter}. Every field is optional.
@@ -107,6 +113,12 @@ export interface PrewarmRouterOptions<E extends Env = Env> {
    * @default {{}} (`prewarm()`'s own defaults, with a quota store owned by this router)
    */
   prewarm?: FromContext<E, RouterPrewarmDefaults>;
+  /**
+   * The options a caller may set in a JSON `POST /prewarm` body, overriding `prewarm`'s:
+   * `userAgent`, `layer`, `parseM3U8`, `disableRange`, `headers`, `urlEncode`, `purgeFirst`.
+   * A body field not listed is answered with 400. @default {[]} (callers set none)
+   */
+  callerOptions?: readonly CallerOption[];
 }
 
 /** Everything a request needs, read and checked for that request. */
@@ -148,6 +160,8 @@ export interface ResolvedRouterOptions<E extends Env> {
   maxUrls: number;
   /** Largest body in bytes. */
   maxBodyBytes: number;
+  /** The options a body may set. */
+  callerOptions: ReadonlySet<string>;
 }
 
 const PLACEHOLDER_CREDENTIALS: Credentials = { secretId: "AKIDplaceholder", secretKey: "x" };
@@ -338,11 +352,15 @@ function checkPrewarmDefaults(defaults: unknown): ReturnType<typeof resolvePrewa
       );
     }
   }
+  const { purgeFirst } = defaults as RouterPrewarmDefaults;
   try {
-    return resolvePrewarmOptions({
-      ...defaults as PrewarmOptions,
-      credentials: PLACEHOLDER_CREDENTIALS,
-    });
+    if (purgeFirst !== undefined && typeof purgeFirst !== "boolean") {
+      throw new TypeError(
+        `Invalid option purgeFirst: expected a boolean, got ${typeof purgeFirst}`,
+      );
+    }
+    const options = { ...defaults as PrewarmOptions, credentials: PLACEHOLDER_CREDENTIALS };
+    return purgeFirst ? resolvePurgeOptions(options).resolved : resolvePrewarmOptions(options);
   } catch (error) {
     if (error instanceof TypeError || error instanceof RangeError) {
       const Kind = error instanceof RangeError ? RangeError : TypeError;
@@ -419,6 +437,7 @@ export function resolveRouterOptions<E extends Env>(
     },
     maxUrls: positiveInteger("maxUrls", options.maxUrls, 1000),
     maxBodyBytes: positiveInteger("maxBodyBytes", options.maxBodyBytes, 256 * 1024),
+    callerOptions: checkCallerOptions(options.callerOptions),
   };
   const { authorize } = options;
   if (authorize) {

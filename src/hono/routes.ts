@@ -15,6 +15,7 @@ import {
 } from "../edgeone/describe.ts";
 import { scrubSecrets, TencentCloudError, type TencentCloudErrorInit } from "../errors.ts";
 import { prewarm } from "../prewarm.ts";
+import { purgeThenPrewarm } from "../purge_first.ts";
 import { beijingDay, budgetKeys, msUntilBeijingMidnight } from "../quota.ts";
 import { accountName } from "../coordinator.ts";
 import { V2_ENDPOINT } from "../request_v2.ts";
@@ -48,7 +49,9 @@ export function prewarmHandler<E extends Env>(
     // Everything about the request is checked before a single upstream call.
     const format = bodyFormat(c.req.header("content-type"));
     const text = await readCappedText(c.req.raw, options.maxBodyBytes);
-    const body = format === "json" ? parseJsonBody(text) : parseTextBody(text);
+    const body = format === "json"
+      ? parseJsonBody(text, options.callerOptions)
+      : parseTextBody(text);
     if (body.urls.length === 0) {
       throw new RouterError(400, "no-urls", "The body lists no URLs");
     }
@@ -79,12 +82,23 @@ export function prewarmHandler<E extends Env>(
     }
     const screened = screenHosts(body.urls, config.allowedHosts);
     const { credentials } = config;
+    if (body.options && config.api !== "v3") {
+      throw new RouterError(
+        400,
+        "invalid-body",
+        `The body sets ${
+          Object.keys(body.options).join(", ")
+        }, which need CDN API 3.0; this router uses ${
+          config.api === "teo" ? "EdgeOne" : "API 2.0"
+        }`,
+      );
+    }
+    const { purgeFirst, ...settings } = { ...config.prewarm, ...body.options };
     // A backend (EdgeOne) takes no area: its zone decides.
-    const run = await prewarm(screened.send, {
-      ...config.prewarm,
-      credentials,
-      ...(zoneId === undefined && { area }),
-    });
+    const run = await (purgeFirst ? purgeThenPrewarm : prewarm)(
+      screened.send,
+      { ...settings, credentials, ...(zoneId === undefined && { area }) },
+    );
     const report = new AnswerRedactor(credentials).report(withRejected(run, screened.rejected));
     const outcome = runOutcome(report, config.now());
     if ("error" in outcome) throw outcome.error;
@@ -365,11 +379,16 @@ class AnswerRedactor {
   /** The report with every upstream string masked; the URLs stay as the caller sent them. */
   report(report: PrewarmReport): PrewarmReport {
     const text = this.#text;
+    const tasks = (list: PrewarmReport["tasks"]) =>
+      list.map(({ urls, ...task }) => ({ ...this.data(task), urls }));
+    const { purgeTasks } = report as { purgeTasks?: PrewarmReport["tasks"] };
     return {
       ...report,
-      tasks: report.tasks.map(({ urls, ...task }) => ({ ...this.data(task), urls })),
+      tasks: tasks(report.tasks),
       rejected: report.rejected.map((r) => ({ ...r, detail: text(r.detail) })),
       failed: report.failed.map((f) => ({ ...f, error: this.error(f.error) })),
+      ...(report.warnings && { warnings: report.warnings.map(text) }),
+      ...(purgeTasks && { purgeTasks: tasks(purgeTasks) }),
     };
   }
 }

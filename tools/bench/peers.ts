@@ -1,23 +1,67 @@
 /**
- * Bundles what tools/bench/peers.mjs needs and runs it under Node: start-up time, cost per call
- * against the simulator over loopback, and whether each bundle starts in workerd.
+ * Bundles what tools/bench/peers.mjs needs and runs it under Node: client CPU per 500-URL
+ * batch against the official SDK (instant transports), start-up time, cost per call against
+ * the simulator over loopback, and whether each bundle starts in workerd.
  */
+import type { Summary } from "./stats.mjs";
 const root = new URL("../../", import.meta.url);
 const outDir = new URL("tools/out/bench-peers/", root);
 
+/** µs per operation (or ms, as named), min and median over passes, for the parts of ours. */
+export type CpuParts = Record<
+  | "keyCached"
+  | "keyDerived"
+  | "signatureCached"
+  | "signatureDerived"
+  | "requestCached"
+  | "requestDerived"
+  | "stringify"
+  | "bodyHashNoble"
+  | "bodyHashNative"
+  | "requestCheck"
+  | "urlFast"
+  | "urlFull",
+  Summary
+>;
+
 /** What peers.mjs prints. */
 export interface PeerResults {
-  startup: Array<{ name: string; ms: number }>;
-  clientCost: { oursMs: number; sdkMs: number };
+  /** Import time in ms, per module. */
+  startup: Array<{ name: string } & Summary>;
+  /** Client CPU per batch (µs), with instant transports on both sides. */
+  cpu: {
+    batch: number;
+    batchesPerPass: number;
+    bodyBytes: number;
+    ours: Summary;
+    sdk: Summary;
+    /** ours / SDK: of the mins, and of the medians. */
+    ratio: Summary;
+    parts: CpuParts;
+  };
+  /** ms per 20-URL call against the simulator over loopback. */
+  clientCost: { ours: Summary; sdk: Summary };
   calls: number;
-  workerd: Array<{ name: string; starts: boolean; works: boolean; call: string; note: string }>;
+  workerd: Array<
+    {
+      name: string;
+      starts: boolean;
+      works: boolean;
+      call: string;
+      note: string;
+    }
+  >;
 }
 
-async function run(args: string[]): Promise<{ stdout: string; stderr: string }> {
+async function run(
+  args: string[],
+): Promise<{ stdout: string; stderr: string }> {
   const output = await new Deno.Command("node", { args, cwd: root }).output();
   const text = new TextDecoder();
   const stderr = text.decode(output.stderr);
-  if (output.code !== 0) throw new Error(`node ${args.join(" ")} failed:\n${stderr}`);
+  if (output.code !== 0) {
+    throw new Error(`node ${args.join(" ")} failed:\n${stderr}`);
+  }
   return { stdout: text.decode(output.stdout), stderr };
 }
 
@@ -61,8 +105,23 @@ export async function measurePeers(): Promise<PeerResults> {
   await Deno.mkdir(outDir, { recursive: true });
   const bundler = new URL("tools/bundle.mjs", root).pathname;
   const out = (name: string) => new URL(name, outDir).pathname;
-  await run([bundler, new URL("mod.ts", root).pathname, out("core.node.js"), "--platform=node"]);
-  await run([bundler, new URL("src/testing/mod.ts", root).pathname, out("sim.node.js")]);
+  await run([
+    bundler,
+    new URL("mod.ts", root).pathname,
+    out("core.node.js"),
+    "--platform=node",
+  ]);
+  await run([
+    bundler,
+    new URL("tools/bench/node_entry.ts", root).pathname,
+    out("bench.node.js"),
+    "--platform=node",
+  ]);
+  await run([
+    bundler,
+    new URL("src/testing/mod.ts", root).pathname,
+    out("sim.node.js"),
+  ]);
   const workerd = [];
   for (const [name, { call, source }] of Object.entries(WORKERS)) {
     const slug = name.replace(/[^a-z0-9]+/gi, "-");
@@ -80,18 +139,30 @@ export async function measurePeers(): Promise<PeerResults> {
       ]);
       workerd.push({ name, call, file: out(`${slug}.worker.js`) });
     } catch (error) {
-      workerd.push({ name, call, file: "", bundleError: String(error).split("\n")[0] });
+      workerd.push({
+        name,
+        call,
+        file: "",
+        bundleError: String(error).split("\n")[0],
+      });
     }
   }
-  await Deno.writeTextFile(out("workerd.json"), JSON.stringify(workerd.filter((w) => w.file)));
+  await Deno.writeTextFile(
+    out("workerd.json"),
+    JSON.stringify(workerd.filter((w) => w.file)),
+  );
   const { stdout, stderr } = await run([
     new URL("tools/bench/peers.mjs", root).pathname,
     outDir.pathname,
   ]);
   const results = JSON.parse(stdout) as PeerResults;
   // workerd logs why a Worker failed to start; pair the reasons with the failures, in order.
-  const reasons = [...stderr.matchAll(/Uncaught (\w*Error: [^\n]+)/g)].map((m) => m[1]!);
-  for (const w of results.workerd.filter((w) => !w.starts)) w.note = reasons.shift() ?? w.note;
+  const reasons = [...stderr.matchAll(/Uncaught (\w*Error: [^\n]+)/g)].map((
+    m,
+  ) => m[1]!);
+  for (const w of results.workerd.filter((w) => !w.starts)) {
+    w.note = reasons.shift() ?? w.note;
+  }
   for (const w of workerd.filter((w) => !w.file)) {
     results.workerd.push({
       name: w.name,

@@ -7,6 +7,15 @@ import { gzipSync } from "node:zlib";
 const root = new URL("../../", import.meta.url);
 const entriesDir = new URL("tools/out/bench-entries/", root);
 
+/** The design's budget for the core bundle (`prewarm` alone, minified, gzip -9), in bytes. */
+export const CORE_DESIGN_BUDGET = 12 * 1024;
+/**
+ * What tools/size_check.ts enforces for the core, in bytes. The account coordinator and the
+ * outcome policy took the core past the design budget; until it is trimmed back, the check
+ * holds it here so that any further growth is a decision, not an accident.
+ */
+export const CORE_SIZE_CHECK = 16.5 * 1024;
+
 /** One bundled entry and its sizes in bytes. */
 export interface SizeRow {
   name: string;

@@ -1,0 +1,238 @@
+// purgeThenPrewarm: purges, waits (on a fake clock) until the purges are done, prefetches only
+// what was purged, fails what was not with the reason, and accounts both quotas.
+
+import assert from "node:assert/strict";
+import { MemoryCoordinator } from "../mod.ts";
+import { purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../src/purge.ts";
+import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
+import { assertAccounted, spentBudget, urlsOn } from "./_helpers.ts";
+
+const NOW = Date.UTC(2026, 10, 28, 4, 0, 0);
+const MINUTE = 60_000;
+
+function setup(simOptions: ConstructorParameters<typeof TencentCdnSimulator>[0] = {}) {
+  const clock = { ms: NOW };
+  const now = () => clock.ms;
+  const sim = new TencentCdnSimulator({ now, ...simOptions });
+  const coordinator = new MemoryCoordinator();
+  const sleeps: number[] = [];
+  const options: PurgeThenPrewarmOptions = {
+    credentials: { ...SIMULATOR_CREDENTIALS },
+    fetch: sim.fetch,
+    now,
+    coordinator,
+    retryDelayMs: 1,
+    maxRetryDelayMs: 5,
+    maxRequestsPerSecond: Infinity,
+    purgePollMs: MINUTE,
+    // The fake clock moves instead of time passing.
+    sleep: (ms) => {
+      sleeps.push(ms);
+      clock.ms += ms;
+      return Promise.resolve();
+    },
+  };
+  return { sim, clock, options, coordinator, sleeps };
+}
+
+const actions = (sim: TencentCdnSimulator) => sim.requests.map((r) => r.action);
+
+Deno.test("purge first: purges, waits until done, then prefetches what was purged", async () => {
+  const { sim, clock, options, coordinator, sleeps } = setup({
+    purgeDurationMs: 5 * MINUTE,
+  });
+  const input = [...urlsOn("www.example.com", 3), "https://static.example.com/index.html"];
+  const report = await purgeThenPrewarm(input, options);
+  assertAccounted(input, report);
+  assert.equal(report.counts.submitted, 4);
+  assert.deepEqual(
+    report.purgeTasks.map((t) => [t.host, t.urls]),
+    [["www.example.com", input.slice(0, 3)], ["static.example.com", [input[3]]]],
+  );
+  assert.deepEqual(
+    report.purgeTasks.map((t) => t.taskId),
+    sim.purged.map((p) => p.taskId).sort((a, b) =>
+      report.purgeTasks.findIndex((t) => t.taskId === a) -
+      report.purgeTasks.findIndex((t) => t.taskId === b)
+    ),
+  );
+  // Purged with the same area, then polled for 5 simulated minutes, then prefetched.
+  assert.deepEqual(sim.purged.map((p) => p.area), ["overseas", "overseas"]);
+  assert.deepEqual(sleeps, [MINUTE, MINUTE, MINUTE, MINUTE, MINUTE]);
+  const firstPush = sim.requests.findIndex((r) => r.action === "PushUrlsCache");
+  assert.ok(
+    sim.requests.slice(firstPush).every((r) => r.action === "PushUrlsCache"),
+    `no purge request after the first prefetch: ${actions(sim)}`,
+  );
+  assert.ok(sim.accepted.every((t) => t.at >= NOW + 5 * MINUTE), "prefetched after the purge");
+  assert.equal(clock.ms, NOW + 5 * MINUTE);
+  assert.equal(report.counts.requests, sim.requests.length);
+  // Both quotas, Tencent's and the local budget's, each under its own keys.
+  assert.equal(sim.purgeQuotaUsed("overseas"), 4);
+  assert.equal(sim.quotaUsed("overseas"), 4);
+  const account = `${SIMULATOR_CREDENTIALS.secretId}@cdn.tencentcloudapi.com`;
+  assert.equal(coordinator.usage(account, "purge:overseas:2026-11-28", clock.ms).spent, 4);
+  assert.equal(spentBudget(coordinator), 4);
+  assert.ok(actions(sim).includes("DescribePurgeQuota"), "the purge quota is always read");
+});
+
+Deno.test("purge first: a URL whose purge failed is not prefetched, and fails with that reason", async () => {
+  const failing = "https://www.example.com/asset-1.js";
+  const { sim, options } = setup({
+    purgeDurationMs: 2 * MINUTE,
+    purgeOutcomes: [{ match: failing, status: "fail" }],
+  });
+  const input = urlsOn("www.example.com", 3);
+  const report = await purgeThenPrewarm(input, options);
+  assertAccounted(input, report);
+  assert.deepEqual(report.tasks.flatMap((t) => t.urls), [input[0], input[2]]);
+  assert.deepEqual(sim.accepted.flatMap((t) => t.urls), [input[0], input[2]]);
+  assert.equal(report.failed.length, 1);
+  const [failed] = report.failed;
+  assert.deepEqual(failed?.urls, [failing]);
+  assert.equal(failed?.maybeSubmitted, false);
+  assert.equal(failed?.error.code, "PurgeFailed");
+  assert.match(failed!.error.message, /purge of these URLs failed.*not prefetched/);
+  assert.match(failed!.error.message, new RegExp(report.purgeTasks[0]!.taskId));
+  assert.equal(report.counts.maybeSubmitted, 0);
+});
+
+Deno.test("purge first: DescribePurgeQuota's Available caps what is purged and prefetched", async () => {
+  const { sim, options } = setup({ purgeDailyLimit: 2 });
+  const input = [...urlsOn("www.example.com", 3), "https://static.example.com/a.js"];
+  const report = await purgeThenPrewarm(input, { ...options, concurrency: 1 });
+  assertAccounted(input, report);
+  // DescribePurgeQuota says 2 are left: two URLs are purged and prefetched, the rest refused.
+  assert.equal(report.counts.submitted, 2);
+  assert.equal(sim.accepted.flatMap((t) => t.urls).length, 2);
+  const refused = report.rejected.filter((r) => r.reason === "daily-limit");
+  assert.equal(refused.length, 2);
+  for (const r of refused) {
+    assert.match(r.detail, /^Not purged, so not prefetched: DescribePurgeQuota reported no quota/);
+  }
+  assert.equal(sim.quotaUsed("overseas"), 2);
+});
+
+Deno.test("purge first: Tencent's purge limits are classified by the outcome policy", async () => {
+  const { sim, options } = setup();
+  // Both spellings of each purge limit: a batch limit halves the batch, a day limit stops.
+  const codes = [
+    "LimitExceeded.CdnPurgeUrlExceedBatchLimit",
+    "LimitExceeded.CdnPurgeExceedBatchLimit",
+  ];
+  sim.faultPolicy = (info) => {
+    if (info.action !== "PurgeUrlsCache" || info.urlCount < 4) return undefined;
+    return { type: "error", code: codes.shift() ?? "LimitExceeded.CdnPurgeUrlExceedBatchLimit" };
+  };
+  const input = urlsOn("www.example.com", 6);
+  const split = await purgeThenPrewarm(input, { ...options, concurrency: 1 });
+  assertAccounted(input, split);
+  assert.equal(split.counts.submitted, 6);
+  assert.deepEqual(split.purgeTasks.map((t) => t.urls.length), [3, 3]);
+
+  const day = setup();
+  day.sim.faultPolicy = (info) =>
+    info.action === "PurgeUrlsCache"
+      ? { type: "error", code: "LimitExceeded.CdnPurgeUrlExceedDayLimit" }
+      : undefined;
+  const stopped = await purgeThenPrewarm(input, day.options);
+  assertAccounted(input, stopped);
+  assert.ok(stopped.rejected.every((r) => r.reason === "daily-limit"));
+  assert.equal(day.sim.requests.filter((r) => r.action === "PurgeUrlsCache").length, 1);
+  assert.equal(day.sim.accepted.length, 0);
+});
+
+Deno.test("purge first: a batch whose PurgeUrlsCache fails is failed, not prefetched", async () => {
+  const { sim, options } = setup({ domains: ["www.example.com"] });
+  const input = ["https://www.example.com/a.js", "https://other.example.net/b.js"];
+  const report = await purgeThenPrewarm(input, options);
+  assertAccounted(input, report);
+  assert.deepEqual(report.tasks.flatMap((t) => t.urls), [input[0]]);
+  const [failed] = report.failed;
+  assert.deepEqual(failed?.urls, [input[1]]);
+  assert.equal(failed?.error.code, "ResourceNotFound.CdnHostNotExists");
+  assert.match(failed!.error.message, /^PurgeUrlsCache failed, so it was not prefetched/);
+  assert.equal(failed?.maybeSubmitted, false);
+  assert.equal(sim.accepted.length, 1);
+});
+
+Deno.test("purge first: URLs not purged within purgeWaitMs are failed, not prefetched", async () => {
+  const { sim, options, clock } = setup({ purgeDurationMs: 30 * MINUTE });
+  const input = urlsOn("www.example.com", 2);
+  const report = await purgeThenPrewarm(input, { ...options, purgeWaitMs: 10 * MINUTE });
+  assertAccounted(input, report);
+  assert.equal(report.counts.submitted, 0);
+  assert.equal(report.failed[0]?.error.code, "PurgeTimeout");
+  assert.match(report.failed[0]!.error.message, /not done within purgeWaitMs \(600000 ms\)/);
+  assert.equal(sim.accepted.length, 0);
+  assert.equal(clock.ms, NOW + 10 * MINUTE);
+});
+
+Deno.test("purge first: global purges without Area, and both areas' quotas are spent", async () => {
+  const { sim, options, coordinator, clock } = setup();
+  const input = urlsOn("www.example.com", 2);
+  const report = await purgeThenPrewarm(input, { ...options, area: "global" });
+  assertAccounted(input, report);
+  assert.equal(report.counts.submitted, 2);
+  assert.equal(sim.purged[0]?.area, undefined);
+  assert.equal(sim.purgeQuotaUsed("mainland"), 2);
+  assert.equal(sim.purgeQuotaUsed("overseas"), 2);
+  const account = `${SIMULATOR_CREDENTIALS.secretId}@cdn.tencentcloudapi.com`;
+  for (const area of ["mainland", "overseas"]) {
+    assert.equal(coordinator.usage(account, `purge:${area}:2026-11-28`, clock.ms).spent, 2);
+    assert.equal(spentBudget(coordinator, area), 2);
+  }
+});
+
+Deno.test("purge first: non-ASCII URLs are purged and prefetched with UrlEncode", async () => {
+  const { sim, options } = setup({ unencodedNonAscii: "refuse" });
+  const input = ["https://www.example.com/文档.html"];
+  const report = await purgeThenPrewarm(input, options);
+  assert.equal(report.counts.submitted, 1);
+  assert.equal(sim.purged[0]?.urlEncode, true);
+  assert.equal(sim.accepted[0]?.parameters?.UrlEncode, true);
+});
+
+Deno.test("purge first: bad input is rejected before purging, duplicates once", async () => {
+  const { sim, options } = setup();
+  const input = ["https://www.example.com/a.js", "not a url", "https://www.example.com/a.js"];
+  const report = await purgeThenPrewarm(input, options);
+  assertAccounted(input, report);
+  assert.deepEqual(report.rejected.map((r) => r.reason).sort(), ["duplicate", "invalid-url"]);
+  assert.deepEqual(sim.purged.flatMap((p) => p.urls), ["https://www.example.com/a.js"]);
+});
+
+Deno.test("purge first: aborting while waiting prefetches nothing and says so", async () => {
+  const controller = new AbortController();
+  const { sim, options } = setup({ purgeDurationMs: 5 * MINUTE });
+  const input = urlsOn("www.example.com", 2);
+  const report = await purgeThenPrewarm(input, {
+    ...options,
+    signal: controller.signal,
+    sleep: (_ms, signal) => {
+      controller.abort(new Error("stop"));
+      return Promise.reject(signal?.reason);
+    },
+  });
+  assertAccounted(input, report);
+  assert.equal(report.aborted, true);
+  assert.deepEqual(report.rejected.map((r) => r.reason), ["aborted", "aborted"]);
+  assert.equal(sim.accepted.length, 0);
+  assert.equal(report.purgeTasks.length, 1);
+});
+
+Deno.test("purge first: options are checked before anything is sent", async () => {
+  const { sim, options } = setup();
+  const url = ["https://www.example.com/a.js"];
+  await assert.rejects(() => purgeThenPrewarm(url, { ...options, api: "v2" }), TypeError);
+  await assert.rejects(() => purgeThenPrewarm(url, { ...options, purgePollMs: 0 }), RangeError);
+  await assert.rejects(
+    () => purgeThenPrewarm(url, { ...options, purgeBatchSize: 1.5 }),
+    /purgeBatchSize/,
+  );
+  await assert.rejects(
+    () => purgeThenPrewarm(url, { ...options, sleep: 1 as unknown as () => Promise<void> }),
+    TypeError,
+  );
+  assert.equal(sim.requests.length, 0);
+});

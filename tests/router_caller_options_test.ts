@@ -1,0 +1,117 @@
+// The router's callerOptions: which PushUrlsCache parameters (and purgeFirst) a caller may set
+// in the body; the rest come from the router's prewarm options.
+import assert from "node:assert/strict";
+import { prewarmRouter, type PrewarmRouterOptions } from "../src/hono/mod.ts";
+import { setup } from "./router/setup.ts";
+
+Deno.test("router: by default a body may set no option, and is told why", async () => {
+  const { sim, postJson } = setup();
+  const response = await postJson({ urls: ["https://www.example.com/a.js"], userAgent: "x" });
+  assert.equal(response.status, 400);
+  const body = await response.json();
+  assert.equal(body.error.code, "invalid-body");
+  assert.match(
+    body.error.message,
+    /may not set "userAgent" here: this router's operator decides it \(callerOptions allows no field\)/,
+  );
+  assert.equal(sim.requests.length, 0);
+});
+
+Deno.test("router: allowed body options reach the wire; the rest come from the router", async () => {
+  const { sim, postJson } = setup(
+    { callerOptions: ["userAgent", "headers", "parseM3U8"] },
+    { layer: "middle", userAgent: "RouterDefault/1", disableRange: true },
+  );
+  const response = await postJson({
+    urls: ["https://www.example.com/a.js"],
+    userAgent: "Caller/2",
+    headers: { "X-Release": "42" },
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  assert.deepEqual(sim.accepted[0]?.parameters, {
+    UserAgent: "Caller/2",
+    Layer: "middle",
+    DisableRange: true,
+    Headers: [{ Name: "X-Release", Value: "42" }],
+  });
+
+  const refused = await postJson({ urls: ["https://www.example.com/b.js"], layer: "middle" });
+  assert.equal(refused.status, 400);
+  assert.match(
+    (await refused.json()).error.message,
+    /may not set "layer" here.*callerOptions allows userAgent, headers, parseM3U8/,
+  );
+  assert.equal(sim.accepted.length, 1);
+});
+
+Deno.test("router: a bad allowed option is a 400 naming it, before anything is sent", async () => {
+  const { sim, postJson } = setup({ callerOptions: ["headers", "layer", "purgeFirst"] });
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [
+      { headers: { "Bad Name": "v" } },
+      /Invalid body: headers: expected names that are HTTP tokens/,
+    ],
+    [{ headers: { "X-A": "a\nb" } }, /headers\["X-A"\]: expected no CR, LF or NUL/],
+    [{ layer: "edge" }, /layer: expected "middle"/],
+    [{ purgeFirst: "yes" }, /"purgeFirst" to be a boolean; got string/],
+  ];
+  for (const [fields, message] of cases) {
+    const response = await postJson({ urls: ["https://www.example.com/a.js"], ...fields });
+    assert.equal(response.status, 400, JSON.stringify(fields));
+    assert.match((await response.json()).error.message, message);
+  }
+  assert.equal(sim.requests.length, 0);
+});
+
+Deno.test("router: purgeFirst from an allowed body field purges, then prefetches", async () => {
+  const failing = "https://www.example.com/old.js";
+  const { sim, postJson } = setup(
+    { callerOptions: ["purgeFirst"] },
+    {},
+    { purgeOutcomes: [{ match: failing, status: "fail" }] },
+  );
+  const urls = ["https://www.example.com/index.html", failing];
+  const response = await postJson({ urls, purgeFirst: true });
+  assert.equal(response.status, 207);
+  const report = await response.json();
+  assert.deepEqual(report.purgeTasks.map((t: { urls: string[] }) => t.urls), [urls]);
+  assert.deepEqual(sim.accepted.flatMap((t) => t.urls), [urls[0]]);
+  assert.equal(report.failed[0].error.code, "PurgeFailed");
+
+  // Without the field (and with it false) there is no purge.
+  const plain = await postJson({ urls: ["https://www.example.com/c.js"], purgeFirst: false });
+  assert.equal(plain.status, 200);
+  assert.equal((await plain.json()).purgeTasks, undefined);
+  assert.equal(sim.purged.length, 1);
+});
+
+Deno.test("router: purgeFirst set by the operator applies to every request", async () => {
+  const { sim, postJson } = setup({}, { purgeFirst: true, purgeWaitMs: 60_000 });
+  const response = await postJson({ urls: ["https://www.example.com/a.js"] });
+  assert.equal(response.status, 200);
+  assert.equal(sim.purged.length, 1);
+  assert.equal(sim.accepted.length, 1);
+});
+
+Deno.test("router: callerOptions and purge defaults are checked when the router is made", () => {
+  const make = (options: PrewarmRouterOptions) => () => prewarmRouter(options);
+  assert.throws(make({ callerOptions: ["area" as "layer"] }), /callerOptions: expected names/);
+  assert.throws(make({ callerOptions: "userAgent" as unknown as [] }), TypeError);
+  assert.throws(
+    make({ prewarm: { purgeFirst: true, purgePollMs: 0 } }),
+    /Invalid option prewarm\.purgePollMs/,
+  );
+  assert.throws(
+    make({ prewarm: { purgeFirst: true, api: "v2" } }),
+    /expected "v3" to purge first/,
+  );
+  assert.throws(make({ prewarm: { purgeFirst: 1 as unknown as boolean } }), TypeError);
+  assert.throws(make({ prewarm: { headers: { "a b": "c" } } }), /prewarm\.headers/);
+});
+
+Deno.test("router: body options on an API 2.0 router are a 400", async () => {
+  const { postJson } = setup({ callerOptions: ["userAgent"] }, { api: "v2" });
+  const response = await postJson({ urls: ["https://www.example.com/a.js"], userAgent: "x" });
+  assert.equal(response.status, 400);
+  assert.match((await response.json()).error.message, /need API 3\.0; this router uses API 2\.0/);
+});

@@ -1,0 +1,217 @@
+// Client CPU per 500-URL API 3.0 batch on Node: this module's bundled core against the
+// official Node SDK (tencentcloud-sdk-nodejs-cdn), both with a transport that answers at once,
+// timed in the same passes; then the parts of ours (TC3 signing with the cached and the derived
+// key, the body hash, the URL checks with and without their fast path).
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+import { microsPerAsyncOp, microsPerOp, timeSides } from "./stats.mjs";
+
+const BATCH = 500;
+const ANSWER = '{"Response":{"TaskId":"t-1","RequestId":"r-1"}}';
+const credentials = {
+  secretId: "AKIDbench000000000000000000000000000",
+  secretKey: "bench-secret-key-000000000000000",
+};
+const batchUrls = (b) =>
+  Array.from(
+    { length: BATCH },
+    (_, i) => `https://www.example.com/b${b}/asset-${i}.js?v=1`,
+  );
+
+// The same answer object on both sides: a WHATWG Response, built when the request arrives.
+let answered = 0;
+const instantFetch = () => {
+  answered++;
+  return Promise.resolve(
+    new Response(ANSWER, { headers: { "content-type": "application/json" } }),
+  );
+};
+
+/**
+ * The SDK sends through its own `http/fetch.js` (node-fetch underneath) and takes no fetch
+ * option, so its instant transport replaces that module's export, which the SDK reads at each
+ * call. The stub counts calls: a request that went elsewhere would fail the check below.
+ */
+function sdkWithInstantTransport(require) {
+  const sdkRequire = createRequire(
+    require.resolve("tencentcloud-sdk-nodejs-cdn"),
+  );
+  const transport = sdkRequire(
+    "tencentcloud-sdk-nodejs-common/tencentcloud/common/http/fetch.js",
+  );
+  const real = transport.default;
+  transport.default = instantFetch;
+  const { cdn } = sdkRequire("tencentcloud-sdk-nodejs-cdn");
+  const client = new cdn.v20180606.Client({
+    credential: { ...credentials },
+    region: "",
+    profile: { httpProfile: { endpoint: "cdn.tencentcloudapi.com" } },
+  });
+  return { client, restore: () => (transport.default = real) };
+}
+
+/**
+ * @param {any} ours the bundled tools/bench/node_entry.ts
+ * @param {NodeRequire} require resolves the SDK from tools/node_modules
+ */
+export async function measureNodeCpu(ours, require) {
+  const { client: sdk, restore } = sdkWithInstantTransport(require);
+  try {
+    return await measure(ours, sdk);
+  } finally {
+    restore(); // the rest of the run calls the SDK over loopback
+  }
+}
+
+async function measure(ours, sdk) {
+  const BATCHES = 10; // per pass and side: short passes, so the min finds quiet moments
+  const inputs = Array.from({ length: BATCHES }, (_, b) => batchUrls(b));
+  const check = (ok, what) => {
+    if (!ok) throw new Error(`Node CPU benchmark: ${what}`);
+  };
+
+  // --- the whole batch, ours against the SDK --------------------------------------------------
+  const batch = await timeSides({
+    ours: () => {
+      // A fresh coordinator per pass: the gate's bookkeeping is in, no earlier pass's history.
+      const coordinator = new ours.MemoryCoordinator();
+      return microsPerAsyncOp(BATCHES, async (i) => {
+        const before = answered;
+        const report = await ours.prewarm(inputs[i], {
+          credentials,
+          fetch: instantFetch,
+          dailyLimit: Infinity,
+          maxRequestsPerSecond: Infinity,
+          coordinator,
+        });
+        check(
+          report.counts.submitted === BATCH && answered === before + 1,
+          "ours lost URLs",
+        );
+      });
+    },
+    sdk: () =>
+      microsPerAsyncOp(BATCHES, async (i) => {
+        const before = answered;
+        const answer = await sdk.PushUrlsCache({
+          Urls: inputs[i],
+          Area: "overseas",
+        });
+        check(
+          answer.TaskId === "t-1" && answered === before + 1,
+          "the SDK's stub was not used",
+        );
+      }),
+  }, { warmup: 5, passes: 41 });
+
+  // --- the parts of ours ------------------------------------------------------------------------
+  const urls = inputs[0];
+  const payload = { Urls: urls, Area: "overseas" };
+  const body = JSON.stringify(payload);
+  const T0 = 1_700_000_000;
+  // More secrets than the signing-key cache holds (16), taken in turn: every call derives.
+  const secrets = Array.from(
+    { length: 64 },
+    (_, i) => `${credentials.secretKey}-${i}`,
+  );
+  const toSign = ours.tc3StringToSign(
+    ours.tc3CanonicalRequest({
+      host: "cdn.tencentcloudapi.com",
+      contentType: ours.V3_CONTENT_TYPE,
+      body,
+    }),
+    T0,
+    ours.V3_SERVICE,
+  );
+  const plan = { warmup: 2, passes: 11 };
+  const signing = await timeSides({
+    keyCached: () =>
+      microsPerOp(
+        20_000,
+        () => ours.tc3SigningKey(credentials.secretKey, "2023-11-14", "cdn"),
+      ),
+    keyDerived: () =>
+      microsPerOp(
+        2_000,
+        (i) => ours.tc3SigningKey(secrets[i % 64], "2023-11-14", "cdn"),
+      ),
+    signatureCached: () =>
+      microsPerOp(
+        2_000,
+        () => ours.tc3Signature(credentials.secretKey, toSign, T0, "cdn"),
+      ),
+    signatureDerived: () =>
+      microsPerOp(
+        2_000,
+        (i) => ours.tc3Signature(secrets[i % 64], toSign, T0, "cdn"),
+      ),
+    requestCached: () =>
+      microsPerOp(
+        200,
+        (i) =>
+          ours.buildV3Request({
+            credentials,
+            action: "PushUrlsCache",
+            payload,
+            timestamp: T0 + i,
+          }),
+      ),
+    requestDerived: () =>
+      microsPerOp(200, (i) =>
+        ours.buildV3Request({
+          credentials: { ...credentials, secretKey: secrets[i % 64] },
+          action: "PushUrlsCache",
+          payload,
+          timestamp: T0 + i,
+        })),
+    stringify: () => microsPerOp(500, () => JSON.stringify(payload)),
+    bodyHashNoble: () => microsPerOp(200, () => ours.sha256Hex(body)),
+    bodyHashNative: () => microsPerOp(500, () => createHash("sha256").update(body).digest("hex")),
+    // What src/send.ts does before each attempt to catch a request fetch would refuse.
+    requestCheck: () =>
+      microsPerOp(500, () =>
+        new Request("https://cdn.tencentcloudapi.com/", {
+          method: "POST",
+          headers: {
+            "Content-Type": ours.V3_CONTENT_TYPE,
+            "X-TC-Action": "PushUrlsCache",
+          },
+          body,
+        })),
+  }, plan);
+  check(
+    ours.tc3Signature(secrets[3], toSign, T0, "cdn") !==
+      ours.tc3Signature(secrets[4], toSign, T0, "cdn"),
+    "the secrets do not change the signature",
+  );
+
+  const perUrl = (fn) => () => microsPerOp(20, () => urls.forEach(fn)) / urls.length;
+  const urlChecks = await timeSides({
+    urlFast: perUrl((url) => ours.checkUrl(url)),
+    urlFull: perUrl((url) => ours.checkUrlFully(url)),
+  }, plan);
+  check(
+    urls.every((url) => ours.checkUrl(url).host === "www.example.com"),
+    "fast path rejects",
+  );
+
+  const strip = ({ min, median, passes }) => ({ min, median, passes });
+  return {
+    batch: BATCH,
+    batchesPerPass: BATCHES,
+    ours: strip(batch.ours),
+    sdk: strip(batch.sdk),
+    // Of the mins (each side's cost at its quietest) and of the medians.
+    ratio: {
+      min: batch.ours.min / batch.sdk.min,
+      median: batch.ours.median / batch.sdk.median,
+      passes: batch.ours.passes,
+    },
+    bodyBytes: new TextEncoder().encode(body).length,
+    parts: Object.fromEntries(
+      Object.entries({ ...signing, ...urlChecks }).map((
+        [name, times],
+      ) => [name, strip(times)]),
+    ),
+  };
+}
