@@ -16,6 +16,7 @@ import {
   urlStatusOfPrefetch,
 } from "../src/edgeone/mod.ts";
 import { pollTasks } from "../src/wait.ts";
+import { purgeThenPrewarm } from "../src/purge.ts";
 import {
   SIMULATOR_CREDENTIALS,
   type SimulatorOptions,
@@ -437,6 +438,12 @@ Deno.test("edgeone: options are checked before anything is sent", async () => {
       (e: unknown) => e instanceof TypeError && message.test(e.message),
     );
   }
+  // Purge-first purges through CDN: not with the EdgeOne backend.
+  await assert.rejects(
+    () => purgeThenPrewarm(urls, { ...call, backend }),
+    (e: unknown) =>
+      e instanceof TypeError && /expected "v3" to purge first.*got "teo"/.test(e.message),
+  );
   // api "teo" with the backend is the same as leaving it out.
   const report = await prewarm(urls, { ...call, backend, api: "teo" });
   assert.equal(report.api, "teo");
