@@ -9,17 +9,26 @@ import { displayUrl, formatCount, formatTable, plural } from "./text.ts";
 /** Statuses Tencent reports that mean the URL will not be prefetched. */
 export const FAILED_STATUSES: readonly string[] = ["fail", "invalid"];
 
+/** The line over a status table: how many URLs, how many listed, and the totals by status. */
+export function statusTotals(
+  title: string,
+  logs: readonly { status: string }[],
+  total: number,
+): string {
+  const byStatus = new Map<string, number>();
+  for (const log of logs) byStatus.set(log.status, (byStatus.get(log.status) ?? 0) + 1);
+  const totals = [...byStatus].map(([status, n]) => `${formatCount(n)} ${status}`).join(", ");
+  const shown = logs.length < total ? ` (${formatCount(logs.length)} listed)` : "";
+  return `${title}: ${plural(total, "URL")}${shown}: ${totals}\n\n`;
+}
+
 /** URLs of a task (or of a search) and their status, with a line of totals by status. */
 export function formatTaskStatus(title: string, logs: readonly PushLog[], total: number): string {
   if (logs.length === 0) {
     return `${title}: no URLs found (an unknown task id, a task too old to be listed, ` +
       "or nothing pushed in that time).\n";
   }
-  const byStatus = new Map<string, number>();
-  for (const log of logs) byStatus.set(log.status, (byStatus.get(log.status) ?? 0) + 1);
-  const totals = [...byStatus].map(([status, n]) => `${formatCount(n)} ${status}`).join(", ");
-  const shown = logs.length < total ? ` (${formatCount(logs.length)} listed)` : "";
-  return `${title}: ${plural(total, "URL")}${shown}: ${totals}\n\n` + formatTable(
+  return statusTotals(title, logs, total) + formatTable(
     [
       { title: "URL" },
       { title: "STATUS" },

@@ -17,8 +17,8 @@ import {
 import type { CallOptions } from "../options.ts";
 import { UsageError } from "./args.ts";
 import type { Flags } from "./flags.ts";
-import { formatQuotaTable } from "./describe_view.ts";
-import { displayUrl, formatCount, formatTable, plural } from "./text.ts";
+import { formatQuotaTable, statusTotals } from "./describe_view.ts";
+import { displayUrl, formatTable } from "./text.ts";
 
 /** The APIs `--api` names. */
 export const CLI_APIS = ["v3", "v2", "teo"] as const;
@@ -82,11 +82,7 @@ export function formatPrefetchStatus(
     return `${title}: no URLs found (an unknown job id, another zone's job, or nothing ` +
       "prefetched in that time).\n";
   }
-  const byStatus = new Map<string, number>();
-  for (const log of logs) byStatus.set(log.status, (byStatus.get(log.status) ?? 0) + 1);
-  const totals = [...byStatus].map(([status, n]) => `${formatCount(n)} ${status}`).join(", ");
-  const shown = logs.length < total ? ` (${formatCount(logs.length)} listed)` : "";
-  return `${title}: ${plural(total, "URL")}${shown}: ${totals}\n\n` + formatTable(
+  return statusTotals(title, logs, total) + formatTable(
     [
       { title: "URL" },
       { title: "STATUS" },
