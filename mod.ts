@@ -71,7 +71,6 @@ export {
 } from "./src/coordinator.ts";
 export type { FetchLike } from "./src/send.ts";
 export {
-  type PollOptions,
   type UrlResult,
   type UrlStatus,
   waitForTasks,

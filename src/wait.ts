@@ -66,17 +66,16 @@ export interface WaitResult {
 }
 
 /** Options of {@linkcode pollTasks}: the call options, and the service the tasks are on. */
-export interface PollOptions extends CallOptions {
+type PollOptions = CallOptions & Pick<WaitOptions, "backend">;
+
+/** Options of {@linkcode waitForTasks}: the call options, and how to poll. */
+export interface WaitOptions extends CallOptions {
   /**
    * The service the tasks were submitted to, when it is not CDN: the same `backend` the
    * `prewarm()` run had (`edgeOne({ zoneId })` from `@qcdn/prewarm/edgeone`; its task ids are
    * EdgeOne `JobId`s). @default {undefined} (CDN, `DescribePushTasks`)
    */
   backend?: PrewarmBackend;
-}
-
-/** Options of {@linkcode waitForTasks}: the call options, and how to poll. */
-export interface WaitOptions extends PollOptions {
   /** The first pause between two poll rounds, in ms; each pause grows by half, up to
    * `maxPollIntervalMs`. @default {10000} */
   pollIntervalMs?: number;

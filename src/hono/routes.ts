@@ -88,9 +88,7 @@ export function prewarmHandler<E extends Env>(
         "invalid-body",
         `The body sets ${
           Object.keys(body.options).join(", ")
-        }, which need CDN API 3.0; this router uses ${
-          config.api === "teo" ? "EdgeOne" : "API 2.0"
-        }`,
+        }, which need API 3.0; this router uses ${config.api === "teo" ? "EdgeOne" : "API 2.0"}`,
       );
     }
     const { purgeFirst, ...settings } = { ...config.prewarm, ...body.options };
