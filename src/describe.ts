@@ -6,7 +6,7 @@
 import { localError } from "./errors.ts";
 import type { Area } from "./report.ts";
 import { type CallOptions, resolveCallOptions } from "./options.ts";
-import { buildV3Request, parseV3Answer, V3_ENDPOINT } from "./request_v3.ts";
+import { buildV3Request, parseV3Answer, V3_ENDPOINT, type V3Service } from "./request_v3.ts";
 import { type CallContext, sendWithRetries } from "./send.ts";
 
 /** One area's prefetch quota, from `DescribePushQuota`. */
@@ -84,31 +84,42 @@ export interface DescribePushTasksOptions extends CallOptions {
   limit?: number;
 }
 
-/** Calls an API 3.0 read through the gate, retrying whatever may succeed on a second try. */
+/**
+ * Calls an API 3.0 read through the gate, retrying whatever may succeed on a second try.
+ * `service` names another service than CDN (EdgeOne).
+ */
 export function readV3(
   context: CallContext,
   action: string,
   payload: Readonly<Record<string, unknown>>,
+  service?: V3Service,
 ): Promise<Record<string, unknown>> {
   const { credentials, endpoint } = context;
   return sendWithRetries(context, {
     action,
     read: true,
-    sign: (timestamp) => buildV3Request({ credentials, endpoint, action, payload, timestamp }),
+    sign: (timestamp) =>
+      buildV3Request({ credentials, endpoint, action, payload, timestamp, service }),
     parse: (answer) => parseV3Answer(answer, true),
   });
 }
 
-function text(value: unknown): string {
+/** A string field of an answer (a number as its digits); anything else is empty. */
+export function text(value: unknown): string {
   return typeof value === "string" ? value : typeof value === "number" ? String(value) : "";
 }
 
-function count(value: unknown): number {
+/** A number field of an answer (numeric text too); anything else is 0. */
+export function count(value: unknown): number {
   const n = typeof value === "number" ? value : Number(value);
   return Number.isFinite(n) ? n : 0;
 }
 
-function list(
+/**
+ * A list field of an answer (null or missing: empty).
+ * @throws {TencentCloudError} when it is there but not a list.
+ */
+export function list(
   response: Record<string, unknown>,
   field: string,
   action: string,
@@ -125,7 +136,8 @@ function list(
   return value;
 }
 
-function requestIdOf(
+/** The answer's `RequestId`, as a field to spread into a result. */
+export function requestIdOf(
   response: Record<string, unknown>,
 ): { requestId?: string } {
   return typeof response.RequestId === "string" ? { requestId: response.RequestId } : {};

@@ -2,6 +2,7 @@
  * The options of `prewarm()`, their defaults, and the checks that run before anything is sent.
  * @module
  */
+import type { PrewarmBackend } from "./backend.ts";
 import { accountName, type Coordinator, defaultCoordinator } from "./coordinator.ts";
 import { checkCredentials, type Credentials, credentialsFromEnv } from "./credentials.ts";
 import { pushFields, type PushParameters } from "./push_parameters.ts";
@@ -77,6 +78,12 @@ export interface PrewarmOptions extends CallOptions, PushParameters {
    * @default {"v3"}
    */
   api?: Api;
+  /**
+   * Submits to another service than CDN: `edgeOne({ zoneId })` from `@qcdn/prewarm/edgeone`
+   * (then `api` may be left out or be `"teo"`). Budget, batching, retries and the report work
+   * as for CDN. @default {undefined} (CDN)
+   */
+  backend?: PrewarmBackend;
   /** API 3.0: where to prefetch. Always sent (the server would default to mainland). @default {"overseas"} */
   area?: Area;
   /** API 2.0: signature algorithm. @default {"HmacSHA256"} */
@@ -112,6 +119,8 @@ export type ResolvedCallOptions = CallContext;
 export interface ResolvedPrewarmOptions extends ResolvedCallOptions {
   /** API generation. */
   api: Api;
+  /** The backend, when it is not CDN. */
+  backend?: PrewarmBackend;
   /** Area. */
   area: Area;
   /** API 2.0 signature algorithm. */
@@ -287,12 +296,15 @@ export function resolveCallOptions(
 export function resolvePrewarmOptions(
   options: PrewarmOptions = {},
 ): ResolvedPrewarmOptions {
-  const api = oneOf("api", options?.api, ["v3", "v2"] as const, "v3");
+  // A backend checks the options that concern it (`api`, `area`) itself.
+  const backend = options?.backend;
+  backend?.check(options);
+  const api = backend?.api ?? oneOf("api", options?.api, ["v3", "v2"] as const, "v3");
   const call = resolveCallOptions(
     options,
-    api === "v2" ? V2_ENDPOINT : V3_ENDPOINT,
+    backend?.endpoint ?? (api === "v2" ? V2_ENDPOINT : V3_ENDPOINT),
   );
-  const area = oneOf(
+  const area = backend?.area ?? oneOf(
     "area",
     options.area,
     ["overseas", "mainland", "global"] as const,
@@ -316,6 +328,7 @@ export function resolvePrewarmOptions(
   const resolved: ResolvedPrewarmOptions = {
     ...call,
     api,
+    backend,
     area,
     signatureMethod: oneOf(
       "signatureMethod",

@@ -106,6 +106,11 @@ const V3_CATEGORIES: Record<string, ErrorCategory> = {
   "OperationDenied.ProductUpdating": "account",
   "OperationDenied.ProductUpgraded": "account",
   "OperationDenied.UserMigrating": "account",
+  // EdgeOne (teo): CreatePrefetchTask's quota codes, a target outside the zone, a wrong zone.
+  "LimitExceeded.DailyQuota": "daily-limit",
+  "LimitExceeded.BatchQuota": "batch-limit",
+  "InvalidParameter.DomainNotFound": "domain",
+  "InvalidParameter.ZoneNotFound": "account",
   "ServiceUnavailable": "unavailable",
   "AuthFailure": "credentials",
   "UnauthorizedOperation": "credentials",
@@ -280,7 +285,9 @@ const CODE_ADVICE: Record<string, string> = {
   "ResourceNotFound.CdnHostNotExists":
     "The domain is not on this account's CDN. If it moved to EdgeOne, prefetch with api \"teo\" and the site's zoneId.",
   "ResourceUnavailable.CdnHostIsNotOnline":
-    'The domain is offline on this account\'s CDN (or moved to EdgeOne: then use api "teo").',
+    'The domain is offline on this account\'s CDN (or moved to EdgeOne: then use api "teo" and its zoneId).',
+  "InvalidParameter.DomainNotFound": "Not a domain of this EdgeOne zone (zoneId).",
+  "InvalidParameter.ZoneNotFound": "No EdgeOne zone has this zoneId.",
   "UnauthorizedOperation.CdnUserIsIsolated":
     "The account is suspended for arrears: top it up in the Tencent Cloud console, then run again.",
   "ResourceNotFound.CdnUserNotExists":

@@ -38,8 +38,11 @@ export interface DryRunPlan {
   rejected: RejectedUrl[];
   /** Totals. `input` equals `wouldSend + rejected`. */
   counts: { input: number; wouldSend: number; rejected: number; requests: number };
-  /** The quotas the run would spend from: `wouldSend` URLs from each. */
+  /** The quotas the run would spend from: `wouldSend` URLs from each (none named for EdgeOne:
+   * its zone's quota). */
   quotaAreas: string[];
+  /** EdgeOne (`api: "teo"`): the zone. */
+  zoneId?: string;
 }
 
 /** What a plan keeps to. */
@@ -56,6 +59,8 @@ export interface PlanLimits {
   budgetLeft: number;
   /** The `detail` of a URL past the budget (one sentence shared by all of them). */
   overBudget: string;
+  /** Another service than CDN prefetch (EdgeOne): its report fields. */
+  backend?: { report: { zoneId: string } };
 }
 
 /** Checks, deduplicates and batches the URLs exactly as `prewarm()` would, sending nothing. */
@@ -117,6 +122,7 @@ export async function planDryRun(
     batches,
     rejected,
     counts: { input, wouldSend, rejected: rejected.length, requests: batches.length },
-    quotaAreas: quotaAreas(limits.area),
+    quotaAreas: limits.backend ? [] : quotaAreas(limits.area),
+    ...limits.backend?.report,
   };
 }

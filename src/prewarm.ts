@@ -96,7 +96,8 @@ class PrewarmRun {
 
   constructor(options: ResolvedPrewarmOptions, operation = PREFETCH) {
     this.#o = options;
-    this.#op = operation;
+    // A backend (EdgeOne) names its own quota action for messages.
+    this.#op = { ...operation, ...options.backend };
     this.#context = { ...options, onAttempt: () => this.#requests++ };
   }
 
@@ -216,6 +217,7 @@ class PrewarmRun {
     return {
       api: this.#o.api,
       area: this.#o.area,
+      ...this.#o.backend?.report,
       ...lists,
       counts: countReport(lists, this.#requests),
       aborted: this.#stop?.kind === "aborted",
@@ -226,10 +228,13 @@ class PrewarmRun {
   // Caps the run at Tencent's own count of what is left today. If asking fails, nothing is
   // sent and every batch fails with that error.
   async #askQuota(batchSize: number): Promise<number> {
+    const { backend, area } = this.#o;
     try {
-      const { quotas } = await readPushQuota(this.#context, ...this.#op.quota);
-      const areas = quotaAreas(this.#o.area);
-      const mine = quotas.filter((q) => areas.includes(q.area));
+      const mine = backend
+        ? [await backend.readQuota(this.#context)]
+        : (await readPushQuota(this.#context, ...this.#op.quota)).quotas.filter((q) =>
+          quotaAreas(area).includes(q.area)
+        );
       if (mine.length === 0) return batchSize;
       this.#remoteAvailable = Math.min(...mine.map((q) => q.available));
       return Math.min(
@@ -324,7 +329,7 @@ class PrewarmRun {
     try {
       for (;;) {
         const now = this.#o.now();
-        keys = budgetKeys(this.#o.area, now, this.#op.kind);
+        keys = this.#o.backend?.budgetKeys(now) ?? budgetKeys(this.#o.area, now, this.#op.kind);
         got = await coordinator.hold(account, {
           keys,
           count: cap,
@@ -404,6 +409,7 @@ class PrewarmRun {
       retryAmbiguous: this.#o.retryAmbiguous,
       mayRetry: () => this.#stop === undefined,
     };
+    if (this.#o.backend) return { ...this.#o.backend.submit(urls, this.#o), ...common };
     if (this.#o.api === "v2") {
       const { method, signatureMethod, credentials, endpoint } = this.#o;
       const call = pushV2Call({
@@ -425,8 +431,12 @@ class PrewarmRun {
     } catch (error) {
       return await this.#settleFailure(batch, error);
     }
+    // Refused URLs of an accepted request may have spent quota: the whole hold is spent.
     await this.#settle(batch, "spend");
-    this.#tasks.push({ host: batch.host, urls: batch.urls, ...submission });
+    const { failed = [], ...task } = submission;
+    for (const f of failed) this.#failed.push({ host: batch.host, ...f, maybeSubmitted: false });
+    const urls = batch.urls.filter((url) => !failed.some((f) => f.urls.includes(url)));
+    if (urls[0]) this.#tasks.push({ host: batch.host, urls, ...task });
   }
 
   async #settleFailure(batch: QueuedBatch, thrown: unknown): Promise<void> {

@@ -4,15 +4,15 @@
  */
 import type { TencentCloudError } from "./errors.ts";
 
-/** The API generation a run used. */
-export type Api = "v2" | "v3";
+/** The API a run used: CDN API 3.0 or 2.0, or EdgeOne (`teo`, through `@qcdn/prewarm/edgeone`). */
+export type Api = "v2" | "v3" | "teo";
 
 /** Where URLs are prefetched. `global` spends both the mainland and the overseas quota. */
 export type Area = "overseas" | "mainland" | "global";
 
 /** A task Tencent created, and exactly the URLs it covers. */
 export interface PrewarmTask {
-  /** Tencent's task id (an opaque string; API 2.0 sends a number). */
+  /** Tencent's task id (an opaque string; API 2.0 sends a number; EdgeOne's `JobId`). */
   taskId: string;
   /** The hostname every URL of the task shares. */
   host: string;
@@ -89,8 +89,10 @@ export interface PrewarmCounts {
 export interface PrewarmReport {
   /** The API generation used. */
   api: Api;
-  /** The area prefetched. */
+  /** The area prefetched (EdgeOne: `"global"`, the zone's own acceleration area applies). */
   area: Area;
+  /** EdgeOne: the zone (site) the URLs were prefetched in. */
+  zoneId?: string;
   /** Tasks created, each with its URLs. */
   tasks: PrewarmTask[];
   /** URLs not sent, each with a reason. */

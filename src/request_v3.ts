@@ -4,7 +4,7 @@
  * @module
  */
 import type { Credentials } from "./credentials.ts";
-import { localError, upstreamError } from "./errors.ts";
+import { localError, type TencentCloudError, upstreamError } from "./errors.ts";
 import {
   type Call,
   httpAnswerError,
@@ -29,6 +29,14 @@ export const V3_VERSION = "2018-06-06";
 /** The signing service. Fixed: never derived from a custom endpoint's host. */
 export const V3_SERVICE = "cdn";
 
+/** An API 3.0 service: the name its credential scope signs and the version its calls name. */
+export interface V3Service {
+  /** The service in the TC3 credential scope (`cdn`, `teo`). */
+  service: string;
+  /** `X-TC-Version`. */
+  version: string;
+}
+
 /** The exact `Content-Type` sent and signed. */
 export const V3_CONTENT_TYPE = "application/json; charset=utf-8";
 
@@ -44,34 +52,37 @@ export interface V3RequestInput {
   timestamp: number;
   /** The endpoint; its `host` is signed. @default {V3_ENDPOINT} */
   endpoint?: string | URL;
+  /** The service and version. @default {CDN: `cdn`, `2018-06-06`} */
+  service?: V3Service;
 }
 
 /** Builds a signed API 3.0 request (TC3-HMAC-SHA256). */
 export function buildV3Request(input: V3RequestInput): SignedRequest {
   const endpoint = parseEndpoint(input.endpoint ?? V3_ENDPOINT);
+  const { service = V3_SERVICE, version = V3_VERSION } = input.service ?? {};
   const body = JSON.stringify(input.payload);
   const canonical = tc3CanonicalRequest({
     host: endpoint.host,
     contentType: V3_CONTENT_TYPE,
     body,
   });
-  const toSign = tc3StringToSign(canonical, input.timestamp, V3_SERVICE);
+  const toSign = tc3StringToSign(canonical, input.timestamp, service);
   const signature = tc3Signature(
     input.credentials.secretKey,
     toSign,
     input.timestamp,
-    V3_SERVICE,
+    service,
   );
   const headers: Record<string, string> = {
     "Authorization": tc3Authorization(
       input.credentials.secretId,
       signature,
       input.timestamp,
-      V3_SERVICE,
+      service,
     ),
     "Content-Type": V3_CONTENT_TYPE,
     "X-TC-Action": input.action,
-    "X-TC-Version": V3_VERSION,
+    "X-TC-Version": version,
     "X-TC-Timestamp": String(input.timestamp),
   };
   if (input.credentials.token) headers["X-TC-Token"] = input.credentials.token;
@@ -132,6 +143,12 @@ export interface Submission {
   date?: string;
   /** API 3.0: the `RequestId`. */
   requestId?: string;
+  /**
+   * URLs of the request the service refused although it created the task (EdgeOne's
+   * `FailedList`), each group with the error that says why. They are reported as failed, not
+   * submitted; every other URL of the request is in the task.
+   */
+  failed?: { urls: string[]; error: TencentCloudError }[];
 }
 
 /** An API 3.0 call that creates a task (`PushUrlsCache`, `PurgeUrlsCache`): its answer must

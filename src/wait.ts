@@ -7,8 +7,9 @@
  * and the router show.
  * @module
  */
+import type { PrewarmBackend, TaskLine } from "./backend.ts";
 import { localError, TencentCloudError } from "./errors.ts";
-import { type PushLog, readAllPushTasks } from "./describe.ts";
+import { readAllPushTasks } from "./describe.ts";
 import { type CallOptions, resolveCallOptions } from "./options.ts";
 import type { PrewarmReport, PrewarmTask } from "./report.ts";
 import { V3_ENDPOINT } from "./request_v3.ts";
@@ -64,8 +65,17 @@ export interface WaitResult {
   error?: TencentCloudError;
 }
 
+/** Options of {@linkcode pollTasks}: the call options, and the service the tasks are on. */
+type PollOptions = CallOptions & Pick<WaitOptions, "backend">;
+
 /** Options of {@linkcode waitForTasks}: the call options, and how to poll. */
 export interface WaitOptions extends CallOptions {
+  /**
+   * The service the tasks were submitted to, when it is not CDN: the same `backend` the
+   * `prewarm()` run had (`edgeOne({ zoneId })` from `@qcdn/prewarm/edgeone`; its task ids are
+   * EdgeOne `JobId`s). @default {undefined} (CDN, `DescribePushTasks`)
+   */
+  backend?: PrewarmBackend;
   /** The first pause between two poll rounds, in ms; each pause grows by half, up to
    * `maxPollIntervalMs`. @default {10000} */
   pollIntervalMs?: number;
@@ -195,8 +205,14 @@ function taskStates(tasks: TaskInput): TaskState[] {
   return [...states.values()];
 }
 
+/** A CDN task's lines (`DescribePushTasks`, every page), in `UrlStatus` terms. */
+async function readPushTask(context: CallContext, taskId: string): Promise<TaskLine[]> {
+  const { logs } = await readAllPushTasks(context, { TaskId: taskId });
+  return logs.map((log) => ({ ...log, status: urlStatusOf(log.status) }));
+}
+
 /** Takes in one task's lines: listed URLs get their status, the rest become `unknown`. */
-function applyLogs(state: TaskState, logs: readonly PushLog[]): void {
+function applyLogs(state: TaskState, logs: readonly TaskLine[]): void {
   const listed = new Set<string>();
   for (const log of logs) {
     if (log.taskId !== "" && log.taskId !== state.taskId) continue;
@@ -204,7 +220,7 @@ function applyLogs(state: TaskState, logs: readonly PushLog[]): void {
     const result: UrlResult = {
       url: log.url,
       taskId: state.taskId,
-      status: urlStatusOf(log.status),
+      status: log.status,
       percent: log.percent,
     };
     if (log.updateTime !== "") result.updatedAt = log.updateTime;
@@ -257,14 +273,18 @@ function countStatuses(urls: readonly UrlResult[]): Record<UrlStatus, number> {
 type RoundEnd = { aborted: true } | { error: TencentCloudError } | undefined;
 
 /** Reads every task not yet final once, a few at a time; stops at the first lasting error. */
-async function pollRound(context: CallContext, states: readonly TaskState[]): Promise<RoundEnd> {
+async function pollRound(
+  context: CallContext,
+  states: readonly TaskState[],
+  backend: PrewarmBackend | undefined,
+): Promise<RoundEnd> {
   const queue = states.filter((s) => !s.final);
+  const read = backend?.readTask ?? readPushTask;
   let end: RoundEnd;
   const worker = async () => {
     for (let state = queue.shift(); state && !end; state = queue.shift()) {
       try {
-        const answer = await readAllPushTasks(context, { TaskId: state.taskId });
-        applyLogs(state, answer.logs);
+        applyLogs(state, await read(context, state.taskId));
       } catch (error) {
         end ??= context.signal?.aborted ? { aborted: true } : { error: asTencentError(error) };
       }
@@ -315,6 +335,27 @@ function checkFunction<T>(name: string, value: unknown): T | undefined {
 }
 
 /**
+ * The call context and backend of a poll. A report names its service: one from EdgeOne is
+ * never looked up among CDN tasks (its ids mean nothing there), nor the other way round.
+ */
+function resolvePoll(
+  tasks: unknown,
+  options: PollOptions,
+): { context: CallContext; backend?: PrewarmBackend } {
+  const backend = options?.backend;
+  const api = (tasks as Partial<PrewarmReport> | null)?.api;
+  if (api !== undefined && !Array.isArray(tasks) && (api === "teo") !== (backend !== undefined)) {
+    throw new TypeError(
+      `Invalid option backend: the report is from api "${api}", so expected ${
+        api === "teo" ? "edgeOne({ zoneId }) from @qcdn/prewarm/edgeone" : "none"
+      }, got ${backend ? `a "${backend.api}" backend` : "none"}`,
+    );
+  }
+  const context = resolveCallOptions(options, backend?.endpoint ?? V3_ENDPOINT);
+  return backend ? { context, backend } : { context };
+}
+
+/**
  * Asks Tencent once (API 3.0 `DescribePushTasks`, every page) where each URL of the tasks
  * stands, without waiting: what `GET /tasks?ids=` of the router answers. Errors do not throw:
  * they end the round with `error` set and the URLs not read `pending`.
@@ -324,13 +365,13 @@ function checkFunction<T>(name: string, value: unknown): T | undefined {
  */
 export async function pollTasks(
   tasks: PrewarmReport | readonly PrewarmTask[] | readonly string[],
-  options?: CallOptions,
+  options: PollOptions = {},
 ): Promise<WaitResult> {
-  const context = resolveCallOptions(options, V3_ENDPOINT);
+  const { context, backend } = resolvePoll(tasks, options);
   const states = taskStates(tasks);
   const end = context.signal?.aborted
     ? { aborted: true as const }
-    : await pollRound(context, states);
+    : await pollRound(context, states, backend);
   return resultOf(states, {
     timedOut: false,
     aborted: end !== undefined && "aborted" in end,
@@ -368,7 +409,7 @@ export async function waitForTasks(
   tasks: PrewarmReport | readonly PrewarmTask[] | readonly string[],
   options: WaitOptions = {},
 ): Promise<WaitResult> {
-  const context = resolveCallOptions(options, V3_ENDPOINT);
+  const { context, backend } = resolvePoll(tasks, options);
   const states = taskStates(tasks);
   let interval = checkNumber(
     "pollIntervalMs",
@@ -395,7 +436,7 @@ export async function waitForTasks(
   const deadline = started + maxWaitMs;
   for (;;) {
     if (signal?.aborted) return resultOf(states, { timedOut: false, aborted: true });
-    const end = await pollRound(context, states);
+    const end = await pollRound(context, states, backend);
     if (end && "aborted" in end) return resultOf(states, { timedOut: false, aborted: true });
     try {
       onProgress?.(countStatuses(resultsOf(states)), now() - started);

@@ -146,7 +146,7 @@ Deno.test("action: outputs, job summary and remaining file, byte for byte", asyn
 
 **Failures**
 
-- \`ResourceNotFound.CdnHostNotExists\` (domain): 1 URL in 1 batch. Add the domain to this account's CDN (online, serving this area), or drop these URLs.
+- \`ResourceNotFound.CdnHostNotExists\` (domain): 1 URL in 1 batch. Add the domain to this account's CDN (online, serving this area), or drop these URLs; if it moved to EdgeOne, use --api teo --zone ZONE.
 
 **Not sent**
 

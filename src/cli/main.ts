@@ -43,7 +43,13 @@ import { type CallOptions, type PrewarmOptions, resolvePrewarmOptions } from "..
 import { prewarm } from "../prewarm.ts";
 import { purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../purge_first.ts";
 import type { PrewarmReport, PrewarmTask, RejectedUrl } from "../report.ts";
-import { pollTasks, urlStatusOf, waitForTasks, type WaitResult } from "../wait.ts";
+import {
+  pollTasks,
+  urlStatusOf,
+  waitForTasks,
+  type WaitOptions,
+  type WaitResult,
+} from "../wait.ts";
 import { SIMULATOR_CREDENTIALS } from "../testing/mod.ts";
 import { type FlagSpec, type ParsedArgs, splitArgs, UsageError } from "./args.ts";
 import { Flags } from "./flags.ts";
@@ -56,6 +62,15 @@ import { ProgressDisplay } from "./progress.ts";
 import { parseDuration } from "./since.ts";
 import { DEFERRABLE_REASONS, InputSources, SOURCE_FLAGS, type SourcesOutcome } from "./sources.ts";
 import { writeCiFiles } from "./ci.ts";
+import {
+  anyPrefetchFailed,
+  CLI_APIS,
+  edgeOneFromFlags,
+  formatContentQuota,
+  formatPrefetchStatus,
+  prefetchLogs,
+  readZoneQuota,
+} from "./edgeone.ts";
 import { type SimulatedAccount, simulatedAccount } from "./simulated.ts";
 import { formatSummary } from "./summary.ts";
 import { USAGE } from "./usage.ts";
@@ -87,7 +102,8 @@ const FLAGS: Record<string, FlagSpec> = {
   "retries": { takesValue: true },
   "file": { takesValue: true, repeatable: true, commands: PREWARM },
   "dry-run": { takesValue: false, commands: PREWARM },
-  "api": { takesValue: true, commands: PREWARM },
+  "api": { takesValue: true },
+  "zone": { takesValue: true },
   "area": { takesValue: true, commands: PREWARM },
   "signature-method": { takesValue: true, commands: PREWARM },
   "method": { takesValue: true, commands: PREWARM },
@@ -139,7 +155,8 @@ function callOptions(flags: Flags): Omit<CallOptions, "credentials"> {
 function prewarmOptions(flags: Flags): Omit<PurgeThenPrewarmOptions, "credentials"> {
   return {
     ...callOptions(flags),
-    api: flags.choice("api", ["v3", "v2"] as const),
+    api: flags.choice("api", CLI_APIS),
+    backend: edgeOneFromFlags(flags),
     area: flags.choice("area", ["overseas", "mainland", "global"] as const),
     signatureMethod: flags.choice("signature-method", ["HmacSHA256", "HmacSHA1"] as const),
     method: flags.choice("method", ["POST", "GET"] as const),
@@ -177,7 +194,7 @@ function waitSettings(flags: Flags): { maxWaitMs: number; pollIntervalMs?: numbe
 async function waitWithProgress(
   tasks: PrewarmReport | readonly PrewarmTask[] | readonly string[],
   settings: { maxWaitMs: number; pollIntervalMs?: number },
-  call: CallOptions,
+  call: WaitOptions,
   io: RunIo,
 ): Promise<{ result: WaitResult; elapsedMs: number }> {
   const progress = new ProgressDisplay(io.stderr, io.stderrIsTTY, io.now);
@@ -240,7 +257,8 @@ function chooseTarget(
   limits: { dailyLimit: number; requestsPerSecond: number },
 ): Target {
   const simulate = (): Target => {
-    const account = simulatedAccount(limits);
+    const zoneId = flags.string("zone");
+    const account = simulatedAccount(zoneId === undefined ? limits : { ...limits, zoneId });
     return { credentials: account.credentials, fetch: account.fetch, simulated: account };
   };
   if (flags.has("simulate")) {
@@ -426,12 +444,16 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   (json ? io.stderr : io.stdout)(formatSummary(report, { ...context, listTasks: !json }) + notes);
   let waited: { result: WaitResult; elapsedMs: number } | undefined;
   if (wait && !signal?.aborted && !report.aborted) {
+    const { backend, timeoutMs, retries, maxRequestsPerSecond } = options;
     waited = await waitWithProgress(report, wait, {
-      ...options,
       endpoint: v3Endpoint(options),
       credentials: target.credentials,
       fetch: target.fetch,
       signal,
+      timeoutMs,
+      retries,
+      maxRequestsPerSecond,
+      ...(backend && { backend }),
     }, io);
     (json ? io.stderr : io.stdout)(
       formatWaitSummary(waited.result, { elapsedMs: waited.elapsedMs, waited: true }),
@@ -497,13 +519,29 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
   const title = url === undefined
     ? `Task ${taskId}`
     : `Pushes of ${url} since ${flags.string("since") ?? "24h"} ago`;
+  const backend = edgeOneFromFlags(flags);
+  if (flags.string("api") === "v2") {
+    throw new UsageError("status reads API 3.0 (DescribePushTasks): drop --api v2");
+  }
   const target = chooseTarget("status", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
-  const answer = await describeAllPushTasks(task, {
+  const options: CallOptions = {
     ...callOptions(flags),
     credentials: target.credentials,
     fetch: target.fetch,
     signal: io.interrupt,
-  });
+  };
+  if (backend) {
+    // EdgeOne's target filter takes a whole URL; its job ids are the report's task ids.
+    const job = url === undefined
+      ? taskId!
+      : { startTime: now - sinceMs(flags), endTime: now, target: url };
+    const found = await prefetchLogs(backend.zoneId, job, options);
+    if (flags.has("json")) {
+      printJson(io, url === undefined ? { taskId, ...found } : { url, ...found });
+    } else io.stdout(formatPrefetchStatus(title, found.logs, found.totalCount));
+    return found.logs.length === 0 || anyPrefetchFailed(found.logs) ? INCOMPLETE : OK;
+  }
+  const answer = await describeAllPushTasks(task, options);
   if (flags.has("json")) {
     printJson(io, url === undefined ? { taskId, ...answer } : { url, ...answer });
   } else io.stdout(formatTaskStatus(title, answer.logs, answer.totalCount));
@@ -522,12 +560,15 @@ async function tasksStatus(
   io: RunIo,
 ): Promise<number> {
   const target = chooseTarget("status", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
-  const call: CallOptions = {
+  // EdgeOne's jobs are read from its own API (--zone).
+  const backend = edgeOneFromFlags(flags);
+  const call: WaitOptions = {
     ...callOptions(flags),
     credentials: target.credentials,
     fetch: target.fetch,
     now: io.now,
     signal: io.interrupt,
+    ...(backend && { backend }),
   };
   const started = io.now();
   const { result, elapsedMs } = wait
@@ -546,13 +587,24 @@ async function quotaCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promis
   if (parsed.positionals.length > 0) {
     throw new UsageError(`quota takes no arguments, got "${parsed.positionals.join(" ")}"`);
   }
+  const backend = edgeOneFromFlags(flags);
+  if (flags.string("api") === "v2") {
+    throw new UsageError("quota reads API 3.0 (DescribePushQuota): drop --api v2");
+  }
   const target = chooseTarget("quota", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
-  const answer = await describePushQuota({
+  const options: CallOptions = {
     ...callOptions(flags),
     credentials: target.credentials,
     fetch: target.fetch,
     signal: io.interrupt,
-  });
+  };
+  if (backend) {
+    const zone = await readZoneQuota(backend.zoneId, options);
+    if (flags.has("json")) printJson(io, { zoneId: backend.zoneId, ...zone });
+    else io.stdout(formatContentQuota(backend.zoneId, zone.quotas, io.now()));
+    return OK;
+  }
+  const answer = await describePushQuota(options);
   if (flags.has("json")) printJson(io, answer);
   else io.stdout(formatQuota(answer.quotas, io.now()));
   return OK;

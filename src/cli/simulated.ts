@@ -23,6 +23,8 @@ export interface SimulatedAccountOptions {
   dailyLimit: number;
   /** The run's request rate; the simulated account admits at least as many per second. */
   requestsPerSecond: number;
+  /** `--api teo --zone`: the EdgeOne zone, serving every host of the input. */
+  zoneId?: string;
 }
 
 /** A simulated account: give `fetch` and `credentials` to `prewarm()` or the describe calls. */
@@ -42,14 +44,17 @@ export interface SimulatedAccount {
  */
 export function simulatedAccount(options: SimulatedAccountOptions): SimulatedAccount {
   const hosts = new Set<string>();
+  const domains = () => [...hosts].filter((host) => DOMAIN_PATTERN.test(host));
+  const daily = Number.isFinite(options.dailyLimit) ? options.dailyLimit : Number.MAX_SAFE_INTEGER;
   let simulator: TencentCdnSimulator | undefined;
   const open = (): TencentCdnSimulator =>
     simulator ??= new TencentCdnSimulator({
-      domains: [...hosts].filter((host) => DOMAIN_PATTERN.test(host)),
+      domains: domains(),
+      ...(options.zoneId !== undefined && {
+        teoZones: [{ zoneId: options.zoneId, domains: domains(), prefetchDailyLimit: daily }],
+      }),
       latencyMs: SIMULATED_LATENCY_MS,
-      dailyLimit: Number.isFinite(options.dailyLimit)
-        ? options.dailyLimit
-        : Number.MAX_SAFE_INTEGER,
+      dailyLimit: daily,
       // A --rate above Tencent's limit would only show rate-limit retries; admit it instead.
       requestsPerSecond: Math.max(
         TENCENT_REQUESTS_PER_SECOND,

@@ -84,14 +84,21 @@ export function failureAdvice(code: string, category: ErrorCategory, now: number
     case "batch-limit":
       return "Too many URLs in one request: lower --batch-size.";
     case "domain":
-      return "Add the domain to this account's CDN (online, serving this area), or drop these URLs.";
+      return code === "InvalidParameter.DomainNotFound"
+        ? "Add the domain to the EdgeOne zone given with --zone, or drop these URLs."
+        : "Add the domain to this account's CDN (online, serving this area), or drop these " +
+          "URLs; if it moved to EdgeOne, use --api teo --zone ZONE.";
     case "invalid-request":
       return "Tencent refused a parameter: check these URLs and the options.";
     case "credentials":
       return "Check TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY (and the session token) and " +
         "the key's CDN permissions; nothing else was sent with them.";
     case "account":
-      return "This account cannot prefetch: see the Tencent Cloud console.";
+      return /ZoneNotFound$/.test(code)
+        ? "Check --zone: it names no EdgeOne zone (site) of this account."
+        : code === "OperationDenied.ProductUpgraded"
+        ? "This account's CDN moved to EdgeOne: prefetch with --api teo --zone ZONE."
+        : "This account cannot prefetch: see the Tencent Cloud console.";
     case "server":
     case "timeout":
       return "No clear answer: these may have been processed (see below).";
@@ -177,6 +184,8 @@ export function formatSummary(report: PrewarmReport, context: SummaryContext): s
           : ".\n"),
     );
   }
+  // EdgeOne's jobs are looked up in their zone.
+  const zone = report.zoneId === undefined ? "" : ` --api teo --zone ${report.zoneId}`;
   if (report.tasks.length > 0) {
     out.push(
       `Created ${plural(counts.tasks, "task")} for ${plural(counts.submitted, "URL")}` +
@@ -193,7 +202,7 @@ export function formatSummary(report: PrewarmReport, context: SummaryContext): s
       out.push(
         context.simulated
           ? "These task ids belong to this run's simulator: status cannot look them up.\n"
-          : "Check progress with: status TASK_ID\n",
+          : `Check progress with: status TASK_ID${zone}\n`,
       );
     }
   }
@@ -226,7 +235,7 @@ export function formatSummary(report: PrewarmReport, context: SummaryContext): s
           ? "  In this simulated run nothing reached Tencent Cloud: a real run would have to " +
             "look these up with status --url URL before sending them again.\n"
           : "  Do not resend them blindly: their task ids never arrived, so look their URLs up " +
-            "first with: status --url URL --since 1h. " +
+            `first with: status --url URL --since 1h${zone}. ` +
             '--json marks them with "maybeSubmitted": true.\n'),
     );
     const batches = report.failed.filter((f) => f.maybeSubmitted);

@@ -12,6 +12,7 @@ export const USAGE = `Usage:
   qcdn-prewarm status TASK_ID... [--wait] [--json]
   qcdn-prewarm status --url URL [--since 24h] [--json]
   qcdn-prewarm quota [--json]
+  qcdn-prewarm ... --api teo --zone ZONE   (EdgeOne: prewarm, status JOB_ID, quota)
 
 Submits Tencent Cloud CDN URL prefetch ("prewarm") tasks, and reads their status and the
 daily quota. Run it with: deno run -A jsr:@qcdn/prewarm/cli ...
@@ -29,9 +30,12 @@ prewarm options:
   --dry-run              Check and batch the URLs and print the plan. Sends nothing, writes
                          no file and needs no credentials.
   --simulate             Send to an in-process simulator instead of Tencent Cloud.
-  --api v3|v2            API 3.0 PushUrlsCache (default) or API 2.0 CdnOverseaPushser.
+  --api v3|v2|teo        API 3.0 PushUrlsCache (default), API 2.0 CdnOverseaPushser, or
+                         EdgeOne CreatePrefetchTask (with --zone; docs/edgeone.md).
+  --zone ZONE            EdgeOne: the zone (site) id, zone-...; the budget is the zone's.
   --area AREA            overseas (default), mainland or global (API 3.0 only).
-  --check-quota          Ask DescribePushQuota first; send no more than is left today.
+  --check-quota          Ask DescribePushQuota (EdgeOne: DescribeContentQuota) first; send
+                         no more than is left today.
   --daily-limit N|off    URLs this run may spend per Beijing-time day and area (default
                          1000, the documented overseas quota).
   --batch-size N         URLs per request (default 500 for API 3.0, 20 for API 2.0).
@@ -105,6 +109,7 @@ Options of every command:
   --endpoint URL         Send to URL instead of Tencent Cloud (a proxy, the international
                          site https://cdn.intl.tencentcloudapi.com/, a simulator).
   --timeout, --retries   As above.
+  --api teo --zone ZONE  EdgeOne: status takes a job id, quota shows the zone's quota.
   --simulate             As above; status and quota then ask a fresh simulator.
   --json                 Print the result as JSON on standard output; messages and
                          progress stay on standard error.

@@ -251,7 +251,16 @@ export async function readUrlRequest<E extends Env>(
         "request (maxUrls): split them",
     );
   }
-  const area = chooseArea(body.area, c.req.query("area")) ?? config.area;
+  const asked = chooseArea(body.area, c.req.query("area"));
+  const zoneId = config.prewarm.backend?.report.zoneId;
+  if (zoneId !== undefined && asked !== undefined) {
+    throw new RouterError(
+      400,
+      "invalid-body",
+      `This router prefetches through EdgeOne zone ${zoneId}, which decides the area; got area "${asked}"`,
+    );
+  }
+  const area = asked ?? config.area;
   if (config.api === "v2" && area !== "overseas") {
     throw new RouterError(
       400,

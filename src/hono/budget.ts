@@ -13,7 +13,7 @@ import type { RequestConfig } from "./options.ts";
 
 /** Today's budget of one area, by the router's own count. */
 export interface RouterBudget {
-  /** The area counted (`?area=`, else the router's default area). */
+  /** The area counted (`?area=`, else the router's default area; EdgeOne: `"global"`). */
   area: Area;
   /** The quota day, `YYYY-MM-DD` in Beijing time (UTC+8). */
   day: string;
@@ -27,18 +27,23 @@ export interface RouterBudget {
   resetsAt: string;
 }
 
-/** Reads today's budget for `area` from the account's coordinator (spent and held count). */
-export async function todayBudget(config: RequestConfig, area: Area): Promise<RouterBudget> {
+/**
+ * Reads today's budget for `area` from the account's coordinator (spent and held count); with
+ * an EdgeOne backend, the zone's budget, and the `zoneId` with it.
+ */
+export async function todayBudget(
+  config: RequestConfig,
+  area: Area,
+): Promise<RouterBudget & { zoneId?: string }> {
   const now = config.now();
   const limit = config.dailyLimit;
-  const { coordinator, endpoint, api } = config.prewarm;
+  const { coordinator, endpoint, api, backend } = config.prewarm;
   const account = accountName(
     config.credentials.secretId,
-    parseEndpoint(endpoint ?? (api === "v2" ? V2_ENDPOINT : V3_ENDPOINT)),
+    parseEndpoint(endpoint ?? backend?.endpoint ?? (api === "v2" ? V2_ENDPOINT : V3_ENDPOINT)),
   );
-  const usages = await Promise.all(
-    budgetKeys(area, now).map((key) => coordinator.usage(account, key, now)),
-  );
+  const keys = backend?.budgetKeys(now) ?? budgetKeys(area, now);
+  const usages = await Promise.all(keys.map((key) => coordinator.usage(account, key, now)));
   const used = Math.max(...usages.map((u) => u.spent + u.held));
   const finite = Number.isFinite(limit);
   return {
@@ -48,5 +53,6 @@ export async function todayBudget(config: RequestConfig, area: Area): Promise<Ro
     limit: finite ? limit : null,
     remaining: finite ? Math.max(0, limit - used) : null,
     resetsAt: new Date(now + msUntilBeijingMidnight(now)).toISOString(),
+    ...backend?.report,
   };
 }

@@ -7,6 +7,12 @@
 import type { Context, Env } from "hono";
 import type { Credentials } from "../credentials.ts";
 import { describePushQuota, describePushTasks, type PushLog, type PushQuota } from "../describe.ts";
+import {
+  type ContentQuota,
+  describeContentQuota,
+  describePrefetchTasks,
+  type PrefetchLog,
+} from "../edgeone/describe.ts";
 import { scrubSecrets, TencentCloudError, type TencentCloudErrorInit } from "../errors.ts";
 import { prewarm } from "../prewarm.ts";
 import { purgeThenPrewarm } from "../purge_first.ts";
@@ -32,13 +38,15 @@ export function prewarmHandler<E extends Env>(
         "invalid-body",
         `The body sets ${
           Object.keys(body.options).join(", ")
-        }, which need API 3.0; this router uses API 2.0`,
+        }, which need API 3.0; this router uses ${config.api === "teo" ? "EdgeOne" : "API 2.0"}`,
       );
     }
     const { purgeFirst, ...settings } = { ...config.prewarm, ...body.options };
+    const zoneId = config.prewarm.backend?.report.zoneId;
+    // A backend (EdgeOne) takes no area: its zone decides.
     const run = await (purgeFirst ? purgeThenPrewarm : prewarm)(
       screened.send,
-      { ...settings, credentials, area },
+      { ...settings, credentials, ...(zoneId === undefined && { area }) },
     );
     const report = new AnswerRedactor(credentials).report(withRejected(run, screened.rejected));
     const outcome = runOutcome(report, config.now());
@@ -58,6 +66,16 @@ export interface RouterQuota extends RouterBudget {
     | { error: TencentCloudErrorInit & { name: string } };
 }
 
+/** The body of `GET /quota` of a router with the EdgeOne backend. */
+export interface RouterZoneQuota extends Omit<RouterQuota, "upstream"> {
+  /** The zone counted: its budget is the zone's own. */
+  zoneId: string;
+  /** EdgeOne's `DescribeContentQuota` answer, or the error asking it failed with. */
+  upstream?:
+    | { prefetch?: ContentQuota; quotas: ContentQuota[]; requestId?: string }
+    | { error: TencentCloudErrorInit & { name: string } };
+}
+
 /** The `GET /quota` handler. */
 export function quotaHandler<E extends Env>(
   options: ResolvedRouterOptions<E>,
@@ -65,16 +83,31 @@ export function quotaHandler<E extends Env>(
   return async (c) => {
     const config = await options.configure(c);
     const queried = c.req.query("area");
+    const { coordinator, endpoint, api, backend } = config.prewarm;
+    if (backend && queried !== undefined) {
+      throw new RouterError(
+        400,
+        "invalid-query",
+        `This router prefetches through EdgeOne zone ${backend.report.zoneId}: its quota has no ?area=`,
+      );
+    }
     const area = queried === undefined ? config.area : checkArea(queried, "query");
-    const quota: RouterQuota = await todayBudget(config, area);
-    if (config.api === "v3") {
+    const quota: RouterQuota | RouterZoneQuota = await todayBudget(config, area);
+    if (config.api !== "v2") {
       const redact = new AnswerRedactor(config.credentials);
+      const options = callOptions(config);
+      let upstream: RouterQuota["upstream"] | RouterZoneQuota["upstream"];
       try {
-        quota.upstream = redact.data(await describePushQuota(callOptions(config)));
+        upstream = redact.data(
+          backend
+            ? await describeContentQuota({ ...options, zoneId: backend.report.zoneId })
+            : await describePushQuota(options),
+        );
       } catch (error) {
         if (!(error instanceof TencentCloudError)) throw error;
-        quota.upstream = { error: redact.error(error).toJSON() };
+        upstream = { error: redact.error(error).toJSON() };
       }
+      return c.json({ ...quota, upstream }, 200);
     }
     return c.json(quota, 200);
   };
@@ -86,6 +119,18 @@ export interface RouterTaskStatus {
   taskId: string;
   /** Its URLs with their status (`process`, `done`, `fail`, `invalid`). */
   logs: PushLog[];
+  /** How many entries match in all (more than `logs` when paged with `offset`/`limit`). */
+  totalCount: number;
+  /** Tencent's `RequestId`. */
+  requestId?: string;
+}
+
+/** The body of `GET /tasks/:id` of a router with the EdgeOne backend: the job's targets. */
+export interface RouterJobStatus {
+  /** The job id (`JobId`) asked about. */
+  taskId: string;
+  /** Its targets with EdgeOne's status (`processing`, `success`, `failed`, `invalid`, …). */
+  logs: PrefetchLog[];
   /** How many entries match in all (more than `logs` when paged with `offset`/`limit`). */
   totalCount: number;
   /** Tencent's `RequestId`. */
@@ -114,7 +159,7 @@ export function checkTaskId(taskId: string): string {
  * @throws {RouterError} 501 on a router that uses API 2.0.
  */
 export function requireTaskApi(config: RequestConfig): void {
-  if (config.api !== "v3") {
+  if (config.api === "v2") {
     throw new RouterError(
       501,
       "unsupported-api",
@@ -148,25 +193,31 @@ export function tasksHandler<E extends Env>(
     const limit = pageParameter(c.req.query("limit"), "limit", 1, 1000);
     const redact = new AnswerRedactor(config.credentials);
     let result;
+    const page = {
+      ...callOptions(config),
+      ...(offset !== undefined && { offset }),
+      ...(limit !== undefined && { limit }),
+    };
+    const zoneId = config.prewarm.backend?.report.zoneId;
     try {
-      result = await describePushTasks(taskId, {
-        ...callOptions(config),
-        ...(offset !== undefined && { offset }),
-        ...(limit !== undefined && { limit }),
-      });
+      result = zoneId === undefined
+        ? await describePushTasks(taskId, page)
+        : await describePrefetchTasks(taskId, { ...page, zoneId });
     } catch (error) {
       if (!(error instanceof TencentCloudError)) throw error;
       throw new RouterError(
         502,
         "upstream-failed",
-        `DescribePushTasks failed (${error.code}); see upstream`,
+        `${
+          zoneId === undefined ? "DescribePushTasks" : "DescribePrefetchTasks"
+        } failed (${error.code}); see upstream`,
         { extra: { upstream: redact.error(error).toJSON() } },
       );
     }
     if (result.totalCount === 0 && result.logs.length === 0) {
       throw new RouterError(404, "task-not-found", "Tencent Cloud knows no task with this id");
     }
-    const status: RouterTaskStatus = { taskId, ...redact.data(result) };
+    const status: RouterTaskStatus | RouterJobStatus = { taskId, ...redact.data(result) };
     return c.json(status, 200);
   };
 }

@@ -1,7 +1,7 @@
 /**
  * `GET /tasks?ids=a,b,c`: where every URL of several tasks stands, in one call: one round of
- * `pollTasks()` (API 3.0 `DescribePushTasks`, every page of each task, through the account's
- * request gate), never a wait inside the request. Callers poll it again until every URL is
+ * `pollTasks()` (API 3.0 `DescribePushTasks`, or EdgeOne's `DescribePrefetchTasks`, every page
+ * of each task, through the account's request gate), never a wait inside the request. Callers poll it again until every URL is
  * final.
  * @module
  */
@@ -53,7 +53,9 @@ export function taskListHandler<E extends Env>(
       );
     }
     ids.forEach(checkTaskId);
-    const result = await pollTasks(ids, callOptions(config));
+    // EdgeOne's jobs are read from its own API: the backend the router prefetches through.
+    const { backend } = config.prewarm;
+    const result = await pollTasks(ids, { ...callOptions(config), ...(backend && { backend }) });
     const redact = new AnswerRedactor(config.credentials);
     const answer: RouterTaskList = {
       urls: redact.data(result.urls),

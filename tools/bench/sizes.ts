@@ -14,7 +14,7 @@ export const CORE_DESIGN_BUDGET = 12 * 1024;
  * outcome policy took the core past the design budget; until it is trimmed back, the check
  * holds it here so that any further growth is a decision, not an accident.
  */
-export const CORE_SIZE_CHECK = 16.5 * 1024;
+export const CORE_SIZE_CHECK = 17 * 1024;
 
 /** One bundled entry and its sizes in bytes. */
 export interface SizeRow {

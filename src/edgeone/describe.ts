@@ -1,0 +1,306 @@
+/**
+ * EdgeOne reads: `DescribePrefetchTasks` (the status of each target of a job) and
+ * `DescribeContentQuota` (a zone's per-request and daily prefetch limits). Reads are
+ * idempotent: they go through the account's gate and retry ambiguous failures.
+ * @module
+ */
+import type { TaskLine } from "../backend.ts";
+import { count, list, readV3, requestIdOf, text } from "../describe.ts";
+import { type CallOptions, resolveCallOptions } from "../options.ts";
+import type { CallContext } from "../send.ts";
+import type { UrlStatus } from "../wait.ts";
+import { checkZoneId, TEO_ENDPOINT, TEO_SERVICE } from "./service.ts";
+
+/** Call options of the EdgeOne reads: the zone they are about, and how to call. */
+export interface EdgeOneCallOptions extends CallOptions {
+  /** The zone (site), e.g. `"zone-2o0i2m9sk3li"`. */
+  zoneId: string;
+}
+
+/** EdgeOne's status of a target, as it writes it: `processing`, `success`, `failed`,
+ * `timeout`, `canceled` or `invalid` (the origin answered non-2xx). */
+export type PrefetchStatus =
+  | "processing"
+  | "success"
+  | "failed"
+  | "timeout"
+  | "canceled"
+  | "invalid"
+  | (string & Record<never, never>);
+
+/** One target of a job, from `DescribePrefetchTasks`. */
+export interface PrefetchLog {
+  /** The job (`JobId`): a `PrewarmTask.taskId` of an EdgeOne run. */
+  jobId: string;
+  /** The URL. */
+  target: string;
+  /** Its status, lower-cased. */
+  status: PrefetchStatus;
+  /** Creation time as EdgeOne wrote it (ISO 8601, UTC). */
+  createTime: string;
+  /** Last update as EdgeOne wrote it. */
+  updateTime: string;
+  /** Why it failed (`originPullFailed`, `quotaExceeded`, …), when it did. */
+  failType?: string;
+  /** EdgeOne's explanation of the failure, when it gave one. */
+  failMessage?: string;
+}
+
+/** The answer of {@linkcode describePrefetchTasks}. */
+export interface PrefetchTasksResult {
+  /** The targets found, with their status. */
+  logs: PrefetchLog[];
+  /** How many match in all (more than `logs` when paged). */
+  totalCount: number;
+  /** Tencent's `RequestId`. */
+  requestId?: string;
+}
+
+/** Which targets {@linkcode describePrefetchTasks} lists when there is no job id. */
+export interface PrefetchTasksQuery {
+  /** Earliest creation time (a `Date` or ms since the epoch). */
+  startTime: Date | number;
+  /** Latest creation time (a `Date` or ms since the epoch). */
+  endTime: Date | number;
+  /** Only this target (a whole URL). */
+  target?: string;
+}
+
+/** Options of {@linkcode describePrefetchTasks}. */
+export interface DescribePrefetchTasksOptions extends EdgeOneCallOptions {
+  /** Entries to skip. @default {0} */
+  offset?: number;
+  /** Most entries to return (EdgeOne allows 1000). @default {20} */
+  limit?: number;
+}
+
+/** One kind of a zone's content quota, from `DescribeContentQuota`. */
+export interface ContentQuota {
+  /** `prefetch_url`, or a purge kind (`purge_url`, `purge_prefix`, `purge_host`, …). */
+  type: string;
+  /** Most entries per request. */
+  batch: number;
+  /** Entries per day. */
+  daily: number;
+  /** Entries left today. */
+  available: number;
+}
+
+/** The answer of {@linkcode describeContentQuota}. */
+export interface ContentQuotaResult {
+  /** The prefetch quota (`prefetch_url`), when EdgeOne reported one. */
+  prefetch?: ContentQuota;
+  /** Every quota EdgeOne reported, prefetch and purge. */
+  quotas: ContentQuota[];
+  /** Tencent's `RequestId`. */
+  requestId?: string;
+}
+
+// The largest page DescribePrefetchTasks serves, and a bound on the pages of one job.
+const PAGE_LIMIT = 1000;
+const MAX_PAGES = 100;
+
+function isoTime(value: Date | number, name: string, round: "floor" | "ceil"): string {
+  const ms = value instanceof Date ? value.getTime() : value;
+  if (typeof ms !== "number" || !Number.isFinite(ms)) {
+    throw new TypeError(`Invalid ${name}: expected a Date or ms since the epoch, got ${value}`);
+  }
+  // Whole seconds, widened outwards, so that a job in the window's last second is found.
+  return new Date(Math[round](ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+function logOf(entry: unknown): PrefetchLog {
+  const task = (entry ?? {}) as Record<string, unknown>;
+  const log: PrefetchLog = {
+    jobId: text(task.JobId),
+    target: text(task.Target),
+    status: text(task.Status).toLowerCase(),
+    createTime: text(task.CreateTime),
+    updateTime: text(task.UpdateTime),
+  };
+  if (text(task.FailType)) log.failType = text(task.FailType);
+  if (text(task.FailMessage)) log.failMessage = text(task.FailMessage);
+  return log;
+}
+
+/** One page of `DescribePrefetchTasks` with an already resolved context. */
+export async function readPrefetchTasks(
+  context: CallContext,
+  zoneId: string,
+  payload: Readonly<Record<string, unknown>>,
+): Promise<PrefetchTasksResult> {
+  const response = await readV3(
+    context,
+    "DescribePrefetchTasks",
+    { ZoneId: zoneId, ...payload },
+    TEO_SERVICE,
+  );
+  const logs = list(response, "Tasks", "DescribePrefetchTasks").map(logOf);
+  return { logs, totalCount: count(response.TotalCount), ...requestIdOf(response) };
+}
+
+/**
+ * What a target's EdgeOne status means for waiting: `success` is `done`; `failed`, `timeout`
+ * and `canceled` are `failed`; `invalid` (the origin answered non-2xx) is `invalid`;
+ * `processing`, and anything unknown, is `pending`.
+ */
+export function urlStatusOfPrefetch(status: string): UrlStatus {
+  switch (status.toLowerCase()) {
+    case "success":
+      return "done";
+    case "failed":
+    case "timeout":
+    case "canceled":
+      return "failed";
+    case "invalid":
+      return "invalid";
+    default:
+      return "pending";
+  }
+}
+
+/** Every page of `DescribePrefetchTasks` for a job or a query. */
+export async function readAllPrefetchTasks(
+  context: CallContext,
+  zoneId: string,
+  job: string | PrefetchTasksQuery,
+): Promise<PrefetchTasksResult> {
+  const payload = prefetchTasksPayload(job);
+  const logs: PrefetchLog[] = [];
+  for (let page = 0;; page++) {
+    const answer = await readPrefetchTasks(context, zoneId, {
+      ...payload,
+      Offset: logs.length,
+      Limit: PAGE_LIMIT,
+    });
+    logs.push(...answer.logs);
+    if (answer.logs.length === 0 || logs.length >= answer.totalCount || page >= MAX_PAGES - 1) {
+      return { ...answer, logs };
+    }
+  }
+}
+
+/** Every target of one job, page by page, as `waitForTasks()` reads it. */
+export async function readPrefetchJob(
+  context: CallContext,
+  zoneId: string,
+  jobId: string,
+): Promise<TaskLine[]> {
+  const { logs } = await readAllPrefetchTasks(context, zoneId, jobId);
+  return logs.map((log) => {
+    const status = urlStatusOfPrefetch(log.status);
+    return {
+      taskId: log.jobId,
+      url: log.target,
+      status,
+      // EdgeOne reports no progress: a final target is complete, any other not yet.
+      percent: status === "pending" ? 0 : 100,
+      updateTime: log.updateTime,
+    };
+  });
+}
+
+/** `DescribeContentQuota` of one zone with an already resolved context. */
+export async function readContentQuota(
+  context: CallContext,
+  zoneId: string,
+): Promise<ContentQuotaResult> {
+  const response = await readV3(context, "DescribeContentQuota", { ZoneId: zoneId }, TEO_SERVICE);
+  const quotas = ["PrefetchQuota", "PurgeQuota"].flatMap((field) =>
+    list(response, field, "DescribeContentQuota").map((entry): ContentQuota => {
+      const q = (entry ?? {}) as Record<string, unknown>;
+      return {
+        type: text(q.Type),
+        batch: count(q.Batch),
+        daily: count(q.Daily),
+        available: count(q.DailyAvailable),
+      };
+    })
+  );
+  const prefetch = quotas.find((q) => q.type === "prefetch_url");
+  return { ...(prefetch ? { prefetch } : {}), quotas, ...requestIdOf(response) };
+}
+
+/** The request fields that select a job's targets, or those of a time window. */
+function prefetchTasksPayload(job: string | PrefetchTasksQuery): Record<string, unknown> {
+  const payload: Record<string, unknown> = {};
+  if (typeof job === "string") {
+    if (job.trim() === "") throw new TypeError("Invalid job id: expected a non-empty string");
+    payload.Filters = [{ Name: "job-id", Values: [job.trim()] }];
+  } else if (typeof job === "object" && job !== null) {
+    payload.StartTime = isoTime(job.startTime, "startTime", "floor");
+    payload.EndTime = isoTime(job.endTime, "endTime", "ceil");
+    if (job.target !== undefined) payload.Filters = [{ Name: "target", Values: [job.target] }];
+  } else {
+    throw new TypeError(
+      `Invalid job: expected a job id or a { startTime, endTime } query, got ${String(job)}`,
+    );
+  }
+  return payload;
+}
+
+/** Checks the options of an EdgeOne read: its context and zone. */
+export function resolveEdgeOne(
+  options: EdgeOneCallOptions,
+): { context: CallContext; zoneId: string } {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`Invalid options: expected an object with a zoneId, got ${options}`);
+  }
+  const zoneId = checkZoneId(options.zoneId);
+  return { context: resolveCallOptions(options, TEO_ENDPOINT), zoneId };
+}
+
+/**
+ * Asks EdgeOne (`DescribeContentQuota`) how many URLs the zone may prefetch per request and
+ * per day, and how many are left today.
+ *
+ * @throws {TencentCloudError} when Tencent refuses or cannot be reached.
+ * @throws {TypeError} for a malformed zone id or options, or missing credentials.
+ *
+ * @example
+ * ```ts
+ * import { describeContentQuota } from "@qcdn/prewarm/edgeone";
+ * const { prefetch } = await describeContentQuota({ zoneId: "zone-2o0i2m9sk3li" });
+ * console.log(prefetch?.available, "of", prefetch?.daily, "left today");
+ * ```
+ */
+export async function describeContentQuota(
+  options: EdgeOneCallOptions,
+): Promise<ContentQuotaResult> {
+  const { context, zoneId } = resolveEdgeOne(options);
+  return await readContentQuota(context, zoneId);
+}
+
+/**
+ * Asks EdgeOne (`DescribePrefetchTasks`) for the status of each target of a job, or of every
+ * target prefetched in a time window (optionally one target only): the way to check a batch
+ * reported `maybeSubmitted` before sending it again.
+ *
+ * @param job A job id (`PrewarmTask.taskId` of an EdgeOne run) or a {@linkcode PrefetchTasksQuery}.
+ * @throws {TencentCloudError} when Tencent refuses or cannot be reached.
+ * @throws {TypeError} for an empty job id, a malformed query, zone id or options.
+ * @throws {RangeError} for a negative or fractional `offset`/`limit`.
+ *
+ * @example
+ * ```ts
+ * import { describePrefetchTasks } from "@qcdn/prewarm/edgeone";
+ * const { logs } = await describePrefetchTasks("20ga521cpwch", { zoneId: "zone-2o0i2m9sk3li" });
+ * for (const log of logs) console.log(log.target, log.status, log.failType ?? "");
+ * ```
+ */
+export async function describePrefetchTasks(
+  job: string | PrefetchTasksQuery,
+  options: DescribePrefetchTasksOptions,
+): Promise<PrefetchTasksResult> {
+  const { context, zoneId } = resolveEdgeOne(options);
+  const payload = prefetchTasksPayload(job);
+  for (const field of ["offset", "limit"] as const) {
+    const value = options[field];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 0) {
+      throw new RangeError(`Invalid option ${field}: expected an integer >= 0, got ${value}`);
+    }
+    payload[field === "offset" ? "Offset" : "Limit"] = value;
+  }
+  return await readPrefetchTasks(context, zoneId, payload);
+}
