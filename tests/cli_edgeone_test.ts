@@ -191,3 +191,28 @@ Deno.test("cli edgeone: --dry-run plans the zone's quota", async () => {
   assert.deepEqual(plan.quotaAreas, []);
   assert.equal(sim.requests.length, 0);
 });
+
+Deno.test("cli edgeone: --wait follows EdgeOne's jobs to the end, as it does CDN tasks", async () => {
+  const sim = new TencentCdnSimulator({
+    ...zoneOptions("zone-wait"),
+    taskOutcomes: [{ match: /bad/, status: "invalid" }],
+  });
+  const input = [...urlsOn("www.example.com", 2), "https://img.example.com/bad.js"];
+  const result = await runMain([
+    ...input,
+    ...["--api", "teo", "--zone", "zone-wait", "--wait", "--json"],
+  ], sim);
+  assert.equal(result.code, 1, result.stderr); // one URL ended invalid
+  const report = JSON.parse(result.stdout) as TeoJsonReport & {
+    wait: { counts: Record<string, number> };
+  };
+  assert.equal(report.api, "teo");
+  assert.deepEqual(report.wait.counts, { done: 2, failed: 0, invalid: 1, pending: 0, unknown: 0 });
+  const jobIds = new Set(sim.prefetchJobs.map((j) => j.jobId));
+  assert.ok(report.tasks.every((t) => jobIds.has(t.taskId)));
+  assert.ok(
+    sim.requests.some((r) => r.action === "DescribePrefetchTasks"),
+    "statuses are read from EdgeOne",
+  );
+  assert.ok(!sim.requests.some((r) => r.action === "DescribePushTasks"));
+});

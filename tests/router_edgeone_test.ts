@@ -113,3 +113,15 @@ Deno.test("router edgeone: GET /tasks/:id lists the job's targets; unknown job 4
   assert.equal(missing.status, 404);
   assert.equal(await errorCode(missing), "task-not-found");
 });
+
+Deno.test("router edgeone: GET /tasks?ids= reads the zone's jobs, as it does CDN tasks", async () => {
+  const { postJson, get, sim } = edgeOneRouter();
+  const input = [...urlsOn("www.example.com", 2), "https://img.example.com/missing.js"];
+  const report: PrewarmReport = await (await postJson({ urls: input })).json();
+  const ids = report.tasks.map((t) => t.taskId).join(",");
+  const answer = await (await get(`/tasks?ids=${encodeURIComponent(ids)}`)).json();
+  assert.deepEqual(answer.counts, { done: 2, failed: 0, invalid: 1, pending: 0, unknown: 0 });
+  assert.deepEqual(answer.urls.map((u: { url: string }) => u.url).sort(), [...input].sort());
+  assert.ok(sim.requests.some((r) => r.action === "DescribePrefetchTasks"));
+  assert.ok(!sim.requests.some((r) => r.action === "DescribePushTasks"));
+});
