@@ -83,7 +83,7 @@ export function quotaHandler<E extends Env>(
   return async (c) => {
     const config = await options.configure(c);
     const queried = c.req.query("area");
-    const { coordinator, endpoint, api, backend } = config.prewarm;
+    const { backend } = config.prewarm;
     if (backend && queried !== undefined) {
       throw new RouterError(
         400,
