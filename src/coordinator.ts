@@ -36,6 +36,11 @@ export interface BudgetHoldRequest {
   leaseMs: number;
   /** The caller's clock, in ms. */
   now: number;
+  /**
+   * Also books the start of the first request that spends the hold, in the same atomic step
+   * (a remote store answers both in one round trip). Granted nothing, nothing is booked.
+   */
+  slot?: { action: string; maxPerSecond: number };
 }
 
 /** What a hold got. */
@@ -47,6 +52,9 @@ export interface BudgetHold {
   /** Units other holders have under these keys: budget that may still come free (so the
    * caller is told "busy", not "spent"). 0 when the keys are spent or exhausted. */
   heldByOthers: number;
+  /** With `slot` and units granted: ms to wait before that first request starts, as
+   * `schedule()` would answer. Absent: the caller schedules it. */
+  wait?: number;
 }
 
 /** One budget key's state. */
@@ -296,6 +304,21 @@ export const BudgetLedger = {
   },
 };
 
+/**
+ * A hold and, when something was granted and a slot asked for, the booking of its first
+ * request's start: the rule every coordinator follows for {@linkcode BudgetHoldRequest.slot}.
+ */
+export function holdAndBook(
+  budget: BudgetState,
+  request: BudgetHoldRequest,
+  book: (action: string, maxPerSecond: number) => number,
+): BudgetHold {
+  const got = BudgetLedger.hold(budget, request);
+  const slot = request.slot;
+  if (slot && got.granted > 0) got.wait = book(slot.action, slot.maxPerSecond);
+  return got;
+}
+
 /** Options of {@linkcode MemoryCoordinator}. */
 export interface MemoryCoordinatorOptions {
   /** The monotonic clock of the request gate, in ms. @default {performance.now} */
@@ -369,7 +392,11 @@ export class MemoryCoordinator implements Coordinator {
 
   /** {@inheritDoc Coordinator.hold} */
   hold(account: string, request: BudgetHoldRequest): BudgetHold {
-    return BudgetLedger.hold(this.#account(account).budget, request);
+    return holdAndBook(
+      this.#account(account).budget,
+      request,
+      (action, max) => this.schedule(account, action, max),
+    );
   }
 
   /** {@inheritDoc Coordinator.settle} */

@@ -2,6 +2,7 @@
  * `prewarm()`: checks, batches and submits URLs, and accounts for every one of them.
  * @module
  */
+import type { BudgetHold } from "./coordinator.ts";
 import { readPushQuota } from "./describe.ts";
 import { localError, TencentCloudError } from "./errors.ts";
 import {
@@ -19,7 +20,7 @@ import {
   type RejectedUrl,
   type RejectReason,
 } from "./report.ts";
-import { pushV2Call } from "./request_v2.ts";
+import { pushV2Call, V2_PUSH_ACTION } from "./request_v2.ts";
 import { buildV3Request, parseV3Answer } from "./request_v3.ts";
 import { type Call, type CallContext, coordinatorError, sendWithRetries } from "./send.ts";
 import { abortableDelay } from "./retry.ts";
@@ -30,6 +31,8 @@ interface Held {
   id: string;
   keys: string[];
   count: number;
+  /** The first request's start, booked with the budget (`performance.now()` time). */
+  startAt?: number;
 }
 
 /** A batch waiting to be sent, with the budget it holds. */
@@ -258,7 +261,7 @@ class PrewarmRun {
     }
     if (cap === 0) return false;
     const deadline = performance.now() + budgetWaitMs;
-    let got: { id: string; granted: number; heldByOthers: number };
+    let got: BudgetHold;
     let keys: string[];
     try {
       for (;;) {
@@ -270,6 +273,10 @@ class PrewarmRun {
           limit: dailyLimit,
           leaseMs: this.#leaseMs(),
           now,
+          slot: {
+            action: this.#o.api === "v2" ? V2_PUSH_ACTION : "PushUrlsCache",
+            maxPerSecond: this.#o.maxRequestsPerSecond,
+          },
         });
         const left = deadline - performance.now();
         if (
@@ -315,6 +322,7 @@ class PrewarmRun {
     }
     if (got.granted === 0) return false;
     batch.held = { id: got.id, keys, count: got.granted };
+    if (got.wait !== undefined) batch.held.startAt = performance.now() + got.wait;
     return true;
   }
 
@@ -385,8 +393,14 @@ class PrewarmRun {
 
   async #send(batch: QueuedBatch): Promise<void> {
     let submission: Submission;
+    // The booked start serves one attempt: halves of a split batch schedule their own.
+    const booked = batch.held?.startAt;
+    delete batch.held?.startAt;
     try {
-      submission = await sendWithRetries(this.#context, this.#call(batch.urls));
+      submission = await sendWithRetries(this.#context, {
+        ...this.#call(batch.urls),
+        booked,
+      });
     } catch (error) {
       return await this.#settleFailure(batch, error);
     }
