@@ -179,13 +179,12 @@ export class PrewarmCoordinator {
   }
 }
 
-const coordinators = new WeakMap<DurableObjectNamespace, Coordinator>();
-
 /**
  * A {@linkcode Coordinator} over the {@linkcode PrewarmCoordinator} Durable Objects of a
  * namespace: one object per account, named by the SHA-256 of the secret id and endpoint
  * (never the secret key). Pass it as `coordinator` to `prewarm()` or the router's `prewarm`
- * options. The same namespace gives the same coordinator, so it may be called per request.
+ * options; making one per request is fine (it keeps no state but gate observations waiting
+ * for the account's next call, which each batch's settle carries).
  *
  * A Durable Object that cannot be reached makes `prewarm()` stop sending; its report says
  * so for every URL not sent.
@@ -204,9 +203,7 @@ export function durableObjectCoordinator(namespace: DurableObjectNamespace): Coo
       }`,
     );
   }
-  const known = coordinators.get(namespace);
-  if (known) return known;
-  const coordinator = new StoreCoordinator(async (account, operations) => {
+  return new StoreCoordinator(async (account, operations) => {
     // A fresh stub each time: cheap, and a stub broken by a reset object is never reused.
     const stub = namespace.get(namespace.idFromName(accountKey(account)));
     const response = await stub.fetch(
@@ -222,6 +219,4 @@ export function durableObjectCoordinator(namespace: DurableObjectNamespace): Coo
     }
     return await response.json();
   });
-  coordinators.set(namespace, coordinator);
-  return coordinator;
 }

@@ -138,6 +138,31 @@ async function applyInKv(
   const keys: KvKey[] = actions.map((action) => [...base, "window", action]);
   if (budget) keys.unshift([...base, "budget"]);
   for (let attempt = 1;; attempt++) {
+    const results = await tryOnce(kv, keys, budget, actions, operations, clock);
+    if (results) return results;
+    if (attempt >= maxAttempts) {
+      throw new Error(
+        `Deno KV: ${maxAttempts} commits in a row conflicted with other clients; giving up`,
+      );
+    }
+    // Conflicting clients spread out (full jitter, at most 100 ms).
+    await abortableDelay(backoffDelay(attempt, CONFLICT_BACKOFF));
+  }
+}
+
+// SQLite's answer when another process holds the write lock of a local KV file: a conflict.
+const LOCKED = /database is locked/;
+
+/** One read-apply-commit; `undefined` when another client got in between. */
+async function tryOnce(
+  kv: KvDatabase,
+  keys: KvKey[],
+  budget: boolean,
+  actions: string[],
+  operations: StoreOperation[],
+  clock: () => number,
+): Promise<unknown[] | undefined> {
+  try {
     const entries = await kv.getMany(keys);
     const state: StoreState = emptyStoreState();
     const parts = entries.map((entry) => entry.value);
@@ -160,12 +185,9 @@ async function applyInKv(
     });
     // Nothing changed: the consistent read is the answer.
     if (writes === 0 || (await commit.commit()).ok) return results;
-    if (attempt >= maxAttempts) {
-      throw new Error(
-        `Deno KV: ${maxAttempts} commits in a row conflicted with other clients; giving up`,
-      );
-    }
-    // Conflicting clients spread out (full jitter, at most 100 ms).
-    await abortableDelay(backoffDelay(attempt, CONFLICT_BACKOFF));
+    return undefined;
+  } catch (error) {
+    if (error instanceof Error && LOCKED.test(error.message)) return undefined;
+    throw error;
   }
 }
