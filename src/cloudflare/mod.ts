@@ -115,7 +115,8 @@ export class PrewarmCoordinator {
     });
   }
 
-  /** The clock of the request windows, in ms: one clock for every client of the account. */
+  /** The object's clock, in ms: the request windows' (one clock for every client of the
+   * account) and the alarm's. */
   protected now(): number {
     return Date.now();
   }
@@ -144,7 +145,7 @@ export class PrewarmCoordinator {
     this.#state = next;
     await this.#storage.put(STATE_KEY, next);
     if (this.#alarm === null) {
-      const now = Date.now();
+      const now = this.now();
       this.#alarm = now + msUntilBeijingMidnight(now) + 3600_000;
       await this.#storage.setAlarm(this.#alarm);
     }
@@ -154,7 +155,7 @@ export class PrewarmCoordinator {
   /** Called by the runtime at the alarm: drops what no caller can ask for again. */
   async alarm(): Promise<void> {
     await this.#ready;
-    const now = Date.now();
+    const now = this.now();
     const state = this.#state;
     BudgetLedger.expire(state.budget, now);
     // Yesterday is kept: a caller's clock may lag behind.
