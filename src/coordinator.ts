@@ -159,8 +159,10 @@ export const RequestWindow = {
       Math.floor(Math.min(maxPerSecond, state.rate ?? Infinity)),
     );
     let at = starts.length < size ? now : starts[starts.length - size]! + WINDOW_MS;
-    // Starts stay in booking order: first come, first served.
-    at = Math.max(at, now, starts[starts.length - 1] ?? -Infinity);
+    // Starts stay in booking order (first come, first served), spread evenly over the
+    // window: a burst booked for one instant reaches the server spread out by its own
+    // latencies, and would meet the next burst inside the server's one-second window.
+    at = Math.max(at, now, (starts[starts.length - 1] ?? -Infinity) + WINDOW_MS / size);
     starts.push(at);
     return at;
   },

@@ -161,9 +161,10 @@ export function coordinatorConformance(
             )
           ),
         )).flat();
+        // Six a second, spread evenly over each second.
         assert.deepEqual(
-          waits.sort((x, y) => x - y),
-          Array.from({ length: 42 }, (_, i) => Math.floor(i / 6) * 1000),
+          waits.sort((x, y) => x - y).map(Math.round),
+          Array.from({ length: 42 }, (_, i) => Math.round(i * 1000 / 6)),
         );
         const other = await clients[0]!.schedule(account, "DescribePushQuota", 6);
         assert.equal(other, 0, "each action has its own window");
@@ -176,19 +177,20 @@ export function coordinatorConformance(
           const [a, b] = [store.client(), store.client()];
           await store.setClock(NOON);
           for (let i = 0; i < 4; i++) {
-            assert.equal(await a.schedule(account, "PushUrlsCache", 10), 0);
+            assert.equal(await a.schedule(account, "PushUrlsCache", 4), i * 250);
           }
+          await store.setClock(NOON + 750);
           await a.observe(account, "PushUrlsCache", "rate-limited");
-          await store.setClock(NOON + 1);
-          // Four started in the last second: the rate is halved to two a second.
-          assert.equal(await a.schedule(account, "PushUrlsCache", 10), 999);
-          assert.equal(await b.schedule(account, "PushUrlsCache", 10), 999, "shared");
+          // Four started in the last second: the rate is halved to two a second (unhalved,
+          // a's next start would be 250 ms away).
+          assert.equal(await a.schedule(account, "PushUrlsCache", 4), 750);
+          assert.equal(await b.schedule(account, "PushUrlsCache", 4), 1250, "b shares it");
 
           const booking = freshAccount();
           const slot = { action: "PushUrlsCache", maxPerSecond: 2 };
           const first = await a.hold(booking, request(3, 5, { slot }));
           const second = await b.hold(booking, request(2, 5, { slot }));
-          assert.deepEqual([first.wait, second.wait], [0, 0]);
+          assert.deepEqual([first.wait, second.wait], [0, 500]);
           const none = await a.hold(booking, request(1, 5, { slot }));
           assert.equal(none.granted, 0);
           assert.equal(none.wait, undefined, "nothing granted, nothing booked");
