@@ -13,6 +13,9 @@ const ENTRY_POINTS: Record<string, string> = {
   "@qcdn/prewarm/hono": "src/hono/mod.ts",
   "@qcdn/prewarm/testing": "src/testing/mod.ts",
   "@qcdn/prewarm/cli": "src/cli/main.ts",
+  "@qcdn/prewarm/sources": "src/sources/mod.ts",
+  "@qcdn/prewarm/cloudflare": "src/cloudflare/mod.ts",
+  "@qcdn/prewarm/deno-kv": "src/deno_kv/mod.ts",
 };
 
 /** Bun's globals that samples use, declared as Bun types them, for `deno check`. */
@@ -51,7 +54,7 @@ function tsBlocks(markdown: string, file: string): Sample[] {
 /** The sample with `@qcdn/prewarm` imports pointed at the local sources. */
 function localised(code: string): string {
   return code.replace(
-    /(["'])(?:jsr:)?(@qcdn\/prewarm(?:\/[a-z]+)?)\1/g,
+    /(["'])(?:jsr:)?(@qcdn\/prewarm(?:\/[a-z-]+)?)\1/g,
     (whole, quote: string, specifier: string) => {
       const path = ENTRY_POINTS[specifier];
       if (!path) throw new Error(`${whole} is not an entry point of the package`);

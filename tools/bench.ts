@@ -8,6 +8,7 @@ import { measureClientCost } from "./bench/client_cost.ts";
 import { measurePeers } from "./bench/peers.ts";
 import { measureThroughput } from "./bench/throughput.ts";
 import { routerBenchSection } from "./router-bench.ts";
+import { coordinatorBenchSection } from "./bench/coordinators.ts";
 
 const kb = (n: number) => (n / 1024).toFixed(1);
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
@@ -80,6 +81,8 @@ sections.push(
 );
 
 sections.push((await routerBenchSection()).trim());
+
+sections.push(await coordinatorBenchSection());
 
 sections.push(
   "## Does it start in workerd?\n\nEach side bundled the usual way for Workers (esbuild, " +
