@@ -11,8 +11,12 @@
  */
 import { abortableDelay } from "./retry.ts";
 
-/** The window the request rate is counted over, in ms. */
-const WINDOW_MS = 1000;
+/**
+ * The window the request rate is counted over, in ms: a second, plus a margin for timers that
+ * fire late and requests that travel at different speeds (a start booked late can land in the
+ * same second of the server's clock as the next one).
+ */
+const WINDOW_MS = 1100;
 /** The slowest the gate adapts down to, in request starts per second. */
 const MIN_RATE = 2;
 /** How much each success raises an adapted rate: back from half to full within about two
@@ -117,8 +121,8 @@ export interface Coordinator {
     now: number,
   ): BudgetUsage | Promise<BudgetUsage>;
   /**
-   * Optional: resolves when budget of the account may have come free (a hold settled), or
-   * after `ms`. Without it, callers waiting for held budget poll.
+   * Optional: resolves when the account's budget may have changed (a hold settled, a day was
+   * exhausted), or after `ms`. Without it, callers waiting for held budget poll.
    */
   budgetChanged?(
     account: string,
@@ -159,10 +163,8 @@ export const RequestWindow = {
       Math.floor(Math.min(maxPerSecond, state.rate ?? Infinity)),
     );
     let at = starts.length < size ? now : starts[starts.length - size]! + WINDOW_MS;
-    // Starts stay in booking order (first come, first served), spread evenly over the
-    // window: a burst booked for one instant reaches the server spread out by its own
-    // latencies, and would meet the next burst inside the server's one-second window.
-    at = Math.max(at, now, (starts[starts.length - 1] ?? -Infinity) + WINDOW_MS / size);
+    // Starts stay in booking order: first come, first served.
+    at = Math.max(at, now, starts[starts.length - 1] ?? -Infinity);
     starts.push(at);
     return at;
   },
@@ -411,16 +413,21 @@ export class MemoryCoordinator implements Coordinator {
   ): void {
     const state = this.#account(account);
     BudgetLedger.settle(state.budget, holdId, spent, released, now);
-    if (released > 0) {
-      const waiters = [...state.waiters];
-      state.waiters.clear();
-      for (const wake of waiters) wake();
-    }
+    // Whether the units came free or were spent, a waiter's answer may have changed.
+    this.#wake(state);
+  }
+
+  #wake(state: AccountState): void {
+    const waiters = [...state.waiters];
+    state.waiters.clear();
+    for (const wake of waiters) wake();
   }
 
   /** {@inheritDoc Coordinator.exhaust} */
   exhaust(account: string, keys: readonly string[], _now: number): void {
-    BudgetLedger.exhaust(this.#account(account).budget, keys);
+    const state = this.#account(account);
+    BudgetLedger.exhaust(state.budget, keys);
+    this.#wake(state);
   }
 
   /** {@inheritDoc Coordinator.usage} */

@@ -41,17 +41,8 @@ const LABEL = /^(?!-)[a-z0-9-]+(?<!-)$/;
  * (ASCII, punycode for international names; no `\`, user info or IP address).
  */
 export function checkUrl(url: string): CheckedUrl | UrlProblem {
-  const problem = (detail: string): UrlProblem => ({
-    reason: "invalid-url",
-    detail,
-  });
-  if (url.length > MAX_URL_LENGTH) {
-    return problem(
-      `The URL is ${url.length} characters long; the limit is ${MAX_URL_LENGTH}`,
-    );
-  }
   // Punycode labels go the long way: the parser checks that they decode.
-  const plain = url.includes("xn--") ? null : PLAIN.exec(url);
+  const plain = url.length <= MAX_URL_LENGTH && !url.includes("xn--") ? PLAIN.exec(url) : null;
   return plain ? { url, host: plain[1]! } : checkUrlFully(url);
 }
 

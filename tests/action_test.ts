@@ -106,15 +106,15 @@ Deno.test("action: outputs, job summary and remaining file, byte for byte", asyn
     const reportPath = `${tmp}/qcdn-prewarm-77-prewarm.json`;
     assert.equal(
       await Deno.readTextFile(outputFile),
-      "earlier=step\nsubmitted=3\nfailed=1\nrejected=2\ndeferred=3\nmaybe-submitted=0\n" +
+      "earlier=step\nsubmitted=4\nfailed=1\nrejected=1\ndeferred=2\nmaybe-submitted=0\n" +
         `report=${reportPath}\n`,
     );
     const report = JSON.parse(await Deno.readTextFile(reportPath));
     assert.equal(report.simulated, false);
     assert.deepEqual(report.counts, {
       input: 6,
-      submitted: 3,
-      rejected: 2,
+      submitted: 4,
+      rejected: 1,
       failed: 1,
       maybeSubmitted: 0,
       tasks: 1,
@@ -122,11 +122,11 @@ Deno.test("action: outputs, job summary and remaining file, byte for byte", asyn
     });
     const taskId = report.tasks[0].taskId;
     assert.deepEqual(sim.sim.accepted.map((t) => [t.taskId, t.urls]), [
-      [taskId, [`${SITE}/a`, `${SITE}/b`, `${SITE}/`]],
+      [taskId, [`${SITE}/a`, `${SITE}/b`, `${SITE}/`, `${SITE}/x.js`]],
     ]);
     assert.equal(
       await Deno.readTextFile(remaining),
-      `https://unknown.example.org/x\n${SITE}/x.js\n${SITE}/y.css\n`,
+      `https://unknown.example.org/x\n${SITE}/y.css\n`,
     );
     assert.equal(
       await Deno.readTextFile(summaryFile),
@@ -136,13 +136,13 @@ Deno.test("action: outputs, job summary and remaining file, byte for byte", asyn
 
 | Submitted | Failed | Not sent | Deferred |
 | ---: | ---: | ---: | ---: |
-| 3 | 1 | 2 | 3 |
+| 4 | 1 | 1 | 2 |
 
 **Tasks** (1)
 
 | Task ID | Host | URLs |
 | --- | --- | ---: |
-| \`${taskId}\` | www.example.com | 3 |
+| \`${taskId}\` | www.example.com | 4 |
 
 **Failures**
 
@@ -150,9 +150,9 @@ Deno.test("action: outputs, job summary and remaining file, byte for byte", asyn
 
 **Not sent**
 
-- daily-limit: 2 URLs
+- daily-limit: 1 URL
 
-**Deferred:** 3 URLs written to \`${remaining}\`, in order. Continue after 00:00 Beijing time (UTC+8) with \`--file ${remaining} --remaining ${remaining}\`.
+**Deferred:** 2 URLs written to \`${remaining}\`, in order. Continue after 00:00 Beijing time (UTC+8) with \`--file ${remaining} --remaining ${remaining}\`.
 `,
     );
 
@@ -165,10 +165,10 @@ Deno.test("action: outputs, job summary and remaining file, byte for byte", asyn
       RUNNER_TEMP: tmp,
     });
     assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /Would send 3 URLs in 2 requests/);
+    assert.match(dry.stdout, /Would send 2 URLs in 2 requests/);
     assert.ok(
       (await Deno.readTextFile(summaryFile)).endsWith(
-        "### CDN prewarm (dry run)\n\nNothing was sent. Would send 3 URLs in 2 requests; 0 would not be sent.\n",
+        "### CDN prewarm (dry run)\n\nNothing was sent. Would send 2 URLs in 2 requests; 0 would not be sent.\n",
       ),
     );
     assert.ok((await Deno.readTextFile(outputFile)).endsWith(
@@ -176,7 +176,7 @@ Deno.test("action: outputs, job summary and remaining file, byte for byte", asyn
     ));
     assert.equal(
       await Deno.readTextFile(remaining),
-      `https://unknown.example.org/x\n${SITE}/x.js\n${SITE}/y.css\n`,
+      `https://unknown.example.org/x\n${SITE}/y.css\n`,
       "a dry run leaves the remaining file alone",
     );
 

@@ -333,3 +333,34 @@ Deno.test("finding 12: a caller waits for held budget that comes free (budgetWai
   assert.equal(rb.counts.submitted, 10);
   assert.ok(ra.failed[0]!.error instanceof TencentCloudError);
 });
+
+Deno.test("finding 4: 200 router clients in waves share the account's gate: no URL lost to rate limits", async () => {
+  // Real time: the simulator enforces Tencent's 20 requests/s per action on the wall clock.
+  const sim = new TencentCdnSimulator({ domains: ["*.example.com"], dailyLimit: 100_000 });
+  const token = "t".repeat(32);
+  const app = prewarmRouter({
+    credentials: { ...SIMULATOR_CREDENTIALS },
+    tokens: [token],
+    prewarm: { fetch: sim.fetch, coordinator: new MemoryCoordinator(), dailyLimit: Infinity },
+  });
+  const statuses: number[] = [];
+  for (let wave = 0; wave < 4; wave++) {
+    const answers = await Promise.all(Array.from({ length: 50 }, async (_, client) => {
+      const response = await app.request("/prewarm", {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ urls: urlsOn(`c${client}.example.com`, 3, wave * 10) }),
+      });
+      await response.body?.cancel();
+      return response.status;
+    }));
+    statuses.push(...answers);
+  }
+  assert.deepEqual(statuses.filter((s) => s !== 200), [], "every client's URLs submitted");
+  assert.equal(sim.accepted.flatMap((t) => t.urls).length, 600);
+  const limited = sim.requests.filter((r) => r.outcome === "RequestLimitExceeded").length;
+  assert.ok(
+    limited / sim.requests.length < 0.05,
+    `${limited} of ${sim.requests.length} rate-limited`,
+  );
+});

@@ -8,15 +8,13 @@ import assert from "node:assert/strict";
 const ROOT = new URL("../", import.meta.url);
 
 /** The package's entry points, as deno.json exports them. */
-const ENTRY_POINTS: Record<string, string> = {
-  "@qcdn/prewarm": "mod.ts",
-  "@qcdn/prewarm/hono": "src/hono/mod.ts",
-  "@qcdn/prewarm/testing": "src/testing/mod.ts",
-  "@qcdn/prewarm/cli": "src/cli/main.ts",
-  "@qcdn/prewarm/sources": "src/sources/mod.ts",
-  "@qcdn/prewarm/cloudflare": "src/cloudflare/mod.ts",
-  "@qcdn/prewarm/deno-kv": "src/deno_kv/mod.ts",
-};
+const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+/** Every entry point of the package (deno.json `exports`), by the name users import it as. */
+const ENTRY_POINTS: Record<string, string> = Object.fromEntries(
+  Object.entries(config.exports as Record<string, string>).map((
+    [name, path],
+  ) => [name === "." ? "@qcdn/prewarm" : `@qcdn/prewarm${name.slice(1)}`, path.slice(2)]),
+);
 
 /** Bun's globals that samples use, declared as Bun types them, for `deno check`. */
 const BUN_GLOBALS = `declare const Bun: {

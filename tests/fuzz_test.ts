@@ -203,6 +203,8 @@ Deno.test("accounting holds under random fault schedules", async () => {
       dailyLimit: r.pick([10, 1000]),
       coordinator: new MemoryCoordinator(),
       maxRequestsPerSecond: Infinity,
+      // Rate-limited attempts are retried without using up `retries`, within this bound.
+      rateLimitWaitMs: r.pick([0, 30]),
     };
     const report = await prewarm(input, options);
     await settled(sim);
@@ -211,7 +213,6 @@ Deno.test("accounting holds under random fault schedules", async () => {
         ...options,
         fetch: undefined,
         credentials: undefined,
-        quotaStore: undefined,
       })
     }; ${reproduce(seed)}`;
     assertAccounted(input, report);

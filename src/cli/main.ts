@@ -319,7 +319,13 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     await closeSources(sources);
   }
   progress.finish();
-  if (report.counts.input === 0 && !report.aborted && !signal?.aborted) throw noUrlsRead();
+  // Sources that compute their URLs (a sitemap, a folder, what changed, what is left) may
+  // rightly yield none: nothing to do. Lists given by hand that hold none are a mistake.
+  const computed = inputs.any || flags.has("remaining") || flags.has("changed-since") ||
+    flags.has("changed-manifest");
+  if (report.counts.input === 0 && !computed && !report.aborted && !signal?.aborted) {
+    throw noUrlsRead();
+  }
   // What the run leaves for the next one; a file that cannot be written must not cost the
   // summary of what was sent.
   let outcome: SourcesOutcome | undefined;

@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+
+// The root entry holds what a user calls; the signing steps live in ./sign. A name added to the
+// root should be one a user of prewarm() needs, and the count keeps that a decision.
+const MAX_ROOT_NAMES = 40;
+
+async function exportedNames(entry: string): Promise<string[]> {
+  const { stdout, success } = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--json", entry],
+    cwd: new URL("../", import.meta.url),
+    stderr: "null",
+  }).output();
+  assert.ok(success, `deno doc --json ${entry}`);
+  const { nodes } = JSON.parse(new TextDecoder().decode(stdout)) as {
+    nodes: Record<string, { symbols: { name: string }[] }>;
+  };
+  return [...new Set(Object.values(nodes).flatMap((n) => n.symbols.map((s) => s.name)))].sort();
+}
+
+Deno.test("the root entry exports at most 40 names, none of them a signing step", async () => {
+  const names = await exportedNames("mod.ts");
+  assert.ok(names.length <= MAX_ROOT_NAMES, `${names.length} names: ${names.join(", ")}`);
+  for (const name of ["tc3CanonicalRequest", "v2SourceString", "sha256Hex", "defaultQuotaStore"]) {
+    assert.ok(!names.includes(name), `${name} is not a root export`);
+  }
+  const sign = await exportedNames("src/sign.ts");
+  for (const name of ["tc3CanonicalRequest", "v2SourceString", "sha256Hex", "buildV3Request"]) {
+    assert.ok(sign.includes(name), `${name} is in ./sign`);
+  }
+});
