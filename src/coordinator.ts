@@ -42,7 +42,9 @@ export interface BudgetHoldRequest {
   now: number;
   /**
    * Also books the start of the first request that spends the hold, in the same atomic step
-   * (a remote store answers both in one round trip). Granted nothing, nothing is booked.
+   * (a remote store answers both in one round trip). Only a hold of everything asked for, or of
+   * everything there is (none held by others), books one: a part the caller will give back
+   * while it waits for the rest must not take a start.
    */
   slot?: { action: string; maxPerSecond: number };
 }
@@ -56,7 +58,7 @@ export interface BudgetHold {
   /** Units other holders have under these keys: budget that may still come free (so the
    * caller is told "busy", not "spent"). 0 when the keys are spent or exhausted. */
   heldByOthers: number;
-  /** With `slot` and units granted: ms to wait before that first request starts, as
+  /** With `slot`, when a start was booked: ms to wait before that first request starts, as
    * `schedule()` would answer. Absent: the caller schedules it. */
   wait?: number;
 }
@@ -309,8 +311,9 @@ export const BudgetLedger = {
 };
 
 /**
- * A hold and, when something was granted and a slot asked for, the booking of its first
- * request's start: the rule every coordinator follows for {@linkcode BudgetHoldRequest.slot}.
+ * A hold and, when it is one the caller keeps and a slot was asked for, the booking of its
+ * first request's start: the rule every coordinator follows for
+ * {@linkcode BudgetHoldRequest.slot}.
  */
 export function holdAndBook(
   budget: BudgetState,
@@ -319,7 +322,10 @@ export function holdAndBook(
 ): BudgetHold {
   const got = BudgetLedger.hold(budget, request);
   const slot = request.slot;
-  if (slot && got.granted > 0) got.wait = book(slot.action, slot.maxPerSecond);
+  // Only a hold the caller keeps gets a start: all it asked for, or all there is. A caller
+  // given part while others hold the rest gives it back and waits, and would waste the start.
+  const kept = got.granted === request.count || got.heldByOthers === 0;
+  if (slot && got.granted > 0 && kept) got.wait = book(slot.action, slot.maxPerSecond);
   return got;
 }
 

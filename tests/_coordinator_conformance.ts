@@ -190,6 +190,10 @@ export function coordinatorConformance(
           const booking = freshAccount();
           const slot = { action: "PushUrlsCache", maxPerSecond: 2 };
           const first = await a.hold(booking, request(3, 5, { slot }));
+          const partial = await b.hold(booking, request(4, 5, { slot }));
+          assert.deepEqual([partial.granted, partial.heldByOthers], [2, 3]);
+          assert.equal(partial.wait, undefined, "a part given back while waiting books no start");
+          await b.settle(booking, partial.id, 0, 2, NOON);
           const second = await b.hold(booking, request(2, 5, { slot }));
           assert.deepEqual([first.wait, second.wait], [0, 0]);
           const none = await a.hold(booking, request(1, 5, { slot }));
