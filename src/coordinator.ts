@@ -40,6 +40,13 @@ export interface BudgetHoldRequest {
   leaseMs: number;
   /** The caller's clock, in ms. */
   now: number;
+  /**
+   * Also books the start of the first request that spends the hold, in the same atomic step
+   * (a remote store answers both in one round trip). Only a hold of everything asked for, or of
+   * everything there is (none held by others), books one: a part the caller will give back
+   * while it waits for the rest must not take a start.
+   */
+  slot?: { action: string; maxPerSecond: number };
 }
 
 /** What a hold got. */
@@ -51,6 +58,9 @@ export interface BudgetHold {
   /** Units other holders have under these keys: budget that may still come free (so the
    * caller is told "busy", not "spent"). 0 when the keys are spent or exhausted. */
   heldByOthers: number;
+  /** With `slot`, when a start was booked: ms to wait before that first request starts, as
+   * `schedule()` would answer. Absent: the caller schedules it. */
+  wait?: number;
 }
 
 /** One budget key's state. */
@@ -300,6 +310,25 @@ export const BudgetLedger = {
   },
 };
 
+/**
+ * A hold and, when it is one the caller keeps and a slot was asked for, the booking of its
+ * first request's start: the rule every coordinator follows for
+ * {@linkcode BudgetHoldRequest.slot}.
+ */
+export function holdAndBook(
+  budget: BudgetState,
+  request: BudgetHoldRequest,
+  book: (action: string, maxPerSecond: number) => number,
+): BudgetHold {
+  const got = BudgetLedger.hold(budget, request);
+  const slot = request.slot;
+  // Only a hold the caller keeps gets a start: all it asked for, or all there is. A caller
+  // given part while others hold the rest gives it back and waits, and would waste the start.
+  const kept = got.granted === request.count || got.heldByOthers === 0;
+  if (slot && got.granted > 0 && kept) got.wait = book(slot.action, slot.maxPerSecond);
+  return got;
+}
+
 /** Options of {@linkcode MemoryCoordinator}. */
 export interface MemoryCoordinatorOptions {
   /** The monotonic clock of the request gate, in ms. @default {performance.now} */
@@ -373,7 +402,11 @@ export class MemoryCoordinator implements Coordinator {
 
   /** {@inheritDoc Coordinator.hold} */
   hold(account: string, request: BudgetHoldRequest): BudgetHold {
-    return BudgetLedger.hold(this.#account(account).budget, request);
+    return holdAndBook(
+      this.#account(account).budget,
+      request,
+      (action, max) => this.schedule(account, action, max),
+    );
   }
 
   /** {@inheritDoc Coordinator.settle} */

@@ -2,6 +2,7 @@
  * `prewarm()`: checks, batches and submits URLs, and accounts for every one of them.
  * @module
  */
+import type { BudgetHold } from "./coordinator.ts";
 import { readPushQuota } from "./describe.ts";
 import { localError, TencentCloudError } from "./errors.ts";
 import {
@@ -31,6 +32,8 @@ interface Held {
   id: string;
   keys: string[];
   count: number;
+  /** The first request's start, booked with the budget (`performance.now()` time). */
+  startAt?: number;
 }
 
 /** A batch waiting to be sent, with the budget it holds. */
@@ -324,7 +327,7 @@ class PrewarmRun {
     }
     if (cap === 0) return false;
     const deadline = performance.now() + budgetWaitMs;
-    let got: { id: string; granted: number; heldByOthers: number };
+    let got: BudgetHold;
     let keys: string[];
     try {
       for (;;) {
@@ -336,6 +339,11 @@ class PrewarmRun {
           limit: dailyLimit,
           leaseMs: this.#leaseMs(),
           now,
+          // The start is booked in the window of the action the batch is sent as.
+          slot: {
+            action: this.#call(batch.urls).action,
+            maxPerSecond: this.#o.maxRequestsPerSecond,
+          },
         });
         const left = deadline - performance.now();
         if (
@@ -381,6 +389,7 @@ class PrewarmRun {
     }
     if (got.granted === 0) return false;
     batch.held = { id: got.id, keys, count: got.granted };
+    if (got.wait !== undefined) batch.held.startAt = performance.now() + got.wait;
     return true;
   }
 
@@ -426,8 +435,14 @@ class PrewarmRun {
 
   async #send(batch: QueuedBatch): Promise<void> {
     let submission: Submission;
+    // The booked start serves one attempt: halves of a split batch schedule their own.
+    const booked = batch.held?.startAt;
+    delete batch.held?.startAt;
     try {
-      submission = await sendWithRetries(this.#context, this.#call(batch.urls));
+      submission = await sendWithRetries(this.#context, {
+        ...this.#call(batch.urls),
+        booked,
+      });
     } catch (error) {
       return await this.#settleFailure(batch, error);
     }

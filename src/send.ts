@@ -148,6 +148,9 @@ export interface Call<T> {
   retryAmbiguous?: boolean;
   /** Asked before each retry: false stops retrying (the run has stopped). */
   mayRetry?: () => boolean;
+  /** The first attempt's start, already booked in the gate with the budget (a
+   * `performance.now()` time): it is not scheduled again. */
+  booked?: number;
 }
 
 /**
@@ -168,11 +171,15 @@ export function coordinatorError(error: unknown): TencentCloudError {
 }
 
 /** Sends one attempt through the gate and reads the whole answer. */
-async function attempt<T>(context: CallContext, call: Call<T>): Promise<T> {
+async function attempt<T>(
+  context: CallContext,
+  call: Call<T>,
+  booked: number | undefined,
+): Promise<T> {
   const { signal, coordinator, account } = context;
   let wait: number;
   try {
-    wait = await coordinator.schedule(
+    wait = booked !== undefined ? booked - performance.now() : await coordinator.schedule(
       account,
       call.action,
       context.maxRequestsPerSecond,
@@ -326,12 +333,14 @@ export async function sendWithRetries<T>(
   let retries = 0;
   let rateLimitedSince: number | undefined;
   let ambiguous: TencentCloudError | undefined;
+  let booked = call.booked;
   for (;;) {
     signal?.throwIfAborted();
     let error: TencentCloudError;
     try {
-      return await attempt(context, call);
+      return await attempt(context, call, booked);
     } catch (thrown) {
+      booked = undefined;
       if (!(thrown instanceof TencentCloudError)) throw thrown;
       error = thrown;
     }

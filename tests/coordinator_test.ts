@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { BudgetLedger, MemoryCoordinator, RequestWindow } from "../src/coordinator.ts";
 import { beijingDay, budgetKeys, msUntilBeijingMidnight } from "../src/quota.ts";
 import { fuzzSeed, Random, reproduce } from "./_random.ts";
+import { coordinatorConformance } from "./_coordinator_conformance.ts";
 
 const DAY = "2026-01-01";
 const T = Date.parse(`${DAY}T04:00:00Z`);
@@ -154,4 +155,14 @@ Deno.test("coordinator: budgetChanged wakes a waiter when budget is given back",
   const abortedWait = c.budgetChanged("acct", 60_000, aborted.signal);
   aborted.abort(new Error("stop"));
   await assert.rejects(abortedWait, /stop/);
+});
+
+coordinatorConformance("MemoryCoordinator", () => {
+  let clock = 0;
+  const coordinator = new MemoryCoordinator({ clock: () => clock });
+  return Promise.resolve({
+    client: () => coordinator,
+    setClock: (ms) => void (clock = ms),
+    close: () => Promise.resolve(),
+  });
 });

@@ -52,7 +52,7 @@ function tsBlocks(markdown: string, file: string): Sample[] {
 /** The sample with `@qcdn/prewarm` imports pointed at the local sources. */
 function localised(code: string): string {
   return code.replace(
-    /(["'])(?:jsr:)?(@qcdn\/prewarm(?:\/[a-z]+)?)\1/g,
+    /(["'])(?:jsr:)?(@qcdn\/prewarm(?:\/[a-z-]+)?)\1/g,
     (whole, quote: string, specifier: string) => {
       const path = ENTRY_POINTS[specifier];
       if (!path) throw new Error(`${whole} is not an entry point of the package`);

@@ -5,7 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { TencentCdnSimulator } from "../src/testing/mod.ts";
-import { startServer } from "./router/processes.ts";
+import { exampleWorkerConfig } from "./_example_worker.ts";
+import { assertAccounted } from "./_helpers.ts";
+import { type ServerProcess, startServer } from "./router/processes.ts";
+import type { PrewarmReport } from "../mod.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const EXAMPLE = new URL("examples/cloudflare-worker/", ROOT);
@@ -34,38 +37,51 @@ async function wranglerBundle(outdir: string): Promise<string> {
   return `${outdir}/worker.js`;
 }
 
+let bundled: Promise<{ dir: string; bundle: string }> | undefined;
+/** Wrangler's bundle of the example, made once for this file's tests. */
+function exampleBundle(): Promise<{ dir: string; bundle: string }> {
+  bundled ??= (async () => {
+    const dir = await Deno.makeTempDir({ prefix: "example-worker-" });
+    return { dir, bundle: await wranglerBundle(dir) };
+  })();
+  return bundled;
+}
+
+/** The example in workerd, bound as its wrangler.toml says, in front of `endpoint`. */
+async function serveExample(endpoint: string, token: string): Promise<ServerProcess> {
+  const { bundle } = await exampleBundle();
+  const { allowedHosts, miniflareOptions } = await exampleWorkerConfig();
+  const bindings = {
+    TENCENTCLOUD_SECRET_ID: credentials.secretId,
+    TENCENTCLOUD_SECRET_KEY: credentials.secretKey,
+    PREWARM_TOKENS: token,
+    PREWARM_ALLOWED_HOSTS: allowedHosts,
+    TENCENTCLOUD_ENDPOINT: endpoint,
+  };
+  return await startServer({
+    command: "node",
+    args: [
+      "tests/router/miniflare_host.mjs",
+      bundle,
+      JSON.stringify(bindings),
+      JSON.stringify(miniflareOptions),
+    ],
+    env: {},
+    cwd: ROOT,
+  });
+}
+
 Deno.test("examples/cloudflare-worker: wrangler bundles it, and it prewarms examples/urls.txt", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "example-worker-" });
   const sim = new TencentCdnSimulator({ credentials: [credentials] });
   const simServer = Deno.serve({
     hostname: "127.0.0.1",
     port: 0,
     onListen() {},
   }, sim.handle);
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let server: ServerProcess | undefined;
   try {
-    const bundle = await wranglerBundle(dir);
-    const toml = await Deno.readTextFile(new URL("wrangler.toml", EXAMPLE));
-    const allowedHosts = /^PREWARM_ALLOWED_HOSTS = "([^"]*)"$/m.exec(toml)?.[1];
-    assert.ok(allowedHosts, "wrangler.toml sets PREWARM_ALLOWED_HOSTS");
     const token = `example-${crypto.randomUUID()}`;
-    const bindings = {
-      TENCENTCLOUD_SECRET_ID: credentials.secretId,
-      TENCENTCLOUD_SECRET_KEY: credentials.secretKey,
-      PREWARM_TOKENS: token,
-      PREWARM_ALLOWED_HOSTS: allowedHosts,
-      TENCENTCLOUD_ENDPOINT: `http://127.0.0.1:${simServer.addr.port}/`,
-    };
-    server = await startServer({
-      command: "node",
-      args: [
-        "tests/router/miniflare_host.mjs",
-        bundle,
-        JSON.stringify(bindings),
-      ],
-      env: {},
-      cwd: ROOT,
-    });
+    server = await serveExample(`http://127.0.0.1:${simServer.addr.port}/`, token);
     const urlsTxt = await Deno.readTextFile(new URL("examples/urls.txt", ROOT));
     const answer = await fetch(`${server.url}prewarm`, {
       method: "POST",
@@ -88,6 +104,55 @@ Deno.test("examples/cloudflare-worker: wrangler bundles it, and it prewarms exam
   } finally {
     await server?.stop();
     await simServer.shutdown();
-    await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("examples/cloudflare-worker: 200 concurrent requests share the Durable Object's budget and rate", async () => {
+  const sim = new TencentCdnSimulator({ credentials: [credentials], dailyLimit: 1000 });
+  const simServer = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, sim.handle);
+  let server: ServerProcess | undefined;
+  try {
+    const token = `example-${crypto.randomUUID()}`;
+    server = await serveExample(`http://127.0.0.1:${simServer.addr.port}/`, token);
+    const hosts = (await exampleWorkerConfig()).allowedHosts.split(",");
+    const post = async (n: number) => {
+      // 10 URLs a request: 2000 in all, twice the day's budget.
+      const urls = Array.from(
+        { length: 10 },
+        (_, i) => `https://${hosts[n % hosts.length]}/wave/${n}/${i}.js`,
+      );
+      const answer = await fetch(`${server!.url}prewarm`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ urls }),
+      });
+      const body = await answer.json();
+      const report: PrewarmReport = body.report ?? body;
+      assert.ok([200, 207, 429, 503].includes(answer.status), JSON.stringify(body));
+      assertAccounted(urls, report);
+      return report;
+    };
+    const reports: PrewarmReport[] = [];
+    for (let wave = 0; wave < 5; wave++) {
+      reports.push(...await Promise.all(Array.from({ length: 40 }, (_, i) => post(wave * 40 + i))));
+    }
+    const submitted = reports.reduce((sum, r) => sum + r.counts.submitted, 0);
+    assert.ok(sim.quotaUsed("overseas") <= 1000, `accepted ${sim.quotaUsed("overseas")}`);
+    assert.equal(submitted, sim.quotaUsed("overseas"), "every accepted URL is in a report");
+    assert.ok(submitted >= 900, `the budget is used, not lost to busy answers: ${submitted}`);
+    const refusedForQuota = sim.requests.filter((r) => r.outcome.includes("DayLimit"));
+    assert.deepEqual(refusedForQuota, [], "Tencent never had to refuse for quota");
+    const limited = sim.requests.filter((r) => r.outcome === "RequestLimitExceeded").length;
+    assert.ok(
+      limited / sim.requests.length < 0.05,
+      `${limited} of ${sim.requests.length} upstream answers were rate limits`,
+    );
+  } finally {
+    await server?.stop();
+    await simServer.shutdown();
+  }
+});
+
+Deno.test("examples/cloudflare-worker: remove the bundle", async () => {
+  if (bundled) await Deno.remove((await bundled).dir, { recursive: true });
 });

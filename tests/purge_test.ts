@@ -2,7 +2,7 @@
 // what was purged, fails what was not with the reason, and accounts both quotas.
 
 import assert from "node:assert/strict";
-import { MemoryCoordinator } from "../mod.ts";
+import { type Coordinator, MemoryCoordinator } from "../mod.ts";
 import { purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../src/purge.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { assertAccounted, spentBudget, urlsOn } from "./_helpers.ts";
@@ -235,4 +235,37 @@ Deno.test("purge first: options are checked before anything is sent", async () =
     TypeError,
   );
   assert.equal(sim.requests.length, 0);
+});
+
+Deno.test("purge first: each request's start is booked in its own action's window", async () => {
+  const { sim, options } = setup();
+  const inner = new MemoryCoordinator();
+  const booked: string[] = [];
+  const scheduled: string[] = [];
+  const recording: Coordinator = {
+    schedule: (account, action, max) => {
+      scheduled.push(action);
+      return inner.schedule(account, action, max);
+    },
+    observe: (...args) => inner.observe(...args),
+    hold: (account, request) => {
+      const got = inner.hold(account, request);
+      if (got.wait !== undefined && request.slot) booked.push(request.slot.action);
+      return got;
+    },
+    settle: (...args) => inner.settle(...args),
+    exhaust: (...args) => inner.exhaust(...args),
+    usage: (...args) => inner.usage(...args),
+  };
+  const report = await purgeThenPrewarm(urlsOn("www.example.com", 2), {
+    ...options,
+    coordinator: recording,
+  });
+  assert.equal(report.counts.submitted, 2);
+  const sent: string[] = actions(sim).filter((a) =>
+    a === "PurgeUrlsCache" || a === "PushUrlsCache"
+  );
+  // Every purge and prefetch started through the gate under its own action's name.
+  assert.deepEqual([...booked, ...scheduled].filter((a) => sent.includes(a)).sort(), sent.sort());
+  assert.ok(booked.includes("PurgeUrlsCache") || scheduled.includes("PurgeUrlsCache"));
 });

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { TencentCdnSimulator } from "../src/testing/mod.ts";
+import { exampleWorkerConfig } from "./_example_worker.ts";
 import { startServer } from "./router/processes.ts";
 import {
   runScenario,
@@ -25,6 +26,8 @@ interface Bundles {
   bun: string;
   node: string;
   worker: string;
+  /** The Durable Objects the Worker example's wrangler.toml binds. */
+  workerOptions: unknown;
 }
 
 async function run(command: string, args: string[]): Promise<void> {
@@ -36,7 +39,12 @@ async function run(command: string, args: string[]): Promise<void> {
 }
 
 async function bundleExamples(dir: string): Promise<Bundles> {
-  const bundles = { bun: `${dir}/bun.mjs`, node: `${dir}/node.mjs`, worker: `${dir}/worker.mjs` };
+  const bundles = {
+    bun: `${dir}/bun.mjs`,
+    node: `${dir}/node.mjs`,
+    worker: `${dir}/worker.mjs`,
+    workerOptions: (await exampleWorkerConfig()).miniflareOptions,
+  };
   await Promise.all([
     run("node", ["tools/bundle.mjs", "examples/bun.ts", bundles.bun, "--platform=node"]),
     run("node", ["tools/bundle.mjs", "examples/node.ts", bundles.node, "--platform=node"]),
@@ -62,7 +70,12 @@ const targets: Record<string, (b: Bundles, s: Settings) => { command: string; ar
   // Miniflare passes the settings to the Worker as bindings, as `wrangler secret put` would.
   workerd: (b, s) => ({
     command: "node",
-    args: ["tests/router/miniflare_host.mjs", b.worker, JSON.stringify(s)],
+    args: [
+      "tests/router/miniflare_host.mjs",
+      b.worker,
+      JSON.stringify(s),
+      JSON.stringify(b.workerOptions),
+    ],
   }),
 };
 

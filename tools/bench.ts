@@ -16,6 +16,7 @@ const SIZE_CHECK_KB = CORE_SIZE_CHECK / 1024;
 const DESIGN_BUDGET_KB = CORE_DESIGN_BUDGET / 1024;
 const CPU_TARGET = 2;
 const E2E_TARGET = 1.2;
+import { coordinatorBenchSection } from "./bench/coordinators.ts";
 
 const kb = (n: number) => (n / 1024).toFixed(1);
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
@@ -252,6 +253,8 @@ sections.push(
 );
 
 sections.push((await routerBenchSection()).trim());
+
+sections.push(await coordinatorBenchSection());
 
 sections.push(
   "## Does it start in workerd?\n\nEach side bundled the usual way for Workers (esbuild, " +

@@ -5,10 +5,18 @@
  * bearer tokens for CI). Plain variables (`[vars]` in wrangler.toml): `PREWARM_ALLOWED_HOSTS`,
  * and `TENCENTCLOUD_ENDPOINT` only to point it at a stand-in such as the local simulator.
  *
+ * The account's daily budget and request rate live in a Durable Object (`PREWARM_COORDINATOR`
+ * in wrangler.toml), so every isolate and location of the Worker shares them.
+ *
  * In your own Worker project, import from the published package instead:
- * `import { prewarmRouter } from "@qcdn/prewarm/hono";`
+ * `import { prewarmRouter } from "@qcdn/prewarm/hono";` and
+ * `import { durableObjectCoordinator } from "@qcdn/prewarm/cloudflare";`
  */
+import { durableObjectCoordinator, type DurableObjectNamespace } from "../../src/cloudflare/mod.ts";
 import { prewarmRouter } from "../../src/hono/mod.ts";
+
+// The Durable Object class must be exported by the Worker's main module.
+export { PrewarmCoordinator } from "../../src/cloudflare/mod.ts";
 
 /** The Worker's bindings the router reads. */
 interface Bindings {
@@ -17,11 +25,15 @@ interface Bindings {
   PREWARM_TOKENS?: string;
   PREWARM_ALLOWED_HOSTS?: string;
   TENCENTCLOUD_ENDPOINT?: string;
+  PREWARM_COORDINATOR: DurableObjectNamespace;
 }
 
 // Credentials, tokens and allowed hosts are read from the bindings by default. Bindings only
-// exist per request, so the endpoint is chosen per request too.
+// exist per request, so the coordinator and the endpoint are chosen per request too.
 export default prewarmRouter<{ Bindings: Bindings }>({
   console: true, // The page at / (it needs a token for everything it does).
-  prewarm: (c) => c.env.TENCENTCLOUD_ENDPOINT ? { endpoint: c.env.TENCENTCLOUD_ENDPOINT } : {},
+  prewarm: (c) => ({
+    coordinator: durableObjectCoordinator(c.env.PREWARM_COORDINATOR),
+    ...(c.env.TENCENTCLOUD_ENDPOINT ? { endpoint: c.env.TENCENTCLOUD_ENDPOINT } : {}),
+  }),
 });

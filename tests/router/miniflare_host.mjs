@@ -1,5 +1,6 @@
 // Serves a bundled Worker with Miniflare (workerd) on 127.0.0.1 and prints its URL, for the
 // end-to-end test. Run with Node: node miniflare_host.mjs WORKER.mjs '{"BINDING":"value"}'
+// ['{"durableObjects":{...}}'] (the last argument: more Miniflare options, e.g. Durable Objects)
 // It stops (and disposes of workerd) on SIGTERM or SIGINT, or when stdin closes.
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -10,7 +11,7 @@ const toolsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 const require = createRequire(path.join(toolsDir, "package.json"));
 const { Miniflare } = await import(pathToFileURL(require.resolve("miniflare")).href);
 
-const [scriptPath, bindingsJson = "{}"] = process.argv.slice(2);
+const [scriptPath, bindingsJson = "{}", optionsJson = "{}"] = process.argv.slice(2);
 if (!scriptPath) {
   console.error("usage: node miniflare_host.mjs WORKER.mjs [BINDINGS_JSON]");
   process.exit(2);
@@ -25,6 +26,7 @@ const mf = new Miniflare({
   bindings: JSON.parse(bindingsJson),
   host: "127.0.0.1",
   port: 0,
+  ...JSON.parse(optionsJson),
 });
 const url = await mf.ready;
 console.log(`Listening on ${url.href}`);
