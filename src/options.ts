@@ -21,8 +21,9 @@ export const DEFAULT_DAILY_LIMIT = 1000;
 /** The default request rate: Tencent's 20 requests/s per action, less a margin for jitter. */
 export const DEFAULT_REQUESTS_PER_SECOND = 18;
 
-// setTimeout clamps longer delays to 1 ms: a longer timeout would fire at once.
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The longest delay a timer takes: `setTimeout` clamps longer ones to 1 ms, so a longer
+ * timeout would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Options shared by every call: who signs, where requests go, how they are sent. */
 export interface CallOptions {
@@ -145,7 +146,9 @@ export interface ResolvedPrewarmOptions extends ResolvedCallOptions {
   push: Record<string, unknown>;
 }
 
-function fail(name: string, expected: string, value: unknown): never {
+/** Throws the error for an option that is not what it should be: `RangeError` for a number out
+ * of range, `TypeError` otherwise, naming the option and the value seen. */
+export function fail(name: string, expected: string, value: unknown): never {
   const seen = typeof value === "string" ? `"${value}"` : String(value);
   const Kind = typeof value === "number" ? RangeError : TypeError;
   throw new Kind(`Invalid option ${name}: expected ${expected}, got ${seen}`);

@@ -314,7 +314,7 @@ class PrewarmRun {
     if (batch.held) return true;
     const { coordinator, account, dailyLimit, budgetWaitMs, signal } = this.#o;
     // Taken from the remote count before any await, so concurrent batches never share it.
-    const cap = Math.min(batch.urls.length, this.#remoteAvailable);
+    let cap = Math.min(batch.urls.length, this.#remoteAvailable);
     this.#remoteAvailable -= cap;
     if (cap < batch.urls.length) {
       for (const url of batch.urls.splice(cap)) {
@@ -351,7 +351,14 @@ class PrewarmRun {
           this.#stop
         ) break;
         if (got.granted > 0) {
-          await coordinator.settle(account, got.id, 0, got.granted, now);
+          // Send what is free now; the rest waits in the queue as a batch of its own. A batch
+          // that gave its part back to wait would hold budget for moments while it looks
+          // again, and two such waiters could keep each other waiting until their deadline.
+          this.#queue.push({ host: batch.host, urls: batch.urls.splice(got.granted) });
+          this.#batchesTotal++;
+          this.#remoteAvailable += cap - got.granted;
+          cap = got.granted;
+          break;
         }
         const wait = Math.min(left, BUDGET_POLL_MS * 8);
         if (coordinator.budgetChanged) {

@@ -10,7 +10,13 @@
 import type { PrewarmBackend, TaskLine } from "./backend.ts";
 import { localError, TencentCloudError } from "./errors.ts";
 import { readAllPushTasks } from "./describe.ts";
-import { type CallOptions, resolveCallOptions } from "./options.ts";
+import {
+  type CallOptions,
+  fail,
+  MAX_TIMER_MS,
+  optionalFunction,
+  resolveCallOptions,
+} from "./options.ts";
 import type { PrewarmReport, PrewarmTask } from "./report.ts";
 import { V3_ENDPOINT } from "./request_v3.ts";
 import { abortableDelay } from "./retry.ts";
@@ -100,8 +106,6 @@ const DEFAULT_MAX_WAIT_MS = 30 * 60_000;
 const POLL_GROWTH = 1.5;
 /** Tasks read at once in a round. */
 const POLL_CONCURRENCY = 4;
-// setTimeout clamps longer delays to 1 ms.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const ADVICE: Record<UrlStatus, string> = {
   done: "Prefetched: nothing to do.",
@@ -316,22 +320,10 @@ function checkNumber(
   if (value === undefined) return fallback;
   const max = unbounded ? Infinity : MAX_TIMER_MS;
   if (typeof value !== "number" || Number.isNaN(value) || value < min || value > max) {
-    const seen = typeof value === "string" ? `"${value}"` : String(value);
-    const Kind = typeof value === "number" ? RangeError : TypeError;
-    throw new Kind(
-      `Invalid option ${name}: expected a number of ms ${
-        unbounded ? `of at least ${min}, or Infinity` : `from ${min} to ${MAX_TIMER_MS}`
-      }, got ${seen}`,
-    );
+    const range = unbounded ? `of at least ${min}, or Infinity` : `from ${min} to ${MAX_TIMER_MS}`;
+    fail(name, `a number of ms ${range}`, value);
   }
   return value;
-}
-
-function checkFunction<T>(name: string, value: unknown): T | undefined {
-  if (value !== undefined && typeof value !== "function") {
-    throw new TypeError(`Invalid option ${name}: expected a function, got ${typeof value}`);
-  }
-  return value as T | undefined;
 }
 
 /**
@@ -427,8 +419,8 @@ export async function waitForTasks(
     ),
   );
   const maxWaitMs = checkNumber("maxWaitMs", options.maxWaitMs, DEFAULT_MAX_WAIT_MS, 0, true);
-  const onProgress = checkFunction<WaitOptions["onProgress"]>("onProgress", options.onProgress);
-  const sleep = checkFunction<NonNullable<WaitOptions["sleep"]>>("sleep", options.sleep) ??
+  const onProgress = optionalFunction<WaitOptions["onProgress"]>("onProgress", options.onProgress);
+  const sleep = optionalFunction<NonNullable<WaitOptions["sleep"]>>("sleep", options.sleep) ??
     abortableDelay;
   const { now, signal } = context;
 
