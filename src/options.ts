@@ -214,7 +214,7 @@ function oneOf<T extends string>(
 /** Checks an optional function option. */
 export function optionalFunction<T>(name: string, value: unknown): T | undefined {
   if (value !== undefined && typeof value !== "function") {
-    fail(name, "a function", typeof value);
+    throw new TypeError(`Invalid option ${name}: expected a function, got ${typeof value}`);
   }
   return value as T | undefined;
 }

@@ -76,7 +76,7 @@ export function failureAdvice(code: string, category: ErrorCategory, now: number
   }
   switch (category) {
     case "rate-limit":
-      return "Rate-limited: lower --rate or --concurrency, then send these again.";
+      return "Rate-limited for longer than the client waits (other tools share this key's 20 requests/s): lower --rate, then send these again.";
     case "unavailable":
       return "Tencent Cloud was unavailable: send these again later.";
     case "daily-limit":

@@ -40,7 +40,9 @@ prewarm options:
                          1000, the documented overseas quota).
   --batch-size N         URLs per request (default 500 for API 3.0, 20 for API 2.0).
   --concurrency N        Requests in flight at once (default 4).
-  --rate N|off           Most requests started per second (default 10).
+  --rate N|off           Most requests started per second for the account (default 18,
+                         shared by everything this process sends; it also slows down by
+                         itself when Tencent answers with a rate limit).
   --retries N            Retries of requests that certainly spent no quota (default 3).
   --retry-ambiguous      Also retry requests that may have been processed; each such
                          retry can spend the quota twice.
