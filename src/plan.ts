@@ -6,7 +6,7 @@
  */
 import type { Api, Area, RejectedUrl } from "./report.ts";
 import { quotaAreas } from "./quota.ts";
-import { type Batch, type CheckedUrl, checkUrl, planBatches } from "./urls.ts";
+import { type Batch, type CheckedUrl, planBatches, screenUrl } from "./urls.ts";
 
 /** One host of a plan. */
 export interface PlannedHost {
@@ -74,15 +74,9 @@ export async function planDryRun(
   let input = 0;
   for await (const url of urls) {
     input++;
-    const checked = checkUrl(url);
+    const checked = screenUrl(url, seen);
     if ("reason" in checked) {
       rejected.push({ url, reason: checked.reason, detail: checked.detail });
-    } else if (seen.has(checked.url)) {
-      rejected.push({
-        url,
-        reason: "duplicate",
-        detail: "The same URL appears earlier in the input",
-      });
     } else {
       seen.add(checked.url);
       accepted.push(checked);

@@ -25,7 +25,7 @@ import { pushV2Call } from "./request_v2.ts";
 import { type Submission, v3TaskCall } from "./request_v3.ts";
 import { type Call, type CallContext, coordinatorError, sendWithRetries } from "./send.ts";
 import { abortableDelay } from "./retry.ts";
-import { type Batch, type CheckedUrl, checkUrl, planBatches } from "./urls.ts";
+import { type Batch, type CheckedUrl, planBatches, screenUrl } from "./urls.ts";
 
 /** Budget a batch holds in the coordinator until it settles. */
 interface Held {
@@ -114,15 +114,9 @@ class PrewarmRun {
         `Invalid urls[${index}]: expected a string, got ${typeof item}`,
       );
     }
-    const checked = checkUrl(item);
+    const checked = screenUrl(item, this.#position);
     if ("reason" in checked) {
       this.#reject(item, checked.reason, checked.detail);
-    } else if (this.#position.has(checked.url)) {
-      this.#reject(
-        item,
-        "duplicate",
-        "The same URL appears earlier in the input",
-      );
     } else {
       this.#position.set(checked.url, accepted.length);
       accepted.push(checked);

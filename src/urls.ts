@@ -122,6 +122,27 @@ export function checkUrlFully(url: string): CheckedUrl | UrlProblem {
   return { url, host };
 }
 
+/** A URL turned away before sending: invalid, or a repeat of one earlier in the input. */
+export interface ScreenedOut {
+  /** `"invalid-url"` or `"duplicate"`. */
+  reason: "invalid-url" | "duplicate";
+  /** Why, in a sentence. */
+  detail: string;
+}
+
+/**
+ * Checks one input URL and turns away a repeat of an accepted one: the rule `prewarm()` and
+ * every dry-run plan follow. `seen` holds the URLs accepted so far (the caller adds to it).
+ */
+export function screenUrl(
+  url: string,
+  seen: { has(url: string): boolean },
+): CheckedUrl | ScreenedOut {
+  const checked = checkUrl(url);
+  if ("reason" in checked || !seen.has(checked.url)) return checked;
+  return { reason: "duplicate", detail: "The same URL appears earlier in the input" };
+}
+
 /** A group of URLs on one host, sent in one request. */
 export interface Batch {
   /** The hostname every URL in the batch shares. */
