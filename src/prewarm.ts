@@ -81,6 +81,8 @@ const MAX_LEASE_MS = 24 * 3600_000;
 class PrewarmRun {
   readonly #o: ResolvedPrewarmOptions;
   readonly #op: BatchOperation;
+  /** The action every batch of the run is sent as (the gate counts each action apart). */
+  #action: string | undefined;
   readonly #context: CallContext;
   readonly #tasks: PrewarmTask[] = [];
   readonly #rejected: RejectedUrl[] = [];
@@ -333,9 +335,10 @@ class PrewarmRun {
           limit: dailyLimit,
           leaseMs: this.#leaseMs(),
           now,
-          // The start is booked in the window of the action the batch is sent as.
+          // The start is booked in the window of the action the batch is sent as: the same for
+          // every batch of a run, so it is worked out once rather than per attempt.
           slot: {
-            action: this.#call(batch.urls).action,
+            action: this.#action ??= this.#call([]).action,
             maxPerSecond: this.#o.maxRequestsPerSecond,
           },
         });
