@@ -4,9 +4,11 @@
  *
  * `prewarm()` checks the URLs, drops duplicates, groups them by host into batches, keeps to
  * the daily budget, retries only what certainly spent no quota, and returns a report that
- * accounts for every URL exactly once. It speaks API 3.0 (`PushUrlsCache`, the default) and
- * API 2.0 (`CdnOverseaPushser`). Every call of one account shares its request rate and daily
- * budget through a coordinator. The signing steps are in `@qcdn/prewarm/sign`.
+ * accounts for every URL exactly once. It submits through an API value: `cdn()` (API 3.0
+ * `PushUrlsCache`, the default), `cdnV2()` from `@qcdn/prewarm/v2` (API 2.0
+ * `CdnOverseaPushser`), `edgeOne()` from `@qcdn/prewarm/edgeone`, or any `TencentApi`. Every
+ * call of one account shares its request rate and daily budget through a coordinator. The
+ * signing steps are in `@qcdn/prewarm/sign`.
  *
  * @example
  * ```ts
@@ -29,9 +31,11 @@
  */
 export { prewarm } from "./src/prewarm.ts";
 export type { CallOptions, PrewarmOptions } from "./src/options.ts";
+export { cdn, type CdnApi, type CdnOptions } from "./src/apis/cdn.ts";
 export type { PushParameters } from "./src/push_parameters.ts";
+export type { TencentApi, UrlStatus } from "./src/api.ts";
 export type {
-  Api,
+  ApiName,
   Area,
   FailedBatch,
   PrewarmCounts,
@@ -69,10 +73,4 @@ export {
   type MemoryCoordinatorOptions,
 } from "./src/coordinator.ts";
 export type { FetchLike } from "./src/send.ts";
-export {
-  type UrlResult,
-  type UrlStatus,
-  waitForTasks,
-  type WaitOptions,
-  type WaitResult,
-} from "./src/wait.ts";
+export { type UrlResult, waitForTasks, type WaitOptions, type WaitResult } from "./src/wait.ts";

@@ -6,7 +6,8 @@
  * Without them it starts the local simulator on 127.0.0.1 and talks to that instead, so the
  * whole flow can be seen without an account.
  */
-import { credentialsFromEnv, prewarm, type PrewarmOptions } from "../mod.ts";
+import { cdn, credentialsFromEnv, prewarm, type PrewarmOptions } from "../mod.ts";
+import { cdnV2 } from "../src/apis/cdn_v2.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 
 const args = [...Deno.args];
@@ -22,7 +23,10 @@ const urls = (await Deno.readTextFile(file))
   .filter((line) => line.trim() !== "" && !line.trimStart().startsWith("#"));
 
 const credentials = credentialsFromEnv();
-const options: PrewarmOptions = { credentials: credentials ?? SIMULATOR_CREDENTIALS, api };
+const options: PrewarmOptions = {
+  credentials: credentials ?? SIMULATOR_CREDENTIALS,
+  api: api === "v2" ? cdnV2() : cdn(),
+};
 let server: Deno.HttpServer | undefined;
 if (!credentials) {
   const simulator = new TencentCdnSimulator({ latencyMs: 30 });

@@ -143,9 +143,13 @@ export function requestIdOf(
   return typeof response.RequestId === "string" ? { requestId: response.RequestId } : {};
 }
 
-// Tencent takes times as "YYYY-MM-DD hh:mm:ss" in Beijing time (UTC+8), whole seconds: the
-// window is widened outwards to them so that a push in the last second is not left out.
-function beijingTime(
+/**
+ * A time as Tencent's CDN reads take it: "YYYY-MM-DD hh:mm:ss" in Beijing time (UTC+8), whole
+ * seconds, widened outwards (`floor` for a start, `ceil` for an end) so that a push in the last
+ * second is not left out.
+ * @throws {TypeError} naming `name` for anything but a `Date` or a finite number of ms.
+ */
+export function beijingTime(
   value: Date | number,
   name: string,
   round: "floor" | "ceil",
@@ -278,42 +282,64 @@ export async function readPushTasks(
   payload: Readonly<Record<string, unknown>>,
 ): Promise<PushTasksResult> {
   const response = await readV3(context, "DescribePushTasks", payload);
-  const logs = list(response, "PushLogs", "DescribePushTasks").map((entry) => {
-    const log = (entry ?? {}) as Record<string, unknown>;
-    return {
-      taskId: text(log.TaskId),
-      url: text(log.Url),
-      status: text(log.Status).toLowerCase(),
-      percent: count(log.Percent),
-      createTime: text(log.CreateTime),
-      updateTime: text(log.UpdateTime),
-      area: text(log.Area),
-    };
-  });
+  const logs = list(response, "PushLogs", "DescribePushTasks").map(pushLogOf);
   return { logs, totalCount: count(response.TotalCount), ...requestIdOf(response) };
 }
 
+/** One `PushLogs` entry, read leniently (a missing field is empty). */
+function pushLogOf(entry: unknown): PushLog {
+  const log = (entry ?? {}) as Record<string, unknown>;
+  return {
+    taskId: text(log.TaskId),
+    url: text(log.Url),
+    status: text(log.Status).toLowerCase(),
+    percent: count(log.Percent),
+    createTime: text(log.CreateTime),
+    updateTime: text(log.UpdateTime),
+    area: text(log.Area),
+  };
+}
+
 /**
- * Every `DescribePushTasks` line of a query, page by page until `TotalCount` lines were read.
- * The offset moves by the lines each page held, so a server that pages in smaller steps than
+ * Every entry of a paged API 3.0 list (`DescribePushTasks`'s `PushLogs`,
+ * `DescribePurgeTasks`'s `PurgeLogs`), page by page until `TotalCount` entries were read. The
+ * offset moves by the entries each page held, so a server that pages in smaller steps than
  * asked is still read in full; at most 100 pages.
  */
+export async function readAllPages(
+  context: CallContext,
+  action: string,
+  field: string,
+  payload: Readonly<Record<string, unknown>>,
+): Promise<{ entries: unknown[]; totalCount: number; requestId?: string }> {
+  const entries: unknown[] = [];
+  for (let page = 0;; page++) {
+    const response = await readV3(context, action, {
+      ...payload,
+      Offset: entries.length,
+      Limit: PUSH_LOG_PAGE_LIMIT,
+    });
+    const lines = list(response, field, action);
+    entries.push(...lines);
+    const totalCount = count(response.TotalCount);
+    if (lines.length === 0 || entries.length >= totalCount || page >= 99) {
+      return { entries, totalCount, ...requestIdOf(response) };
+    }
+  }
+}
+
+/** Every `DescribePushTasks` line of a query, all pages read. */
 export async function readAllPushTasks(
   context: CallContext,
   payload: Readonly<Record<string, unknown>>,
 ): Promise<PushTasksResult> {
-  const logs: PushLog[] = [];
-  for (let page = 0;; page++) {
-    const answer = await readPushTasks(context, {
-      ...payload,
-      Offset: logs.length,
-      Limit: PUSH_LOG_PAGE_LIMIT,
-    });
-    logs.push(...answer.logs);
-    if (answer.logs.length === 0 || logs.length >= answer.totalCount || page >= 99) {
-      return { ...answer, logs };
-    }
-  }
+  const { entries, ...rest } = await readAllPages(
+    context,
+    "DescribePushTasks",
+    "PushLogs",
+    payload,
+  );
+  return { logs: entries.map(pushLogOf), ...rest };
 }
 
 /**

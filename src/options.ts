@@ -2,28 +2,18 @@
  * The options of `prewarm()`, their defaults, and the checks that run before anything is sent.
  * @module
  */
-import type { PrewarmBackend } from "./backend.ts";
+import type { TencentApi } from "./api.ts";
+import { cdn } from "./apis/cdn.ts";
 import { accountName, type Coordinator, defaultCoordinator } from "./coordinator.ts";
 import { checkCredentials, type Credentials, credentialsFromEnv } from "./credentials.ts";
-import { pushFields, type PushParameters } from "./push_parameters.ts";
-import type { Api, Area, PrewarmProgress } from "./report.ts";
-import { V2_ENDPOINT } from "./request_v2.ts";
-import { V3_ENDPOINT } from "./request_v3.ts";
+import { fail, integer, MAX_TIMER_MS, optionalFunction, positive } from "./option_checks.ts";
+import type { PrewarmProgress } from "./report.ts";
 import { type CallContext, type FetchLike, parseEndpoint } from "./send.ts";
-import type { V2HttpMethod, V2SignatureMethod } from "./sign_v2.ts";
 
-/** URLs per request API 2.0 accepts. */
-export const V2_MAX_BATCH = 20;
-/** URLs per request API 3.0 accepts (its runtime value is `DescribePushQuota` → `Batch`). */
-export const V3_DEFAULT_BATCH = 500;
-/** URLs per account per day, as documented for overseas prefetch. */
-export const DEFAULT_DAILY_LIMIT = 1000;
+export { fail, integer, MAX_TIMER_MS, optionalFunction } from "./option_checks.ts";
+
 /** The default request rate: Tencent's 20 requests/s per action, less a margin for jitter. */
 export const DEFAULT_REQUESTS_PER_SECOND = 18;
-
-/** The longest delay a timer takes: `setTimeout` clamps longer ones to 1 ms, so a longer
- * timeout would fire at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Options shared by every call: who signs, where requests go, how they are sent. */
 export interface CallOptions {
@@ -71,36 +61,27 @@ export interface CallOptions {
   rateLimitWaitMs?: number;
 }
 
-/** Options of `prewarm()`; the optional `PushUrlsCache` parameters are {@linkcode PushParameters}. */
-export interface PrewarmOptions extends CallOptions, PushParameters {
+/** Options of `prewarm()`: the API to prefetch through, and how the run is sent and paced. */
+export interface PrewarmOptions extends CallOptions {
   /**
-   * The API generation. API 3.0 (`PushUrlsCache`) is what Tencent serves today; API 2.0
-   * (`CdnOverseaPushser`) was retired for CDN in 2022 and serves stand-ins and old gateways.
-   * @default {"v3"}
+   * The API the URLs are submitted to, with its own options: `cdn({ area, … })` (CDN API 3.0
+   * `PushUrlsCache`), `cdnV2({ method, signatureMethod })` from `@qcdn/prewarm/v2`,
+   * `edgeOne({ zoneId })` from `@qcdn/prewarm/edgeone`, or any {@linkcode TencentApi}.
+   * @default {cdn()} (API 3.0, area overseas)
    */
-  api?: Api;
-  /**
-   * Submits to another service than CDN: `edgeOne({ zoneId })` from `@qcdn/prewarm/edgeone`
-   * (then `api` may be left out or be `"teo"`). Budget, batching, retries and the report work
-   * as for CDN. @default {undefined} (CDN)
-   */
-  backend?: PrewarmBackend;
-  /** API 3.0: where to prefetch. Always sent (the server would default to mainland). @default {"overseas"} */
-  area?: Area;
-  /** API 2.0: signature algorithm. @default {"HmacSHA256"} */
-  signatureMethod?: V2SignatureMethod;
-  /** API 2.0: `POST` sends a form body, `GET` a query string. @default {"POST"} */
-  method?: V2HttpMethod;
-  /** URLs per request: at most 20 for API 2.0. @default {20} for API 2.0, `500` for API 3.0 */
+  api?: TencentApi;
+  /** URLs per request, at most the API's limit (`cdnV2()`: 20). @default {the API's: 500 for cdn(), 20 for cdnV2()} */
   batchSize?: number;
-  /** URLs this account may submit per Beijing-time day and area; `Infinity` turns the local budget off. @default {1000} */
+  /** URLs this account may submit per Beijing-time day and quota (area, zone); `Infinity`
+   * turns the local budget off. @default {the API's: 1000 for cdn()} */
   dailyLimit?: number;
   /**
    * How long a batch waits for budget that other requests in flight hold (it may come free
    * if they fail) before its URLs are rejected as `busy`. @default {30000}
    */
   budgetWaitMs?: number;
-  /** API 3.0: ask `DescribePushQuota` first and send no more than its `Available`. @default {false} */
+  /** Ask the API's quota first (`DescribePushQuota`) and send no more than what is left
+   * today. @default {false} */
   checkQuota?: boolean;
   /** Requests in flight at once. @default {4} */
   concurrency?: number;
@@ -118,23 +99,17 @@ export type ResolvedCallOptions = CallContext;
 
 /** `prewarm()` options with every default applied and every value checked. */
 export interface ResolvedPrewarmOptions extends ResolvedCallOptions {
-  /** API generation. */
-  api: Api;
-  /** The backend, when it is not CDN. */
-  backend?: PrewarmBackend;
-  /** Area. */
-  area: Area;
-  /** API 2.0 signature algorithm. */
-  signatureMethod: V2SignatureMethod;
-  /** API 2.0 HTTP method. */
-  method: V2HttpMethod;
+  /** The API. */
+  api: TencentApi;
   /** URLs per request. */
   batchSize: number;
   /** Local daily budget. */
   dailyLimit: number;
+  /** The option that set `dailyLimit`, as rejections name it (a flow's step has its own). */
+  dailyLimitOption: string;
   /** How long to wait for held budget. */
   budgetWaitMs: number;
-  /** Whether to ask `DescribePushQuota` first. */
+  /** Whether to read the quota first. */
   checkQuota: boolean;
   /** Requests in flight at once. */
   concurrency: number;
@@ -142,81 +117,6 @@ export interface ResolvedPrewarmOptions extends ResolvedCallOptions {
   retryAmbiguous: boolean;
   /** Progress callback. */
   onProgress?: (progress: PrewarmProgress) => void;
-  /** The optional `PushUrlsCache` fields to send, with their wire names. */
-  push: Record<string, unknown>;
-}
-
-/** Throws the error for an option that is not what it should be: `RangeError` for a number out
- * of range, `TypeError` otherwise, naming the option and the value seen. */
-export function fail(name: string, expected: string, value: unknown): never {
-  const seen = typeof value === "string" ? `"${value}"` : String(value);
-  const Kind = typeof value === "number" ? RangeError : TypeError;
-  throw new Kind(`Invalid option ${name}: expected ${expected}, got ${seen}`);
-}
-
-/** Checks an integer option within `min`–`max` (`Infinity` allowed when `max` is). */
-export function integer(
-  name: string,
-  value: unknown,
-  fallback: number,
-  min: number,
-  max = Infinity,
-): number {
-  if (value === undefined) return fallback;
-  if (value === Infinity && max === Infinity) return value;
-  if (
-    typeof value !== "number" || !Number.isInteger(value) || value < min ||
-    value > max
-  ) {
-    fail(
-      name,
-      max === Infinity ? `an integer >= ${min}` : `an integer from ${min} to ${max}`,
-      value,
-    );
-  }
-  return value;
-}
-
-function positive(
-  name: string,
-  value: unknown,
-  fallback: number,
-  max = Infinity,
-): number {
-  if (value === undefined || value === Infinity) return value ?? fallback;
-  if (typeof value !== "number" || !(value > 0) || value > max) {
-    fail(
-      name,
-      max === Infinity ? "a number > 0" : `a number > 0 and <= ${max}, or Infinity`,
-      value,
-    );
-  }
-  return value;
-}
-
-function oneOf<T extends string>(
-  name: string,
-  value: unknown,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) {
-    fail(
-      name,
-      allowed.map((a) => `"${a}"`).join(" or "),
-      value,
-    );
-  }
-  return value as T;
-}
-
-/** Checks an optional function option. */
-export function optionalFunction<T>(name: string, value: unknown): T | undefined {
-  if (value !== undefined && typeof value !== "function") {
-    throw new TypeError(`Invalid option ${name}: expected a function, got ${typeof value}`);
-  }
-  return value as T | undefined;
 }
 
 /** Checks the options every call shares and applies their defaults. */
@@ -295,71 +195,67 @@ export function resolveCallOptions(
   return resolved;
 }
 
+// Options that belong to an API since each API takes its own: a JavaScript caller who still
+// passes one gets the way to say it now, not a run that silently ignores it.
+const MOVED: Record<string, string> = {
+  area: "api: cdn({ area })",
+  userAgent: "api: cdn({ userAgent })",
+  layer: "api: cdn({ layer })",
+  parseM3U8: "api: cdn({ parseM3U8 })",
+  disableRange: "api: cdn({ disableRange })",
+  headers: "api: cdn({ headers })",
+  urlEncode: "api: cdn({ urlEncode })",
+  method: 'api: cdnV2({ method }) from "@qcdn/prewarm/v2"',
+  signatureMethod: 'api: cdnV2({ signatureMethod }) from "@qcdn/prewarm/v2"',
+  backend: 'api: edgeOne({ zoneId }) from "@qcdn/prewarm/edgeone"',
+};
+
+/**
+ * Checks an `api` option: a {@linkcode TencentApi} value.
+ * @throws {TypeError} for anything else, saying how to name each API.
+ */
+export function checkApi(value: unknown, fallback: () => TencentApi): TencentApi {
+  if (value === undefined) return fallback();
+  if (
+    typeof value === "object" && value !== null &&
+    typeof (value as TencentApi).submit === "function" &&
+    typeof (value as TencentApi).budgetKeys === "function"
+  ) return value as TencentApi;
+  return fail(
+    "api",
+    'an API value: cdn() for API 3.0, cdnV2() from "@qcdn/prewarm/v2", edgeOne({ zoneId }) from "@qcdn/prewarm/edgeone"',
+    typeof value === "object" ? JSON.stringify(value) : value,
+  );
+}
+
 /** Checks `prewarm()` options and applies their defaults. */
 export function resolvePrewarmOptions(
   options: PrewarmOptions = {},
 ): ResolvedPrewarmOptions {
-  // A backend checks the options that concern it (`api`, `area`) itself.
-  const backend = options?.backend;
-  backend?.check(options);
-  const api = backend?.api ?? oneOf("api", options?.api, ["v3", "v2"] as const, "v3");
-  const call = resolveCallOptions(
-    options,
-    backend?.endpoint ?? (api === "v2" ? V2_ENDPOINT : V3_ENDPOINT),
+  const moved = Object.keys(MOVED).find((name) =>
+    (options as Record<string, unknown> | null)?.[name] !== undefined
   );
-  const area = backend?.area ?? oneOf(
-    "area",
-    options.area,
-    ["overseas", "mainland", "global"] as const,
-    "overseas",
-  );
-  if (api === "v2" && area !== "overseas") {
-    fail(
-      "area",
-      '"overseas" with api "v2" (CdnOverseaPushser prefetches overseas only)',
-      area,
+  if (moved !== undefined) {
+    throw new TypeError(
+      `Invalid option ${moved}: it is an option of the API; pass ${MOVED[moved]}`,
     );
   }
-  const checkQuota = options.checkQuota ?? false;
-  if (checkQuota && api === "v2") {
-    fail(
-      "checkQuota",
-      'false with api "v2" (DescribePushQuota is an API 3.0 action)',
-      checkQuota,
-    );
+  const api = checkApi(options?.api, cdn);
+  const call = resolveCallOptions(options, api.endpoint);
+  const checkQuota = Boolean(options.checkQuota ?? false);
+  if (checkQuota && !api.readQuota) {
+    fail("checkQuota", `false with ${api.title} (it has no quota to read)`, checkQuota);
   }
   const resolved: ResolvedPrewarmOptions = {
     ...call,
     api,
-    backend,
-    area,
-    signatureMethod: oneOf(
-      "signatureMethod",
-      options.signatureMethod,
-      ["HmacSHA256", "HmacSHA1"] as const,
-      "HmacSHA256",
-    ),
-    method: oneOf("method", options.method, ["POST", "GET"] as const, "POST"),
-    batchSize: api === "v2"
-      ? integer("batchSize", options.batchSize, V2_MAX_BATCH, 1, V2_MAX_BATCH)
-      : integer("batchSize", options.batchSize, V3_DEFAULT_BATCH, 1, 10_000),
-    dailyLimit: integer(
-      "dailyLimit",
-      options.dailyLimit,
-      DEFAULT_DAILY_LIMIT,
-      0,
-    ),
-    budgetWaitMs: integer(
-      "budgetWaitMs",
-      options.budgetWaitMs,
-      30_000,
-      0,
-      MAX_TIMER_MS,
-    ),
-    checkQuota: Boolean(checkQuota),
+    batchSize: integer("batchSize", options.batchSize, api.batchSize.default, 1, api.batchSize.max),
+    dailyLimit: integer("dailyLimit", options.dailyLimit, api.dailyLimit, 0),
+    dailyLimitOption: "dailyLimit",
+    budgetWaitMs: integer("budgetWaitMs", options.budgetWaitMs, 30_000, 0, MAX_TIMER_MS),
+    checkQuota,
     concurrency: integer("concurrency", options.concurrency, 4, 1, 64),
     retryAmbiguous: Boolean(options.retryAmbiguous ?? false),
-    push: pushFields(options, api),
   };
   const onProgress = optionalFunction<ResolvedPrewarmOptions["onProgress"]>(
     "onProgress",

@@ -4,8 +4,8 @@
  * `POST /prewarm/plan` both print this plan.
  * @module
  */
-import type { Api, Area, RejectedUrl } from "./report.ts";
-import { quotaAreas } from "./quota.ts";
+import type { TencentApi } from "./api.ts";
+import type { ApiName, Area, RejectedUrl } from "./report.ts";
 import { type Batch, type CheckedUrl, duplicateKey, planBatches, screenUrl } from "./urls.ts";
 
 /** One host of a plan. */
@@ -22,8 +22,8 @@ export interface PlannedHost {
 export interface DryRunPlan {
   /** Always true: marks the JSON as a plan, not a report. */
   dryRun: true;
-  /** The API generation that would be used. */
-  api: Api;
+  /** The API that would be used (its `name`). */
+  api: ApiName;
   /** The area that would be prefetched. */
   area: Area;
   /** Most URLs per request. */
@@ -38,19 +38,17 @@ export interface DryRunPlan {
   rejected: RejectedUrl[];
   /** Totals. `input` equals `wouldSend + rejected`. */
   counts: { input: number; wouldSend: number; rejected: number; requests: number };
-  /** The quotas the run would spend from: `wouldSend` URLs from each (none named for EdgeOne:
-   * its zone's quota). */
-  quotaAreas: string[];
+  /** The quota the run would spend from, for people: `wouldSend` URLs from it
+   * (`"the overseas area"`, `"EdgeOne zone zone-1"`). */
+  quota: string;
   /** EdgeOne (`api: "teo"`): the zone. */
   zoneId?: string;
 }
 
 /** What a plan keeps to. */
 export interface PlanLimits {
-  /** The API generation. */
-  api: Api;
-  /** The area. */
-  area: Area;
+  /** The API. */
+  api: TencentApi;
   /** Most URLs per request. */
   batchSize: number;
   /** The daily limit (`Infinity`: off). */
@@ -59,8 +57,6 @@ export interface PlanLimits {
   budgetLeft: number;
   /** The `detail` of a URL past the budget (one sentence shared by all of them). */
   overBudget: string;
-  /** Another service than CDN prefetch (EdgeOne): its report fields. */
-  backend?: { report: { zoneId: string } };
 }
 
 /** Checks, deduplicates and batches the URLs exactly as `prewarm()` would, sending nothing. */
@@ -93,7 +89,12 @@ export async function planDryRun(
     const granted = Math.min(batch.urls.length, budget);
     budget -= granted;
     for (let i = granted; i < batch.urls.length; i++) {
-      rejected.push({ url: batch.urls[i]!, reason: "daily-limit", detail: limits.overBudget });
+      rejected.push({
+        url: batch.urls[i]!,
+        reason: "daily-limit",
+        detail: limits.overBudget,
+        by: "local",
+      });
     }
     if (granted === 0) continue;
     const sent = granted === batch.urls.length
@@ -108,15 +109,14 @@ export async function planDryRun(
   const wouldSend = batches.reduce((n, b) => n + b.urls.length, 0);
   return {
     dryRun: true,
-    api: limits.api,
-    area: limits.area,
+    api: limits.api.name,
+    ...limits.api.report,
     batchSize: limits.batchSize,
     dailyLimit: Number.isFinite(limits.dailyLimit) ? limits.dailyLimit : null,
     hosts: [...hosts.values()],
     batches,
     rejected,
     counts: { input, wouldSend, rejected: rejected.length, requests: batches.length },
-    quotaAreas: limits.backend ? [] : quotaAreas(limits.area),
-    ...limits.backend?.report,
+    quota: limits.api.quotaName,
   };
 }

@@ -2,8 +2,8 @@
  * `prewarm()`: checks, batches and submits URLs, and accounts for every one of them.
  * @module
  */
+import type { QuotaReading, Submission } from "./api.ts";
 import type { BudgetHold } from "./coordinator.ts";
-import { readPushQuota } from "./describe.ts";
 import { localError, TencentCloudError } from "./errors.ts";
 import {
   type PrewarmOptions,
@@ -11,7 +11,7 @@ import {
   resolvePrewarmOptions,
 } from "./options.ts";
 import { OUTCOME_POLICY } from "./outcome.ts";
-import { beijingDay, budgetKeys, quotaAreas } from "./quota.ts";
+import { beijingDay } from "./quota.ts";
 import {
   countReport,
   type FailedBatch,
@@ -20,9 +20,6 @@ import {
   type RejectedUrl,
   type RejectReason,
 } from "./report.ts";
-import { withUrlEncode } from "./push_parameters.ts";
-import { pushV2Call } from "./request_v2.ts";
-import { type Submission, v3TaskCall } from "./request_v3.ts";
 import { type Call, type CallContext, coordinatorError, sendWithRetries } from "./send.ts";
 import { abortableDelay } from "./retry.ts";
 import { type Batch, type CheckedUrl, planBatches, screenUrl } from "./urls.ts";
@@ -41,31 +38,6 @@ interface QueuedBatch extends Batch {
   held?: Held;
 }
 
-/**
- * What a run's batches are sent as. Prefetch by default; the purge step (`./purge`) runs the
- * same engine (budget, gate, retries, splits, stops) for `PurgeUrlsCache`.
- */
-export interface BatchOperation {
-  /** The budget kind its keys are counted under (`budgetKeys()`). */
-  kind: string;
-  /** The API 3.0 action of the quota read, and the list in its answer. */
-  quota: [action: string, field: string];
-  /** The API 3.0 action and payload of one batch. */
-  batch(
-    urls: readonly string[],
-    options: ResolvedPrewarmOptions,
-  ): [string, Record<string, unknown>];
-}
-
-const PREFETCH: BatchOperation = {
-  kind: "push",
-  quota: ["DescribePushQuota", "UrlPush"],
-  batch: (urls, o) => [
-    "PushUrlsCache",
-    withUrlEncode({ Urls: urls, Area: o.area, ...o.push }, urls),
-  ],
-};
-
 /** Why the run stopped sending: the rest is rejected or failed without another request. */
 type Stop =
   | { kind: "daily-limit"; detail: string }
@@ -73,6 +45,8 @@ type Stop =
   | { kind: "aborted" };
 
 const ABORTED_DETAIL = "The run was aborted before this URL was sent";
+/** A refusal by Tencent's own count: no local option raises it. */
+const TENCENT = { by: "tencent" } as const;
 // While budget is held by others, look again this often when the coordinator cannot say.
 const BUDGET_POLL_MS = 250;
 // The longest lease a hold is given, whatever the options: a day.
@@ -80,9 +54,6 @@ const MAX_LEASE_MS = 24 * 3600_000;
 
 class PrewarmRun {
   readonly #o: ResolvedPrewarmOptions;
-  readonly #op: BatchOperation;
-  /** The action every batch of the run is sent as (the gate counts each action apart). */
-  #action: string | undefined;
   readonly #context: CallContext;
   readonly #tasks: PrewarmTask[] = [];
   readonly #rejected: RejectedUrl[] = [];
@@ -99,15 +70,18 @@ class PrewarmRun {
   /** Input position of each accepted URL: reports list batches in input order. */
   readonly #position = new Map<string, number>();
 
-  constructor(options: ResolvedPrewarmOptions, operation = PREFETCH) {
+  constructor(options: ResolvedPrewarmOptions) {
     this.#o = options;
-    // A backend (EdgeOne) names its own quota action for messages.
-    this.#op = { ...operation, ...options.backend };
     this.#context = { ...options, onAttempt: () => this.#requests++ };
   }
 
-  #reject(url: string, reason: RejectReason, detail: string): void {
-    this.#rejected.push({ url, reason, detail });
+  #reject(
+    url: string,
+    reason: RejectReason,
+    detail: string,
+    source?: Pick<RejectedUrl, "by" | "option">,
+  ): void {
+    this.#rejected.push(source ? { url, reason, detail, ...source } : { url, reason, detail });
   }
 
   #accept(item: unknown, index: number, accepted: CheckedUrl[]): void {
@@ -165,30 +139,27 @@ class PrewarmRun {
       () => this.#work(),
     );
     await Promise.all(workers);
-    if (this.#o.push.ParseM3U8) await this.#segmentsSpent();
+    if (this.#o.api.uncounted !== undefined) await this.#reconcile(this.#o.api.uncounted);
     return this.report();
   }
 
-  // Segments of playlists spent quota nobody could count in advance. With checkQuota, what
+  // What the budget could not count (playlist segments) spent quota too. With checkQuota, what
   // Tencent counts as used beyond what the budget counts (spent or held) is booked as spent, so
-  // nothing is counted twice; an area with nothing left is exhausted.
-  async #segmentsSpent(): Promise<void> {
-    const { coordinator, account, now, checkQuota } = this.#o;
-    let warning =
-      "parseM3U8: playlist segments spent quota too, how much is unknown in advance; the local budget ";
+  // nothing is counted twice; a quota with nothing left is exhausted.
+  async #reconcile(uncounted: string): Promise<void> {
+    const { coordinator, account, now, checkQuota, api } = this.#o;
+    let warning = `${uncounted}; the local budget `;
     try {
       if (!checkQuota) return void (warning += "counts listed URLs only: set checkQuota");
       if (this.#tasks.length === 0) return;
-      const { quotas } = await readPushQuota(this.#context);
       const t = now();
-      for (const q of quotas.filter((q) => quotaAreas(this.#o.area).includes(q.area))) {
-        const keys = budgetKeys(q.area, t);
-        const { spent, held } = await coordinator.usage(account, keys[0]!, t);
+      for (const q of await this.#myQuotas(t)) {
+        const { spent, held } = await coordinator.usage(account, q.keys[0]!, t);
         const extra = q.total - q.available - spent - held;
-        if (q.available <= 0) await coordinator.exhaust(account, keys, t);
+        if (q.available <= 0) await coordinator.exhaust(account, q.keys, t);
         else if (extra > 0) {
           const { id, granted } = await coordinator.hold(account, {
-            keys,
+            keys: q.keys,
             count: extra,
             limit: Infinity,
             leaseMs: MAX_LEASE_MS,
@@ -197,12 +168,19 @@ class PrewarmRun {
           await coordinator.settle(account, id, granted, 0, t);
         }
       }
-      warning += "was reconciled with DescribePushQuota";
+      warning += `was reconciled with ${api.quotaAction}`;
     } catch (error) {
       warning += `could not be reconciled: ${asCloudError(error).message}`;
     } finally {
       this.#warnings.push(warning);
     }
+  }
+
+  /** The quotas this run's budget keys count against, as the API reads them now. */
+  async #myQuotas(now: number): Promise<QuotaReading[]> {
+    const { readings } = await this.#o.api.readQuota!(this.#context);
+    const mine = new Set(this.#o.api.budgetKeys(now));
+    return readings.filter((q) => q.keys.some((key) => mine.has(key)));
   }
 
   report(): PrewarmReport {
@@ -216,9 +194,8 @@ class PrewarmRun {
       failed: inInputOrder(this.#failed),
     };
     return {
-      api: this.#o.api,
-      area: this.#o.area,
-      ...this.#o.backend?.report,
+      api: this.#o.api.name,
+      ...this.#o.api.report,
       ...lists,
       counts: countReport(lists, this.#requests),
       aborted: this.#stop?.kind === "aborted",
@@ -229,13 +206,8 @@ class PrewarmRun {
   // Caps the run at Tencent's own count of what is left today. If asking fails, nothing is
   // sent and every batch fails with that error.
   async #askQuota(batchSize: number): Promise<number> {
-    const { backend, area } = this.#o;
     try {
-      const mine = backend
-        ? [await backend.readQuota(this.#context)]
-        : (await readPushQuota(this.#context, ...this.#op.quota)).quotas.filter((q) =>
-          quotaAreas(area).includes(q.area)
-        );
+      const mine = await this.#myQuotas(this.#o.now());
       if (mine.length === 0) return batchSize;
       this.#remoteAvailable = Math.min(...mine.map((q) => q.available));
       return Math.min(
@@ -249,9 +221,8 @@ class PrewarmRun {
         ...cause.toJSON(),
         retryable: false,
         maybeSubmitted: false,
-        message: `Could not read the quota (${
-          this.#op.quota[0]
-        }), so nothing was sent: ${cause.message}`,
+        message:
+          `Could not read the quota (${this.#o.api.quotaAction}), so nothing was sent: ${cause.message}`,
       });
       this.#stop = { kind: "fatal", error: failure };
       return batchSize;
@@ -277,8 +248,9 @@ class PrewarmRun {
   async #skip(batch: QueuedBatch, stop: Stop): Promise<void> {
     if (stop.kind === "fatal") return await this.#failUnsent(batch, stop.error);
     await this.#settle(batch, "release");
-    const detail = stop.kind === "aborted" ? ABORTED_DETAIL : stop.detail;
-    for (const url of batch.urls) this.#reject(url, stop.kind, detail);
+    if (stop.kind === "aborted") {
+      for (const url of batch.urls) this.#reject(url, "aborted", ABORTED_DETAIL);
+    } else for (const url of batch.urls) this.#reject(url, stop.kind, stop.detail, TENCENT);
   }
 
   async #failUnsent(
@@ -319,7 +291,8 @@ class PrewarmRun {
         this.#reject(
           url,
           "daily-limit",
-          `${this.#op.quota[0]} reported no quota left for today; not sent`,
+          `${this.#o.api.quotaAction} reported no quota left for today; not sent`,
+          TENCENT,
         );
       }
     }
@@ -330,19 +303,15 @@ class PrewarmRun {
     try {
       for (;;) {
         const now = this.#o.now();
-        keys = this.#o.backend?.budgetKeys(now) ?? budgetKeys(this.#o.area, now, this.#op.kind);
+        keys = this.#o.api.budgetKeys(now);
         got = await coordinator.hold(account, {
           keys,
           count: cap,
           limit: dailyLimit,
           leaseMs: this.#leaseMs(),
           now,
-          // The start is booked in the window of the action the batch is sent as: the same for
-          // every batch of a run, so it is worked out once rather than per attempt.
-          slot: {
-            action: this.#action ??= this.#call([]).action,
-            maxPerSecond: this.#o.maxRequestsPerSecond,
-          },
+          // The start is booked in the window of the action the batch is sent as.
+          slot: { action: this.#o.api.action, maxPerSecond: this.#o.maxRequestsPerSecond },
         });
         const left = deadline - performance.now();
         if (
@@ -379,19 +348,22 @@ class PrewarmRun {
       return false;
     }
     this.#remoteAvailable += cap - got.granted;
-    const [reason, detail]: [RejectReason, string] = got.heldByOthers > 0
-      ? [
-        "busy",
-        `The rest of today's budget is held by requests in flight (waited ${budgetWaitMs} ms); not sent: try again shortly`,
-      ]
-      : [
-        "daily-limit",
-        `The daily budget (dailyLimit ${dailyLimit}) for ${
-          beijingDay(this.#o.now())
-        } (Beijing time) is spent; not sent`,
-      ];
+    const option = this.#o.dailyLimitOption;
+    const [reason, detail, source]: [RejectReason, string, RejectedUrl["by"]?] =
+      got.heldByOthers > 0
+        ? [
+          "busy",
+          `The rest of today's budget is held by requests in flight (waited ${budgetWaitMs} ms); not sent: try again shortly`,
+        ]
+        : [
+          "daily-limit",
+          `The daily budget (${option} ${dailyLimit}) for ${
+            beijingDay(this.#o.now())
+          } (Beijing time) is spent; not sent`,
+          "local",
+        ];
     for (const url of batch.urls.splice(got.granted)) {
-      this.#reject(url, reason, detail);
+      this.#reject(url, reason, detail, source && { by: source, option });
     }
     if (got.granted === 0) return false;
     batch.held = { id: got.id, keys, count: got.granted };
@@ -420,23 +392,11 @@ class PrewarmRun {
   }
 
   #call(urls: readonly string[]): Call<Submission> {
-    const common = {
+    return {
+      ...this.#o.api.submit(urls, this.#o),
       retryAmbiguous: this.#o.retryAmbiguous,
       mayRetry: () => this.#stop === undefined,
     };
-    if (this.#o.backend) return { ...this.#o.backend.submit(urls, this.#o), ...common };
-    if (this.#o.api === "v2") {
-      const { method, signatureMethod, credentials, endpoint } = this.#o;
-      const call = pushV2Call({
-        credentials,
-        endpoint,
-        urls,
-        method,
-        signatureMethod,
-      });
-      return { ...call, ...common, parse: (answer) => call.parse(answer)[0]! };
-    }
-    return { ...v3TaskCall(this.#o, ...this.#op.batch(urls, this.#o)), ...common };
   }
 
   async #send(batch: QueuedBatch): Promise<void> {
@@ -503,7 +463,7 @@ class PrewarmRun {
           );
         } catch { /* The run stops anyway; the next run asks Tencent again. */ }
       }
-      for (const url of batch.urls) this.#reject(url, "daily-limit", detail);
+      for (const url of batch.urls) this.#reject(url, "daily-limit", detail, TENCENT);
       return;
     }
     if (retry === "split" && batch.urls.length > 1) {
@@ -605,12 +565,11 @@ export async function prewarm(
   return await runBatches(urls, resolved);
 }
 
-/** Runs the engine with resolved options: `prewarm()`, or another {@linkcode BatchOperation}. */
+/** Runs the engine with resolved options (`prewarm()`, and each step of a flow). */
 export async function runBatches(
   urls: Iterable<string> | AsyncIterable<string>,
   options: ResolvedPrewarmOptions,
-  operation?: BatchOperation,
 ): Promise<PrewarmReport> {
-  const run = new PrewarmRun(options, operation);
+  const run = new PrewarmRun(options);
   return await run.run(await run.collect(urls));
 }

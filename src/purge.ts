@@ -17,6 +17,7 @@
  * ```
  * @module
  */
+export { cdnPurge, type CdnPurgeOptions } from "./apis/cdn_purge.ts";
 export {
   purgeThenPrewarm,
   type PurgeThenPrewarmOptions,

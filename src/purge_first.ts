@@ -1,21 +1,22 @@
 /**
- * The purge-first flow behind `./purge`: the purge batches (the prefetch engine with
- * `PurgeUrlsCache`), the wait for `DescribePurgeTasks`, the prefetch of what was purged, and
- * the report that joins them.
+ * The purge-first flow behind `./purge`: run the purge API (`cdnPurge()`) through the engine,
+ * wait for its tasks with the one waiting loop (`waitForTasks()`), then run the prefetch API
+ * for what was purged, and join the two reports.
  * @module
  */
-import { readV3 } from "./describe.ts";
+import type { UrlStatus } from "./api.ts";
+import { cdn, type CdnApi, isCdn } from "./apis/cdn.ts";
+import { cdnPurge } from "./apis/cdn_purge.ts";
 import { TencentCloudError } from "./errors.ts";
 import {
+  checkApi,
   integer,
   optionalFunction,
   type PrewarmOptions,
   type ResolvedPrewarmOptions,
   resolvePrewarmOptions,
 } from "./options.ts";
-import { pollUntil, type Sleep } from "./poll.ts";
-import { type BatchOperation, runBatches } from "./prewarm.ts";
-import { withUrlEncode } from "./push_parameters.ts";
+import { runBatches } from "./prewarm.ts";
 import {
   countReport,
   type FailedBatch,
@@ -23,12 +24,17 @@ import {
   type PrewarmTask,
   type RejectedUrl,
 } from "./report.ts";
-import type { CallContext } from "./send.ts";
+import type { FetchLike } from "./send.ts";
+import { waitForTasks, type WaitResult } from "./wait.ts";
 
-export type { Sleep } from "./poll.ts";
+/** A sleep that rejects with the signal's reason as soon as it aborts. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** Options of {@linkcode purgeThenPrewarm}: those of `prewarm()` and the purge's own. */
-export interface PurgeThenPrewarmOptions extends PrewarmOptions {
+export interface PurgeThenPrewarmOptions extends Omit<PrewarmOptions, "api"> {
+  /** The prefetch, which sets the purge's area and `urlEncode` too: purging first is CDN's
+   * (`PurgeUrlsCache` then `PushUrlsCache`). @default {cdn()} */
+  api?: CdnApi;
   /**
    * URLs this account may purge per Beijing-time day and area, counted in the coordinator
    * apart from prefetches (`DescribePurgeQuota` is always asked too); `Infinity` turns the
@@ -58,39 +64,61 @@ export interface PurgeThenPrewarmReport extends PrewarmReport {
   purgeTasks: PrewarmTask[];
 }
 
-const PURGE_DAILY_LIMIT = 10_000;
-const PURGE_BATCH = 1000;
-// DescribePurgeTasks pages; a purge task of ours holds at most purgeBatchSize URLs.
-const PAGE = 1000;
 const NOT_PREFETCHED = "so it was not prefetched (it would warm stale content)";
 
-function purgeOperation(urlEncode: unknown): BatchOperation {
-  return {
-    kind: "purge",
-    quota: ["DescribePurgeQuota", "UrlPurge"],
-    // Without Area Tencent purges the domain's acceleration areas: what "global" means here.
-    batch: (urls, o) => [
-      "PurgeUrlsCache",
-      withUrlEncode({
-        Urls: urls,
-        ...(o.area !== "global" && { Area: o.area }),
-        ...(urlEncode !== undefined && { UrlEncode: urlEncode }),
-      }, urls),
-    ],
-  };
+/** {@linkcode PurgeThenPrewarmOptions} checked, with their defaults applied. */
+export interface ResolvedPurgeOptions {
+  /** The options of the prefetch. */
+  resolved: ResolvedPrewarmOptions;
+  /** The options the purge batches run with. */
+  purging: ResolvedPrewarmOptions;
+  /** Milliseconds between status rounds. */
+  pollMs: number;
+  /** Milliseconds to wait for the purges. */
+  waitMs: number;
+  /** The sleep between rounds. */
+  sleep?: Sleep;
 }
 
-/** The final state of a purged URL: done, or the error that keeps it from being prefetched. */
-type PurgeState = "done" | TencentCloudError;
-
-function purgeError(code: string, category: TencentCloudError["category"], message: string) {
-  return new TencentCloudError({
-    code,
-    category,
-    retryable: false,
-    maybeSubmitted: false,
-    message,
-  });
+/**
+ * Checks {@linkcode PurgeThenPrewarmOptions} (the router checks its defaults with it).
+ * @throws {TypeError} for malformed options, or an `api` that is not `cdn()` (only CDN purges).
+ * @throws {RangeError} for numbers out of range.
+ */
+export function resolvePurgeOptions(options: PurgeThenPrewarmOptions = {}): ResolvedPurgeOptions {
+  const api = checkApi(options?.api, cdn);
+  if (!isCdn(api)) {
+    throw new TypeError(
+      `Invalid option api: expected cdn() to purge first (PurgeUrlsCache is CDN API 3.0's), got ${api.title}`,
+    );
+  }
+  const resolved = resolvePrewarmOptions(options);
+  const prefetch = resolved.api as CdnApi;
+  const purge = cdnPurge({ area: prefetch.area, urlEncode: prefetch.options.urlEncode });
+  const purging: ResolvedPrewarmOptions = {
+    ...resolved,
+    api: purge,
+    batchSize: integer(
+      "purgeBatchSize",
+      options.purgeBatchSize,
+      purge.batchSize.default,
+      1,
+      10_000,
+    ),
+    dailyLimit: integer("purgeDailyLimit", options.purgeDailyLimit, purge.dailyLimit, 0),
+    dailyLimitOption: "purgeDailyLimit",
+    checkQuota: true,
+    onProgress: undefined,
+  };
+  const result: ResolvedPurgeOptions = {
+    resolved,
+    purging,
+    pollMs: integer("purgePollMs", options.purgePollMs, 15_000, 1, 2 ** 31 - 1),
+    waitMs: integer("purgeWaitMs", options.purgeWaitMs, 900_000, 0, 24 * 3600_000),
+  };
+  const sleep = optionalFunction<Sleep>("sleep", options.sleep);
+  if (sleep) result.sleep = sleep;
+  return result;
 }
 
 /** The same error, saying the URL was not prefetched (the prefetch was certainly not sent). */
@@ -103,88 +131,37 @@ function notPrefetched(error: TencentCloudError, what: string): TencentCloudErro
   });
 }
 
-/** Every log line of a purge task: `DescribePurgeTasks` by task id, page by page. */
-async function purgeLogs(context: CallContext, taskId: string) {
-  const logs: { url: string; status: string }[] = [];
-  for (;;) {
-    const answer = await readV3(context, "DescribePurgeTasks", {
-      TaskId: taskId,
-      Offset: logs.length,
-      Limit: PAGE,
-    });
-    const page = Array.isArray(answer.PurgeLogs) ? answer.PurgeLogs : [];
-    for (const line of page as Record<string, unknown>[]) {
-      logs.push({ url: String(line?.Url ?? ""), status: String(line?.Status ?? "").toLowerCase() });
-    }
-    if (page.length === 0 || logs.length >= Number(answer.TotalCount)) return logs;
-  }
-}
-
-/**
- * Waits until every URL of the purge tasks is `done` or `fail`, or the time is up. A URL
- * Tencent lists percent-encoded (it was sent with non-ASCII characters) is matched too.
- */
-async function waitForPurges(
-  context: CallContext,
-  tasks: readonly PrewarmTask[],
-  options: { pollMs: number; waitMs: number; sleep?: Sleep },
-): Promise<Map<string, PurgeState>> {
-  const states = new Map<string, PurgeState>();
-  let pending = [...tasks];
-  const finished = await pollUntil(async () => {
-    const still: PrewarmTask[] = [];
-    for (const task of pending) {
-      let logs;
-      try {
-        logs = await purgeLogs(context, task.taskId);
-      } catch (error) {
-        if (!(error instanceof TencentCloudError)) throw error;
-        const failure = notPrefetched(error, "The purge could not be confirmed");
-        for (const url of task.urls) states.set(url, failure);
-        continue;
-      }
-      const status = new Map(logs.map((log) => [log.url, log.status]));
-      const failure = purgeError(
+/** Why a purged URL in `status` is not prefetched; `undefined` when it is (`done`). */
+function purgeProblem(
+  status: UrlStatus,
+  taskId: string,
+  wait: WaitResult,
+  waitMs: number,
+): TencentCloudError | undefined {
+  const error = (code: string, category: TencentCloudError["category"], message: string) =>
+    new TencentCloudError({ code, category, retryable: false, maybeSubmitted: false, message });
+  switch (status) {
+    case "done":
+      return undefined;
+    case "failed":
+    case "invalid":
+      return error(
         "PurgeFailed",
         "server",
-        `Tencent Cloud reports the purge of these URLs failed (task ${task.taskId}), ${NOT_PREFETCHED}. Purge and prefetch them again`,
+        `Tencent Cloud reports the purge of these URLs failed (task ${taskId}), ${NOT_PREFETCHED}. Purge and prefetch them again`,
       );
-      let open = false;
-      for (const url of task.urls) {
-        const seen = status.get(url) ?? status.get(encoded(url));
-        if (seen === "done") states.set(url, "done");
-        else if (seen === "fail") states.set(url, failure);
-        else open = true;
-      }
-      if (open) still.push(task);
-    }
-    pending = still;
-    return pending.length === 0;
-  }, {
-    intervalMs: options.pollMs,
-    timeoutMs: options.waitMs,
-    now: context.now,
-    ...(options.sleep && { sleep: options.sleep }),
-    ...(context.signal && { signal: context.signal }),
-  });
-  if (!finished) {
-    const late = purgeError(
-      "PurgeTimeout",
-      "timeout",
-      `The purge was not done within purgeWaitMs (${options.waitMs} ms), ${NOT_PREFETCHED}. Check it with DescribePurgeTasks, then prefetch it`,
-    );
-    for (const task of pending) {
-      for (const url of task.urls) if (!states.has(url)) states.set(url, late);
-    }
-  }
-  return states;
-}
-
-function encoded(url: string): string {
-  try {
-    return new URL(url).href;
-  } catch {
-    return url;
+    case "unknown":
+      return error(
+        "PurgeFailed",
+        "server",
+        `Tencent Cloud does not list these URLs in purge task ${taskId}, ${NOT_PREFETCHED}. Check it with DescribePurgeTasks, then prefetch them`,
+      );
+    case "pending":
+      return wait.error ? notPrefetched(wait.error, "The purge could not be confirmed") : error(
+        "PurgeTimeout",
+        "timeout",
+        `The purge was not done within purgeWaitMs (${waitMs} ms), ${NOT_PREFETCHED}. Check it with DescribePurgeTasks, then prefetch it`,
+      );
   }
 }
 
@@ -210,58 +187,14 @@ function noteOrder(
   return urls; // The engine refuses it with its own message.
 }
 
-/** {@linkcode PurgeThenPrewarmOptions} checked, with their defaults applied. */
-export interface ResolvedPurgeOptions {
-  /** The options of the prefetch. */
-  resolved: ResolvedPrewarmOptions;
-  /** The options the purge batches run with. */
-  purging: ResolvedPrewarmOptions;
-  /** Milliseconds between status rounds. */
-  pollMs: number;
-  /** Milliseconds to wait for the purges. */
-  waitMs: number;
-  /** The sleep between rounds. */
-  sleep?: Sleep;
-}
-
-/**
- * Checks {@linkcode PurgeThenPrewarmOptions} (the router checks its defaults with it).
- * @throws {TypeError} for malformed options, or api `"v2"` (API 2.0 cannot purge).
- * @throws {RangeError} for numbers out of range.
- */
-export function resolvePurgeOptions(options: PurgeThenPrewarmOptions = {}): ResolvedPurgeOptions {
-  const resolved = resolvePrewarmOptions(options);
-  if (resolved.api !== "v3") {
-    throw new TypeError(
-      `Invalid option api: expected "v3" to purge first (PurgeUrlsCache is an API 3.0 action), got "${resolved.api}"`,
-    );
-  }
-  const purging: ResolvedPrewarmOptions = {
-    ...resolved,
-    batchSize: integer("purgeBatchSize", options.purgeBatchSize, PURGE_BATCH, 1, 10_000),
-    dailyLimit: integer("purgeDailyLimit", options.purgeDailyLimit, PURGE_DAILY_LIMIT, 0),
-    checkQuota: true,
-    push: {},
-    onProgress: undefined,
-  };
-  const result: ResolvedPurgeOptions = {
-    resolved,
-    purging,
-    pollMs: integer("purgePollMs", options.purgePollMs, 15_000, 1, 2 ** 31 - 1),
-    waitMs: integer("purgeWaitMs", options.purgeWaitMs, 900_000, 0, 24 * 3600_000),
-  };
-  const sleep = optionalFunction<Sleep>("sleep", options.sleep);
-  if (sleep) result.sleep = sleep;
-  return result;
-}
-
 /**
  * Purges the URLs, waits until the purges are done, then prefetches the URLs whose purge
  * succeeded: `PurgeUrlsCache` for the same URLs and area (`global`: the domain's areas), in
  * batches through the same request gate, retries and outcome policy as `prewarm()`, within
  * the purge's own daily budget (its own coordinator keys, `purge:<area>:<day>`, capped by
- * `DescribePurgeQuota`); then `DescribePurgeTasks` every `purgePollMs` until each URL is
- * `done` or `fail` (or `purgeWaitMs` passes); then `prewarm()` of the purged URLs.
+ * `DescribePurgeQuota`); then `waitForTasks()` on the purge tasks (`DescribePurgeTasks`) every
+ * `purgePollMs` until each URL is `done` or `fail` (or `purgeWaitMs` passes); then `prewarm()`
+ * of the purged URLs.
  *
  * Every input string comes back exactly once, as in `prewarm()`. A URL whose purge failed, was
  * refused or was not done in time is never prefetched: it is in `failed` with that reason
@@ -271,7 +204,7 @@ export function resolvePurgeOptions(options: PurgeThenPrewarmOptions = {}): Reso
  * @param urls The URLs: any iterable or async iterable of strings.
  * @param options `prewarm()`'s options and the purge's (see {@linkcode PurgeThenPrewarmOptions}).
  * @returns The report, with the purge tasks.
- * @throws {TypeError} for malformed options (API 2.0 cannot purge) or a non-string URL entry.
+ * @throws {TypeError} for malformed options (only `cdn()` purges) or a non-string URL entry.
  * @throws {RangeError} for numeric options out of range.
  */
 export async function purgeThenPrewarm(
@@ -282,58 +215,67 @@ export async function purgeThenPrewarm(
   resolved.signal?.throwIfAborted();
 
   const order = new Map<string, number>();
-  const purged = await runBatches(
-    noteOrder(urls, order),
-    purging,
-    purgeOperation(resolved.push.UrlEncode),
-  );
-  let reads = 0;
-  const context: CallContext = { ...resolved, onAttempt: () => reads++ };
+  const purged = await runBatches(noteOrder(urls, order), purging);
   const rejected: RejectedUrl[] = purged.rejected.map((r) =>
-    r.reason === "invalid-url" || r.reason === "duplicate" ? r : {
-      ...r,
-      // The engine names the budget it ran with: here, the purge's.
-      detail: `Not purged, so not prefetched: ${
-        r.detail.replace("(dailyLimit", "(purgeDailyLimit")
-      }`,
-    }
+    r.reason === "invalid-url" || r.reason === "duplicate"
+      ? r
+      : { ...r, detail: `Not purged, so not prefetched: ${r.detail}` }
   );
   const failed: FailedBatch[] = purged.failed.map((f) => ({
     ...f,
     error: notPrefetched(f.error, "PurgeUrlsCache failed"),
     maybeSubmitted: false,
   }));
-  let states = new Map<string, PurgeState>();
+  let reads = 0;
   let aborted = purged.aborted;
+  let wait: WaitResult | undefined;
   if (!aborted && purged.tasks.length > 0) {
-    try {
-      states = await waitForPurges(context, purged.tasks, { pollMs, waitMs, sleep });
-    } catch (error) {
-      if (!resolved.signal?.aborted) throw error;
-      aborted = true;
-    }
+    // The status reads share the run's fetch, counted into the report's requests.
+    const base: FetchLike = resolved.fetch;
+    wait = await waitForTasks(purged.tasks, {
+      ...options,
+      api: purging.api,
+      fetch: (input, init) => (reads++, base(input, init)),
+      coordinator: resolved.coordinator,
+      pollIntervalMs: pollMs,
+      maxPollIntervalMs: pollMs,
+      maxWaitMs: waitMs,
+      ...(sleep && { sleep }),
+      onProgress: undefined,
+    });
+    aborted = wait.aborted;
   }
-  aborted ||= resolved.signal?.aborted === true;
   const done: string[] = [];
+  const problems = new Map<string, TencentCloudError>();
+  const byUrl = new Map(wait?.urls.map((u) => [u.url, u]));
   for (const task of purged.tasks) {
-    const failures = new Map<TencentCloudError, string[]>();
+    const grouped = new Map<TencentCloudError, string[]>();
     for (const url of task.urls) {
-      const state = states.get(url);
-      if (aborted) {
+      if (aborted || !wait) {
         rejected.push({
           url,
           reason: "aborted",
           detail: "The run was aborted after the purge, before this URL was prefetched",
         });
-      } else if (state === "done") done.push(url);
-      else if (state) failures.set(state, [...failures.get(state) ?? [], url]);
+        continue;
+      }
+      const status = byUrl.get(url)?.status ?? "unknown";
+      const key = `${task.taskId}\n${status}`;
+      const problem = problems.get(key) ?? purgeProblem(status, task.taskId, wait, waitMs);
+      if (problem === undefined) {
+        done.push(url);
+        continue;
+      }
+      problems.set(key, problem);
+      grouped.set(problem, [...grouped.get(problem) ?? [], url]);
     }
-    for (const [error, urls] of failures) {
+    for (const [error, urls] of grouped) {
       failed.push({ host: task.host, urls, error, maybeSubmitted: false });
     }
   }
+  aborted ||= resolved.signal?.aborted === true;
   let prefetched: PrewarmReport | undefined;
-  if (done.length > 0) {
+  if (done.length > 0 && !aborted) {
     done.sort((a, b) => order.get(a)! - order.get(b)!);
     prefetched = await runBatches(done, resolved);
   }
@@ -344,8 +286,8 @@ export async function purgeThenPrewarm(
   const lists = { tasks: prefetched?.tasks ?? [], rejected, failed };
   const requests = purged.counts.requests + reads + (prefetched?.counts.requests ?? 0);
   return {
-    api: resolved.api,
-    area: resolved.area,
+    api: resolved.api.name,
+    ...resolved.api.report,
     ...lists,
     counts: countReport(lists, requests),
     aborted: aborted || prefetched?.aborted === true,

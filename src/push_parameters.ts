@@ -4,7 +4,7 @@
  * @module
  */
 
-/** The optional `PushUrlsCache` parameters of `prewarm()` (API 3.0 only). */
+/** The optional `PushUrlsCache` parameters: options of `cdn()`. */
 export interface PushParameters {
   /** `UserAgent`: the `User-Agent` of the origin pull. @default {"TencentCdn"} (Tencent's) */
   userAgent?: string;
@@ -73,14 +73,11 @@ function headerList(value: unknown): { Name: string; Value: string }[] {
 /**
  * Checks the parameters and returns their `PushUrlsCache` fields (only those set; the wire name
  * is the option's name capitalized).
- * @throws {TypeError} for a value of the wrong kind, or any of them with api `"v2"`.
+ * @throws {TypeError} for a value of the wrong kind.
  * @throws {RangeError} for too many headers, or a name or value too long.
  */
-export function pushFields(options: PushParameters, api: string): Record<string, unknown> {
+export function pushFields(options: PushParameters): Record<string, unknown> {
   const given = PUSH_PARAMETERS.filter((name) => options[name] !== undefined);
-  if (api === "v2" && given.length > 0) {
-    invalid(given.join(", "), 'api "v3" (PushUrlsCache parameters)', api);
-  }
   const fields: Record<string, unknown> = {};
   for (const name of given) {
     const value = options[name];

@@ -4,8 +4,12 @@
  */
 import type { TencentCloudError } from "./errors.ts";
 
-/** The API a run used: CDN API 3.0 or 2.0, or EdgeOne (`teo`, through `@qcdn/prewarm/edgeone`). */
-export type Api = "v2" | "v3" | "teo";
+/**
+ * The name of the API a run used (`TencentApi.name`): CDN API 3.0 (`"v3"`, `cdn()`), API 2.0
+ * (`"v2"`, `cdnV2()`), CDN purge (`"purge"`, `cdnPurge()`), EdgeOne (`"teo"`, `edgeOne()`), or
+ * the name of an API of one's own.
+ */
+export type ApiName = "v3" | "v2" | "purge" | "teo" | (string & Record<never, never>);
 
 /** Where URLs are prefetched. `global` spends both the mainland and the overseas quota. */
 export type Area = "overseas" | "mainland" | "global";
@@ -51,6 +55,15 @@ export interface RejectedUrl {
   reason: RejectReason;
   /** The reason, in a sentence. */
   detail: string;
+  /**
+   * `daily-limit` only: who refused it. `"local"`: the local budget (`dailyLimit`), which may
+   * be set lower than the account's quota; `"tencent"`: Tencent's own count (the quota read,
+   * or its refusal).
+   */
+  by?: "local" | "tencent";
+  /** `daily-limit` by the local budget: the option that sets it (`"dailyLimit"`, or
+   * `"purgeDailyLimit"` for the purge before a prefetch). */
+  option?: string;
 }
 
 /** A batch that was sent (at least once) without creating a task this client saw. */
@@ -88,8 +101,8 @@ export interface PrewarmCounts {
 
 /** The outcome of a `prewarm()` run. */
 export interface PrewarmReport {
-  /** The API generation used. */
-  api: Api;
+  /** The API used (its `name`). */
+  api: ApiName;
   /** The area prefetched (EdgeOne: `"global"`, the zone's own acceleration area applies). */
   area: Area;
   /** EdgeOne: the zone (site) the URLs were prefetched in. */

@@ -158,6 +158,19 @@ export function duplicateKey(checked: CheckedUrl): string {
   return checked.key ?? checked.url;
 }
 
+/**
+ * What a URL a service lists is compared by to the URL that was sent: percent-decoded, so a
+ * URL Tencent lists encoded (`UrlEncode`, `EncodeUrl`) is the one sent with non-ASCII
+ * characters, and a URL it lists decoded is the one sent encoded.
+ */
+export function listedAs(url: string): string {
+  try {
+    return decodeURI(url);
+  } catch {
+    return url;
+  }
+}
+
 /** A group of URLs on one host, sent in one request. */
 export interface Batch {
   /** The hostname every URL in the batch shares. */

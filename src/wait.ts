@@ -7,31 +7,23 @@
  * and the router show.
  * @module
  */
-import type { PrewarmBackend, TaskLine } from "./backend.ts";
+import type { TaskLine, TencentApi, UrlStatus } from "./api.ts";
+import { cdn } from "./apis/cdn.ts";
 import { localError, TencentCloudError } from "./errors.ts";
-import { readAllPushTasks } from "./describe.ts";
 import {
   type CallOptions,
+  checkApi,
   fail,
   MAX_TIMER_MS,
   optionalFunction,
   resolveCallOptions,
 } from "./options.ts";
 import type { PrewarmReport, PrewarmTask } from "./report.ts";
-import { V3_ENDPOINT } from "./request_v3.ts";
 import { abortableDelay } from "./retry.ts";
+import { listedAs } from "./urls.ts";
 import type { CallContext } from "./send.ts";
 
-/**
- * Where a URL of a task stands:
- * - `done`: prefetched;
- * - `failed`: Tencent could not prefetch it (`fail`);
- * - `invalid`: the origin answered 4xx/5xx for it;
- * - `pending`: still in process (or not read yet: polling ended early);
- * - `unknown`: Tencent does not list it (an unknown or expired task id, or a URL the task's
- *   lines leave out).
- */
-export type UrlStatus = "done" | "failed" | "invalid" | "pending" | "unknown";
+export type { UrlStatus } from "./api.ts";
 
 /** Every {@linkcode UrlStatus}, in the order summaries show them. */
 export const URL_STATUSES: readonly UrlStatus[] = [
@@ -71,17 +63,17 @@ export interface WaitResult {
   error?: TencentCloudError;
 }
 
-/** Options of {@linkcode pollTasks}: the call options, and the service the tasks are on. */
-type PollOptions = CallOptions & Pick<WaitOptions, "backend">;
+/** Options of {@linkcode pollTasks}: the call options, and the API the tasks are on. */
+export type PollOptions = CallOptions & Pick<WaitOptions, "api">;
 
 /** Options of {@linkcode waitForTasks}: the call options, and how to poll. */
 export interface WaitOptions extends CallOptions {
   /**
-   * The service the tasks were submitted to, when it is not CDN: the same `backend` the
-   * `prewarm()` run had (`edgeOne({ zoneId })` from `@qcdn/prewarm/edgeone`; its task ids are
-   * EdgeOne `JobId`s). @default {undefined} (CDN, `DescribePushTasks`)
+   * The API the tasks were submitted through: the same `api` the `prewarm()` run had
+   * (`edgeOne({ zoneId })`: its task ids are EdgeOne `JobId`s; `cdnPurge()`: purge tasks).
+   * CDN API 3.0 reads the tasks of API 2.0 runs too. @default {cdn()} (`DescribePushTasks`)
    */
-  backend?: PrewarmBackend;
+  api?: TencentApi;
   /** The first pause between two poll rounds, in ms; each pause grows by half, up to
    * `maxPollIntervalMs`. @default {10000} */
   pollIntervalMs?: number;
@@ -121,20 +113,6 @@ const ADVICE: Record<UrlStatus, string> = {
 /** What to do about URLs that ended in `status`: the text the command line and router show. */
 export function statusAdvice(status: UrlStatus): string {
   return ADVICE[status];
-}
-
-/** Tencent's status (any case) as a {@linkcode UrlStatus}; anything unknown is in process. */
-export function urlStatusOf(tencentStatus: string): UrlStatus {
-  switch (tencentStatus.toLowerCase()) {
-    case "done":
-      return "done";
-    case "fail":
-      return "failed";
-    case "invalid":
-      return "invalid";
-    default:
-      return "pending";
-  }
 }
 
 /** Whether a URL in this status will not change any more. */
@@ -209,20 +187,21 @@ function taskStates(tasks: TaskInput): TaskState[] {
   return [...states.values()];
 }
 
-/** A CDN task's lines (`DescribePushTasks`, every page), in `UrlStatus` terms. */
-async function readPushTask(context: CallContext, taskId: string): Promise<TaskLine[]> {
-  const { logs } = await readAllPushTasks(context, { TaskId: taskId });
-  return logs.map((log) => ({ ...log, status: urlStatusOf(log.status) }));
-}
-
 /** Takes in one task's lines: listed URLs get their status, the rest become `unknown`. */
 function applyLogs(state: TaskState, logs: readonly TaskLine[]): void {
   const listed = new Set<string>();
+  // A URL listed otherwise encoded than it was sent is the one sent.
+  let sent: Map<string, string> | undefined;
   for (const log of logs) {
     if (log.taskId !== "" && log.taskId !== state.taskId) continue;
-    listed.add(log.url);
+    let url = log.url;
+    if (!state.urls.has(url)) {
+      sent ??= new Map([...state.urls.keys()].map((known) => [listedAs(known), known]));
+      url = sent.get(listedAs(url)) ?? url;
+    }
+    listed.add(url);
     const result: UrlResult = {
-      url: log.url,
+      url,
       taskId: state.taskId,
       status: log.status,
       percent: log.percent,
@@ -280,10 +259,9 @@ type RoundEnd = { aborted: true } | { error: TencentCloudError } | undefined;
 async function pollRound(
   context: CallContext,
   states: readonly TaskState[],
-  backend: PrewarmBackend | undefined,
+  read: (context: CallContext, taskId: string) => Promise<TaskLine[]>,
 ): Promise<RoundEnd> {
   const queue = states.filter((s) => !s.final);
-  const read = backend?.readTask ?? readPushTask;
   let end: RoundEnd;
   const worker = async () => {
     for (let state = queue.shift(); state && !end; state = queue.shift()) {
@@ -327,24 +305,27 @@ function checkNumber(
 }
 
 /**
- * The call context and backend of a poll. A report names its service: one from EdgeOne is
+ * The call context and task reader of a poll. A report names its API: one from EdgeOne is
  * never looked up among CDN tasks (its ids mean nothing there), nor the other way round.
  */
 function resolvePoll(
   tasks: unknown,
   options: PollOptions,
-): { context: CallContext; backend?: PrewarmBackend } {
-  const backend = options?.backend;
-  const api = (tasks as Partial<PrewarmReport> | null)?.api;
-  if (api !== undefined && !Array.isArray(tasks) && (api === "teo") !== (backend !== undefined)) {
+): { context: CallContext; read: (context: CallContext, taskId: string) => Promise<TaskLine[]> } {
+  const api = checkApi(options?.api, cdn);
+  const made = (tasks as Partial<PrewarmReport> | null)?.api;
+  if (made !== undefined && !Array.isArray(tasks) && !api.reads.includes(made)) {
     throw new TypeError(
-      `Invalid option backend: the report is from api "${api}", so expected ${
-        api === "teo" ? "edgeOne({ zoneId }) from @qcdn/prewarm/edgeone" : "none"
-      }, got ${backend ? `a "${backend.api}" backend` : "none"}`,
+      `Invalid option api: the report is from api "${made}", which ${api.title} cannot read; ` +
+        `pass the api the run used`,
     );
   }
-  const context = resolveCallOptions(options, backend?.endpoint ?? V3_ENDPOINT);
-  return backend ? { context, backend } : { context };
+  if (!api.readTask) {
+    throw new TypeError(
+      `Invalid option api: ${api.title} cannot read task status; wait with cdn() (API 3.0 reads the same account's tasks)`,
+    );
+  }
+  return { context: resolveCallOptions(options, api.endpoint), read: api.readTask };
 }
 
 /**
@@ -359,11 +340,11 @@ export async function pollTasks(
   tasks: PrewarmReport | readonly PrewarmTask[] | readonly string[],
   options: PollOptions = {},
 ): Promise<WaitResult> {
-  const { context, backend } = resolvePoll(tasks, options);
+  const { context, read } = resolvePoll(tasks, options);
   const states = taskStates(tasks);
   const end = context.signal?.aborted
     ? { aborted: true as const }
-    : await pollRound(context, states, backend);
+    : await pollRound(context, states, read);
   return resultOf(states, {
     timedOut: false,
     aborted: end !== undefined && "aborted" in end,
@@ -401,7 +382,7 @@ export async function waitForTasks(
   tasks: PrewarmReport | readonly PrewarmTask[] | readonly string[],
   options: WaitOptions = {},
 ): Promise<WaitResult> {
-  const { context, backend } = resolvePoll(tasks, options);
+  const { context, read } = resolvePoll(tasks, options);
   const states = taskStates(tasks);
   let interval = checkNumber(
     "pollIntervalMs",
@@ -428,7 +409,7 @@ export async function waitForTasks(
   const deadline = started + maxWaitMs;
   for (;;) {
     if (signal?.aborted) return resultOf(states, { timedOut: false, aborted: true });
-    const end = await pollRound(context, states, backend);
+    const end = await pollRound(context, states, read);
     if (end && "aborted" in end) return resultOf(states, { timedOut: false, aborted: true });
     try {
       onProgress?.(countStatuses(resultsOf(states)), now() - started);

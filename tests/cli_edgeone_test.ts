@@ -70,8 +70,8 @@ Deno.test("cli edgeone: status JOB_ID and quota read the zone", async () => {
 
   const status = await runMain(["status", jobId, "--api", "teo", "--zone", "zone-cli2"], sim);
   assert.equal(status.code, 0, status.stderr);
-  assert.match(status.stdout, new RegExp(`^Task ${jobId}: 2 URLs: 2 success$`, "m"));
-  assert.match(status.stdout, /URL +STATUS +WHY +CREATED \(UTC\) +UPDATED \(UTC\)/);
+  assert.match(status.stdout, new RegExp(`^Task ${jobId}: 2 URLs: 2 done$`, "m"));
+  assert.match(status.stdout, /URL +STATUS +PERCENT +TASK +CREATED +UPDATED/);
 
   const bad = await runMain(
     ["--api", "teo", "--zone", "zone-cli2", "--json", "https://img.example.com/missing.png"],
@@ -86,7 +86,7 @@ Deno.test("cli edgeone: status JOB_ID and quota read the zone", async () => {
   const answer = JSON.parse(failed.stdout);
   assert.equal(answer.taskId, badJob);
   assert.deepEqual(
-    answer.logs.map((l: { status: string; failType: string }) => [l.status, l.failType]),
+    answer.lines.map((l: { status: string; why: string }) => [l.status, l.why]),
     [["invalid", "originPullFailed"]],
   );
   const byUrl = await runMain(
@@ -150,15 +150,18 @@ Deno.test("cli edgeone: flag mistakes are usage errors before anything is sent",
   const sim = new TencentCdnSimulator(zoneOptions("zone-cli4"));
   const url = "https://www.example.com/a.js";
   const cases: [string[], RegExp][] = [
-    [["--api", "teo", url], /--api teo needs --zone ZONE/],
+    [["--api", "teo", url], /Missing --zone: api "teo" needs the EdgeOne zone/],
     [
       ["--api", "v2", "--zone", "zone-cli4", url],
-      /--zone is for EdgeOne \(--api teo\), not --api v2/,
+      /Invalid --zone: it applies to --api "teo" only, not "v2"/,
     ],
-    [["--zone", "zone-cli4", "--area", "mainland", url], /--area does not apply to --api teo/],
-    [["--api", "teo", "--zone", "*", url], /--zone must be one zone's id/],
-    [["quota", "--api", "teo"], /--api teo needs --zone/],
-    [["status", "job", "--api", "v2"], /status reads API 3\.0/],
+    [
+      ["--zone", "zone-cli4", "--area", "mainland", url],
+      /Invalid --area: it applies to --api "v3" only, not "teo"/,
+    ],
+    [["--api", "teo", "--zone", "*", url], /Invalid --zone: expected one zone's id/],
+    [["quota", "--api", "teo"], /Missing --zone/],
+    [["quota", "--api", "v2"], /CDN API 2\.0 CdnOverseaPushser has no quota to read/],
   ];
   for (const [args, message] of cases) {
     const result = await runMain(args, sim);
@@ -180,7 +183,7 @@ Deno.test("cli edgeone: --dry-run plans the zone's quota", async () => {
   );
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /EdgeOne CreatePrefetchTask, zone zone-cli5, up to 500 URLs/);
-  assert.match(run.stdout, /spending 2 of today's quota from zone zone-cli5/);
+  assert.match(run.stdout, /spending 2 of today's quota from EdgeOne zone zone-cli5/);
   const json = await runMain(
     ["--dry-run", "--json", "--zone", "zone-cli5", "https://www.example.com/a.js"],
     sim,
@@ -188,7 +191,7 @@ Deno.test("cli edgeone: --dry-run plans the zone's quota", async () => {
   const plan = JSON.parse(json.stdout);
   assert.equal(plan.api, "teo");
   assert.equal(plan.zoneId, "zone-cli5");
-  assert.deepEqual(plan.quotaAreas, []);
+  assert.equal(plan.quota, "EdgeOne zone zone-cli5");
   assert.equal(sim.requests.length, 0);
 });
 

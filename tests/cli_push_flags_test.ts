@@ -60,9 +60,12 @@ Deno.test("cli: bad parameter flags are refused before anything is sent (exit 2)
     [["--header", "A: 1", "--header", "a: 2"], /--header a is given twice/],
     [["--header", "Bad Name: 1"], /headers: expected names that are HTTP tokens/],
     [["--header", "X: " + "v".repeat(1025)], /at most 1024 bytes, got 1025/],
-    [["--api", "v2", "--user-agent", "x"], /userAgent: expected api "v3"/],
+    [
+      ["--api", "v2", "--user-agent", "x"],
+      /Invalid --user-agent: it applies to --api "v3" only, not "v2"/,
+    ],
     [["--purge-wait", "60"], /--purge-wait needs --purge-first/],
-    [["--api", "v2", "--purge-first"], /expected "v3" to purge first/],
+    [["--api", "v2", "--purge-first"], /expected cdn\(\) to purge first.*got CDN API 2\.0/],
     [["--parse-m3u8=yes"], /--parse-m3u8 takes no value/],
   ];
   for (const [flags, message] of cases) {

@@ -148,7 +148,10 @@ Deno.test("cli: --dry-run prints the plan without credentials or network", async
   ]);
   assert.equal(human.code, 1, human.stderr);
   assert.equal(served.sim.requests.length, 0, "a dry run sends nothing");
-  assert.match(human.stdout, /^DRY RUN: nothing is sent\. API 3\.0 PushUrlsCache, area overseas/);
+  assert.match(
+    human.stdout,
+    /^DRY RUN: nothing is sent\. CDN API 3\.0 PushUrlsCache, area overseas/,
+  );
   assert.match(human.stdout, /^ {2}HOST +URLS +REQUESTS\n {2}www\.example\.com +3 +2\n\n/m);
   assert.match(human.stdout, /^Would send 3 URLs in 2 requests, spending 3 of today's quota/m);
   assert.match(human.stdout, /^ {2}invalid-url: 1 URL\./m);
@@ -162,7 +165,7 @@ Deno.test("cli: --dry-run prints the plan without credentials or network", async
   const plan = JSON.parse(json.stdout);
   assert.equal(plan.dryRun, true);
   assert.deepEqual(plan.counts, { input: 4, wouldSend: 4, rejected: 0, requests: 2 });
-  assert.deepEqual(plan.quotaAreas, ["mainland", "overseas"]);
+  assert.equal(plan.quota, "the mainland and overseas areas");
   assert.deepEqual(plan.batches, [
     { host: "www.example.com", urls: input.slice(0, 3) },
     { host: "img.example.com", urls: input.slice(3, 4) },
@@ -228,9 +231,9 @@ Deno.test("cli: status and quota print tables, or JSON with --json", async () =>
   });
   assert.equal(status.code, 0, status.stderr);
   assert.match(status.stdout, new RegExp(`^Task ${task.taskId}: 3 URLs: 3 done$`, "m"));
-  assert.match(status.stdout, /^URL +STATUS +PERCENT +AREA +CREATED \(BEIJING\) +UPDATED/m);
+  assert.match(status.stdout, /^URL +STATUS +PERCENT +TASK +CREATED +UPDATED/m);
   for (const url of urls) {
-    assert.match(status.stdout, new RegExp(`^${url} +done +100% +overseas`, "m"));
+    assert.match(status.stdout, new RegExp(`^${url} +done +100% +${task.taskId}`, "m"));
   }
 
   const statusJson = await runCli(
@@ -238,8 +241,8 @@ Deno.test("cli: status and quota print tables, or JSON with --json", async () =>
     { env: SIMULATOR_ENV },
   );
   const answer = JSON.parse(statusJson.stdout);
-  assert.equal(answer.totalCount, 3);
-  assert.deepEqual(answer.logs.map((l: { url: string }) => l.url).sort(), ascending(urls));
+  assert.equal(answer.lines.length, 3);
+  assert.deepEqual(answer.lines.map((l: { url: string }) => l.url).sort(), ascending(urls));
 
   // A URL without a task id (a batch that may have been submitted) is found by --url.
   const search = await runCli(
@@ -247,7 +250,10 @@ Deno.test("cli: status and quota print tables, or JSON with --json", async () =>
     { env: SIMULATOR_ENV },
   );
   assert.equal(search.code, 0, search.stderr);
-  assert.match(search.stdout, /^Pushes of \/asset-1\.js since 1h ago: 1 URL: 1 done$/m);
+  assert.match(
+    search.stdout,
+    /^URLs containing \/asset-1\.js, pushed in the last 1h: 1 URL: 1 done$/m,
+  );
   assert.match(search.stdout, new RegExp(`^${urls[1]} +done`, "m"));
   const badSince = await runCli(["status", "--url", "x", "--since", "soon"], {
     env: SIMULATOR_ENV,
@@ -263,7 +269,7 @@ Deno.test("cli: status and quota print tables, or JSON with --json", async () =>
 
   const quota = await runCli(["quota", "--endpoint", served.endpoint], { env: SIMULATOR_ENV });
   assert.equal(quota.code, 0, quota.stderr);
-  assert.match(quota.stdout, /^AREA +PER REQUEST +PER DAY +LEFT TODAY$/m);
+  assert.match(quota.stdout, /^QUOTA +PER REQUEST +PER DAY +LEFT TODAY$/m);
   assert.match(quota.stdout, /^overseas +500 +50 +47$/m);
   assert.match(quota.stdout, /resets at 00:00 Beijing time/);
   const quotaJson = JSON.parse(

@@ -301,7 +301,10 @@ Deno.test("main: --json errors are JSON on stdout too; exit codes", async () => 
     "https://a.example/",
   ]);
   assert.equal(badOption.code, 2);
-  assert.match(badOption.stderr, /^error: Invalid option area: expected "overseas" with api "v2"/);
+  assert.match(
+    badOption.stderr,
+    /^error: Invalid option area: expected "overseas" \(CDN API 2\.0 prefetches overseas only\)/,
+  );
   const v2Batch = await runMain([
     "--api",
     "v2",
@@ -362,11 +365,11 @@ Deno.test("displayUrl: long URLs keep their start and end and say their length",
       taskId: "t",
       url: long,
       status: "done",
+      upstreamStatus: "done",
       percent: 100,
-      area: "overseas",
       createTime: "2026-11-28 10:00:00",
       updateTime: "2026-11-28 10:00:01",
-    }], 1).split("\n").some((line) => line.includes("p".repeat(200))),
+    }], "none").split("\n").some((line) => line.includes("p".repeat(200))),
     false,
   );
 });

@@ -156,7 +156,7 @@ browserTest(
     assert.deepEqual(router.sim.requests.map((r) => r.action), ["DescribePushQuota"]);
     const plan = await text(page, "plan");
     assert.match(plan, /Would send 5 URLs in 2 requests to area overseas/);
-    assert.match(plan, /Spends 5 from the overseas quota \(1000 of 1000 left today\)/);
+    assert.match(plan, /Spends 5 from the overseas area \(1000 of 1000 left today\)/);
     assert.match(plan, /Would not send: 3 URLs/);
     assert.deepEqual(await page.evaluate(urlTexts("plan")), [
       "https://elsewhere.example.org/x.js",

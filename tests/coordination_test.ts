@@ -3,6 +3,7 @@
  * coordinator and the outcome policy; they are ordered by events, not by timing bounds.
  */
 import assert from "node:assert/strict";
+import { cdnV2 } from "../src/apis/cdn_v2.ts";
 import {
   type Coordinator,
   MemoryCoordinator,
@@ -157,7 +158,7 @@ Deno.test("finding 5: API 2.0 HTTP 501 is split, and a request fetch refuses is 
   const sim = new TencentCdnSimulator({ now: () => NOW });
   sim.inject({ type: "status", status: 501, body: "Not Implemented" });
   const input = urlsOn("www.example.com", 4);
-  const report = await prewarm(input, base(sim, { api: "v2", concurrency: 1 }));
+  const report = await prewarm(input, base(sim, { api: cdnV2(), concurrency: 1 }));
   assertAccounted(input, report);
   assert.equal(report.counts.submitted, 4);
   assert.equal(report.counts.maybeSubmitted, 0);

@@ -3,6 +3,7 @@
 // TC3 scope of every request (recomputed here with WebCrypto, apart from the package's signer).
 import assert from "node:assert/strict";
 import {
+  type CdnApi,
   MemoryCoordinator,
   prewarm,
   type PrewarmOptions,
@@ -97,11 +98,11 @@ Deno.test("edgeone: submits, waits and reports exactly as a CDN run of the same 
   const input = [...www, ...img, ...missing, www[0]!, "ftp://www.example.com/x"];
 
   const runs = [];
-  for (const backend of [undefined, edgeOne({ zoneId: ZONE })]) {
+  for (const api of [undefined, edgeOne({ zoneId: ZONE })]) {
     const { sim, call, sleep, teoBudget } = setup(OUTCOMES);
-    const report = await prewarm(input, { ...call, backend });
+    const report = await prewarm(input, { ...call, api });
     assertAccounted(input, report);
-    const waited = await waitForTasks(report, { ...call, backend, sleep });
+    const waited = await waitForTasks(report, { ...call, api, sleep });
     runs.push({ sim, report, waited, teoBudget });
   }
   const [cdn, teo] = runs as [typeof runs[0], typeof runs[0]];
@@ -149,10 +150,10 @@ Deno.test("edgeone: mid-wait statuses: processing is pending, then success/faile
   const { call, clock } = setup(OUTCOMES);
   const backend = edgeOne({ zoneId: ZONE });
   const urls = [...urlsOn("img.example.com", 2), "https://img.example.com/missing-2.png"];
-  const report = await prewarm(urls, { ...call, backend });
+  const report = await prewarm(urls, { ...call, api: backend });
   const at = async (minutes: number) => {
     clock.ms = START + minutes * MINUTE;
-    const round = await pollTasks(report, { ...call, backend });
+    const round = await pollTasks(report, { ...call, api: backend });
     return round.urls.map((u) => u.status);
   };
   assert.deepEqual(await at(0), ["pending", "pending", "pending"]);
@@ -177,15 +178,17 @@ Deno.test("edgeone: mid-wait statuses: processing is pending, then success/faile
 Deno.test("edgeone: a report is waited for on its own service, never looked up on the other", async () => {
   const { call } = setup();
   const backend = edgeOne({ zoneId: ZONE });
-  const report = await prewarm(urlsOn("www.example.com", 1), { ...call, backend });
+  const report = await prewarm(urlsOn("www.example.com", 1), { ...call, api: backend });
   await assert.rejects(
     () => waitForTasks(report, call),
-    (e: unknown) => e instanceof TypeError && /api "teo".*edgeOne\(\{ zoneId \}\)/.test(e.message),
+    (e: unknown) =>
+      e instanceof TypeError && /from api "teo", which CDN API 3\.0.*cannot read/.test(e.message),
   );
   const cdnReport = await prewarm(urlsOn("www.example.com", 1), call);
   await assert.rejects(
-    () => pollTasks(cdnReport, { ...call, backend }),
-    (e: unknown) => e instanceof TypeError && /api "v3".*expected none/.test(e.message),
+    () => pollTasks(cdnReport, { ...call, api: backend }),
+    (e: unknown) =>
+      e instanceof TypeError && /from api "v3", which EdgeOne.*cannot read/.test(e.message),
   );
 });
 
@@ -194,10 +197,10 @@ Deno.test("edgeone: every request is TC3-signed for service teo, version 2022-09
   const backend = edgeOne({ zoneId: ZONE });
   const report = await prewarm(urlsOn("www.example.com", 2), {
     ...call,
-    backend,
+    api: backend,
     checkQuota: true,
   });
-  await pollTasks(report, { ...call, backend });
+  await pollTasks(report, { ...call, api: backend });
   assert.deepEqual(sim.requests.map((r) => [r.action, r.service, r.outcome]), [
     ["DescribeContentQuota", "teo", "Success"],
     ["CreatePrefetchTask", "teo", "Success"],
@@ -261,7 +264,7 @@ Deno.test("edgeone: an unknown zone stops the run before a second request, advic
   const input = [...urlsOn("www.example.com", 3), ...urlsOn("img.example.com", 3)];
   const report = await prewarm(input, {
     ...call,
-    backend: edgeOne({ zoneId: "zone-nope" }),
+    api: edgeOne({ zoneId: "zone-nope" }),
     batchSize: 2,
     concurrency: 1,
   });
@@ -284,7 +287,7 @@ Deno.test("edgeone: a domain outside the zone fails its host only; other hosts g
   const input = [...urlsOn("other.example.net", 3), ...urlsOn("www.example.com", 2)];
   const report = await prewarm(input, {
     ...call,
-    backend: edgeOne({ zoneId: ZONE }),
+    api: edgeOne({ zoneId: ZONE }),
     batchSize: 2,
     concurrency: 1,
   });
@@ -312,13 +315,13 @@ Deno.test("edgeone: checkQuota caps batches and the day by DescribeContentQuota"
   const backend = edgeOne({ zoneId: ZONE });
   // Without checkQuota, 4 targets exceed the zone's batch of 3 (LimitExceeded.BatchQuota, a
   // batch limit): the batch is halved and both halves sent.
-  const split = await prewarm(urlsOn("www.example.com", 4, 100), { ...call, backend });
+  const split = await prewarm(urlsOn("www.example.com", 4, 100), { ...call, api: backend });
   assert.deepEqual(split.tasks.map((t) => t.urls.length), [2, 2]);
   assert.equal(sim.requests[0]!.outcome, "LimitExceeded.BatchQuota");
   assert.equal(sim.teoQuotaUsed(ZONE), 4);
 
   const input = urlsOn("www.example.com", 9, 200);
-  const report = await prewarm(input, { ...call, backend, checkQuota: true });
+  const report = await prewarm(input, { ...call, api: backend, checkQuota: true });
   assertAccounted(input, report);
   assert.deepEqual(report.tasks.map((t) => t.urls.length), [3, 3]);
   assert.equal(report.counts.rejected, 3);
@@ -338,7 +341,7 @@ Deno.test("edgeone: the zone's daily quota (LimitExceeded.DailyQuota) stops the 
   });
   const backend = edgeOne({ zoneId: ZONE });
   const input = urlsOn("www.example.com", 5);
-  const report = await prewarm(input, { ...call, backend, batchSize: 2, concurrency: 1 });
+  const report = await prewarm(input, { ...call, api: backend, batchSize: 2, concurrency: 1 });
   assertAccounted(input, report);
   assert.deepEqual(report.tasks.map((t) => t.urls.length), [2]);
   assert.deepEqual(report.rejected.map((r) => r.reason), [
@@ -349,7 +352,7 @@ Deno.test("edgeone: the zone's daily quota (LimitExceeded.DailyQuota) stops the 
   assert.match(report.rejected[0]!.detail, /LimitExceeded\.DailyQuota/);
   assert.equal(sim.teoQuotaUsed(ZONE), 2);
   // The zone's budget is marked spent for the day: the next run sends nothing.
-  const next = await prewarm(urlsOn("www.example.com", 1, 50), { ...call, backend });
+  const next = await prewarm(urlsOn("www.example.com", 1, 50), { ...call, api: backend });
   assert.equal(next.counts.requests, 0);
   assert.equal(next.rejected[0]?.reason, "daily-limit");
   assert.equal(teoBudget(), 2);
@@ -358,14 +361,14 @@ Deno.test("edgeone: the zone's daily quota (LimitExceeded.DailyQuota) stops the 
   const { call: fresh, sim: sim2 } = setup();
   const capped = await prewarm(urlsOn("www.example.com", 4), {
     ...fresh,
-    backend,
+    api: backend,
     dailyLimit: 3,
   });
   assert.equal(capped.counts.submitted, 3);
   assert.equal(capped.rejected[0]?.reason, "daily-limit");
   const other = await prewarm(urlsOn("other.example.net", 2), {
     ...fresh,
-    backend: edgeOne({ zoneId: OTHER_ZONE }),
+    api: edgeOne({ zoneId: OTHER_ZONE }),
     dailyLimit: 3,
   });
   assert.equal(other.counts.submitted, 2);
@@ -381,7 +384,7 @@ Deno.test("edgeone: FailedList targets are failed with the reason, the rest are 
   // so its answer is amended on the way back.
   const report = await prewarm(input, {
     ...call,
-    backend: edgeOne({ zoneId: ZONE }),
+    api: edgeOne({ zoneId: ZONE }),
     fetch: async (url, init) => {
       const answer = await call.fetch(url, init);
       if ((init.headers as Record<string, string>)["X-TC-Action"] !== "CreatePrefetchTask") {
@@ -425,27 +428,25 @@ Deno.test("edgeone: options are checked before anything is sent", async () => {
     assert.throws(make, (e: unknown) => e instanceof TypeError && message.test(e.message));
   }
   const backend = edgeOne({ zoneId: ZONE });
-  const refused: [Partial<PrewarmOptions>, RegExp][] = [
-    [{ backend, area: "mainland" }, /Invalid option area: .*got "mainland"/],
-    [{ backend, api: "v3" }, /Invalid option api: expected "teo".*got "v3"/],
-    [{ api: "teo" }, /Invalid option api: expected "v3" or "v2", got "teo"/],
-    [{ backend, userAgent: "x" }, /Invalid option userAgent: a PushUrlsCache \(CDN\) parameter/],
-    [{ backend, headers: { a: "b" } }, /Invalid option headers: a PushUrlsCache/],
+  const refused: [Record<string, unknown>, RegExp][] = [
+    [{ api: backend, area: "mainland" }, /Invalid option area: it is an option of the API/],
+    [{ api: "teo" }, /Invalid option api: expected an API value/],
+    [{ backend }, /Invalid option backend: .*api: edgeOne\(\{ zoneId \}\)/],
+    [{ api: backend, userAgent: "x" }, /Invalid option userAgent: .*api: cdn\(\{ userAgent \}\)/],
   ];
   for (const [options, message] of refused) {
     await assert.rejects(
-      () => prewarm(urls, { ...call, ...options }),
+      () => prewarm(urls, { ...call, ...options } as PrewarmOptions),
       (e: unknown) => e instanceof TypeError && message.test(e.message),
     );
   }
-  // Purge-first purges through CDN: not with the EdgeOne backend.
+  // Purge-first purges through CDN: not with the EdgeOne API.
   await assert.rejects(
-    () => purgeThenPrewarm(urls, { ...call, backend }),
+    () => purgeThenPrewarm(urls, { ...call, api: backend as unknown as CdnApi }),
     (e: unknown) =>
-      e instanceof TypeError && /expected "v3" to purge first.*got "teo"/.test(e.message),
+      e instanceof TypeError && /expected cdn\(\) to purge first.*got EdgeOne/.test(e.message),
   );
-  // api "teo" with the backend is the same as leaving it out.
-  const report = await prewarm(urls, { ...call, backend, api: "teo" });
+  const report = await prewarm(urls, { ...call, api: backend });
   assert.equal(report.api, "teo");
   assert.equal(sim.requests.length, 1);
   await assert.rejects(

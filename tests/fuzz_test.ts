@@ -4,6 +4,8 @@
  * verifies with its own code), and the accounting invariant under random fault schedules.
  */
 import assert from "node:assert/strict";
+import { cdnV2 } from "../src/apis/cdn_v2.ts";
+import { cdn } from "../src/apis/cdn.ts";
 import { MemoryCoordinator, prewarm, type PrewarmOptions } from "../mod.ts";
 import { checkUrl } from "../src/urls.ts";
 import { formEncode } from "../src/request_v2.ts";
@@ -100,8 +102,7 @@ Deno.test("what the simulator receives is byte-identical, and it verifies every 
         credentials: SIMULATOR_CREDENTIALS,
         fetch: sim.fetch,
         now: () => NOW,
-        api,
-        method,
+        api: api === "v2" ? cdnV2({ method }) : cdn(),
         coordinator: new MemoryCoordinator(),
         maxRequestsPerSecond: Infinity,
         retries: 0,
@@ -193,7 +194,7 @@ Deno.test("accounting holds under random fault schedules", async () => {
       credentials: SIMULATOR_CREDENTIALS,
       fetch: sim.fetch,
       now: () => NOW,
-      api,
+      api: api === "v2" ? cdnV2() : cdn(),
       batchSize: r.pick([3, 7, 20]),
       concurrency: r.int(1, 6),
       retries: r.int(0, 3),

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { cdnV2 } from "../src/apis/cdn_v2.ts";
 import {
+  cdn,
   MemoryCoordinator,
   prewarm,
   type PrewarmOptions,
@@ -36,7 +38,7 @@ for (const method of ["GET", "POST"] as const) {
     Deno.test(`v2 ${method} ${signatureMethod}: end to end through the simulator`, async () => {
       const { sim, options } = setup();
       const input = [...urlsOn("www.example.com", 25), ...urlsOn("static.example.com", 3)];
-      const report = await prewarm(input, { ...options, api: "v2", method, signatureMethod });
+      const report = await prewarm(input, { ...options, api: cdnV2({ method, signatureMethod }) });
       assertAccounted(input, report);
       assert.equal(report.api, "v2");
       assert.equal(report.counts.submitted, 28);
@@ -77,7 +79,7 @@ Deno.test("v3: batchSize cuts each host's URLs; area global spends both budgets"
   const report = await prewarm(input, {
     ...options,
     batchSize: 3,
-    area: "global",
+    api: cdn({ area: "global" }),
     coordinator: store,
   });
   assert.deepEqual(report.tasks.map((t) => t.urls.length), [3, 3, 1]);
@@ -171,7 +173,7 @@ Deno.test("daily limit reported by Tencent stops the run without another request
   const store = new MemoryCoordinator();
   const report = await prewarm(input, {
     ...options,
-    api: "v2",
+    api: cdnV2(),
     concurrency: 1,
     dailyLimit: 1000,
     coordinator: store,
@@ -186,7 +188,7 @@ Deno.test("daily limit reported by Tencent stops the run without another request
   const again = await prewarm(urlsOn("www.example.com", 5, 500), {
     ...options,
     coordinator: store,
-    api: "v2",
+    api: cdnV2(),
   });
   assert.equal(again.counts.rejected, 5);
   assert.equal(sim.requests.length, 2);
@@ -205,7 +207,7 @@ Deno.test("v3 daily limit: LimitExceeded.CdnPushExceedDayLimit stops the run", a
 Deno.test("local daily budget: partial batch sent, the rest rejected, concurrent runs share it", async () => {
   const { sim, options } = setup();
   const store = new MemoryCoordinator();
-  const shared = { ...options, coordinator: store, dailyLimit: 25, api: "v2" as const };
+  const shared = { ...options, coordinator: store, dailyLimit: 25, api: cdnV2() };
   const [a, b] = await Promise.all([
     prewarm(urlsOn("www.example.com", 20), shared),
     prewarm(urlsOn("static.example.com", 20), shared),
@@ -235,7 +237,12 @@ Deno.test("batch too large: split until the server takes it, nothing lost", asyn
   for (const api of ["v2", "v3"] as const) {
     const { sim, options } = setup({ v2BatchLimit: 6, v3BatchLimit: 6 });
     const input = urlsOn("www.example.com", 20);
-    const report = await prewarm(input, { ...options, api, batchSize: 20, concurrency: 1 });
+    const report = await prewarm(input, {
+      ...options,
+      api: api === "v2" ? cdnV2() : cdn(),
+      batchSize: 20,
+      concurrency: 1,
+    });
     assertAccounted(input, report);
     assert.equal(report.counts.submitted, 20, api);
     assert.ok(report.tasks.every((t) => t.urls.length <= 6));
@@ -273,7 +280,7 @@ for (const c of retryable) {
     const { sim, options } = setup();
     sim.inject(c.fault, c.fault);
     const input = urlsOn("www.example.com", 3);
-    const report = await prewarm(input, { ...options, api: c.api });
+    const report = await prewarm(input, { ...options, api: c.api === "v2" ? cdnV2() : cdn() });
     assert.equal(report.counts.submitted, 3);
     assert.equal(report.counts.requests, 3);
     assert.equal(sim.accepted.length, 1);
@@ -336,7 +343,7 @@ Deno.test("credential errors stop the run: the rest fails without being sent", a
   const input = [...urlsOn("www.example.com", 20), ...urlsOn("static.example.com", 20)];
   const report = await prewarm(input, {
     ...options,
-    api: "v2",
+    api: cdnV2(),
     concurrency: 1,
     credentials: { secretId: SIMULATOR_CREDENTIALS.secretId, secretKey: "wrong-key-0000" },
   });
@@ -383,7 +390,7 @@ Deno.test("retryAmbiguous: a timed-out batch is sent again", async () => {
 Deno.test("a connection reset mid-answer is ambiguous", async () => {
   const { sim, options } = setup();
   sim.inject({ type: "reset" });
-  const report = await prewarm(urlsOn("www.example.com", 2), { ...options, api: "v2" });
+  const report = await prewarm(urlsOn("www.example.com", 2), { ...options, api: cdnV2() });
   assert.equal(report.failed[0]!.error.code, "NetworkError.ConnectionDropped");
   assert.equal(report.failed[0]!.maybeSubmitted, true);
   assert.equal(report.counts.requests, 1);
@@ -537,9 +544,9 @@ Deno.test("options are checked before anything is sent", async () => {
     [{ credentials: undefined }, TypeError, /Missing credentials.*TENCENTCLOUD_SECRET_ID/],
     [{ credentials: { secretId: "AKID", secretKey: "" } }, TypeError, /secretKey/],
     [{ credentials: { secretId: "AK ID", secretKey: "k" } }, TypeError, /secretId/],
-    [{ api: "v4" }, TypeError, /api: expected "v3" or "v2", got "v4"/],
+    [{ api: "v4" }, TypeError, /api: expected an API value: cdn\(\).*got "v4"/],
     [
-      { api: "v2", batchSize: 21 },
+      { api: cdnV2(), batchSize: 21 },
       RangeError,
       /batchSize: expected an integer from 1 to 20, got 21/,
     ],
@@ -548,8 +555,13 @@ Deno.test("options are checked before anything is sent", async () => {
     [{ timeoutMs: -1 }, RangeError, /timeoutMs/],
     [{ maxRequestsPerSecond: 0 }, RangeError, /maxRequestsPerSecond/],
     [{ dailyLimit: -1 }, RangeError, /dailyLimit/],
-    [{ api: "v2", area: "mainland" }, TypeError, /overseas only/],
-    [{ api: "v2", checkQuota: true }, TypeError, /checkQuota/],
+    [
+      { area: "mainland" },
+      TypeError,
+      /area: it is an option of the API; pass api: cdn\(\{ area \}\)/,
+    ],
+    [{ method: "GET" }, TypeError, /method: .*cdnV2\(\{ method \}\) from "@qcdn\/prewarm\/v2"/],
+    [{ api: cdnV2(), checkQuota: true }, TypeError, /checkQuota: expected false with CDN API 2\.0/],
     [{ endpoint: "ftp://x" }, TypeError, /endpoint/],
     [{ endpoint: "https://x/?a=1" }, TypeError, /query/],
     [{ fetch: "nope" }, TypeError, /fetch/],

@@ -2,7 +2,8 @@
 // what was purged, fails what was not with the reason, and accounts both quotas.
 
 import assert from "node:assert/strict";
-import { type Coordinator, MemoryCoordinator } from "../mod.ts";
+import { cdn, type CdnApi, type Coordinator, MemoryCoordinator } from "../mod.ts";
+import { cdnV2 } from "../src/apis/cdn_v2.ts";
 import { purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../src/purge.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { assertAccounted, spentBudget, urlsOn } from "./_helpers.ts";
@@ -171,7 +172,7 @@ Deno.test("purge first: URLs not purged within purgeWaitMs are failed, not prefe
 Deno.test("purge first: global purges without Area, and both areas' quotas are spent", async () => {
   const { sim, options, coordinator, clock } = setup();
   const input = urlsOn("www.example.com", 2);
-  const report = await purgeThenPrewarm(input, { ...options, area: "global" });
+  const report = await purgeThenPrewarm(input, { ...options, api: cdn({ area: "global" }) });
   assertAccounted(input, report);
   assert.equal(report.counts.submitted, 2);
   assert.equal(sim.purged[0]?.area, undefined);
@@ -224,7 +225,10 @@ Deno.test("purge first: aborting while waiting prefetches nothing and says so", 
 Deno.test("purge first: options are checked before anything is sent", async () => {
   const { sim, options } = setup();
   const url = ["https://www.example.com/a.js"];
-  await assert.rejects(() => purgeThenPrewarm(url, { ...options, api: "v2" }), TypeError);
+  await assert.rejects(
+    () => purgeThenPrewarm(url, { ...options, api: cdnV2() as unknown as CdnApi }),
+    /api: expected cdn\(\) to purge first/,
+  );
   await assert.rejects(() => purgeThenPrewarm(url, { ...options, purgePollMs: 0 }), RangeError);
   await assert.rejects(
     () => purgeThenPrewarm(url, { ...options, purgeBatchSize: 1.5 }),

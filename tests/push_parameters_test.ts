@@ -3,7 +3,7 @@
 // anything is sent, UrlEncode is set for non-ASCII URLs, and parseM3U8 keeps the budget honest.
 
 import assert from "node:assert/strict";
-import { MemoryCoordinator, prewarm, type PrewarmOptions } from "../mod.ts";
+import { cdn, type CdnOptions, MemoryCoordinator, prewarm, type PrewarmOptions } from "../mod.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { assertAccounted, spentBudget } from "./_helpers.ts";
 
@@ -35,12 +35,14 @@ Deno.test("every PushUrlsCache parameter reaches the wire with Tencent's names a
   const urls = ["https://www.example.com/live/index.m3u8"];
   const report = await prewarm(urls, {
     ...options,
-    userAgent: "Mozilla/5.0 (prewarm)",
-    layer: "middle",
-    parseM3U8: true,
-    disableRange: true,
-    headers: { "X-Origin-Token": "abc", "Accept-Language": "zh-CN" },
-    urlEncode: false,
+    api: cdn({
+      userAgent: "Mozilla/5.0 (prewarm)",
+      layer: "middle",
+      parseM3U8: true,
+      disableRange: true,
+      headers: { "X-Origin-Token": "abc", "Accept-Language": "zh-CN" },
+      urlEncode: false,
+    }),
   });
   assertAccounted(urls, report);
   assert.equal(report.counts.submitted, 1);
@@ -81,14 +83,14 @@ Deno.test("UrlEncode is set for a batch with a non-ASCII URL, unless the caller 
   assert.equal(sim.accepted.find((t) => t.host === "www.example.com")?.parameters?.UrlEncode, true);
 
   bodies.length = 0;
-  const refused = await prewarm([chinese], { ...options, urlEncode: false });
+  const refused = await prewarm([chinese], { ...options, api: cdn({ urlEncode: false }) });
   assert.deepEqual(bodies.map((b) => b.UrlEncode), [false], "the caller's choice is kept");
   assert.equal(refused.failed[0]?.error.code, "InvalidParameter.CdnParamError");
 });
 
 Deno.test("bad parameter values are refused before anything is sent", async () => {
   const { sim, options } = setup();
-  const cases: [Partial<PrewarmOptions>, typeof TypeError | typeof RangeError, RegExp][] = [
+  const cases: [CdnOptions, typeof TypeError | typeof RangeError, RegExp][] = [
     [{ userAgent: "" }, TypeError, /userAgent: expected a non-empty string/],
     [{ userAgent: "a\r\nX-Evil: 1" }, TypeError, /userAgent: expected no CR, LF or NUL/],
     [
@@ -127,12 +129,10 @@ Deno.test("bad parameter values are refused before anything is sent", async () =
       /headers\["X-A"\]: expected at most 1024 bytes, got 1026/,
     ],
     [{ headers: { "X-A": 1 as unknown as string } }, TypeError, /expected a string/],
-    [{ api: "v2", userAgent: "x" }, TypeError, /userAgent: expected api "v3"/],
-    [{ api: "v2", headers: {}, layer: "middle" }, TypeError, /layer, headers: expected api "v3"/],
   ];
   for (const [bad, Kind, message] of cases) {
     await assert.rejects(
-      () => prewarm(["https://www.example.com/a.js"], { ...options, ...bad }),
+      async () => await prewarm(["https://www.example.com/a.js"], { ...options, api: cdn(bad) }),
       (error: Error) => {
         assert.ok(error instanceof Kind, `${JSON.stringify(bad)}: ${error}`);
         assert.match(error.message, message);
@@ -146,7 +146,10 @@ Deno.test("bad parameter values are refused before anything is sent", async () =
     ...Object.fromEntries(Array.from({ length: 19 }, (_, i) => [`X-H${i}`, "v"])),
     ["N".repeat(128)]: "é".repeat(512),
   };
-  const report = await prewarm(["https://www.example.com/a.js"], { ...options, headers: edge });
+  const report = await prewarm(["https://www.example.com/a.js"], {
+    ...options,
+    api: cdn({ headers: edge }),
+  });
   assert.equal(report.counts.submitted, 1);
   assert.equal(sim.accepted[0]?.parameters?.Headers?.length, 20);
 });
@@ -154,10 +157,10 @@ Deno.test("bad parameter values are refused before anything is sent", async () =
 Deno.test("a header value is never quoted in an error", async () => {
   const { options } = setup();
   await assert.rejects(
-    () =>
-      prewarm(["https://www.example.com/a.js"], {
+    async () =>
+      await prewarm(["https://www.example.com/a.js"], {
         ...options,
-        headers: { Authorization: "Bearer s3cr3t-token\n" },
+        api: cdn({ headers: { Authorization: "Bearer s3cr3t-token\n" } }),
       }),
     (error: Error) => !error.message.includes("s3cr3t"),
   );
@@ -166,7 +169,7 @@ Deno.test("a header value is never quoted in an error", async () => {
 Deno.test("parseM3U8: the report warns; without checkQuota the budget counts listed URLs only", async () => {
   const playlist = "https://www.example.com/live/index.m3u8";
   const { sim, options, coordinator } = setup({ playlistSegments: { [playlist]: 40 } });
-  const report = await prewarm([playlist], { ...options, parseM3U8: true });
+  const report = await prewarm([playlist], { ...options, api: cdn({ parseM3U8: true }) });
   assert.equal(report.counts.submitted, 1);
   assert.equal(sim.quotaUsed("overseas"), 41, "Tencent spent the segments too");
   assert.equal(spentBudget(coordinator), 1);
@@ -184,7 +187,7 @@ Deno.test("parseM3U8 with checkQuota: the budget books what Tencent spent, count
   });
   const first = await prewarm([playlist, "https://www.example.com/a.js"], {
     ...options,
-    parseM3U8: true,
+    api: cdn({ parseM3U8: true }),
     checkQuota: true,
   });
   assert.equal(first.counts.submitted, 2);
@@ -194,7 +197,7 @@ Deno.test("parseM3U8 with checkQuota: the budget books what Tencent spent, count
   // A second run reconciles again without counting the first run twice.
   await prewarm(["https://www.example.com/live/b.m3u8"], {
     ...options,
-    parseM3U8: true,
+    api: cdn({ parseM3U8: true }),
     checkQuota: true,
   });
   assert.equal(sim.quotaUsed("overseas"), 48);
@@ -216,7 +219,7 @@ Deno.test("parseM3U8 with checkQuota: a quota used up by segments exhausts the b
   });
   const report = await prewarm([playlist], {
     ...options,
-    parseM3U8: true,
+    api: cdn({ parseM3U8: true }),
     checkQuota: true,
     dailyLimit: 1000,
   });

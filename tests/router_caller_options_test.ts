@@ -1,6 +1,8 @@
 // The router's callerOptions: which PushUrlsCache parameters (and purgeFirst) a caller may set
 // in the body; the rest come from the router's prewarm options.
 import assert from "node:assert/strict";
+import { cdnV2 } from "../src/apis/cdn_v2.ts";
+import { cdn } from "../src/apis/cdn.ts";
 import { prewarmRouter, type PrewarmRouterOptions } from "../src/hono/mod.ts";
 import { setup } from "./router/setup.ts";
 
@@ -20,7 +22,7 @@ Deno.test("router: by default a body may set no option, and is told why", async 
 Deno.test("router: allowed body options reach the wire; the rest come from the router", async () => {
   const { sim, postJson } = setup(
     { callerOptions: ["userAgent", "headers", "parseM3U8"] },
-    { layer: "middle", userAgent: "RouterDefault/1", disableRange: true },
+    { api: cdn({ layer: "middle", userAgent: "RouterDefault/1", disableRange: true }) },
   );
   const response = await postJson({
     urls: ["https://www.example.com/a.js"],
@@ -102,16 +104,19 @@ Deno.test("router: callerOptions and purge defaults are checked when the router 
     /Invalid option prewarm\.purgePollMs/,
   );
   assert.throws(
-    make({ prewarm: { purgeFirst: true, api: "v2" } }),
-    /expected "v3" to purge first/,
+    make({ prewarm: { purgeFirst: true, api: cdnV2() } }),
+    /expected cdn\(\) to purge first/,
   );
   assert.throws(make({ prewarm: { purgeFirst: 1 as unknown as boolean } }), TypeError);
-  assert.throws(make({ prewarm: { headers: { "a b": "c" } } }), /prewarm\.headers/);
+  assert.throws(make({ prewarm: { headers: { "a b": "c" } } as never }), /prewarm\.headers/);
 });
 
 Deno.test("router: body options on an API 2.0 router are a 400", async () => {
-  const { postJson } = setup({ callerOptions: ["userAgent"] }, { api: "v2" });
+  const { postJson } = setup({ callerOptions: ["userAgent"] }, { api: cdnV2() });
   const response = await postJson({ urls: ["https://www.example.com/a.js"], userAgent: "x" });
   assert.equal(response.status, 400);
-  assert.match((await response.json()).error.message, /need API 3\.0; this router uses API 2\.0/);
+  assert.match(
+    (await response.json()).error.message,
+    /through CDN API 2\.0 CdnOverseaPushser, which takes no userAgent/,
+  );
 });

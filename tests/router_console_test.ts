@@ -3,6 +3,7 @@
  * and `GET /tasks?ids=` (one poll round of several tasks), through `app.request()`.
  */
 import assert from "node:assert/strict";
+import { cdnV2 } from "../src/apis/cdn_v2.ts";
 import { Hono } from "hono";
 import { prewarmRouter } from "../src/hono/mod.ts";
 import { SIMULATOR_CREDENTIALS } from "../src/testing/mod.ts";
@@ -179,7 +180,7 @@ Deno.test("POST /prewarm/plan: every URL judged as POST /prewarm would, and noth
     wouldSpend: 4,
   });
   assert.deepEqual([body.dryRun, body.api, body.area, body.batchSize], [true, "v3", "overseas", 2]);
-  assert.deepEqual(body.quotaAreas, ["overseas"]);
+  assert.equal(body.quota, "the overseas area");
 
   // The send does what the plan said: the same URLs reach Tencent, the same are rejected.
   const sent = await (await postText(lines)).json();
@@ -207,13 +208,13 @@ Deno.test("POST /prewarm/plan: the body rules of POST /prewarm", async () => {
     "global",
   );
   assert.deepEqual(
-    (await plan(app, ["https://www.example.com/a"], "?area=global")).body.quotaAreas,
-    ["mainland", "overseas"],
+    (await plan(app, ["https://www.example.com/a"], "?area=global")).body.quota,
+    "the mainland and overseas areas",
   );
   assert.equal((await plan(app, ["https://www.example.com/a"], "?area=moon")).status, 400);
   assert.equal((await plan(app, ["# nothing"])).body.error.code, "no-urls");
   assert.equal((await plan(app, ["a", "b", "c"])).status, 413);
-  const v2 = setup({}, { api: "v2" });
+  const v2 = setup({}, { api: cdnV2() });
   const refused = await plan(v2.app, ["https://www.example.com/a"], "?area=mainland");
   assert.equal(refused.status, 400);
   assert.match(refused.body.error.message, /API 2\.0/);
@@ -264,7 +265,7 @@ Deno.test("GET /tasks?ids=: one round for several tasks, pending until the clock
   );
   assert.equal((await poll("a%00b")).status, 400);
   assert.equal((await app.request(`/tasks?ids=${ids[0]}`)).status, 401);
-  const v2 = setup({}, { api: "v2" });
+  const v2 = setup({}, { api: cdnV2() });
   assert.equal((await v2.get(`/tasks?ids=1`)).status, 501);
 });
 

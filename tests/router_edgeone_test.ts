@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { MemoryCoordinator, type PrewarmReport, waitForTasks } from "../mod.ts";
 import { edgeOne } from "../src/edgeone/mod.ts";
-import type { RouterJobStatus, RouterZoneQuota } from "../src/hono/mod.ts";
+import type { RouterQuota, RouterTaskStatus } from "../src/hono/mod.ts";
+import type { PrefetchLog } from "../src/edgeone/mod.ts";
 import { SIMULATOR_CREDENTIALS } from "../src/testing/mod.ts";
 import { assertAccounted, urlsOn } from "./_helpers.ts";
 import { errorCode, NOW, setup } from "./router/setup.ts";
@@ -17,7 +18,7 @@ const SIM = {
 function edgeOneRouter(prewarm = {}) {
   const coordinator = new MemoryCoordinator();
   const backend = edgeOne({ zoneId: ZONE });
-  return { backend, coordinator, ...setup({}, { backend, coordinator, ...prewarm }, SIM) };
+  return { backend, coordinator, ...setup({}, { api: backend, coordinator, ...prewarm }, SIM) };
 }
 
 Deno.test("router edgeone: POST /prewarm submits to the zone and answers as for CDN", async () => {
@@ -46,7 +47,7 @@ Deno.test("router edgeone: POST /prewarm submits to the zone and answers as for 
   assert.equal(sim.accepted.length, 0);
   // The report it answers is waited for like the library's own.
   const waited = await waitForTasks(report, {
-    backend,
+    api: backend,
     credentials: SIMULATOR_CREDENTIALS,
     fetch: sim.fetch,
     now: () => NOW,
@@ -70,7 +71,7 @@ Deno.test("router edgeone: area in the body or query is refused; 207/502 as for 
   const report: PrewarmReport = await mixed.json();
   assert.equal(report.failed[0]?.error.code, "InvalidParameter.DomainNotFound");
   // Only a zone the account lacks: every batch fails upstream, 502.
-  const wrong = setup({}, { backend: edgeOne({ zoneId: "zone-missing" }) }, SIM);
+  const wrong = setup({}, { api: edgeOne({ zoneId: "zone-missing" }) }, SIM);
   const failed = await wrong.postJson({ urls: urlsOn("www.example.com", 1) });
   assert.equal(failed.status, 502);
   assert.equal(await errorCode(failed), "upstream-failed");
@@ -81,7 +82,7 @@ Deno.test("router edgeone: GET /quota counts the zone's budget and reads Describ
   await postJson({ urls: urlsOn("www.example.com", 4) });
   const response = await get("/quota");
   assert.equal(response.status, 200);
-  const quota: RouterZoneQuota = await response.json();
+  const quota: RouterQuota = await response.json();
   assert.equal(quota.zoneId, ZONE);
   assert.equal(quota.used, 4);
   assert.equal(quota.remaining, 96);
@@ -102,11 +103,11 @@ Deno.test("router edgeone: GET /tasks/:id lists the job's targets; unknown job 4
   const jobId = report.tasks[0]!.taskId;
   const response = await get(`/tasks/${jobId}`);
   assert.equal(response.status, 200);
-  const status: RouterJobStatus = await response.json();
+  const status: RouterTaskStatus = await response.json();
   assert.equal(status.taskId, jobId);
   assert.equal(status.totalCount, 2);
   assert.deepEqual(
-    status.logs.map((l) => [l.target, l.status]),
+    (status.logs as PrefetchLog[]).map((l) => [l.target, l.status]),
     [[urls[0], "success"], [urls[1], "invalid"]],
   );
   const missing = await get("/tasks/no-such-job");

@@ -4,6 +4,7 @@
  * the router's token and every signature that was sent.
  */
 import assert from "node:assert/strict";
+import { cdnV2 } from "../src/apis/cdn_v2.ts";
 import { prewarmRouter } from "../src/hono/mod.ts";
 import { TencentCdnSimulator } from "../src/testing/mod.ts";
 import { NOW } from "./router/setup.ts";
@@ -36,7 +37,7 @@ Deno.test("no secret, token or signature in any response body, header or log lin
     },
   };
   const app = prewarmRouter({ ...common, maxUrls: 20, maxBodyBytes: 2048 });
-  const v2 = prewarmRouter({ ...common, prewarm: { ...common.prewarm, api: "v2" } });
+  const v2 = prewarmRouter({ ...common, prewarm: { ...common.prewarm, api: cdnV2() } });
   const misconfigured = prewarmRouter({
     tokens: [routerToken],
     credentials: () => {

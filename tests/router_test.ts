@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { cdnV2 } from "../src/apis/cdn_v2.ts";
+import { cdn } from "../src/apis/cdn.ts";
+import type { PushLog, PushQuotaResult } from "../mod.ts";
 import { MemoryCoordinator, type PrewarmReport } from "../mod.ts";
 import type { RouterErrorBody, RouterQuota, RouterTaskStatus } from "../src/hono/mod.ts";
 import { assertAccounted, urlsOn } from "./_helpers.ts";
@@ -59,7 +62,7 @@ Deno.test("POST /prewarm: duplicates still answer 200 (their first copy was sent
 });
 
 Deno.test("POST /prewarm: area from the body, from ?area=, or the router's default", async () => {
-  const { sim, postJson, postText } = setup({}, { area: "overseas" });
+  const { sim, postJson, postText } = setup({}, { api: cdn({ area: "overseas" }) });
   let response = await postJson({ urls: ["https://www.example.com/a.js"], area: "mainland" });
   assert.equal((await response.json()).area, "mainland");
   response = await postText(["https://www.example.com/b.js"], "?area=global");
@@ -94,7 +97,7 @@ Deno.test("POST /prewarm: a body area and a different ?area= conflict (400)", as
 Deno.test("POST /prewarm with API 2.0: only overseas (400 otherwise)", async () => {
   const sim = setup().sim;
   const { postJson } = setup({}, {
-    api: "v2",
+    api: cdnV2(),
     fetch: sim.fetch,
     endpoint: "https://cdn.api.qcloud.com/v2/index.php",
   });
@@ -194,7 +197,9 @@ Deno.test("GET /quota: the local budget and Tencent's DescribePushQuota", async 
     },
   );
   assert.ok(quota.upstream && "quotas" in quota.upstream);
-  const overseas = quota.upstream.quotas.find((q) => q.area === "overseas")!;
+  const overseas = (quota.upstream as unknown as PushQuotaResult).quotas.find((q) =>
+    q.area === "overseas"
+  )!;
   assert.equal(overseas.available, 996);
 });
 
@@ -219,12 +224,12 @@ Deno.test("GET /quota: 200 with an upstream error when DescribePushQuota fails",
   const quota: RouterQuota = await response.json();
   assert.equal(quota.used, 0);
   assert.ok(quota.upstream && "error" in quota.upstream);
-  assert.equal(quota.upstream.error.code, "InternalError");
+  assert.equal((quota.upstream.error as { code: string }).code, "InternalError");
 });
 
 Deno.test("GET /quota with API 2.0: the local budget only", async () => {
   const sim = setup().sim;
-  const { get } = setup({}, { api: "v2", fetch: sim.fetch });
+  const { get } = setup({}, { api: cdnV2(), fetch: sim.fetch });
   const quota: RouterQuota = await (await get("/quota")).json();
   assert.equal(quota.upstream, undefined);
   assert.equal(sim.requests.length, 0);
@@ -240,10 +245,10 @@ Deno.test("GET /tasks/:id: the status of each URL of a task", async () => {
   const status: RouterTaskStatus = await response.json();
   assert.equal(status.taskId, taskId);
   assert.equal(status.totalCount, 3);
-  assert.deepEqual(status.logs.map((l) => l.url), urls);
+  assert.deepEqual((status.logs as PushLog[]).map((l) => l.url), urls);
   response = await get(`/tasks/${encodeURIComponent(taskId)}?offset=1&limit=1`);
   const page: RouterTaskStatus = await response.json();
-  assert.deepEqual(page.logs.map((l) => l.url), [urls[1]]);
+  assert.deepEqual((page.logs as PushLog[]).map((l) => l.url), [urls[1]]);
 });
 
 Deno.test("GET /tasks/:id: 404 for an unknown task, 400 for bad paging", async () => {
@@ -272,7 +277,7 @@ Deno.test("GET /tasks/:id: 502 with the upstream error when DescribePushTasks fa
 
 Deno.test("GET /tasks/:id with API 2.0: 501 (task status needs API 3.0)", async () => {
   const sim = setup().sim;
-  const { get } = setup({}, { api: "v2", fetch: sim.fetch });
+  const { get } = setup({}, { api: cdnV2(), fetch: sim.fetch });
   const response = await get("/tasks/1");
   assert.equal(response.status, 501);
   assert.equal(await errorCode(response), "unsupported-api");
@@ -333,7 +338,11 @@ Deno.test("a prewarm option function is evaluated per request with the context",
   const { app } = setup({
     prewarm: (c) => {
       seen.push((c.env as { AREA?: string }).AREA);
-      return { fetch: sim.fetch, now: () => NOW, area: (c.env as { AREA: "mainland" }).AREA };
+      return {
+        fetch: sim.fetch,
+        now: () => NOW,
+        api: cdn({ area: (c.env as { AREA: "mainland" }).AREA }),
+      };
     },
   });
   const response = await app.request("/prewarm", {

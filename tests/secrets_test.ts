@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { cdnV2 } from "../src/apis/cdn_v2.ts";
+import { cdn } from "../src/apis/cdn.ts";
 import {
   describePushQuota,
   describePushTasks,
@@ -66,8 +68,7 @@ Deno.test("no secret or signature in any report, error, string or stack", async 
         [...urlsOn("www.example.com", 3), ...urlsOn("static.example.com", 3), "bad url"],
         {
           credentials,
-          api,
-          method,
+          api: api === "v2" ? cdnV2({ method }) : cdn(),
           fetch,
           now: () => NOW,
           timeoutMs: 20,
@@ -96,8 +97,7 @@ Deno.test("a fetch error quoting the signed URL does not reach the report", asyn
   };
   const report = await prewarm(urlsOn("www.example.com", 2), {
     credentials,
-    api: "v2",
-    method: "GET",
+    api: cdnV2({ method: "GET" }),
     fetch,
     now: () => NOW,
     coordinator: new MemoryCoordinator(),

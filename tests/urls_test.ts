@@ -8,6 +8,7 @@ import {
   screenUrl,
 } from "../src/urls.ts";
 import { planDryRun } from "../src/plan.ts";
+import { cdn } from "../src/apis/cdn.ts";
 import { fuzzSeed, Random, reproduce } from "./_random.ts";
 
 Deno.test("checkUrl accepts http(s) URLs exactly as written, hostname lower-cased", () => {
@@ -176,8 +177,7 @@ Deno.test("duplicates: scheme and host compare in any case, path and query as wr
   }
   // The dry-run plan follows the same rule.
   const plan = await planDryRun(["https://WWW.EXAMPLE.COM/a.js", "https://www.example.com/a.js"], {
-    api: "v3",
-    area: "overseas",
+    api: cdn(),
     batchSize: 500,
     dailyLimit: 1000,
     budgetLeft: 1000,

@@ -1,8 +1,9 @@
 /**
- * How `status` (DescribePushTasks) and `quota` (DescribePushQuota) answers are shown to people.
+ * How `status` (a task's lines, or a search's) and `quota` answers are shown to people, for
+ * every API alike: the lines and quotas of the one seam (`TaskLine`, `QuotaReading`).
  * @module
  */
-import type { PushLog, PushQuota } from "../describe.ts";
+import type { QuotaReading, TaskLine } from "../api.ts";
 import { quotaResetTime } from "./summary.ts";
 import { displayUrl, formatCount, formatTable, plural } from "./text.ts";
 
@@ -19,53 +20,52 @@ export function statusTotals(
   return `${title}: ${plural(total, "URL")}${shown}: ${totals}\n\n`;
 }
 
-/** URLs of a task (or of a search) and their status, with a line of totals by status. */
-export function formatTaskStatus(title: string, logs: readonly PushLog[], total: number): string {
-  if (logs.length === 0) {
-    return `${title}: no URLs found (an unknown task id, a task too old to be listed, ` +
-      "or nothing pushed in that time).\n";
-  }
-  return statusTotals(title, logs, total) + formatTable(
+/**
+ * URLs of a task (or of a search) and where each stands, in the words `--wait` uses (`pending`,
+ * not Tencent's `process`), with a line of totals by status; `empty` says what finding none
+ * means for what was asked.
+ */
+export function formatTaskStatus(
+  title: string,
+  lines: readonly TaskLine[],
+  empty: string,
+): string {
+  if (lines.length === 0) return `${title}: ${empty}\n`;
+  const why = lines.some((line) => line.why !== undefined);
+  return statusTotals(title, lines, lines.length) + formatTable(
     [
       { title: "URL" },
       { title: "STATUS" },
       { title: "PERCENT", align: "right" },
-      { title: "AREA" },
-      { title: "CREATED (BEIJING)" },
-      { title: "UPDATED (BEIJING)" },
+      ...(why ? [{ title: "WHY" }] : []),
+      { title: "TASK" },
+      { title: "CREATED" },
+      { title: "UPDATED" },
     ],
-    logs.map((log) => [
-      displayUrl(log.url),
-      log.status,
-      `${log.percent}%`,
-      log.area,
-      log.createTime,
-      log.updateTime,
+    lines.map((line) => [
+      displayUrl(line.url),
+      line.status,
+      `${line.percent}%`,
+      ...(why ? [line.why ?? ""] : []),
+      line.taskId,
+      line.createTime,
+      line.updateTime,
     ]),
   );
 }
 
-/** The quota of each area, and when it resets. */
-export function formatQuota(quotas: readonly PushQuota[], now: number): string {
-  return formatQuotaTable("AREA", quotas.map((q) => [q.area, q.batch, q.total, q.available]), now);
-}
-
-/**
- * A quota table (per request, per day, left today, one row per `[name, batch, daily, left]`)
- * and when the daily quota resets. EdgeOne's zone quota shares it.
- */
-export function formatQuotaTable(
-  nameTitle: string,
-  rows: readonly (readonly [string, number, number, number])[],
-  now: number,
-): string {
+/** Each quota (per request, per day, left today), and when the daily quota resets. */
+export function formatQuota(readings: readonly QuotaReading[], now: number): string {
+  if (readings.length === 0) return "Tencent Cloud reported no quota.\n";
   return formatTable(
     [
-      { title: nameTitle },
+      { title: "QUOTA" },
       { title: "PER REQUEST", align: "right" },
       { title: "PER DAY", align: "right" },
       { title: "LEFT TODAY", align: "right" },
     ],
-    rows.map(([name, ...counts]) => [name, ...counts.map(formatCount)]),
+    readings.map((
+      q,
+    ) => [q.name, formatCount(q.batch), formatCount(q.total), formatCount(q.available)]),
   ) + `\nThe daily quota resets at ${quotaResetTime(now)}.\n`;
 }

@@ -23,16 +23,16 @@ export function planDryRun(
   return planUrls(urls, { ...options, budgetLeft: options.dailyLimit, overBudget });
 }
 
-/** The plan, for people. */
-export function formatPlan(plan: DryRunPlan, notes: readonly string[], now: number): string {
+/** The plan, for people; `title` says which API it is for (`TencentApi.title`). */
+export function formatPlan(
+  plan: DryRunPlan,
+  title: string,
+  notes: readonly string[],
+  now: number,
+): string {
   const out: string[] = [];
-  const action = plan.zoneId !== undefined
-    ? `EdgeOne CreatePrefetchTask, zone ${plan.zoneId}`
-    : `${
-      plan.api === "v2" ? "API 2.0 CdnOverseaPushser" : "API 3.0 PushUrlsCache"
-    }, area ${plan.area}`;
   out.push(
-    `DRY RUN: nothing is sent. ${action}, ` +
+    `DRY RUN: nothing is sent. ${title}, ` +
       `up to ${plural(plan.batchSize, "URL")} per request.\n`,
   );
   for (const note of notes) out.push(`Note: ${note}\n`);
@@ -50,16 +50,11 @@ export function formatPlan(plan: DryRunPlan, notes: readonly string[], now: numb
   const limit = plan.dailyLimit === null
     ? "the local daily budget is off"
     : `the local --daily-limit is ${formatCount(plan.dailyLimit)}`;
-  const quotas = plan.zoneId !== undefined
-    ? `zone ${plan.zoneId}`
-    : `${plan.quotaAreas.map((a) => `the ${a}`).join(" and ")} area${
-      plan.quotaAreas.length > 1 ? "s" : ""
-    }`;
   out.push(
     `\nWould send ${plural(plan.counts.wouldSend, "URL")} in ` +
       `${plural(plan.counts.requests, "request")}, spending ${
         formatCount(plan.counts.wouldSend)
-      } of today's quota from ${quotas} (${limit}).\n`,
+      } of today's quota from ${plan.quota} (${limit}).\n`,
   );
   if (plan.rejected.length > 0) {
     out.push(`\nWould not send: ${plural(plan.counts.rejected, "URL")}\n`);

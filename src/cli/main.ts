@@ -37,23 +37,22 @@ import process from "node:process";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CREDENTIAL_ENV_VARS, type Credentials, credentialsFromEnv } from "../credentials.ts";
-import { describeAllPushTasks, describePushQuota } from "../describe.ts";
+import type { TaskLine, TencentApi } from "../api.ts";
+import type { CdnApi } from "../apis/cdn.ts";
+import { taskReader } from "../apis/spec.ts";
 import { TencentCloudError } from "../errors.ts";
-import { type CallOptions, type PrewarmOptions, resolvePrewarmOptions } from "../options.ts";
+import { type CallOptions, resolveCallOptions, resolvePrewarmOptions } from "../options.ts";
 import { prewarm } from "../prewarm.ts";
 import { purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../purge_first.ts";
-import type { PrewarmReport, PrewarmTask, RejectedUrl } from "../report.ts";
-import {
-  pollTasks,
-  urlStatusOf,
-  waitForTasks,
-  type WaitOptions,
-  type WaitResult,
-} from "../wait.ts";
+import type { PrewarmProgress, PrewarmReport, PrewarmTask, RejectedUrl } from "../report.ts";
+import type { CallContext } from "../send.ts";
+import { listedAs } from "../urls.ts";
+import { pollTasks, waitForTasks, type WaitOptions, type WaitResult } from "../wait.ts";
 import { SIMULATOR_CREDENTIALS } from "../testing/mod.ts";
 import { type FlagSpec, type ParsedArgs, splitArgs, UsageError } from "./args.ts";
 import { Flags } from "./flags.ts";
-import { purgeOptions, PUSH_FLAGS, pushOptions } from "./push_flags.ts";
+import { apiFromFlags } from "./api_flags.ts";
+import { purgeOptions, PUSH_FLAGS } from "./push_flags.ts";
 import { formatQuota, formatTaskStatus } from "./describe_view.ts";
 import { formatPlan, planDryRun } from "./dry_run.ts";
 import { closeSources, InputError, openSources, readUrls } from "./input.ts";
@@ -62,19 +61,11 @@ import { ProgressDisplay } from "./progress.ts";
 import { parseDuration } from "./since.ts";
 import { DEFERRABLE_REASONS, InputSources, SOURCE_FLAGS, type SourcesOutcome } from "./sources.ts";
 import { writeCiFiles } from "./ci.ts";
-import {
-  anyPrefetchFailed,
-  CLI_APIS,
-  edgeOneFromFlags,
-  formatContentQuota,
-  formatPrefetchStatus,
-  prefetchLogs,
-  readZoneQuota,
-} from "./edgeone.ts";
 import { type SimulatedAccount, simulatedAccount } from "./simulated.ts";
 import { formatSummary } from "./summary.ts";
 import { USAGE } from "./usage.ts";
 import { formatWaitSummary } from "./wait_view.ts";
+import { plural } from "./text.ts";
 
 export type { CliIo } from "./io.ts";
 
@@ -152,21 +143,19 @@ function callOptions(flags: Flags): Omit<CallOptions, "credentials"> {
   };
 }
 
-function prewarmOptions(flags: Flags): Omit<PurgeThenPrewarmOptions, "credentials"> {
+/** The options of a run: `prewarm()`'s, the API the flags name, and the purge's. */
+type RunOptions = Omit<PurgeThenPrewarmOptions, "credentials" | "api"> & { api: TencentApi };
+
+function prewarmOptions(flags: Flags): RunOptions {
   return {
     ...callOptions(flags),
-    api: flags.choice("api", CLI_APIS),
-    backend: edgeOneFromFlags(flags),
-    area: flags.choice("area", ["overseas", "mainland", "global"] as const),
-    signatureMethod: flags.choice("signature-method", ["HmacSHA256", "HmacSHA1"] as const),
-    method: flags.choice("method", ["POST", "GET"] as const),
+    api: apiFromFlags(flags),
     batchSize: flags.integer("batch-size", 1, 10_000),
     concurrency: flags.integer("concurrency", 1, 64),
     maxRequestsPerSecond: flags.rate("rate"),
     dailyLimit: flags.integer("daily-limit", 0, Infinity, "off"),
     retryAmbiguous: flags.has("retry-ambiguous"),
     checkQuota: flags.has("check-quota"),
-    ...pushOptions(flags),
     ...purgeOptions(flags),
   };
 }
@@ -220,16 +209,6 @@ function waitExitStatus(result: WaitResult, waited: boolean): number {
     return INCOMPLETE;
   }
   return waited && counts.pending > 0 ? TIMED_OUT : OK;
-}
-
-/** Where API 3.0 reads go after a run with `--api` and `--endpoint`. */
-function v3Endpoint(options: Omit<PrewarmOptions, "credentials">): string | URL | undefined {
-  if (options.api !== "v2") return options.endpoint;
-  if (options.endpoint === undefined) return undefined;
-  const url = new URL(options.endpoint);
-  return url.pathname.endsWith("/v2/index.php")
-    ? new URL(url.pathname.slice(0, -"v2/index.php".length), url)
-    : url;
 }
 
 function readCredentials(io: RunIo): Credentials | undefined {
@@ -375,7 +354,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
         : []),
     ];
     if (json) printJson(io, plan);
-    else io.stdout(formatPlan(plan, notes, io.now()));
+    else io.stdout(formatPlan(plan, resolved.api.title, notes, io.now()));
     (json ? io.stderr : io.stdout)(inputs.planNotes().join(""));
     await writeCiFiles(
       { result: { kind: "plan", plan }, simulated: false, now: io.now() },
@@ -399,14 +378,18 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   let report: PrewarmReport;
   const purgeFirst = flags.has("purge-first");
   try {
-    report = await (purgeFirst ? purgeThenPrewarm : prewarm)(urls, {
+    const send = {
       ...options,
       credentials: target.credentials,
       fetch: target.fetch,
       now: io.now,
       signal,
-      onProgress: (p) => progress.update(p),
-    });
+      onProgress: (p: PrewarmProgress) => progress.update(p),
+    };
+    // Purging first is CDN's: purgeThenPrewarm() refuses any other API, naming it.
+    report = purgeFirst
+      ? await purgeThenPrewarm(urls, { ...send, api: send.api as CdnApi })
+      : await prewarm(urls, send);
   } catch (error) {
     progress.finish();
     // prewarm() stops before sending when the signal aborts while the input is read.
@@ -444,16 +427,15 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   (json ? io.stderr : io.stdout)(formatSummary(report, { ...context, listTasks: !json }) + notes);
   let waited: { result: WaitResult; elapsedMs: number } | undefined;
   if (wait && !signal?.aborted && !report.aborted) {
-    const { backend, timeoutMs, retries, maxRequestsPerSecond } = options;
+    const { timeoutMs, retries, maxRequestsPerSecond } = options;
     waited = await waitWithProgress(report, wait, {
-      endpoint: v3Endpoint(options),
+      ...taskReader(options.api, options.endpoint),
       credentials: target.credentials,
       fetch: target.fetch,
       signal,
       timeoutMs,
       retries,
       maxRequestsPerSecond,
-      ...(backend && { backend }),
     }, io);
     (json ? io.stderr : io.stdout)(
       formatWaitSummary(waited.result, { elapsedMs: waited.elapsedMs, waited: true }),
@@ -511,45 +493,73 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
     throw new UsageError("--wait waits for TASK_IDs, not for --url");
   }
   if (url === undefined && (wait || ids.length > 1)) return await tasksStatus(ids, wait, flags, io);
-  const now = io.now();
-  // A batch reported "maybe submitted" has no task id: find its URL among recent pushes.
-  const task = url === undefined
-    ? taskId!
-    : { startTime: now - sinceMs(flags), endTime: now, keyword: url };
-  const title = url === undefined
-    ? `Task ${taskId}`
-    : `Pushes of ${url} since ${flags.string("since") ?? "24h"} ago`;
-  const backend = edgeOneFromFlags(flags);
-  if (flags.string("api") === "v2") {
-    throw new UsageError("status reads API 3.0 (DescribePushTasks): drop --api v2");
+  const { api, context } = taskContext(flags, io);
+  if (url === undefined) {
+    const lines = await api.readTask!(context, taskId!.trim());
+    if (flags.has("json")) printJson(io, { taskId, lines });
+    else {
+      io.stdout(formatTaskStatus(
+        `Task ${taskId}`,
+        lines,
+        "no URLs found (an unknown task id, one of another account or endpoint, or one too old " +
+          "to be listed).",
+      ));
+    }
+    return lines.length === 0 || lines.some(notDone) ? INCOMPLETE : OK;
   }
+  // A batch reported "maybe submitted" has no task id: find its URL among recent pushes. The
+  // search takes a domain or a whole URL only, so the host's pushes (or every push, for a part
+  // of a URL) in the window are listed and the URL matched here, as a substring.
+  const since = flags.string("since") ?? "24h";
+  const now = io.now();
+  const host = hostOf(url);
+  const wanted = listedAs(url);
+  const listed = await api.findTasks!(context, {
+    ...(host !== undefined && { host }),
+    from: now - sinceMs(flags),
+    to: now,
+  });
+  const lines = listed.filter((line) => listedAs(line.url).includes(wanted));
+  if (flags.has("json")) printJson(io, { url, since, lines });
+  else {
+    io.stdout(formatTaskStatus(
+      `URLs containing ${url}, pushed in the last ${since}`,
+      lines,
+      `none of the ${plural(listed.length, "URL")} pushed ${
+        host === undefined ? "" : `for ${host} `
+      }in the last ${since} contains it; a longer --since looks further back.`,
+    ));
+  }
+  return lines.length === 0 || lines.some(notDone) ? INCOMPLETE : OK;
+}
+
+/** Whether a task line says its URL will not be prefetched. */
+function notDone(line: TaskLine): boolean {
+  return line.status === "failed" || line.status === "invalid";
+}
+
+/** The hostname of a whole URL; `undefined` for a part of one. */
+function hostOf(url: string): string | undefined {
+  if (!/^https?:\/\//i.test(url)) return undefined;
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The API that reads tasks for the flags, and a call context for it. */
+function taskContext(flags: Flags, io: RunIo): { api: TencentApi; context: CallContext } {
+  const { api, endpoint } = taskReader(apiFromFlags(flags), flags.string("endpoint"));
   const target = chooseTarget("status", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
-  const options: CallOptions = {
+  const context = resolveCallOptions({
     ...callOptions(flags),
+    ...(endpoint !== undefined && { endpoint }),
     credentials: target.credentials,
     fetch: target.fetch,
     signal: io.interrupt,
-  };
-  if (backend) {
-    // EdgeOne's target filter takes a whole URL; its job ids are the report's task ids.
-    const job = url === undefined
-      ? taskId!
-      : { startTime: now - sinceMs(flags), endTime: now, target: url };
-    const found = await prefetchLogs(backend.zoneId, job, options);
-    if (flags.has("json")) {
-      printJson(io, url === undefined ? { taskId, ...found } : { url, ...found });
-    } else io.stdout(formatPrefetchStatus(title, found.logs, found.totalCount));
-    return found.logs.length === 0 || anyPrefetchFailed(found.logs) ? INCOMPLETE : OK;
-  }
-  const answer = await describeAllPushTasks(task, options);
-  if (flags.has("json")) {
-    printJson(io, url === undefined ? { taskId, ...answer } : { url, ...answer });
-  } else io.stdout(formatTaskStatus(title, answer.logs, answer.totalCount));
-  const failed = answer.logs.some((log) => {
-    const status = urlStatusOf(log.status);
-    return status === "failed" || status === "invalid";
-  });
-  return answer.logs.length === 0 || failed ? INCOMPLETE : OK;
+  }, api.endpoint);
+  return { api, context };
 }
 
 /** `status TASK_ID...` with `--wait`, or with several ids: every URL of the tasks, by status. */
@@ -559,16 +569,15 @@ async function tasksStatus(
   flags: Flags,
   io: RunIo,
 ): Promise<number> {
+  const reader = taskReader(apiFromFlags(flags), flags.string("endpoint"));
   const target = chooseTarget("status", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
-  // EdgeOne's jobs are read from its own API (--zone).
-  const backend = edgeOneFromFlags(flags);
   const call: WaitOptions = {
     ...callOptions(flags),
+    ...reader,
     credentials: target.credentials,
     fetch: target.fetch,
     now: io.now,
     signal: io.interrupt,
-    ...(backend && { backend }),
   };
   const started = io.now();
   const { result, elapsedMs } = wait
@@ -587,26 +596,20 @@ async function quotaCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promis
   if (parsed.positionals.length > 0) {
     throw new UsageError(`quota takes no arguments, got "${parsed.positionals.join(" ")}"`);
   }
-  const backend = edgeOneFromFlags(flags);
-  if (flags.string("api") === "v2") {
-    throw new UsageError("quota reads API 3.0 (DescribePushQuota): drop --api v2");
+  const api = apiFromFlags(flags);
+  if (!api.readQuota) {
+    throw new UsageError(`quota: ${api.title} has no quota to read (drop --api ${api.name})`);
   }
   const target = chooseTarget("quota", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
-  const options: CallOptions = {
+  const context = resolveCallOptions({
     ...callOptions(flags),
     credentials: target.credentials,
     fetch: target.fetch,
     signal: io.interrupt,
-  };
-  if (backend) {
-    const zone = await readZoneQuota(backend.zoneId, options);
-    if (flags.has("json")) printJson(io, { zoneId: backend.zoneId, ...zone });
-    else io.stdout(formatContentQuota(backend.zoneId, zone.quotas, io.now()));
-    return OK;
-  }
-  const answer = await describePushQuota(options);
+  }, api.endpoint);
+  const { readings, answer } = await api.readQuota(context);
   if (flags.has("json")) printJson(io, answer);
-  else io.stdout(formatQuota(answer.quotas, io.now()));
+  else io.stdout(formatQuota(readings, io.now()));
   return OK;
 }
 

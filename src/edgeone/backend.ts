@@ -1,19 +1,24 @@
 /**
- * `edgeOne({ zoneId })`: the EdgeOne backend of `prewarm()` and `waitForTasks()`.
+ * `edgeOne({ zoneId })`: EdgeOne prefetch as a value of the one seam (`TencentApi`), for
+ * `prewarm()`, `waitForTasks()`, the planner, the router and the command line.
  * `CreatePrefetchTask` submits a batch (one `JobId`; its `FailedList` names the targets it
  * refused), `DescribeContentQuota` gives the zone's limits, `DescribePrefetchTasks` the status
  * of each target.
  * @module
  */
-import type { PrewarmBackend, Submission } from "../backend.ts";
+import type { Submission, TaskSearch, TencentApi } from "../api.ts";
 import { localError, type TencentCloudError } from "../errors.ts";
-import type { PrewarmOptions } from "../options.ts";
-import { PUSH_PARAMETERS } from "../push_parameters.ts";
 import { budgetKeys } from "../quota.ts";
 import { buildV3Request, parseV3Answer } from "../request_v3.ts";
 import type { Call, CallContext } from "../send.ts";
-import { readContentQuota, readPrefetchJob } from "./describe.ts";
+import {
+  prefetchTaskLine,
+  readAllPrefetchTasks,
+  readContentQuota,
+  readPrefetchTasks,
+} from "./describe.ts";
 import { checkZoneId, TEO_ENDPOINT, TEO_SERVICE } from "./service.ts";
+import { listedAs } from "../urls.ts";
 
 /** Options of {@linkcode edgeOne}. */
 export interface EdgeOneOptions {
@@ -21,8 +26,10 @@ export interface EdgeOneOptions {
   zoneId: string;
 }
 
-/** The EdgeOne backend: pass it as `backend` to `prewarm()` and `waitForTasks()`. */
-export interface EdgeOneBackend extends PrewarmBackend {
+/** The EdgeOne API: pass it as `api` to `prewarm()` and `waitForTasks()`. */
+export interface EdgeOneApi extends TencentApi {
+  /** The report's `api`. */
+  readonly name: "teo";
   /** The zone every call names. */
   readonly zoneId: string;
 }
@@ -34,15 +41,8 @@ const CREATE = "CreatePrefetchTask";
 /** The URL a `FailedList` target stands for among those sent: as sent, or percent-decoded. */
 function sentUrl(target: string, sent: readonly string[]): string | undefined {
   if (sent.includes(target)) return target;
-  const decode = (url: string) => {
-    try {
-      return decodeURI(url);
-    } catch {
-      return url;
-    }
-  };
-  const wanted = decode(target);
-  return sent.find((url) => decode(url) === wanted);
+  const wanted = listedAs(target);
+  return sent.find((url) => listedAs(url) === wanted);
 }
 
 /**
@@ -89,15 +89,15 @@ export function parseCreated(
 }
 
 /**
- * The EdgeOne backend for one zone. `prewarm(urls, { backend: edgeOne({ zoneId }) })` submits
- * with `CreatePrefetchTask` (TC3 signed for service `teo`, version `2022-09-01`, endpoint
+ * EdgeOne prefetch for one zone. `prewarm(urls, { api: edgeOne({ zoneId }) })` submits with
+ * `CreatePrefetchTask` (TC3 signed for service `teo`, version `2022-09-01`, endpoint
  * `teo.tencentcloudapi.com`), with the same URL checks, batching, budget, retries and report
  * as a CDN run: the report's `api` is `"teo"`, its task ids are `JobId`s, its `zoneId` the
- * zone. `waitForTasks(report, { backend })` waits for the jobs (`DescribePrefetchTasks`).
+ * zone. `waitForTasks(report, { api })` waits for the jobs (`DescribePrefetchTasks`).
  *
  * The budget is the zone's own (budget keys `teo:<zoneId>:<Beijing day>`, by `dailyLimit`);
  * `checkQuota` reads the zone's per-request and daily limits from `DescribeContentQuota`.
- * `area` does not apply (the zone decides where content is warmed), and giving it is an error.
+ * The zone decides where content is warmed: the report's `area` is `"global"`.
  *
  * @throws {TypeError} for a missing or malformed zone id.
  *
@@ -106,42 +106,20 @@ export function parseCreated(
  * import { prewarm, waitForTasks } from "@qcdn/prewarm";
  * import { edgeOne } from "@qcdn/prewarm/edgeone";
  *
- * const backend = edgeOne({ zoneId: "zone-2o0i2m9sk3li" });
- * const report = await prewarm(["https://www.example.com/app.js"], { backend });
+ * const api = edgeOne({ zoneId: "zone-2o0i2m9sk3li" });
+ * const report = await prewarm(["https://www.example.com/app.js"], { api });
  * console.log(report.api, report.zoneId, report.tasks.map((t) => t.taskId)); // "teo", the zone, JobIds
- * const done = await waitForTasks(report, { backend });
+ * const done = await waitForTasks(report, { api });
  * console.log(done.counts);
  * ```
  */
-export function edgeOne(options: EdgeOneOptions): EdgeOneBackend {
+export function edgeOne(options: EdgeOneOptions): EdgeOneApi {
   if (typeof options !== "object" || options === null) {
     throw new TypeError(
       `Invalid options: expected { zoneId }, got ${options === null ? "null" : typeof options}`,
     );
   }
   const zoneId = checkZoneId(options.zoneId);
-  const check = (prewarmOptions: PrewarmOptions): void => {
-    const { api, area } = prewarmOptions ?? {};
-    if (api !== undefined && api !== "teo") {
-      throw new TypeError(
-        `Invalid option api: expected "teo" (or none) with the EdgeOne backend, got "${api}"`,
-      );
-    }
-    if (area !== undefined) {
-      throw new TypeError(
-        `Invalid option area: EdgeOne prefetches where the zone accelerates, so expected none, got "${area}"`,
-      );
-    }
-    // PushUrlsCache's parameters are CDN's: sent nowhere, they would be dropped silently.
-    const cdnOnly = PUSH_PARAMETERS.find((name) =>
-      (prewarmOptions as Record<string, unknown>)?.[name] !== undefined
-    );
-    if (cdnOnly !== undefined) {
-      throw new TypeError(
-        `Invalid option ${cdnOnly}: a PushUrlsCache (CDN) parameter, which the EdgeOne backend does not send; expected none`,
-      );
-    }
-  };
   const submit = (urls: readonly string[], context: CallContext): Call<Submission> => {
     const { credentials, endpoint } = context;
     const payload = { ZoneId: zoneId, Targets: urls };
@@ -160,20 +138,53 @@ export function edgeOne(options: EdgeOneOptions): EdgeOneBackend {
     };
   };
   return Object.freeze({
-    api: "teo" as const,
+    name: "teo" as const,
     zoneId,
-    report: Object.freeze({ zoneId }),
-    area: "global" as const,
+    title: `EdgeOne ${CREATE}, zone ${zoneId}`,
+    quotaName: `EdgeOne zone ${zoneId}`,
+    report: Object.freeze({ area: "global" as const, zoneId }),
     endpoint: TEO_ENDPOINT,
-    quota: ["DescribeContentQuota", "PrefetchQuota"] as [string, string],
-    check,
+    action: CREATE,
+    // EdgeOne's per-request limit depends on the plan: DescribeContentQuota says it.
+    batchSize: { default: 500, max: 10_000 },
+    dailyLimit: 1000,
+    reads: ["teo"],
     budgetKeys: (now: number) => budgetKeys(zoneId, now, BUDGET_KIND),
-    readQuota: async (context: CallContext) => {
-      const { prefetch } = await readContentQuota(context, zoneId);
-      // No prefetch_url entry: nothing to cap by (the local budget still holds).
-      return prefetch ?? { batch: 0, available: Infinity };
-    },
     submit,
-    readTask: (context: CallContext, jobId: string) => readPrefetchJob(context, zoneId, jobId),
+    quotaAction: "DescribeContentQuota",
+    readQuota: async (context: CallContext) => {
+      const answer = await readContentQuota(context, zoneId);
+      const keys = budgetKeys(zoneId, context.now(), BUDGET_KIND);
+      return {
+        readings: answer.quotas.map((q) => ({
+          name: q.type,
+          batch: q.batch,
+          total: q.daily,
+          available: q.available,
+          // Only the prefetch quota is what this API's runs spend.
+          keys: q.type === "prefetch_url" ? keys : [],
+        })),
+        answer: { zoneId, ...answer },
+      };
+    },
+    tasksAction: "DescribePrefetchTasks",
+    readTask: async (context: CallContext, jobId: string) =>
+      (await readAllPrefetchTasks(context, zoneId, jobId)).logs.map(prefetchTaskLine),
+    describeTask: (
+      context: CallContext,
+      jobId: string,
+      page: { offset?: number; limit?: number },
+    ) =>
+      readPrefetchTasks(context, zoneId, {
+        Filters: [{ Name: "job-id", Values: [jobId] }],
+        ...(page.offset !== undefined && { Offset: page.offset }),
+        ...(page.limit !== undefined && { Limit: page.limit }),
+      }),
+    findTasks: async (context: CallContext, search: TaskSearch) =>
+      (await readAllPrefetchTasks(context, zoneId, {
+        startTime: search.from,
+        endTime: search.to,
+        ...(search.host !== undefined && { domain: search.host }),
+      })).logs.map(prefetchTaskLine),
   });
 }

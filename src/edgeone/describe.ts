@@ -4,11 +4,10 @@
  * idempotent: they go through the account's gate and retry ambiguous failures.
  * @module
  */
-import type { TaskLine } from "../backend.ts";
+import type { TaskLine, UrlStatus } from "../api.ts";
 import { count, list, readV3, requestIdOf, text } from "../describe.ts";
 import { type CallOptions, resolveCallOptions } from "../options.ts";
 import type { CallContext } from "../send.ts";
-import type { UrlStatus } from "../wait.ts";
 import { checkZoneId, TEO_ENDPOINT, TEO_SERVICE } from "./service.ts";
 
 /** Call options of the EdgeOne reads: the zone they are about, and how to call. */
@@ -64,6 +63,8 @@ export interface PrefetchTasksQuery {
   endTime: Date | number;
   /** Only this target (a whole URL). */
   target?: string;
+  /** Only targets on this domain (EdgeOne's `domains` filter). */
+  domain?: string;
 }
 
 /** Options of {@linkcode describePrefetchTasks}. */
@@ -180,24 +181,21 @@ export async function readAllPrefetchTasks(
   }
 }
 
-/** Every target of one job, page by page, as `waitForTasks()` reads it. */
-export async function readPrefetchJob(
-  context: CallContext,
-  zoneId: string,
-  jobId: string,
-): Promise<TaskLine[]> {
-  const { logs } = await readAllPrefetchTasks(context, zoneId, jobId);
-  return logs.map((log) => {
-    const status = urlStatusOfPrefetch(log.status);
-    return {
-      taskId: log.jobId,
-      url: log.target,
-      status,
-      // EdgeOne reports no progress: a final target is complete, any other not yet.
-      percent: status === "pending" ? 0 : 100,
-      updateTime: log.updateTime,
-    };
-  });
+/** A target of a job in the terms of `waitForTasks()`. */
+export function prefetchTaskLine(log: PrefetchLog): TaskLine {
+  const status = urlStatusOfPrefetch(log.status);
+  const line: TaskLine = {
+    taskId: log.jobId,
+    url: log.target,
+    status,
+    upstreamStatus: log.status,
+    // EdgeOne reports no progress: a final target is complete, any other not yet.
+    percent: status === "pending" ? 0 : 100,
+    createTime: log.createTime,
+    updateTime: log.updateTime,
+  };
+  if (log.failType) line.why = log.failType;
+  return line;
 }
 
 /** `DescribeContentQuota` of one zone with an already resolved context. */
@@ -230,7 +228,10 @@ function prefetchTasksPayload(job: string | PrefetchTasksQuery): Record<string, 
   } else if (typeof job === "object" && job !== null) {
     payload.StartTime = isoTime(job.startTime, "startTime", "floor");
     payload.EndTime = isoTime(job.endTime, "endTime", "ceil");
-    if (job.target !== undefined) payload.Filters = [{ Name: "target", Values: [job.target] }];
+    const filters = [];
+    if (job.target !== undefined) filters.push({ Name: "target", Values: [job.target] });
+    if (job.domain !== undefined) filters.push({ Name: "domains", Values: [job.domain] });
+    if (filters.length > 0) payload.Filters = filters;
   } else {
     throw new TypeError(
       `Invalid job: expected a job id or a { startTime, endTime } query, got ${String(job)}`,

@@ -1,6 +1,6 @@
 /**
  * EdgeOne (`teo`, API `2022-09-01`): prefetch for sites that Tencent moved from CDN to
- * EdgeOne. `edgeOne({ zoneId })` is a backend for `prewarm()` and `waitForTasks()`: the same
+ * EdgeOne. `edgeOne({ zoneId })` is an `api` for `prewarm()` and `waitForTasks()`: the same
  * URL checks, batching, budget, retries and report as a CDN run, with EdgeOne's
  * `CreatePrefetchTask`, `DescribeContentQuota` and `DescribePrefetchTasks` (TC3 signed for
  * service `teo`). A CDN-only bundle carries none of it.
@@ -11,16 +11,16 @@
  * import { edgeOne } from "@qcdn/prewarm/edgeone";
  *
  * // Credentials from TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY.
- * const backend = edgeOne({ zoneId: "zone-2o0i2m9sk3li" });
- * const report = await prewarm(["https://www.example.com/app.js"], { backend, checkQuota: true });
+ * const api = edgeOne({ zoneId: "zone-2o0i2m9sk3li" });
+ * const report = await prewarm(["https://www.example.com/app.js"], { api, checkQuota: true });
  * for (const task of report.tasks) console.log(task.taskId, task.urls.length); // JobIds
- * const done = await waitForTasks(report, { backend });
+ * const done = await waitForTasks(report, { api });
  * console.log(done.counts);
  * ```
  *
  * @module
  */
-export { edgeOne, type EdgeOneBackend, type EdgeOneOptions } from "./backend.ts";
+export { edgeOne, type EdgeOneApi, type EdgeOneOptions } from "./backend.ts";
 export {
   type ContentQuota,
   type ContentQuotaResult,
@@ -35,7 +35,4 @@ export {
   urlStatusOfPrefetch,
 } from "./describe.ts";
 export { TEO_ENDPOINT, TEO_SERVICE } from "./service.ts";
-export type { PrewarmBackend, Submission, TaskLine } from "../backend.ts";
-export type { Call, CallContext, RawAnswer, SignedRequest } from "../send.ts";
 export type { V3Service } from "../request_v3.ts";
-export type { BackoffPolicy } from "../retry.ts";

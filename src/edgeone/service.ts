@@ -21,11 +21,11 @@ const ZONE_ID = /^[A-Za-z0-9_-]{1,64}$/;
  * budget and the quota are per zone, so a run names one.
  * @throws {TypeError} naming `name` and the value seen.
  */
-export function checkZoneId(value: unknown, name = "zoneId"): string {
+export function checkZoneId(value: unknown, name = "option zoneId"): string {
   if (typeof value === "string" && ZONE_ID.test(value)) return value;
   const seen = typeof value === "string" ? `"${value.slice(0, 80)}"` : String(value);
   const why = value === "*"
     ? 'one zone\'s id (the budget and quota are per zone, so "*" is not taken)'
     : 'an EdgeOne zone id such as "zone-2o0i2m9sk3li" (letters, digits, "-", "_")';
-  throw new TypeError(`Invalid option ${name}: expected ${why}, got ${seen}`);
+  throw new TypeError(`Invalid ${name}: expected ${why}, got ${seen}`);
 }

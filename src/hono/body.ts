@@ -4,6 +4,7 @@
  * @module
  */
 import type { Context, Env } from "hono";
+import type { TencentApi } from "../api.ts";
 import type { Area } from "../report.ts";
 import { CALLER_OPTIONS, type CallerSettings, readCallerOptions } from "./caller_options.ts";
 import { RouterError } from "./errors.ts";
@@ -220,8 +221,9 @@ export interface UrlRequest {
   config: RequestConfig;
   /** The body. */
   body: PrewarmRequestBody;
-  /** The area it will prefetch: the body's, `?area=`, else the router's default. */
-  area: Area;
+  /** The API it will prefetch through: the router's, with the body's (or `?area=`'s) area and
+   * the caller options it set. */
+  api: TencentApi;
   /** Its URLs split by the allow-list. */
   screened: Screened;
 }
@@ -252,21 +254,42 @@ export async function readUrlRequest<E extends Env>(
     );
   }
   const asked = chooseArea(body.area, c.req.query("area"));
-  const zoneId = config.prewarm.backend?.report.zoneId;
-  if (zoneId !== undefined && asked !== undefined) {
+  const { purgeFirst: _, ...settings } = body.options ?? {};
+  const api = configureApi(config.api, {
+    ...(asked !== undefined && { area: asked }),
+    ...settings,
+  });
+  return { config, body, api, screened: screenHosts(body.urls, config.allowedHosts) };
+}
+
+/**
+ * The router's API with a caller's settings (an area, `PushUrlsCache` parameters), checked as
+ * its factory checks them; the API itself when there are none.
+ * @throws {RouterError} 400 when the API takes none of them (EdgeOne's zone decides its area)
+ * or one is malformed.
+ */
+export function configureApi(
+  api: TencentApi,
+  settings: Readonly<Record<string, unknown>>,
+  where: "body" | "query" = "body",
+): TencentApi {
+  const names = Object.keys(settings);
+  if (names.length === 0) return api;
+  const code = where === "body" ? "invalid-body" : "invalid-query";
+  const refused = names.find((name) => !api.settings?.includes(name));
+  if (refused !== undefined || !api.configure) {
     throw new RouterError(
       400,
-      "invalid-body",
-      `This router prefetches through EdgeOne zone ${zoneId}, which decides the area; got area "${asked}"`,
+      code,
+      `This router prefetches through ${api.title}, which takes no ${
+        refused ?? names[0]
+      } from a request`,
     );
   }
-  const area = asked ?? config.area;
-  if (config.api === "v2" && area !== "overseas") {
-    throw new RouterError(
-      400,
-      "invalid-body",
-      `This router uses API 2.0, which prefetches overseas only; got area "${area}"`,
-    );
+  try {
+    return api.configure(settings);
+  } catch (error) {
+    if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
+    throw new RouterError(400, code, `Invalid ${where}: ${error.message}`);
   }
-  return { config, body, area, screened: screenHosts(body.urls, config.allowedHosts) };
 }

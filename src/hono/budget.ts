@@ -3,10 +3,9 @@
  * spends it: read from the coordinator, never from Tencent.
  * @module
  */
+import type { TencentApi } from "../api.ts";
 import { accountName } from "../coordinator.ts";
-import { beijingDay, budgetKeys, msUntilBeijingMidnight } from "../quota.ts";
-import { V2_ENDPOINT } from "../request_v2.ts";
-import { V3_ENDPOINT } from "../request_v3.ts";
+import { beijingDay, msUntilBeijingMidnight } from "../quota.ts";
 import type { Area } from "../report.ts";
 import { parseEndpoint } from "../send.ts";
 import type { RequestConfig } from "./options.ts";
@@ -28,31 +27,27 @@ export interface RouterBudget {
 }
 
 /**
- * Reads today's budget for `area` from the account's coordinator (spent and held count); with
- * an EdgeOne backend, the zone's budget, and the `zoneId` with it.
+ * Reads today's budget of `api` (an area's, a zone's) from the account's coordinator (spent and
+ * held count), with the API's report fields (`area`, and EdgeOne's `zoneId`).
  */
 export async function todayBudget(
   config: RequestConfig,
-  area: Area,
+  api: TencentApi,
 ): Promise<RouterBudget & { zoneId?: string }> {
   const now = config.now();
   const limit = config.dailyLimit;
-  const { coordinator, endpoint, api, backend } = config.prewarm;
-  const account = accountName(
-    config.credentials.secretId,
-    parseEndpoint(endpoint ?? backend?.endpoint ?? (api === "v2" ? V2_ENDPOINT : V3_ENDPOINT)),
-  );
-  const keys = backend?.budgetKeys(now) ?? budgetKeys(area, now);
+  const { coordinator, endpoint } = config.prewarm;
+  const account = accountName(config.credentials.secretId, parseEndpoint(endpoint ?? api.endpoint));
+  const keys = api.budgetKeys(now);
   const usages = await Promise.all(keys.map((key) => coordinator.usage(account, key, now)));
   const used = Math.max(...usages.map((u) => u.spent + u.held));
   const finite = Number.isFinite(limit);
   return {
-    area,
+    ...api.report,
     day: beijingDay(now),
     used,
     limit: finite ? limit : null,
     remaining: finite ? Math.max(0, limit - used) : null,
     resetsAt: new Date(now + msUntilBeijingMidnight(now)).toISOString(),
-    ...backend?.report,
   };
 }

@@ -68,7 +68,7 @@ export function readCallerOptions(
     throw invalid(`Expected "purgeFirst" to be a boolean; got ${typeof purgeFirst}`);
   }
   try {
-    pushFields(settings as PushParameters, "v3");
+    pushFields(settings as PushParameters);
   } catch (error) {
     if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
     throw invalid(`Invalid body: ${error.message.replace(/^Invalid option /, "")}`);

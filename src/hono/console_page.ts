@@ -209,7 +209,7 @@ export const CONSOLE_SCRIPT: string = String.raw`
       fill("plan",
         h("p", "", "Would send " + n(p.counts.wouldSend, "URL") + " in " + n(p.counts.requests, "request") +
           " to area " + p.area + (p.hosts.length ? " (" + p.hosts.map((x) => x.host + ": " + x.urls).join(", ") + ")" : "") + "."),
-        h("p", "", "Spends " + b.wouldSpend + " from the " + p.quotaAreas.join(" and the ") + " quota (" + left + ")."),
+        h("p", "", "Spends " + b.wouldSpend + " from " + p.quota + " (" + left + ")."),
         p.rejected.length && h("h3", "", "Would not send: " + n(p.rejected.length, "URL")),
         p.rejected.length && rejectedList(p.rejected));
       $("send").hidden = !planned;

@@ -34,7 +34,7 @@
 export { prewarmRouter } from "./router.ts";
 export type { FromContext, PrewarmRouterOptions, RouterPrewarmDefaults } from "./options.ts";
 export type { RouterErrorBody, RouterErrorCode } from "./errors.ts";
-export type { RouterJobStatus, RouterQuota, RouterTaskStatus, RouterZoneQuota } from "./routes.ts";
+export type { RouterQuota, RouterTaskStatus } from "./routes.ts";
 export type { CallerOption } from "./caller_options.ts";
 export type { RouterBudget } from "./budget.ts";
 export type { RouterPlan } from "./plan.ts";

@@ -11,7 +11,7 @@ import { type CallOptions, type PrewarmOptions, resolvePrewarmOptions } from "..
 import { type PurgeThenPrewarmOptions, resolvePurgeOptions } from "../purge_first.ts";
 import { type CallerOption, checkCallerOptions } from "./caller_options.ts";
 import { type Coordinator, defaultCoordinator } from "../coordinator.ts";
-import type { Api, Area } from "../report.ts";
+import type { TencentApi } from "../api.ts";
 import { splitTokenList, tokenProblem } from "./auth.ts";
 import { RouterError } from "./errors.ts";
 import { HostAllowList } from "./hosts.ts";
@@ -56,10 +56,16 @@ export type FromContext<E extends Env, T> = T | ((c: Context<E>) => T | Promise<
  * credentials (see {@linkcode PrewarmRouterOptions.credentials}) and the signal; and
  * `purgeFirst` with the purge's options (`purgeThenPrewarm()` from `./purge`).
  */
-export type RouterPrewarmDefaults = Omit<PurgeThenPrewarmOptions, "credentials" | "signal"> & {
-  /** Purge the URLs first, then prefetch what was purged (`purgeThenPrewarm()`). @default {false} */
-  purgeFirst?: boolean;
-};
+export type RouterPrewarmDefaults =
+  & Omit<PurgeThenPrewarmOptions, "credentials" | "signal" | "api">
+  & {
+    /** The API every request prefetches through (a request may set its area and the caller
+     * options the operator allows). @default {cdn()} */
+    api?: TencentApi;
+    /** Purge the URLs first, then prefetch what was purged (`purgeThenPrewarm()`; `cdn()`
+     * only). @default {false} */
+    purgeFirst?: boolean;
+  };
 
 /**
  * Options of {@linkcode prewarmRouter}. Every field is optional.
@@ -135,10 +141,9 @@ export interface RequestConfig {
   credentials: Credentials;
   /** The `prewarm()` options (without credentials and area), `coordinator` always set. */
   prewarm: RouterPrewarmDefaults & { coordinator: Coordinator };
-  /** The API generation, after defaults. */
-  api: Api;
-  /** The area when a request names none, after defaults. */
-  area: Area;
+  /** The API, after defaults: what a request prefetches through unless it sets an area or
+   * caller options. */
+  api: TencentApi;
   /** The daily limit, after defaults (`Infinity`: off). */
   dailyLimit: number;
   /** Most URLs per request, after defaults. */
@@ -372,7 +377,9 @@ function checkPrewarmDefaults(defaults: unknown): ReturnType<typeof resolvePrewa
       );
     }
     const options = { ...defaults as PrewarmOptions, credentials: PLACEHOLDER_CREDENTIALS };
-    return purgeFirst ? resolvePurgeOptions(options).resolved : resolvePrewarmOptions(options);
+    return purgeFirst
+      ? resolvePurgeOptions(options as PurgeThenPrewarmOptions).resolved
+      : resolvePrewarmOptions(options);
   } catch (error) {
     if (error instanceof TypeError || error instanceof RangeError) {
       const Kind = error instanceof RangeError ? RangeError : TypeError;
@@ -383,10 +390,7 @@ function checkPrewarmDefaults(defaults: unknown): ReturnType<typeof resolvePrewa
 }
 
 /** The `prewarm()` options of a request and what they resolve to. */
-type PrewarmSettings = Pick<
-  RequestConfig,
-  "prewarm" | "api" | "area" | "dailyLimit" | "batchSize" | "now"
->;
+type PrewarmSettings = Pick<RequestConfig, "prewarm" | "api" | "dailyLimit" | "batchSize" | "now">;
 
 function prewarmResolver<E extends Env>(
   option: PrewarmRouterOptions<E>["prewarm"],
@@ -398,7 +402,6 @@ function prewarmResolver<E extends Env>(
       // The account's budget and rate are the account's: every router and call shares them.
       prewarm: { ...defaults, coordinator: defaults.coordinator ?? defaultCoordinator },
       api: resolved.api,
-      area: resolved.area,
       dailyLimit: resolved.dailyLimit,
       batchSize: resolved.batchSize,
       now: resolved.now,

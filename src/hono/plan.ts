@@ -14,7 +14,7 @@ import type { ResolvedRouterOptions } from "./options.ts";
 export interface RouterPlan extends DryRunPlan {
   /** Today's budget before this run, and how much of it the run would spend. */
   budget: RouterBudget & {
-    /** URLs the run would take from each of the plan's `quotaAreas`. */
+    /** URLs the run would take from the plan's `quota`. */
     wouldSpend: number;
   };
 }
@@ -24,12 +24,11 @@ export function planHandler<E extends Env>(
   options: ResolvedRouterOptions<E>,
 ): (c: Context<E>) => Promise<Response> {
   return async (c) => {
-    const { config, body, area, screened } = await readUrlRequest(c, options);
-    const budget = await todayBudget(config, area);
+    const { config, body, api, screened } = await readUrlRequest(c, options);
+    const budget = await todayBudget(config, api);
     const left = budget.remaining ?? Infinity;
     const plan = await planDryRun(screened.send, {
-      api: config.api,
-      area,
+      api,
       batchSize: config.batchSize,
       dailyLimit: config.dailyLimit,
       budgetLeft: left,

@@ -6,20 +6,16 @@
  */
 import type { Context, Env } from "hono";
 import type { Credentials } from "../credentials.ts";
-import { describePushQuota, describePushTasks, type PushLog, type PushQuota } from "../describe.ts";
-import {
-  type ContentQuota,
-  describeContentQuota,
-  describePrefetchTasks,
-  type PrefetchLog,
-} from "../edgeone/describe.ts";
+import { resolveCallOptions } from "../options.ts";
+import type { TaskPage } from "../api.ts";
 import { scrubSecrets, TencentCloudError, type TencentCloudErrorInit } from "../errors.ts";
 import { prewarm } from "../prewarm.ts";
 import { purgeThenPrewarm } from "../purge_first.ts";
+import type { CdnApi } from "../apis/cdn.ts";
 import { msUntilBeijingMidnight } from "../quota.ts";
 import { secretRedactor } from "../redact.ts";
 import type { PrewarmReport } from "../report.ts";
-import { checkArea, readUrlRequest } from "./body.ts";
+import { checkArea, configureApi, readUrlRequest } from "./body.ts";
 import { type RouterBudget, todayBudget } from "./budget.ts";
 import { RouterError } from "./errors.ts";
 import { withRejected } from "./hosts.ts";
@@ -30,24 +26,14 @@ export function prewarmHandler<E extends Env>(
   options: ResolvedRouterOptions<E>,
 ): (c: Context<E>) => Promise<Response> {
   return async (c) => {
-    const { config, body, area, screened } = await readUrlRequest(c, options);
+    const { config, body, api, screened } = await readUrlRequest(c, options);
     const { credentials } = config;
-    if (body.options && config.api !== "v3") {
-      throw new RouterError(
-        400,
-        "invalid-body",
-        `The body sets ${
-          Object.keys(body.options).join(", ")
-        }, which need API 3.0; this router uses ${config.api === "teo" ? "EdgeOne" : "API 2.0"}`,
-      );
-    }
-    const { purgeFirst, ...settings } = { ...config.prewarm, ...body.options };
-    const zoneId = config.prewarm.backend?.report.zoneId;
-    // A backend (EdgeOne) takes no area: its zone decides.
-    const run = await (purgeFirst ? purgeThenPrewarm : prewarm)(
-      screened.send,
-      { ...settings, credentials, ...(zoneId === undefined && { area }) },
-    );
+    const { purgeFirst, ...settings } = config.prewarm;
+    const send = { ...settings, credentials, api };
+    // Purging first is CDN's: purgeThenPrewarm() refuses another API (the router checked it).
+    const run = body.options?.purgeFirst ?? purgeFirst
+      ? await purgeThenPrewarm(screened.send, { ...send, api: api as CdnApi })
+      : await prewarm(screened.send, send);
     const report = new AnswerRedactor(credentials).report(withRejected(run, screened.rejected));
     const outcome = runOutcome(report, config.now());
     if ("error" in outcome) throw outcome.error;
@@ -57,23 +43,14 @@ export function prewarmHandler<E extends Env>(
 
 /** The body of `GET /quota`. */
 export interface RouterQuota extends RouterBudget {
+  /** EdgeOne: the zone counted (its budget is the zone's own). */
+  zoneId?: string;
   /**
-   * API 3.0 only: Tencent's `DescribePushQuota` answer, or the error asking it failed with
-   * (the local figures are still given).
+   * Tencent's answer to the API's quota read (`DescribePushQuota`, EdgeOne's
+   * `DescribeContentQuota`), or the error asking it failed with (the local figures are still
+   * given); absent for an API without one (API 2.0).
    */
-  upstream?:
-    | { quotas: PushQuota[]; requestId?: string }
-    | { error: TencentCloudErrorInit & { name: string } };
-}
-
-/** The body of `GET /quota` of a router with the EdgeOne backend. */
-export interface RouterZoneQuota extends Omit<RouterQuota, "upstream"> {
-  /** The zone counted: its budget is the zone's own. */
-  zoneId: string;
-  /** EdgeOne's `DescribeContentQuota` answer, or the error asking it failed with. */
-  upstream?:
-    | { prefetch?: ContentQuota; quotas: ContentQuota[]; requestId?: string }
-    | { error: TencentCloudErrorInit & { name: string } };
+  upstream?: Record<string, unknown> | { error: TencentCloudErrorInit & { name: string } };
 }
 
 /** The `GET /quota` handler. */
@@ -83,58 +60,34 @@ export function quotaHandler<E extends Env>(
   return async (c) => {
     const config = await options.configure(c);
     const queried = c.req.query("area");
-    const { backend } = config.prewarm;
-    if (backend && queried !== undefined) {
-      throw new RouterError(
-        400,
-        "invalid-query",
-        `This router prefetches through EdgeOne zone ${backend.report.zoneId}: its quota has no ?area=`,
-      );
-    }
-    const area = queried === undefined ? config.area : checkArea(queried, "query");
-    const quota: RouterQuota | RouterZoneQuota = await todayBudget(config, area);
-    if (config.api !== "v2") {
+    const api = queried === undefined
+      ? config.api
+      : configureApi(config.api, { area: checkArea(queried, "query") }, "query");
+    const quota: RouterQuota = await todayBudget(config, api);
+    if (api.readQuota) {
       const redact = new AnswerRedactor(config.credentials);
-      const options = callOptions(config);
-      let upstream: RouterQuota["upstream"] | RouterZoneQuota["upstream"];
       try {
-        upstream = redact.data(
-          backend
-            ? await describeContentQuota({ ...options, zoneId: backend.report.zoneId })
-            : await describePushQuota(options),
-        );
+        const { answer } = await api.readQuota(readContext(config, api));
+        quota.upstream = redact.data(answer);
       } catch (error) {
         if (!(error instanceof TencentCloudError)) throw error;
-        upstream = { error: redact.error(error).toJSON() };
+        quota.upstream = { error: redact.error(error).toJSON() };
       }
-      return c.json({ ...quota, upstream }, 200);
     }
     return c.json(quota, 200);
   };
 }
 
-/** The body of `GET /tasks/:id`. */
-export interface RouterTaskStatus {
-  /** The task id asked about. */
-  taskId: string;
-  /** Its URLs with their status (`process`, `done`, `fail`, `invalid`). */
-  logs: PushLog[];
-  /** How many entries match in all (more than `logs` when paged with `offset`/`limit`). */
-  totalCount: number;
-  /** Tencent's `RequestId`. */
-  requestId?: string;
+/** The call context of a read through `api`, from the router's options. */
+function readContext(config: RequestConfig, api: { endpoint: string }) {
+  return resolveCallOptions(callOptions(config), api.endpoint);
 }
 
-/** The body of `GET /tasks/:id` of a router with the EdgeOne backend: the job's targets. */
-export interface RouterJobStatus {
-  /** The job id (`JobId`) asked about. */
+/** The body of `GET /tasks/:id`: one page of the task's lines, as the API's read lists them
+ * (CDN's `PushLogs`, EdgeOne's job targets). */
+export interface RouterTaskStatus extends TaskPage {
+  /** The task id asked about. */
   taskId: string;
-  /** Its targets with EdgeOne's status (`processing`, `success`, `failed`, `invalid`, …). */
-  logs: PrefetchLog[];
-  /** How many entries match in all (more than `logs` when paged with `offset`/`limit`). */
-  totalCount: number;
-  /** Tencent's `RequestId`. */
-  requestId?: string;
 }
 
 const TASK_ID = /^[\x21-\x7e]{1,128}$/;
@@ -155,15 +108,15 @@ export function checkTaskId(taskId: string): string {
 }
 
 /**
- * Task status is read with API 3.0 `DescribePushTasks`.
- * @throws {RouterError} 501 on a router that uses API 2.0.
+ * Task status is read through the router's API.
+ * @throws {RouterError} 501 on a router whose API cannot read it (API 2.0).
  */
 export function requireTaskApi(config: RequestConfig): void {
-  if (config.api === "v2") {
+  if (!config.api.readTask || !config.api.describeTask) {
     throw new RouterError(
       501,
       "unsupported-api",
-      "Task status needs API 3.0 (DescribePushTasks); this router uses API 2.0",
+      `This router prefetches through ${config.api.title}, which cannot read task status`,
     );
   }
 }
@@ -192,32 +145,27 @@ export function tasksHandler<E extends Env>(
     const offset = pageParameter(c.req.query("offset"), "offset", 0, 1_000_000);
     const limit = pageParameter(c.req.query("limit"), "limit", 1, 1000);
     const redact = new AnswerRedactor(config.credentials);
-    let result;
-    const page = {
-      ...callOptions(config),
-      ...(offset !== undefined && { offset }),
-      ...(limit !== undefined && { limit }),
-    };
-    const zoneId = config.prewarm.backend?.report.zoneId;
+    const { api } = config;
+    let result: TaskPage;
     try {
-      result = zoneId === undefined
-        ? await describePushTasks(taskId, page)
-        : await describePrefetchTasks(taskId, { ...page, zoneId });
+      result = await api.describeTask!(readContext(config, api), taskId, {
+        ...(offset !== undefined && { offset }),
+        ...(limit !== undefined && { limit }),
+      });
     } catch (error) {
       if (!(error instanceof TencentCloudError)) throw error;
+      const masked = redact.error(error);
       throw new RouterError(
         502,
         "upstream-failed",
-        `${
-          zoneId === undefined ? "DescribePushTasks" : "DescribePrefetchTasks"
-        } failed (${error.code}); see upstream`,
-        { extra: { upstream: redact.error(error).toJSON() } },
+        `${api.tasksAction} failed (${masked.code}); see upstream`,
+        { extra: { upstream: masked.toJSON() } },
       );
     }
     if (result.totalCount === 0 && result.logs.length === 0) {
       throw new RouterError(404, "task-not-found", "Tencent Cloud knows no task with this id");
     }
-    const status: RouterTaskStatus | RouterJobStatus = { taskId, ...redact.data(result) };
+    const status: RouterTaskStatus = { taskId, ...redact.data(result) };
     return c.json(status, 200);
   };
 }

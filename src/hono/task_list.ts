@@ -53,9 +53,8 @@ export function taskListHandler<E extends Env>(
       );
     }
     ids.forEach(checkTaskId);
-    // EdgeOne's jobs are read from its own API: the backend the router prefetches through.
-    const { backend } = config.prewarm;
-    const result = await pollTasks(ids, { ...callOptions(config), ...(backend && { backend }) });
+    // Tasks are read through the API the router prefetches through (EdgeOne's jobs from its own).
+    const result = await pollTasks(ids, { ...callOptions(config), api: config.api });
     const redact = new AnswerRedactor(config.credentials);
     const answer: RouterTaskList = {
       urls: redact.data(result.urls),

@@ -1,0 +1,178 @@
+/**
+ * `cdn()`: CDN API 3.0 prefetch, the default API of `prewarm()`. A batch is one
+ * `PushUrlsCache` request (one task); `DescribePushQuota` reads the quota of each area;
+ * `DescribePushTasks` reads the status of each URL of a task, and finds the tasks of a host.
+ * @module
+ */
+import type { QuotaReading, TaskLine, TaskSearch, TencentApi } from "../api.ts";
+import type { CallContext } from "../send.ts";
+import {
+  beijingTime,
+  type PushLog,
+  readAllPushTasks,
+  readPushQuota,
+  readPushTasks,
+} from "../describe.ts";
+import { oneOf } from "../option_checks.ts";
+import {
+  PUSH_PARAMETERS,
+  pushFields,
+  type PushParameters,
+  withUrlEncode,
+} from "../push_parameters.ts";
+import { budgetKeys, quotaAreas } from "../quota.ts";
+import type { Area } from "../report.ts";
+import { V3_ENDPOINT, v3TaskCall } from "../request_v3.ts";
+
+/** Options of {@linkcode cdn}: where to prefetch, and the optional `PushUrlsCache` parameters. */
+export interface CdnOptions extends PushParameters {
+  /** Where to prefetch. Always sent (the server would default to mainland); `global` spends
+   * both the mainland and the overseas quota. @default {"overseas"} */
+  area?: Area;
+}
+
+/** The value {@linkcode cdn} returns. */
+export interface CdnApi extends TencentApi {
+  /** The report's `api`. */
+  readonly name: "v3";
+  /** The area every batch is sent to. */
+  readonly area: Area;
+  /** The options it was made with (checked). */
+  readonly options: Readonly<CdnOptions>;
+  /** A variant with a caller's settings (`area` and the `PushUrlsCache` parameters). */
+  configure(settings: Readonly<Record<string, unknown>>): CdnApi;
+}
+
+/** URLs per `PushUrlsCache` request (its runtime value is `DescribePushQuota` → `Batch`). */
+export const CDN_BATCH_SIZE = 500;
+/** URLs per account, area and day, as documented for prefetch. */
+export const CDN_DAILY_LIMIT = 1000;
+
+const AREAS = ["overseas", "mainland", "global"] as const;
+const SETTINGS: readonly string[] = ["area", ...PUSH_PARAMETERS];
+
+/** A `DescribePushTasks` line in the terms of `waitForTasks()`. */
+export function pushTaskLine(log: PushLog): TaskLine {
+  return {
+    taskId: log.taskId,
+    url: log.url,
+    status: log.status === "done"
+      ? "done"
+      : log.status === "fail"
+      ? "failed"
+      : log.status === "invalid"
+      ? "invalid"
+      : "pending",
+    upstreamStatus: log.status,
+    percent: log.percent,
+    createTime: log.createTime,
+    updateTime: log.updateTime,
+  };
+}
+
+/** The `DescribePushTasks` (or `DescribePurgeTasks`) fields that select a host's tasks in a
+ * window: `Keyword` is documented to take a domain, so the window is what narrows it. */
+export function hostSearch(search: TaskSearch): Record<string, unknown> {
+  return {
+    StartTime: beijingTime(search.from, "from", "floor"),
+    EndTime: beijingTime(search.to, "to", "ceil"),
+    ...(search.host !== undefined && { Keyword: search.host }),
+  };
+}
+
+/** Whether an API value is a {@linkcode cdn} one (purging first is CDN's). */
+export function isCdn(api: TencentApi): api is CdnApi {
+  return api.name === "v3" && typeof (api as CdnApi).area === "string" &&
+    typeof (api as CdnApi).options === "object";
+}
+
+/**
+ * CDN API 3.0 prefetch (`PushUrlsCache`), for `prewarm(urls, { api: cdn({ area: "global" }) })`.
+ * `prewarm()` uses `cdn()` when no `api` is given. Its local budget is counted per area and
+ * Beijing day (`push:<area>:<day>`; `global` spends both areas), its default `dailyLimit` is
+ * 1000 and its batches hold up to 500 URLs.
+ *
+ * @param options The area and the optional `PushUrlsCache` parameters.
+ * @throws {TypeError} for an unknown area or a parameter of the wrong kind.
+ * @throws {RangeError} for too many headers, or a header name or value too long.
+ *
+ * @example
+ * ```ts
+ * import { cdn, prewarm } from "@qcdn/prewarm";
+ *
+ * const report = await prewarm(["https://www.example.com/live/index.m3u8"], {
+ *   api: cdn({ area: "global", parseM3U8: true, userAgent: "prewarm/1.0" }),
+ * });
+ * console.log(report.area, report.tasks.length);
+ * ```
+ */
+export function cdn(options: CdnOptions = {}): CdnApi {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`Invalid options: expected an object, got ${String(options)}`);
+  }
+  const area = oneOf("area", options.area, AREAS, "overseas");
+  const push = pushFields(options);
+  const areas = quotaAreas(area);
+  const readQuota: NonNullable<TencentApi["readQuota"]> = async (context) => {
+    const answer = await readPushQuota(context);
+    const day = context.now();
+    const readings = answer.quotas.map((q): QuotaReading => ({
+      name: q.area,
+      batch: q.batch,
+      total: q.total,
+      available: q.available,
+      keys: budgetKeys(q.area, day),
+    }));
+    return { readings, answer: { ...answer } };
+  };
+  return Object.freeze({
+    name: "v3" as const,
+    area,
+    options: Object.freeze({ ...options }),
+    title: `CDN API 3.0 PushUrlsCache, area ${area}`,
+    quotaName: `the ${areas.join(" and ")} area${areas.length > 1 ? "s" : ""}`,
+    report: Object.freeze({ area }),
+    endpoint: V3_ENDPOINT,
+    action: "PushUrlsCache",
+    batchSize: { default: CDN_BATCH_SIZE, max: 10_000 },
+    dailyLimit: CDN_DAILY_LIMIT,
+    reads: ["v3", "v2"],
+    ...(push.ParseM3U8 === true && {
+      uncounted: "parseM3U8: playlist segments spent quota too, how much is unknown in advance",
+    }),
+    budgetKeys: (now: number) => budgetKeys(area, now),
+    submit: (urls: readonly string[], context: CallContext) =>
+      v3TaskCall(
+        context,
+        "PushUrlsCache",
+        withUrlEncode({ Urls: urls, Area: area, ...push }, urls),
+      ),
+    quotaAction: "DescribePushQuota",
+    readQuota,
+    tasksAction: "DescribePushTasks",
+    readTask: async (context: CallContext, taskId: string) =>
+      (await readAllPushTasks(context, { TaskId: taskId })).logs.map(pushTaskLine),
+    describeTask: (
+      context: CallContext,
+      taskId: string,
+      page: { offset?: number; limit?: number },
+    ) =>
+      readPushTasks(context, {
+        TaskId: taskId,
+        ...(page.offset !== undefined && { Offset: page.offset }),
+        ...(page.limit !== undefined && { Limit: page.limit }),
+      }),
+    findTasks: async (context: CallContext, search: TaskSearch) =>
+      (await readAllPushTasks(context, hostSearch(search))).logs.map(pushTaskLine),
+    settings: SETTINGS,
+    configure: (settings: Readonly<Record<string, unknown>>) => {
+      const unknown = Object.keys(settings).find((name) => !SETTINGS.includes(name));
+      if (unknown !== undefined) {
+        throw new TypeError(
+          `Invalid setting ${unknown}: expected one of ${SETTINGS.join(", ")}`,
+        );
+      }
+      return cdn({ ...options, ...settings } as CdnOptions);
+    },
+  });
+}

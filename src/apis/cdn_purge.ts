@@ -1,0 +1,111 @@
+/**
+ * `cdnPurge()`: CDN URL purge (`PurgeUrlsCache`) as a value of the one seam, the first step of
+ * `purgeThenPrewarm()`. A node holding an unexpired copy does not reload it, so an unversioned
+ * file is purged before it is prefetched. The purge has its own daily quota and per-request
+ * limit (`DescribePurgeQuota`) and its own task status (`DescribePurgeTasks`).
+ * @module
+ */
+import type { TaskLine, TaskSearch, TencentApi } from "../api.ts";
+import { count, readAllPages, readPushQuota, text } from "../describe.ts";
+import { oneOf } from "../option_checks.ts";
+import { budgetKeys, quotaAreas } from "../quota.ts";
+import type { Area } from "../report.ts";
+import { V3_ENDPOINT, v3TaskCall } from "../request_v3.ts";
+import { withUrlEncode } from "../push_parameters.ts";
+import type { CallContext } from "../send.ts";
+import { hostSearch } from "./cdn.ts";
+
+/** Options of {@linkcode cdnPurge}. */
+export interface CdnPurgeOptions {
+  /** Where to purge; `global` (sent as no `Area`) purges the domain's acceleration areas.
+   * @default {"overseas"} */
+  area?: Area;
+  /** `UrlEncode`: let Tencent encode non-ASCII characters. @default {true} for a batch holding
+   * a URL with non-ASCII characters, else unset */
+  urlEncode?: boolean;
+}
+
+/** URLs per `PurgeUrlsCache` request when the quota read does not say. */
+export const PURGE_BATCH_SIZE = 1000;
+/** URLs purged per account, area and day when the options do not say. */
+export const PURGE_DAILY_LIMIT = 10_000;
+
+/** One `PurgeLogs` entry in the terms of `waitForTasks()`: `done`, `fail` or in process. */
+function purgeTaskLine(entry: unknown): TaskLine {
+  const log = (entry ?? {}) as Record<string, unknown>;
+  const status = text(log.Status).toLowerCase();
+  return {
+    taskId: text(log.TaskId),
+    url: text(log.Url),
+    status: status === "done" ? "done" : status === "fail" ? "failed" : "pending",
+    upstreamStatus: status,
+    percent: status === "done" || status === "fail" ? 100 : 0,
+    createTime: text(log.CreateTime),
+    updateTime: text(log.UpdateTime),
+  };
+}
+
+/**
+ * CDN URL purge (`PurgeUrlsCache`) in one area, for `purgeThenPrewarm()` (or
+ * `prewarm(urls, { api: cdnPurge() })` to purge alone). Its budget is counted apart from
+ * prefetches (`purge:<area>:<day>`, 10 000 a day by default), in batches of up to 1000 URLs.
+ *
+ * @throws {TypeError} for an unknown area or a `urlEncode` that is not a boolean.
+ */
+export function cdnPurge(options: CdnPurgeOptions = {}): TencentApi {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`Invalid options: expected an object, got ${String(options)}`);
+  }
+  const area = oneOf("area", options.area, ["overseas", "mainland", "global"] as const, "overseas");
+  const { urlEncode } = options;
+  if (urlEncode !== undefined && typeof urlEncode !== "boolean") {
+    throw new TypeError(`Invalid option urlEncode: expected a boolean, got ${typeof urlEncode}`);
+  }
+  const areas = quotaAreas(area);
+  const readTasks = async (context: CallContext, payload: Record<string, unknown>) =>
+    (await readAllPages(context, "DescribePurgeTasks", "PurgeLogs", payload)).entries.map(
+      purgeTaskLine,
+    );
+  return Object.freeze({
+    name: "purge",
+    title: `CDN API 3.0 PurgeUrlsCache, area ${area}`,
+    quotaName: `the ${areas.join(" and ")} purge quota`,
+    report: Object.freeze({ area }),
+    endpoint: V3_ENDPOINT,
+    action: "PurgeUrlsCache",
+    batchSize: { default: PURGE_BATCH_SIZE, max: 10_000 },
+    dailyLimit: PURGE_DAILY_LIMIT,
+    reads: ["purge"],
+    budgetKeys: (now: number) => budgetKeys(area, now, "purge"),
+    // Without Area Tencent purges the domain's acceleration areas: what "global" means here.
+    submit: (urls: readonly string[], context: CallContext) =>
+      v3TaskCall(
+        context,
+        "PurgeUrlsCache",
+        withUrlEncode({
+          Urls: urls,
+          ...(area !== "global" && { Area: area }),
+          ...(urlEncode !== undefined && { UrlEncode: urlEncode }),
+        }, urls),
+      ),
+    quotaAction: "DescribePurgeQuota",
+    readQuota: async (context: CallContext) => {
+      const answer = await readPushQuota(context, "DescribePurgeQuota", "UrlPurge");
+      const now = context.now();
+      return {
+        readings: answer.quotas.map((q) => ({
+          name: q.area,
+          batch: q.batch,
+          total: q.total,
+          available: count(q.available),
+          keys: budgetKeys(q.area, now, "purge"),
+        })),
+        answer: { ...answer },
+      };
+    },
+    tasksAction: "DescribePurgeTasks",
+    readTask: (context: CallContext, taskId: string) => readTasks(context, { TaskId: taskId }),
+    findTasks: (context: CallContext, search: TaskSearch) =>
+      readTasks(context, { ...hostSearch(search), PurgeType: "url" }),
+  });
+}
