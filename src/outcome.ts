@@ -92,6 +92,8 @@ export const OUTCOME_POLICY: Readonly<
  * and a test holds the two together.
  */
 export const V3_CATEGORIES: Readonly<Record<string, ErrorCategory>> = {
+  // No prototype: a code such as "constructor" must not find Object's members.
+  __proto__: null as never,
   // Families (and the bare codes of the common list).
   "RequestLimitExceeded": "rate-limit",
   "LimitExceeded": "daily-limit",
@@ -307,6 +309,7 @@ const VERIFY = "Complete the account's identity verification in the Tencent Clou
 
 // Codes whose advice is more precise than their category's. API 2.0 codes share it.
 const CODE_ADVICE: Record<string, string> = {
+  __proto__: null as never, // as V3_CATEGORIES
   "AuthFailure.SignatureExpire": CLOCK,
   "AuthFailure.SecretIdNotFound": NO_ID,
   "AuthFailure.SignatureFailure": WRONG_KEY,

@@ -235,6 +235,14 @@ Deno.test("rate limits and quotas keep their rows", () => {
   for (const [code, category] of expected) assert.equal(classifyV3Error(code), category, code);
 });
 
+Deno.test("a code named like an Object member is just unknown", () => {
+  for (const code of ["constructor", "toString", "__proto__", "hasOwnProperty.x", "valueOf"]) {
+    assert.equal(classifyV3Error(code), "unknown", code);
+    assert.equal(adviceFor("unknown", code), GENERIC, code);
+    assert.equal(typeof upstreamError("v3", code, "m", 200).message, "string");
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // End to end through prewarm(): the simulator behind a fetch that answers chosen pushes with a
 // Tencent error, as Tencent would (HTTP 200, application/json), and passes the rest through.
@@ -413,3 +421,12 @@ for (
     assert.equal(usage.spent, 12, "the maybe-submitted batch keeps its budget spent");
   });
 }
+
+Deno.test("prewarm: an upstream code named like an Object member fails its batch as unknown", async () => {
+  const { options } = run(() => "constructor");
+  const urls = urlsOn("www.example.com", 2);
+  const report = await prewarm(urls, options);
+  assertAccounted(urls, report);
+  assert.equal(report.failed[0]!.error.category, "unknown");
+  assert.match(report.failed[0]!.error.message, /\(constructor\)\. See Tencent Cloud's error code/);
+});
