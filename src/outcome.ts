@@ -14,15 +14,18 @@
  *
  * - `rate-limit`: too many requests; certainly not processed.
  * - `unavailable`: refused or temporarily down (connection refused, temporary DNS failure,
- *   HTTP 429/503, `ServiceUnavailable`); certainly not processed.
+ *   HTTP 429/503, `ServiceUnavailable`, a resource busy); certainly not processed.
  * - `daily-limit`: the day's quota is spent.
  * - `batch-limit`: too many URLs (or bytes) in one request.
- * - `domain`: the URL's domain is not on the account, not online, or this key may not act on it.
+ * - `domain`: the URL's domain is not on the account, not online, locked, in a state or
+ *   configuration that refuses prefetch, or this key may not act on it.
  * - `invalid-request`: a parameter Tencent refused.
- * - `endpoint`: nothing reached Tencent and every request would fail alike (unreachable host,
- *   TLS failure, a non-Tencent HTTP error page, a request `fetch` refused to send).
+ * - `endpoint`: nothing was processed and every request would fail alike: nothing reached
+ *   Tencent (unreachable host, TLS failure, a non-Tencent HTTP error page, a request `fetch`
+ *   refused to send), or the endpoint does not serve this API (`InvalidAction`, `NoSuchVersion`).
  * - `credentials`: the key, its signature or its permissions were refused.
- * - `account`: the account cannot prefetch (suspended, CDN not activated, moved to EdgeOne).
+ * - `account`: the account cannot prefetch (suspended, identity not verified, CDN not
+ *   activated, moved to EdgeOne, no such EdgeOne zone), or its API IP list refuses this machine.
  * - `server`, `timeout`, `network`: the request may have been processed (server failure,
  *   no answer in time, connection dropped after sending).
  * - `unknown`: an error code this module does not know.
@@ -82,45 +85,78 @@ export const OUTCOME_POLICY: Readonly<
   "unknown": { retry: "no", spent: "no", stop: "none" },
 };
 
-// API 3.0 codes, exact or by the part before the first dot (`AuthFailure.*`).
-const V3_CATEGORIES: Record<string, ErrorCategory> = {
+/**
+ * What each API 3.0 code means: the code's own row, else its family's (the part before the first
+ * dot: `AuthFailure.*`). Every code Tencent lists for the actions called here, and the common
+ * codes, has a deliberate row: docs/tencent-error-codes.md gives each its source and its reason,
+ * and a test holds the two together.
+ */
+export const V3_CATEGORIES: Readonly<Record<string, ErrorCategory>> = {
+  // No prototype: a code such as "constructor" must not find Object's members.
+  __proto__: null as never,
+  // Families (and the bare codes of the common list).
   "RequestLimitExceeded": "rate-limit",
+  "LimitExceeded": "daily-limit",
+  "RequestSizeLimitExceeded": "batch-limit",
+  "ResourceNotFound": "domain",
+  "ResourceUnavailable": "domain",
+  "ResourceInUse": "unavailable",
+  "ResourceInsufficient": "unavailable",
+  "ServiceUnavailable": "unavailable",
+  "AuthFailure": "credentials",
+  "UnauthorizedOperation": "credentials",
+  "OperationDenied": "account",
+  "IpInBlacklist": "account",
+  "IpNotInWhitelist": "account",
+  "InvalidAction": "endpoint",
+  "ActionOffline": "endpoint",
+  "NoSuchVersion": "endpoint",
+  "NoSuchProduct": "endpoint",
+  "UnsupportedProtocol": "endpoint",
+  "UnsupportedRegion": "endpoint",
+  "InternalError": "server",
+  "FailedOperation": "server",
+  "ResponseSizeLimitExceeded": "server",
+  "InvalidParameter": "invalid-request",
+  "InvalidParameterValue": "invalid-request",
+  "MissingParameter": "invalid-request",
+  "UnknownParameter": "invalid-request",
+  "UnsupportedOperation": "invalid-request",
+  "InvalidRequest": "invalid-request",
+  "DryRunOperation": "invalid-request",
+  // Codes whose meaning is not their family's.
   "LimitExceeded.CdnHostOpTooOften": "rate-limit",
   "UnauthorizedOperation.OperationTooOften": "rate-limit",
-  "LimitExceeded.CdnPushExceedDayLimit": "daily-limit",
-  "LimitExceeded.CdnPurgeExceedDayLimit": "daily-limit",
-  "LimitExceeded.CdnPurgeUrlExceedDayLimit": "daily-limit",
   "LimitExceeded.CdnPushExceedBatchLimit": "batch-limit",
   "LimitExceeded.CdnPurgeExceedBatchLimit": "batch-limit",
   "LimitExceeded.CdnPurgeUrlExceedBatchLimit": "batch-limit",
-  "ResourceNotFound.CdnHostNotExists": "domain",
-  "ResourceUnavailable.CdnHostIsNotOnline": "domain",
+  "LimitExceeded.BatchQuota": "batch-limit",
   "UnauthorizedOperation.CdnHostUnauthorized": "domain",
   "UnauthorizedOperation.CdnProjectUnauthorized": "domain",
   "UnauthorizedOperation.CdnTagUnauthorized": "domain",
   "UnauthorizedOperation.CdnHostIsOwnedByOther": "domain",
   "UnauthorizedOperation.CdnHostIsUsedByOther": "domain",
-  "UnauthorizedOperation.CdnUserIsIsolated": "account",
-  "UnauthorizedOperation.CdnAccountUnauthorized": "account",
-  "ResourceNotFound.CdnUserNotExists": "account",
-  "OperationDenied.ProductUpdating": "account",
-  "OperationDenied.ProductUpgraded": "account",
-  "OperationDenied.UserMigrating": "account",
-  // EdgeOne (teo): CreatePrefetchTask's quota codes, a target outside the zone, a wrong zone.
-  "LimitExceeded.DailyQuota": "daily-limit",
-  "LimitExceeded.BatchQuota": "batch-limit",
+  "InvalidParameter.CdnHostInvalidStatus": "domain",
+  "InvalidParameter.CdnHostInvalidMiddleConfig": "domain",
+  "InvalidParameter.CdnHostInvalidParam": "domain",
   "InvalidParameter.DomainNotFound": "domain",
+  "UnauthorizedOperation.CdnUserIsIsolated": "account",
+  "UnauthorizedOperation.CdnUserIsSuspended": "account",
+  "UnauthorizedOperation.CdnUserAuthFail": "account",
+  "UnauthorizedOperation.CdnUserAuthWait": "account",
+  "UnauthorizedOperation.CdnInvalidUserStatus": "account",
+  "UnauthorizedOperation.CdnUserNoWhitelist": "account",
+  "UnauthorizedOperation.CdnAccountUnauthorized": "account",
+  "UnauthorizedOperation.EcdnMigratedCdn": "account",
+  "UnauthorizedOperation.OpNoAuth": "account",
+  "ResourceNotFound.CdnUserNotExists": "account",
+  "ResourceUnavailable.CheckUserHighRisk": "account",
+  "ResourceNotFound.ZoneNotFound": "account",
+  "ResourceUnavailable.ZoneNotFound": "account",
   "InvalidParameter.ZoneNotFound": "account",
-  "ServiceUnavailable": "unavailable",
-  "AuthFailure": "credentials",
-  "UnauthorizedOperation": "credentials",
-  "InternalError": "server",
-  "InvalidParameter": "invalid-request",
-  "InvalidParameterValue": "invalid-request",
-  "MissingParameter": "invalid-request",
-  "UnknownParameter": "invalid-request",
-  "InvalidAction": "invalid-request",
-  "UnsupportedOperation": "invalid-request",
+  "InvalidParameterValue.ZoneNotFound": "account",
+  "InvalidParameter.CdnInterfaceError": "server",
+  "UnauthorizedOperation.Unknown": "server",
 };
 
 /** Decides what an API 3.0 `Error.Code` means (on the code only, never the message). */
@@ -247,9 +283,9 @@ const CATEGORY_ADVICE: Record<ErrorCategory, string> = {
   "daily-limit": "The daily quota is spent: it resets at 00:00 Beijing time (UTC+8).",
   "batch-limit": "Too many URLs in one request: lower batchSize.",
   "domain":
-    'Check that the domain is on this account\'s CDN, online, serves this area, and that this key may act on it (its project and tags); a domain moved to EdgeOne needs api "teo".',
+    'Check the domain in the CDN console (on this account, online, unlocked, serving this area) and that this key may act on it (CAM: its project, tags); if it moved to EdgeOne, use api "teo" and the site\'s zoneId. Other domains go on.',
   "invalid-request": "Check the URLs and options.",
-  "endpoint": "Nothing was sent: check the endpoint, the network and the request options.",
+  "endpoint": "Nothing was processed: check the endpoint, its API, the network and the options.",
   "credentials":
     "Check TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, the token, and the key's CDN permissions (see docs/keys.md).",
   "account": "This account cannot use CDN prefetch now: see the Tencent Cloud console.",
@@ -267,27 +303,26 @@ const NO_ID = "TENCENTCLOUD_SECRET_ID names no key.";
 const BAD_TOKEN = "The session token is wrong or expired.";
 const EDGEONE =
   "This account's CDN moved to EdgeOne: prefetch with api \"teo\" and the site's zoneId.";
+const ZONE = "No EdgeOne zone has this zoneId.";
+const IP_LIST = "The account's API IP list refuses this machine: use an allowed IP.";
+const VERIFY = "Complete the account's identity verification in the Tencent Cloud console.";
 
 // Codes whose advice is more precise than their category's. API 2.0 codes share it.
 const CODE_ADVICE: Record<string, string> = {
+  __proto__: null as never, // as V3_CATEGORIES
   "AuthFailure.SignatureExpire": CLOCK,
   "AuthFailure.SecretIdNotFound": NO_ID,
   "AuthFailure.SignatureFailure": WRONG_KEY,
   "AuthFailure.TokenFailure": BAD_TOKEN,
-  "UnauthorizedOperation.CdnProjectUnauthorized":
-    "This key may not act on the domain's project: grant it in CAM, or prefetch the domain with another key. Other domains go on.",
-  "UnauthorizedOperation.CdnTagUnauthorized":
-    "This key may not act on the domain's tags: grant it in CAM. Other domains go on.",
-  "UnauthorizedOperation.CdnHostIsOwnedByOther":
-    "The domain belongs to another Tencent Cloud account. Other domains go on.",
-  "UnauthorizedOperation.CdnHostIsUsedByOther":
-    "The domain is in use by another Tencent Cloud account. Other domains go on.",
-  "ResourceNotFound.CdnHostNotExists":
-    "The domain is not on this account's CDN. If it moved to EdgeOne, prefetch with api \"teo\" and the site's zoneId.",
-  "ResourceUnavailable.CdnHostIsNotOnline":
-    'The domain is offline on this account\'s CDN (or moved to EdgeOne: then use api "teo" and its zoneId).',
   "InvalidParameter.DomainNotFound": "Not a domain of this EdgeOne zone (zoneId).",
-  "InvalidParameter.ZoneNotFound": "No EdgeOne zone has this zoneId.",
+  "InvalidParameter.ZoneNotFound": ZONE,
+  "InvalidParameterValue.ZoneNotFound": ZONE,
+  "ResourceNotFound.ZoneNotFound": ZONE,
+  "ResourceUnavailable.ZoneNotFound": ZONE,
+  "IpInBlacklist": IP_LIST,
+  "IpNotInWhitelist": IP_LIST,
+  "UnauthorizedOperation.CdnUserAuthFail": VERIFY,
+  "UnauthorizedOperation.CdnUserAuthWait": VERIFY,
   "UnauthorizedOperation.CdnUserIsIsolated":
     "The account is suspended for arrears: top it up in the Tencent Cloud console, then run again.",
   "ResourceNotFound.CdnUserNotExists":

@@ -54,7 +54,8 @@ Deno.test("classification: codes, statuses and network failures land where the s
     ["UnauthorizedOperation.CdnCamUnauthorized", "credentials"],
     ["InternalError.CdnSystemError", "server"],
     ["InvalidParameter.CdnUrlExceedLength", "invalid-request"],
-    ["FailedOperation.Whatever", "unknown"],
+    ["FailedOperation.Whatever", "server"],
+    ["NoSuchFamily.Whatever", "unknown"],
   ];
   for (const [code, category] of v3) assert.equal(classifyV3Error(code), category, code);
   assert.equal(classifyV2Error("4000", "23101"), "daily-limit");

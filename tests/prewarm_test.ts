@@ -318,7 +318,7 @@ const notRetried = [
   },
   {
     name: "unknown code",
-    fault: { type: "error", code: "FailedOperation.Whatever" },
+    fault: { type: "error", code: "NoSuchFamily.Whatever" },
     maybe: false,
   },
 ] as const;

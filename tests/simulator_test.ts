@@ -1099,3 +1099,56 @@ Deno.test("over real HTTP: the signed host carries the port, and reset breaks th
     await server.shutdown();
   }
 });
+
+Deno.test("API 3.0 and EdgeOne answers say Content-Type application/json exactly, as Tencent does", async () => {
+  // The official Python SDK recognises an error answer only by this exact header.
+  const { sim, clock } = setup({ teoZones: [{ zoneId: "zone-a", domains: ["www.example.com"] }] });
+  const typeOf = async (request: Request | Promise<Request>) => {
+    const response = await sim.fetch(await request);
+    const body = await response.json();
+    return [response.headers.get("content-type"), body.Response?.Error?.Code ?? "ok"];
+  };
+  const push = { Urls: ["https://www.example.com/a.js"], Area: "overseas" };
+  const teo = { api: "teo" } as const;
+  const answers = [
+    await typeOf(v3Request("DescribePushQuota", {}, clock)),
+    await typeOf(v3Request("PushUrlsCache", push, clock)),
+    await typeOf(v3Request("PushUrlsCache", { Urls: ["https://*.example.com/a.js"] }, clock)),
+    await typeOf(v3Request("NoSuchAction", {}, clock)),
+    await typeOf(v3Request("DescribeContentQuota", { ZoneId: "zone-a" }, clock, teo)),
+    await typeOf(v3Request("CreatePrefetchTask", { ZoneId: "zone-b", Targets: ["x"] }, clock, teo)),
+  ];
+  sim.inject({ type: "error", code: "InternalError" });
+  answers.push(await typeOf(v3Request("PushUrlsCache", push, clock)));
+  sim.inject({ type: "rate-limit" });
+  answers.push(await typeOf(v3Request("DescribePushQuota", {}, clock)));
+  assert.deepEqual(answers, [
+    ["application/json", "ok"],
+    ["application/json", "ok"],
+    ["application/json", "InvalidParameter.CdnPushWildcardNotAllowed"],
+    ["application/json", "InvalidAction"],
+    ["application/json", "ok"],
+    ["application/json", "InvalidParameter.ZoneNotFound"],
+    ["application/json", "InternalError"],
+    ["application/json", "RequestLimitExceeded"],
+  ]);
+
+  // Served over real HTTP, the header goes out as set (the request is signed for another host,
+  // so the answer is an error: the one the Python SDK would otherwise miss).
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    sim.handle,
+  );
+  try {
+    const signed = await v3Request("DescribePushQuota", {}, clock);
+    const response = await fetch(`http://127.0.0.1:${server.addr.port}/`, {
+      method: "POST",
+      headers: signed.headers,
+      body: await signed.text(),
+    });
+    assert.equal(response.headers.get("content-type"), "application/json");
+    assert.equal((await response.json()).Response.Error.Code, "AuthFailure.SignatureFailure");
+  } finally {
+    await server.shutdown();
+  }
+});

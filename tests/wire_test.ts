@@ -174,7 +174,10 @@ Deno.test("v2 answers: success with numeric task id, module codes, string codes"
   assert.equal(notFound.code, "4000");
   assert.equal(notFound.moduleCode, "9105");
   assert.equal(notFound.category, "domain");
-  assert.match(notFound.message, /域名不存在 \(4000, module 9105\)\. Check that the domain is on/);
+  assert.match(
+    notFound.message,
+    /域名不存在 \(4000, module 9105\)\. Check the domain in the CDN console/,
+  );
   const quota = rejects(() =>
     parseV2PushAnswer(answer('{"code":"4000","message":"(23101)超过每日预热上限"}'))
   );

@@ -18,6 +18,10 @@ export interface ApiAnswer {
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
+// API 3.0 (CDN and EdgeOne) answers with exactly this, success or error: the official Python SDK
+// (`_check_error` in tencentcloud/common/abstract_client.py) reads an error only from an answer
+// whose Content-Type is exactly "application/json" or "text/plain"; with any other it sees success.
+const V3_JSON_TYPE = "application/json";
 
 // API 2.0 `codeDesc` per public code; business errors name their module problem instead.
 const V2_CODE_DESCRIPTIONS: Readonly<Record<number, string>> = {
@@ -59,7 +63,7 @@ export function v2Success(data: unknown): ApiAnswer {
 /** An API 3.0 failure: `{"Response":{"Error":{Code,Message},"RequestId"}}` with HTTP 200. */
 export function v3Failure(code: string, message: string): ApiAnswer {
   const body = { Response: { Error: { Code: code, Message: message }, RequestId: requestId() } };
-  return { status: 200, contentType: JSON_TYPE, text: JSON.stringify(body), outcome: code };
+  return { status: 200, contentType: V3_JSON_TYPE, text: JSON.stringify(body), outcome: code };
 }
 
 /** The CDN's generic bad-parameter failure, `InvalidParameter.CdnParamError`. */
@@ -84,7 +88,12 @@ export function unknownParameter(
 /** An API 3.0 success: the fields plus a fresh `RequestId`, inside `Response`. */
 export function v3Success(fields: Record<string, unknown>): ApiAnswer {
   const body = { Response: { ...fields, RequestId: requestId() } };
-  return { status: 200, contentType: JSON_TYPE, text: JSON.stringify(body), outcome: "Success" };
+  return {
+    status: 200,
+    contentType: V3_JSON_TYPE,
+    text: JSON.stringify(body),
+    outcome: "Success",
+  };
 }
 
 /** A plain-text answer outside either API's envelope (404, HTTP 501 for oversized requests). */
