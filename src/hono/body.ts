@@ -5,7 +5,12 @@
  */
 import type { Context, Env } from "hono";
 import type { Area } from "../report.ts";
-import { CALLER_OPTIONS, type CallerSettings, readCallerOptions } from "./caller_options.ts";
+import {
+  CALLER_OPTIONS,
+  type CallerSettings,
+  readCallerOptions,
+  withCallerHeaders,
+} from "./caller_options.ts";
 import { RouterError } from "./errors.ts";
 import { type Screened, screenHosts } from "./hosts.ts";
 import type { RequestConfig, ResolvedRouterOptions } from "./options.ts";
@@ -19,7 +24,8 @@ export interface PrewarmRequestBody {
   urls: string[];
   /** The area, when the body names one. */
   area?: Area;
-  /** The options the body set, among those the operator allows (`callerOptions`). */
+  /** The options the body set, among those the operator allows (`callerOptions`); once
+   * checked against the configuration, `headers` holds the operator's headers as well. */
   options?: CallerSettings;
 }
 
@@ -250,6 +256,9 @@ export async function readUrlRequest<E extends Env>(
       `The body lists ${body.urls.length} URLs; at most ${options.maxUrls} are accepted per ` +
         "request (maxUrls): split them",
     );
+  }
+  if (body.options) {
+    body.options = withCallerHeaders(body.options, config.prewarm.headers, options.callerOptions);
   }
   const asked = chooseArea(body.area, c.req.query("area"));
   const zoneId = config.prewarm.backend?.report.zoneId;
