@@ -98,14 +98,14 @@ export function quotaHandler<E extends Env>(
       const options = callOptions(config);
       let upstream: RouterQuota["upstream"] | RouterZoneQuota["upstream"];
       try {
-        upstream = redact.data(
+        upstream = await redact.read(
           backend
-            ? await describeContentQuota({ ...options, zoneId: backend.report.zoneId })
-            : await describePushQuota(options),
+            ? describeContentQuota({ ...options, zoneId: backend.report.zoneId })
+            : describePushQuota(options),
         );
       } catch (error) {
         if (!(error instanceof TencentCloudError)) throw error;
-        upstream = { error: redact.error(error).toJSON() };
+        upstream = { error: error.toJSON() };
       }
       return c.json({ ...quota, upstream }, 200);
     }
@@ -200,24 +200,27 @@ export function tasksHandler<E extends Env>(
     };
     const zoneId = config.prewarm.backend?.report.zoneId;
     try {
-      result = zoneId === undefined
-        ? await describePushTasks(taskId, page)
-        : await describePrefetchTasks(taskId, { ...page, zoneId });
+      result = await redact.read(
+        zoneId === undefined
+          ? describePushTasks(taskId, page)
+          : describePrefetchTasks(taskId, { ...page, zoneId }),
+      );
     } catch (error) {
       if (!(error instanceof TencentCloudError)) throw error;
+      // Masked by read(): every string of the answer below is built from masked text only.
       throw new RouterError(
         502,
         "upstream-failed",
         `${
           zoneId === undefined ? "DescribePushTasks" : "DescribePrefetchTasks"
         } failed (${error.code}); see upstream`,
-        { extra: { upstream: redact.error(error).toJSON() } },
+        { extra: { upstream: error.toJSON() } },
       );
     }
     if (result.totalCount === 0 && result.logs.length === 0) {
       throw new RouterError(404, "task-not-found", "Tencent Cloud knows no task with this id");
     }
-    const status: RouterTaskStatus | RouterJobStatus = { taskId, ...redact.data(result) };
+    const status: RouterTaskStatus | RouterJobStatus = { taskId, ...result };
     return c.json(status, 200);
   };
 }
@@ -285,7 +288,12 @@ function runOutcome(report: PrewarmReport, now: number): RunOutcome {
   return { status: 400, error };
 }
 
-/** Masks the credentials' id, key and token (and any `Signature=`) in answers. */
+/**
+ * Masks the credentials' id, key and token (and any `Signature=`) in answers. Upstream text is
+ * masked as it enters (a read through {@linkcode AnswerRedactor.read}, a run's report through
+ * {@linkcode AnswerRedactor.report}), before any message is built from it: a message composed
+ * from an unmasked code and masked afterwards is how a secret leaks.
+ */
 export class AnswerRedactor {
   readonly #secrets: ReadonlyArray<string | undefined>;
   readonly #text: (text: string) => string;
@@ -299,6 +307,18 @@ export class AnswerRedactor {
   /** The error with every upstream string field masked. */
   error(error: TencentCloudError): TencentCloudError {
     return scrubSecrets(error, this.#secrets);
+  }
+
+  /**
+   * Awaits an upstream read and masks it at once: its result through `data()`, or the
+   * `TencentCloudError` it fails with through `error()` (thrown masked).
+   */
+  async read<P extends Promise<unknown>>(call: P): Promise<Awaited<P>> {
+    try {
+      return this.data(await call) as Awaited<P>;
+    } catch (error) {
+      throw error instanceof TencentCloudError ? this.error(error) : error;
+    }
   }
 
   /** Plain upstream data (a read's result) with every string in it masked. */
