@@ -77,36 +77,62 @@ function tooLarge(maxBytes: number): RouterError {
   );
 }
 
+function timedOut(timeoutMs: number): RouterError {
+  return new RouterError(
+    408,
+    "body-timeout",
+    `The body did not arrive within ${timeoutMs} ms (bodyTimeoutMs); send it again, all at once`,
+    // The rest of the body is not read, so the connection cannot carry another request.
+    { headers: { Connection: "close" } },
+  );
+}
+
 /**
- * Reads the body as UTF-8 text, never holding more than `maxBytes` of it: a declared
- * `Content-Length` over the cap is refused before reading, and every body is counted chunk by
- * chunk and the stream cancelled as soon as it passes the cap. (Hono's `bodyLimit` is not used:
- * within the Hono versions this module accepts it changed from erroring the stream to
- * buffering, it trusts a declared length without counting, and it never cancels the stream.)
- * @throws {RouterError} 413 over the cap, 400 when the body is not UTF-8 or cannot be read.
+ * Reads the body as UTF-8 text, never holding more than `maxBytes` of it nor reading for
+ * longer than `timeoutMs`: a declared `Content-Length` over the cap is refused before
+ * reading, and every body is counted chunk by chunk and the stream cancelled as soon as it
+ * passes the cap or the deadline (a body trickled a byte at a time would otherwise hold the
+ * connection as long as its client likes). (Hono's `bodyLimit` is not used: within the Hono
+ * versions this module accepts it changed from erroring the stream to buffering, it trusts a
+ * declared length without counting, and it never cancels the stream.)
+ * @throws {RouterError} 413 over the cap, 408 past the deadline, 400 when the body is not
+ * UTF-8 or cannot be read.
  */
-export async function readCappedText(request: Request, maxBytes: number): Promise<string> {
+export async function readCappedText(
+  request: Request,
+  maxBytes: number,
+  timeoutMs: number,
+): Promise<string> {
   const declared = request.headers.get("content-length")?.trim();
   if (declared && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   if (request.body === null) return "";
   const reader = request.body.getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<"late">((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, "late");
+  });
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
-    try {
-      chunk = await reader.read();
-    } catch {
-      throw new RouterError(400, "invalid-body", "The body could not be read to its end");
+  try {
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array> | "late";
+      try {
+        chunk = await Promise.race([reader.read(), deadline]);
+      } catch {
+        throw new RouterError(400, "invalid-body", "The body could not be read to its end");
+      }
+      if (chunk === "late") throw timedOut(timeoutMs);
+      if (chunk.done) break;
+      total += chunk.value.byteLength;
+      if (total > maxBytes) throw tooLarge(maxBytes);
+      chunks.push(chunk.value);
     }
-    if (chunk.done) break;
-    total += chunk.value.byteLength;
-    if (total > maxBytes) {
-      // Not awaited: the refusal need not wait for the stream to be torn down.
-      reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(chunk.value);
+  } catch (error) {
+    // Not awaited: the refusal need not wait for the stream to be torn down.
+    reader.cancel().catch(() => {});
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
   const bytes = new Uint8Array(total);
   let offset = 0;
@@ -236,7 +262,7 @@ export interface UrlRequest {
  * Reads the configuration and the body of `POST /prewarm` (and of its dry run,
  * `POST /prewarm/plan`), checks the body and screens its hosts: everything about the request
  * is checked before a single upstream call.
- * @throws {RouterError} 503 when not configured; 400, 413 or 415 saying what is wrong.
+ * @throws {RouterError} 503 when not configured; 400, 408, 413 or 415 saying what is wrong.
  */
 export async function readUrlRequest<E extends Env>(
   c: Context<E>,
@@ -244,7 +270,7 @@ export async function readUrlRequest<E extends Env>(
 ): Promise<UrlRequest> {
   const config = await options.configure(c);
   const format = bodyFormat(c.req.header("content-type"));
-  const text = await readCappedText(c.req.raw, options.maxBodyBytes);
+  const text = await readCappedText(c.req.raw, options.maxBodyBytes, options.bodyTimeoutMs);
   const body = format === "json" ? parseJsonBody(text, options.callerOptions) : parseTextBody(text);
   if (body.urls.length === 0) {
     throw new RouterError(400, "no-urls", "The body lists no URLs");

@@ -107,6 +107,14 @@ export interface PrewarmRouterOptions<E extends Env = Env> {
   /** Largest `POST /prewarm` body in bytes (more is answered with 413). @default {262144} (256 KiB) */
   maxBodyBytes?: number;
   /**
+   * Longest a `POST /prewarm` (or `/prewarm/plan`) body may take to arrive, in milliseconds,
+   * from when the router starts reading it: past it the router stops reading and answers
+   * 408 `body-timeout` (with `Connection: close`), so a client trickling its body cannot hold
+   * a connection as long as it likes. At most 2147483647 (what timers take).
+   * @default {10000} (10 s: 256 KiB in 10 s is 26 KB/s, slower than any CI runner's link)
+   */
+  bodyTimeoutMs?: number;
+  /**
    * Options for every `prewarm()` call: `api`, `area` (the default when a request names
    * none), `endpoint`, `fetch`, `dailyLimit`, `coordinator`, limits and timeouts. A value or a
    * function of the context (to read an endpoint from a Worker binding, say).
@@ -173,6 +181,8 @@ export interface ResolvedRouterOptions<E extends Env> {
   maxUrls: number;
   /** Largest body in bytes. */
   maxBodyBytes: number;
+  /** Longest a body may take to arrive, in milliseconds. */
+  bodyTimeoutMs: number;
   /** The options a body may set. */
   callerOptions: ReadonlySet<string>;
   /** Where the console page is served; `undefined` when it is off. */
@@ -226,15 +236,24 @@ class ConfigurationProblems {
   }
 }
 
-function positiveInteger(name: string, value: unknown, fallback: number): number {
+function positiveInteger(
+  name: string,
+  value: unknown,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
     const seen = typeof value === "string" ? `"${value}"` : String(value);
     const Kind = typeof value === "number" ? RangeError : TypeError;
-    throw new Kind(`Invalid option ${name}: expected an integer >= 1, got ${seen}`);
+    const range = max === Number.MAX_SAFE_INTEGER ? ">= 1" : `from 1 to ${max}`;
+    throw new Kind(`Invalid option ${name}: expected an integer ${range}, got ${seen}`);
   }
   return value;
 }
+
+/** The longest delay timers take (a signed 32-bit count of milliseconds). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function checkFunction(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== "function") {
@@ -456,6 +475,7 @@ export function resolveRouterOptions<E extends Env>(
     },
     maxUrls: positiveInteger("maxUrls", options.maxUrls, 1000),
     maxBodyBytes: positiveInteger("maxBodyBytes", options.maxBodyBytes, 256 * 1024),
+    bodyTimeoutMs: positiveInteger("bodyTimeoutMs", options.bodyTimeoutMs, 10_000, MAX_TIMER_MS),
     callerOptions: checkCallerOptions(options.callerOptions),
   };
   const consolePath = pageOption(options.console);
