@@ -88,6 +88,19 @@ async function signIn(page: Page): Promise<void> {
 
 const text = (page: Page, id: string) =>
   page.evaluate<string>(`document.getElementById(${JSON.stringify(id)}).textContent`);
+/**
+ * Scrolls to the end of the page, as after a long report; the headline must still be on the
+ * screen, saying how the send went.
+ */
+async function assertHeadlineInView(page: Page): Promise<void> {
+  const [scrolled, top, bottom, height] = await page.evaluate<number[]>(`(() => {
+    scrollTo(0, document.documentElement.scrollHeight);
+    const box = document.getElementById("status").getBoundingClientRect();
+    return [scrollY, box.top, box.bottom, innerHeight];
+  })()`);
+  assert.ok(scrolled! > 0, "the page is long enough to scroll");
+  assert.ok(top! >= 0 && bottom! <= height!, `the headline is on the screen (${top}–${bottom})`);
+}
 const visible = (id: string) => `!document.getElementById(${JSON.stringify(id)}).hidden`;
 /** An expression: the `.url` texts inside the element with this id. */
 const urlTexts = (id: string) =>
@@ -196,10 +209,16 @@ browserTest(
     // The simulated tasks finish; the page's next poll shows it without being asked.
     router.advance(TASK_MS);
     await page.waitFor(
-      `/All tasks finished/.test(document.getElementById("status").textContent)`,
+      `/^Finished/.test(document.getElementById("status").textContent)`,
       "the tasks to finish",
     );
-    assert.equal(await text(page, "status"), "All tasks finished: 4 done, 1 invalid.");
+    // The headline counts every outcome, the URLs that never reached a task included.
+    assert.equal(
+      await text(page, "status"),
+      "Finished, but not everything worked: 4 done, 1 invalid, 1 duplicate skipped, 2 rejected. " +
+        "Details below.",
+    );
+    assert.equal(await page.evaluate(`document.getElementById("status").className`), "bad");
     assert.equal(await text(page, "progress-summary"), "5 of 5 URLs final: 4 done, 1 invalid.");
     const rows = await page.evaluate<string[][]>(
       `[...document.querySelectorAll("#progress li")].map((li) => [li.querySelector(".tag").textContent, li.querySelector(".url").textContent])`,
@@ -229,6 +248,7 @@ browserTest(
       true,
       "the page fits a 390 px wide phone",
     );
+    await assertHeadlineInView(page);
     await Deno.writeFile(new URL("console-phone.png", OUT), await page.screenshot());
   },
 );
@@ -292,6 +312,18 @@ browserTest(
       3,
       "the reset batch was processed",
     );
+    // The one task is done at once; the headline counts the failed batches too, in words.
+    await page.waitFor(
+      `/^Finished/.test(document.getElementById("status").textContent)`,
+      "the task to finish",
+    );
+    assert.equal(
+      await text(page, "status"),
+      "Finished, but not everything worked: 1 done, 1 not sent (error), " +
+        "2 MAY HAVE BEEN SUBMITTED. Details below.",
+    );
+    await page.viewport(900, 600);
+    await assertHeadlineInView(page);
     await Deno.mkdir(OUT, { recursive: true });
     await Deno.writeFile(new URL("console-failed.png", OUT), await page.screenshot());
   },

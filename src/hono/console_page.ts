@@ -36,7 +36,7 @@ li{padding:.375rem 0;border-top:1px solid var(--line)}
 .ok{color:var(--ok)}.bad{color:var(--bad)}.warn{color:var(--warn)}
 .detail{display:block;color:var(--mute);font-size:.9rem}
 #alert{border:2px solid var(--bad);color:var(--bad);border-radius:.375rem;padding:.5rem .75rem;font-weight:600}
-#status{font-weight:600;min-height:1.5em}
+#status{font-weight:600;min-height:1.5em;position:sticky;top:0;z-index:1;background:var(--bg);padding:.25rem 0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}
 dt{font-weight:600}dd{margin:0}
 progress{width:100%;height:1rem}
@@ -64,7 +64,7 @@ export const CONSOLE_SCRIPT: string = String.raw`
     return e;
   };
   const fill = (id, ...kids) => $(id).replaceChildren(...kids.filter(Boolean));
-  const say = (text) => { $("status").textContent = text; };
+  const say = (text, bad) => { $("status").textContent = text; $("status").className = bad ? "bad" : ""; };
   const alarm = (text) => { $("alert").textContent = text || ""; $("alert").hidden = !text; };
   const n = (count, word) => count + " " + word + (count === 1 ? "" : "s");
   const tag = (text, cls) => h("span", "tag " + cls, text);
@@ -250,13 +250,30 @@ export const CONSOLE_SCRIPT: string = String.raw`
       report.rejected.length && rejectedList(report.rejected));
     $("report-section").hidden = false;
     $("report-heading").focus();
-    say("Sent: " + c.submitted + " submitted, " + c.rejected + " rejected, " + c.failed + " failed.");
+    const dup = report.rejected.filter((x) => x.reason === "duplicate").length;
+    sent = { dup, rejected: c.rejected - dup, lost: c.failed - c.maybeSubmitted, maybe: c.maybeSubmitted };
+    if (c.submitted) say("Sent: " + outcomes({ submitted: c.submitted }) + ".", bad({}));
+    else finished({});
     loadQuota().catch(() => {});
     startPolling(report.tasks.map((t) => t.taskId));
   }));
 
   // Step 5: the tasks' progress, one GET /tasks?ids= round at a time, until every URL is final.
   const LOOKS = { done: ["done", "ok"], failed: ["failed", "bad"], invalid: ["invalid", "bad"], pending: ["pending", "warn"], unknown: ["unknown", "warn"] };
+  // The headline counts every outcome of the last send: its tasks' URLs by status, and the URLs
+  // that never reached a task (rejected, or in a batch that failed), so a problem shows at the top.
+  let sent = {};
+  const outcomes = (counts) => [
+    ...Object.keys(counts).filter((k) => counts[k]).map((k) => counts[k] + " " + k),
+    sent.dup && n(sent.dup, "duplicate") + " skipped",
+    sent.rejected && sent.rejected + " rejected",
+    sent.lost && sent.lost + " not sent (error)",
+    sent.maybe && sent.maybe + " MAY HAVE BEEN SUBMITTED",
+  ].filter(Boolean).join(", ");
+  const bad = (counts) => !!(counts.failed || counts.invalid || counts.unknown || sent.rejected || sent.lost || sent.maybe);
+  const finished = (counts) => say(bad(counts)
+    ? "Finished, but not everything worked: " + outcomes(counts) + ". Details below."
+    : "Finished: " + outcomes(counts) + ".", bad(counts));
   let poll = null;
   function stopPolling() {
     if (poll) clearTimeout(poll.timer);
@@ -288,10 +305,11 @@ export const CONSOLE_SCRIPT: string = String.raw`
         error = error || r.data.error;
       }
       if (poll !== p) return;
-      const count = (s) => urls.filter((u) => u.status === s).length;
-      const open = count("pending");
+      const counts = {};
+      for (const s of Object.keys(LOOKS)) counts[s] = urls.filter((u) => u.status === s).length;
+      const open = counts.pending;
       const final = urls.length - open;
-      const summary = Object.keys(LOOKS).filter(count).map((s) => count(s) + " " + s).join(", ");
+      const summary = Object.keys(LOOKS).filter((s) => counts[s]).map((s) => counts[s] + " " + s).join(", ");
       $("progress-bar").max = urls.length;
       $("progress-bar").value = final;
       fill("progress-summary", final + " of " + n(urls.length, "URL") + " final: " + summary + ".");
@@ -301,10 +319,10 @@ export const CONSOLE_SCRIPT: string = String.raw`
       fill("advice", ...Object.keys(advice).filter((s) => s !== "done").map((s) => h("p", "hint", s + ": " + advice[s])));
       if (error) alarm("Some tasks could not be read this time (" + error.code + "): " + error.message);
       if (!open) {
-        say("All tasks finished: " + summary + ".");
+        finished(counts);
         return;
       }
-      if (summary !== p.last) say("Progress: " + summary + ".");
+      if (summary !== p.last) say("Progress: " + outcomes(counts) + ".", bad(counts));
       p.last = summary;
       p.timer = setTimeout(pollNow, Math.min(30e3, 2e3 * 1.5 ** p.round++));
     } catch (e) {
