@@ -63,6 +63,14 @@ function browserTest(
           await page.evaluate<string>("document.body.innerText"),
           /\b(?:false|undefined|null|NaN)\b|\[object /,
         );
+        // And none of an engineer's words in the page's own text (the server's details, URLs
+        // and task ids aside): it is for people who know neither HTTP nor this router.
+        const words = await page.evaluate<string>(`(() => {
+          for (const e of document.querySelectorAll(".detail, .url, code")) e.remove();
+          return document.body.innerText + [...document.querySelectorAll("option")].map((o) => o.text);
+        })()`);
+        assert.doesNotMatch(words, /\b(?:bearer|token|router|default|sessionStorage|HTTP)\b/i);
+        assert.doesNotMatch(words, /Tencent's count|\b401\b/);
         // Whatever happened, nothing ran that should not have, and nothing left the origin.
         assert.deepEqual(page.log.dialogs, []);
         assert.deepEqual(page.log.errors, []);
@@ -117,7 +125,10 @@ browserTest(
     await page.insertText("wrong-token-0123456789abcdef");
     await page.press("Enter");
     await page.waitFor(`${visible("alert")} && ${visible("token-form")}`, "the 401 message");
-    assert.match(await text(page, "alert"), /token was not accepted \(401 Unauthorized\)/);
+    assert.equal(
+      await text(page, "alert"),
+      "That access code was not accepted. Check it and paste it again in step 1.",
+    );
     assert.equal(await page.evaluate(`sessionStorage.length`), 0);
 
     // The right token: kept in this tab's sessionStorage only; the budget shows.
@@ -132,6 +143,15 @@ browserTest(
     assert.equal(await page.evaluate(`document.getElementById("token").value`), "");
     const quota = await text(page, "quota");
     assert.match(quota, /Used today0 of 1000, 1000 left/);
+    assert.match(
+      quota,
+      /Tencent Cloud saysmainland: 1000 of 1000 left; overseas: 1000 of 1000 left/,
+    );
+    // The area the server picks when the page does not, in plain words, named once known.
+    assert.equal(
+      await page.evaluate(`document.getElementById("area").options[0].textContent`),
+      "Server setting (overseas)",
+    );
     // 00:00 Beijing on the 29th is 17:00 in Berlin on the 28th.
     assert.match(quota, /00:00 Beijing time \(UTC\+8\) on 2026-11-29, which is .*28 Nov.*17:00/);
     assert.equal(await text(page, "alert"), "");

@@ -46,6 +46,22 @@ Deno.test("console: the page, its strict headers, and the hashes that admit its 
   assert.match(post.headers.get("allow") ?? "", /GET/);
 });
 
+Deno.test("console: the page speaks plainly, for people who know neither HTTP nor routers", async () => {
+  const html = await (await setup({ console: true }).app.request("/")).text();
+  const { script } = inlineSources(html);
+  const markup = html.replace(/<(script|style)>[\s\S]*?<\/\1>/g, "").replace(/<[^>]*>/g, " ");
+  // What the script writes on the page: its string literals of two words or more.
+  const messages = [...script.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!)
+    .filter((text) => /\w+ \w+/.test(text));
+  for (const words of [markup, ...messages]) {
+    assert.doesNotMatch(words, /\b(?:bearer|token|router|default|sessionStorage|HTTP)\b/i);
+    assert.doesNotMatch(words, /Tencent's count|\b401\b/);
+  }
+  assert.ok(messages.some((text) => text.includes("access code")), "the messages were found");
+  assert.match(markup, /Access code/);
+  assert.match(markup, /Server setting/);
+});
+
 Deno.test("console: the page reveals nothing of the configuration", async () => {
   const pages = await Promise.all([
     setup({ console: true }).app,

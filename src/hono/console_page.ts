@@ -79,7 +79,7 @@ export const CONSOLE_SCRIPT: string = String.raw`
 
   async function call(method, route, body, spends) {
     const t = token();
-    if (!t) throw new Problem("Paste a token first (step 1).");
+    if (!t) throw new Problem("Paste your access code first (step 1).");
     const headers = { authorization: "Bearer " + t };
     if (body !== undefined) headers["content-type"] = "text/plain; charset=utf-8";
     let res;
@@ -88,7 +88,7 @@ export const CONSOLE_SCRIPT: string = String.raw`
     } catch (e) {
       throw new Problem(spends
         ? "The connection failed while sending: the URLs MAY HAVE BEEN SUBMITTED. Check the budget (step 1) before sending them again."
-        : "Could not reach the router (" + e.message + "). Check the connection and try again.");
+        : "Could not reach the server (" + e.message + "). Check the connection and try again.");
     }
     let data = null;
     try { data = await res.json(); } catch { /* not JSON */ }
@@ -96,11 +96,11 @@ export const CONSOLE_SCRIPT: string = String.raw`
       sessionStorage.removeItem(KEY);
       showToken();
       stopPolling();
-      throw new Problem("The token was not accepted (401 Unauthorized). Check it and paste it again in step 1.");
+      throw new Problem("That access code was not accepted. Check it and paste it again in step 1.");
     }
     return { status: res.status, data };
   }
-  const message = (r) => (r.data && r.data.error && r.data.error.message) || "The router answered HTTP " + r.status + ".";
+  const message = (r) => (r.data && r.data.error && r.data.error.message) || "The server answered with error " + r.status + ".";
 
   async function run(button, what, work) {
     if (button) button.disabled = true;
@@ -122,13 +122,15 @@ export const CONSOLE_SCRIPT: string = String.raw`
     const local = reset.toLocaleString(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
     const rows = [
       ["Area", q.area],
-      ["Used today", q.limit === null ? q.used + " (no local limit)" : q.used + " of " + q.limit + ", " + q.remaining + " left"],
+      ["Used today", q.limit === null ? q.used + " (no daily limit set on this server)" : q.used + " of " + q.limit + ", " + q.remaining + " left"],
       ["Resets", "00:00 Beijing time (UTC+8) on " + beijingDay + ", which is " + local + " for you"],
     ];
     const up = q.upstream;
     if (up && up.quotas) {
-      rows.push(["Tencent's count", up.quotas.map((x) => x.area + ": " + x.available + " of " + x.total + " left").join("; ")]);
-    } else if (up && up.error) rows.push(["Tencent's count", "unavailable: " + up.error.message]);
+      rows.push(["Tencent Cloud says", up.quotas.map((x) => x.area + ": " + x.available + " of " + x.total + " left").join("; ")]);
+    } else if (up && up.error) rows.push(["Tencent Cloud says", "nothing this time: " + up.error.message]);
+    // The area the server uses when none is picked, named once it is known.
+    $("area").options[0].textContent = "Server setting" + ($("area").value ? "" : " (" + q.area + ")");
     fill("quota", ...rows.flatMap(([k, v]) => [h("dt", "", k), h("dd", "", v)]));
     $("quota-section").hidden = false;
   }
@@ -136,13 +138,13 @@ export const CONSOLE_SCRIPT: string = String.raw`
     e.preventDefault();
     const value = $("token").value.trim();
     $("token").value = "";
-    if (!value) return alarm("Paste a token first.");
+    if (!value) return alarm("Paste an access code first.");
     sessionStorage.setItem(KEY, value);
     showToken();
-    run(null, "Checking the token", async () => {
-      say("Checking the token…");
+    run(null, "Checking the access code", async () => {
+      say("Checking the access code…");
       await loadQuota();
-      say("Token accepted; it is kept in this tab only.");
+      say("Access code accepted; it is kept in this tab only.");
     }).then(() => { if (!token()) $("token").focus(); });
   });
   $("forget").addEventListener("click", () => {
@@ -150,7 +152,7 @@ export const CONSOLE_SCRIPT: string = String.raw`
     stopPolling();
     showToken();
     $("quota-section").hidden = true;
-    say("Token forgotten.");
+    say("Access code forgotten.");
     $("token").focus();
   });
   $("quota-refresh").addEventListener("click", (e) => run(e.target, "Reading the budget", async () => {
@@ -363,14 +365,14 @@ export function consoleHtml(page: string): string {
 <noscript><p>This page needs JavaScript.</p></noscript>
 
 <section aria-labelledby="token-heading">
-<h2 id="token-heading">1. Token</h2>
+<h2 id="token-heading">1. Access code</h2>
 <form id="token-form">
-<label for="token">Bearer token</label>
+<label for="token">Access code</label>
 <input id="token" type="password" autocomplete="off" spellcheck="false" aria-describedby="token-hint">
-<p id="token-hint" class="hint">Kept in this browser tab only (sessionStorage) and sent only to this router. Ask the router's operator for one.</p>
-<button id="token-use">Use token</button>
+<p id="token-hint" class="hint">Ask the person who runs this server for one. It is kept in this browser tab only, until you close it, and sent only to this server.</p>
+<button id="token-use">Use this code</button>
 </form>
-<p id="token-set" hidden>A token is set for this tab. <button type="button" class="quiet" id="forget">Forget token</button></p>
+<p id="token-set" hidden>Your access code is set for this tab. <button type="button" class="quiet" id="forget">Forget it</button></p>
 <div id="quota-section" hidden>
 <h3>Today's budget</h3>
 <dl id="quota"></dl>
@@ -388,7 +390,7 @@ export function consoleHtml(page: string): string {
 <input id="file" type="file" accept=".txt,text/plain">
 <label for="area">Area</label>
 <select id="area">
-<option value="">The router's default</option>
+<option value="">Server setting</option>
 <option value="overseas">Overseas</option>
 <option value="mainland">Mainland China</option>
 <option value="global">Global (spends both quotas)</option>
