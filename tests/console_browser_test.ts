@@ -19,9 +19,9 @@ const INVALID_AT_ORIGIN = "https://static.example.com/gone.css";
 const chromium = await findChromium();
 
 /** The router with its console, served on 127.0.0.1 before a simulator on a clock the test moves. */
-function serveRouter(sim: SimulatorOptions) {
+function serveRouter(sim: SimulatorOptions, simulated: boolean) {
   const { app, sim: simulator, advance } = setup(
-    { console: true, allowedHosts: ["*.example.com", "*.example.net"] },
+    { console: true, allowedHosts: ["*.example.com", "*.example.net"], simulated },
     {},
     sim,
   );
@@ -39,7 +39,7 @@ type Router = ReturnType<typeof serveRouter>;
 /** Runs `test` against the console in a fresh Chromium tab, in Berlin, in British English. */
 function browserTest(
   name: string,
-  sim: SimulatorOptions,
+  sim: SimulatorOptions & { simulated: boolean },
   test: (page: Page, router: Router) => Promise<void>,
 ) {
   Deno.test(
@@ -49,7 +49,8 @@ function browserTest(
         chromium,
         "Chromium is missing: apt-get install -y chromium (or set CHROMIUM to a binary)",
       );
-      const router = serveRouter(sim);
+      const { simulated, ...options } = sim;
+      const router = serveRouter(options, simulated);
       const browser = await Browser.launch(chromium);
       try {
         const page = await browser.newPage();
@@ -104,7 +105,9 @@ async function assertHeadlineInView(page: Page): Promise<void> {
   const [scrolled, top, bottom, height] = await page.evaluate<number[]>(`(() => {
     scrollTo(0, document.documentElement.scrollHeight);
     const box = document.getElementById("status").getBoundingClientRect();
-    return [scrollY, box.top, box.bottom, innerHeight];
+    const seen = [scrollY, box.top, box.bottom, innerHeight];
+    scrollTo(0, 0); // Back to the top, for the screenshots.
+    return seen;
   })()`);
   assert.ok(scrolled! > 0, "the page is long enough to scroll");
   assert.ok(top! >= 0 && bottom! <= height!, `the headline is on the screen (${top}–${bottom})`);
@@ -116,7 +119,11 @@ const urlTexts = (id: string) =>
 
 browserTest(
   "console in Chromium: token, dry run, send, progress to done; data stays text",
-  { taskDurationMs: TASK_MS, taskOutcomes: [{ match: INVALID_AT_ORIGIN, status: "invalid" }] },
+  {
+    taskDurationMs: TASK_MS,
+    taskOutcomes: [{ match: INVALID_AT_ORIGIN, status: "invalid" }],
+    simulated: true,
+  },
   async (page, router) => {
     assert.equal(await page.evaluate("document.title"), "CDN prewarm console");
 
@@ -155,6 +162,17 @@ browserTest(
     // 00:00 Beijing on the 29th is 17:00 in Berlin on the 28th.
     assert.match(quota, /00:00 Beijing time \(UTC\+8\) on 2026-11-29, which is .*28 Nov.*17:00/);
     assert.equal(await text(page, "alert"), "");
+    // The router says it fronts a simulator: the page says so, first thing under the title.
+    assert.equal(await page.evaluate(visible("simulated")), true);
+    assert.equal(
+      await text(page, "simulated"),
+      "Practice mode: this server is connected to a simulator, not to Tencent Cloud. Nothing " +
+        "you send here reaches the CDN or uses the real daily quota.",
+    );
+    assert.equal(
+      await page.evaluate(`document.querySelector("h1").nextElementSibling.id`),
+      "simulated",
+    );
 
     // URLs pasted, and one more from a dropped text file.
     await page.focus("urls");
@@ -275,7 +293,7 @@ browserTest(
 
 browserTest(
   "console in Chromium: failed batches, and one that may have been submitted, marked in words",
-  {},
+  { simulated: false },
   async (page, router) => {
     // The two-URL batch (img.example.com) is processed, but its answer breaks off.
     router.sim.faultPolicy = ({ action, urlCount }) =>
@@ -290,6 +308,8 @@ browserTest(
         "https://missing.example.net/c.js",
       ].join("\n"),
     );
+    // Not said to front a simulator: the page claims nothing.
+    assert.equal(await page.evaluate(visible("simulated")), false);
     await page.click("preview");
     await page.waitFor(visible("plan-section"), "the preview");
     // Changing the URLs drops the preview: what is sent is always what was previewed.

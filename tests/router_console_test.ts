@@ -62,6 +62,24 @@ Deno.test("console: the page speaks plainly, for people who know neither HTTP no
   assert.match(markup, /Server setting/);
 });
 
+Deno.test("simulated: GET /quota and POST /prewarm/plan say so; the option is checked", async () => {
+  for (const simulated of [true, false, undefined]) {
+    const { get, app } = setup({ simulated });
+    const quota = await (await get("/quota")).json();
+    const plan = await (await app.request("/prewarm/plan", {
+      method: "POST",
+      headers: { ...AUTH, "content-type": "text/plain" },
+      body: "https://www.example.com/a.js",
+    })).json();
+    assert.equal(quota.simulated, simulated || undefined, String(simulated));
+    assert.equal(plan.budget.simulated, simulated || undefined, String(simulated));
+  }
+  assert.throws(
+    () => prewarmRouter({ simulated: "yes" as unknown as boolean }),
+    /Invalid option simulated: expected a boolean, got string/,
+  );
+});
+
 Deno.test("console: the page reveals nothing of the configuration", async () => {
   const pages = await Promise.all([
     setup({ console: true }).app,

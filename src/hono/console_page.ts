@@ -35,7 +35,8 @@ li{padding:.375rem 0;border-top:1px solid var(--line)}
 .tag{display:inline-block;font-size:.8rem;font-weight:700;border:1px solid;border-radius:.25rem;padding:0 .3rem;margin-right:.4rem;text-transform:uppercase}
 .ok{color:var(--ok)}.bad{color:var(--bad)}.warn{color:var(--warn)}
 .detail{display:block;color:var(--mute);font-size:.9rem}
-#alert{border:2px solid var(--bad);color:var(--bad);border-radius:.375rem;padding:.5rem .75rem;font-weight:600}
+#alert,#simulated{border:2px solid var(--bad);color:var(--bad);border-radius:.375rem;padding:.5rem .75rem;font-weight:600}
+#simulated{border-color:var(--warn);color:var(--warn)}
 #status{font-weight:600;min-height:1.5em;position:sticky;top:0;z-index:1;background:var(--bg);padding:.25rem 0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}
 dt{font-weight:600}dd{margin:0}
@@ -117,6 +118,7 @@ export const CONSOLE_SCRIPT: string = String.raw`
     const r = await call("GET", "quota" + areaQuery($("area").value));
     if (r.status !== 200) throw new Problem(message(r));
     const q = r.data;
+    $("simulated").hidden = !q.simulated;
     const reset = new Date(q.resetsAt);
     const beijingDay = new Date(reset.getTime() + 8 * 3600e3).toISOString().slice(0, 10);
     const local = reset.toLocaleString(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
@@ -360,6 +362,7 @@ export function consoleHtml(page: string): string {
 <body>
 <main>
 <h1>CDN prewarm console</h1>
+<p id="simulated" hidden>Practice mode: this server is connected to a simulator, not to Tencent Cloud. Nothing you send here reaches the CDN or uses the real daily quota.</p>
 <p id="status" role="status" aria-live="polite"></p>
 <p id="alert" role="alert" hidden></p>
 <noscript><p>This page needs JavaScript.</p></noscript>

@@ -138,6 +138,14 @@ export interface PrewarmRouterOptions<E extends Env = Env> {
    * @default {false}
    */
   console?: boolean | { path?: string };
+  /**
+   * Says that this router fronts a simulator of Tencent Cloud (such as `@qcdn/prewarm/testing`'s
+   * `TencentCdnSimulator`), not Tencent Cloud itself. Whoever wires the simulator knows it; the
+   * router cannot tell from an endpoint or a `fetch`. `GET /quota` and `POST /prewarm/plan`
+   * then carry `simulated: true`, and the console says so at the top of the page.
+   * @default {false}
+   */
+  simulated?: boolean;
 }
 
 /** Everything a request needs, read and checked for that request. */
@@ -158,6 +166,8 @@ export interface RequestConfig {
   now: () => number;
   /** The allow-list; `undefined` allows every host. */
   allowedHosts?: HostAllowList;
+  /** Whether the router fronts a simulator (the `simulated` option). */
+  simulated: boolean;
 }
 
 /** {@linkcode PrewarmRouterOptions} checked, with their defaults applied. */
@@ -254,6 +264,13 @@ function positiveInteger(
 
 /** The longest delay timers take (a signed 32-bit count of milliseconds). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function checkBoolean(name: string, value: unknown): boolean {
+  if (value !== undefined && typeof value !== "boolean") {
+    throw new TypeError(`Invalid option ${name}: expected a boolean, got ${typeof value}`);
+  }
+  return value === true;
+}
 
 function checkFunction(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== "function") {
@@ -462,12 +479,14 @@ export function resolveRouterOptions<E extends Env>(
   const credentials = credentialsResolver(options.credentials, problems);
   const allowedHosts = allowListResolver(options.allowedHosts, problems);
   const prewarm = prewarmResolver(options.prewarm, problems);
+  const simulated = checkBoolean("simulated", options.simulated);
   const resolved: ResolvedRouterOptions<E> = {
     tokens: tokensResolver(options.tokens, problems),
     configure: async (c) => {
       const config: RequestConfig = {
         credentials: await credentials(c),
         ...await prewarm(c),
+        simulated,
       };
       const list = await allowedHosts(c);
       if (list) config.allowedHosts = list;
