@@ -35,6 +35,8 @@ try {
     credentials: credentials ?? { ...SIMULATOR_CREDENTIALS },
     tokens: devToken ?? configuredTokens,
     console: true,
+    // Without credentials it fronts the simulator started above: the answers and the console say so.
+    simulated: !credentials,
     prewarm: endpoint ? { endpoint } : {},
   });
 } catch (error) {

@@ -210,4 +210,7 @@ export interface TencentApi {
   configure?(settings: Readonly<Record<string, unknown>>): TencentApi;
   /** The names {@linkcode TencentApi.configure} takes. */
   readonly settings?: readonly string[];
+  /** The settings it was made with, which {@linkcode TencentApi.configure} starts from (the
+   * router keeps the operator's `headers` when a caller adds its own). */
+  readonly options?: Readonly<Record<string, unknown>>;
 }

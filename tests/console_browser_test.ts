@@ -19,9 +19,9 @@ const INVALID_AT_ORIGIN = "https://static.example.com/gone.css";
 const chromium = await findChromium();
 
 /** The router with its console, served on 127.0.0.1 before a simulator on a clock the test moves. */
-function serveRouter(sim: SimulatorOptions) {
+function serveRouter(sim: SimulatorOptions, simulated: boolean) {
   const { app, sim: simulator, advance } = setup(
-    { console: true, allowedHosts: ["*.example.com", "*.example.net"] },
+    { console: true, allowedHosts: ["*.example.com", "*.example.net"], simulated },
     {},
     sim,
   );
@@ -39,7 +39,7 @@ type Router = ReturnType<typeof serveRouter>;
 /** Runs `test` against the console in a fresh Chromium tab, in Berlin, in British English. */
 function browserTest(
   name: string,
-  sim: SimulatorOptions,
+  sim: SimulatorOptions & { simulated: boolean },
   test: (page: Page, router: Router) => Promise<void>,
 ) {
   Deno.test(
@@ -49,7 +49,8 @@ function browserTest(
         chromium,
         "Chromium is missing: apt-get install -y chromium (or set CHROMIUM to a binary)",
       );
-      const router = serveRouter(sim);
+      const { simulated, ...options } = sim;
+      const router = serveRouter(options, simulated);
       const browser = await Browser.launch(chromium);
       try {
         const page = await browser.newPage();
@@ -63,6 +64,14 @@ function browserTest(
           await page.evaluate<string>("document.body.innerText"),
           /\b(?:false|undefined|null|NaN)\b|\[object /,
         );
+        // And none of an engineer's words in the page's own text (the server's details, URLs
+        // and task ids aside): it is for people who know neither HTTP nor this router.
+        const words = await page.evaluate<string>(`(() => {
+          for (const e of document.querySelectorAll(".detail, .url, code")) e.remove();
+          return document.body.innerText + [...document.querySelectorAll("option")].map((o) => o.text);
+        })()`);
+        assert.doesNotMatch(words, /\b(?:bearer|token|router|default|sessionStorage|HTTP)\b/i);
+        assert.doesNotMatch(words, /Tencent's count|\b401\b/);
         // Whatever happened, nothing ran that should not have, and nothing left the origin.
         assert.deepEqual(page.log.dialogs, []);
         assert.deepEqual(page.log.errors, []);
@@ -88,6 +97,21 @@ async function signIn(page: Page): Promise<void> {
 
 const text = (page: Page, id: string) =>
   page.evaluate<string>(`document.getElementById(${JSON.stringify(id)}).textContent`);
+/**
+ * Scrolls to the end of the page, as after a long report; the headline must still be on the
+ * screen, saying how the send went.
+ */
+async function assertHeadlineInView(page: Page): Promise<void> {
+  const [scrolled, top, bottom, height] = await page.evaluate<number[]>(`(() => {
+    scrollTo(0, document.documentElement.scrollHeight);
+    const box = document.getElementById("status").getBoundingClientRect();
+    const seen = [scrollY, box.top, box.bottom, innerHeight];
+    scrollTo(0, 0); // Back to the top, for the screenshots.
+    return seen;
+  })()`);
+  assert.ok(scrolled! > 0, "the page is long enough to scroll");
+  assert.ok(top! >= 0 && bottom! <= height!, `the headline is on the screen (${top}–${bottom})`);
+}
 const visible = (id: string) => `!document.getElementById(${JSON.stringify(id)}).hidden`;
 /** An expression: the `.url` texts inside the element with this id. */
 const urlTexts = (id: string) =>
@@ -95,7 +119,11 @@ const urlTexts = (id: string) =>
 
 browserTest(
   "console in Chromium: token, dry run, send, progress to done; data stays text",
-  { taskDurationMs: TASK_MS, taskOutcomes: [{ match: INVALID_AT_ORIGIN, status: "invalid" }] },
+  {
+    taskDurationMs: TASK_MS,
+    taskOutcomes: [{ match: INVALID_AT_ORIGIN, status: "invalid" }],
+    simulated: true,
+  },
   async (page, router) => {
     assert.equal(await page.evaluate("document.title"), "CDN prewarm console");
 
@@ -104,7 +132,10 @@ browserTest(
     await page.insertText("wrong-token-0123456789abcdef");
     await page.press("Enter");
     await page.waitFor(`${visible("alert")} && ${visible("token-form")}`, "the 401 message");
-    assert.match(await text(page, "alert"), /token was not accepted \(401 Unauthorized\)/);
+    assert.equal(
+      await text(page, "alert"),
+      "That access code was not accepted. Check it and paste it again in step 1.",
+    );
     assert.equal(await page.evaluate(`sessionStorage.length`), 0);
 
     // The right token: kept in this tab's sessionStorage only; the budget shows.
@@ -119,9 +150,29 @@ browserTest(
     assert.equal(await page.evaluate(`document.getElementById("token").value`), "");
     const quota = await text(page, "quota");
     assert.match(quota, /Used today0 of 1000, 1000 left/);
+    assert.match(
+      quota,
+      /Tencent Cloud saysmainland: 1000 of 1000 left; overseas: 1000 of 1000 left/,
+    );
+    // The area the server picks when the page does not, in plain words, named once known.
+    assert.equal(
+      await page.evaluate(`document.getElementById("area").options[0].textContent`),
+      "Server setting (overseas)",
+    );
     // 00:00 Beijing on the 29th is 17:00 in Berlin on the 28th.
     assert.match(quota, /00:00 Beijing time \(UTC\+8\) on 2026-11-29, which is .*28 Nov.*17:00/);
     assert.equal(await text(page, "alert"), "");
+    // The router says it fronts a simulator: the page says so, first thing under the title.
+    assert.equal(await page.evaluate(visible("simulated")), true);
+    assert.equal(
+      await text(page, "simulated"),
+      "Practice mode: this server is connected to a simulator, not to Tencent Cloud. Nothing " +
+        "you send here reaches the CDN or uses the real daily quota.",
+    );
+    assert.equal(
+      await page.evaluate(`document.querySelector("h1").nextElementSibling.id`),
+      "simulated",
+    );
 
     // URLs pasted, and one more from a dropped text file.
     await page.focus("urls");
@@ -196,10 +247,16 @@ browserTest(
     // The simulated tasks finish; the page's next poll shows it without being asked.
     router.advance(TASK_MS);
     await page.waitFor(
-      `/All tasks finished/.test(document.getElementById("status").textContent)`,
+      `/^Finished/.test(document.getElementById("status").textContent)`,
       "the tasks to finish",
     );
-    assert.equal(await text(page, "status"), "All tasks finished: 4 done, 1 invalid.");
+    // The headline counts every outcome, the URLs that never reached a task included.
+    assert.equal(
+      await text(page, "status"),
+      "Finished, but not everything worked: 4 done, 1 invalid, 1 duplicate skipped, 2 rejected. " +
+        "Details below.",
+    );
+    assert.equal(await page.evaluate(`document.getElementById("status").className`), "bad");
     assert.equal(await text(page, "progress-summary"), "5 of 5 URLs final: 4 done, 1 invalid.");
     const rows = await page.evaluate<string[][]>(
       `[...document.querySelectorAll("#progress li")].map((li) => [li.querySelector(".tag").textContent, li.querySelector(".url").textContent])`,
@@ -229,13 +286,14 @@ browserTest(
       true,
       "the page fits a 390 px wide phone",
     );
+    await assertHeadlineInView(page);
     await Deno.writeFile(new URL("console-phone.png", OUT), await page.screenshot());
   },
 );
 
 browserTest(
   "console in Chromium: failed batches, and one that may have been submitted, marked in words",
-  {},
+  { simulated: false },
   async (page, router) => {
     // The two-URL batch (img.example.com) is processed, but its answer breaks off.
     router.sim.faultPolicy = ({ action, urlCount }) =>
@@ -250,6 +308,8 @@ browserTest(
         "https://missing.example.net/c.js",
       ].join("\n"),
     );
+    // Not said to front a simulator: the page claims nothing.
+    assert.equal(await page.evaluate(visible("simulated")), false);
     await page.click("preview");
     await page.waitFor(visible("plan-section"), "the preview");
     // Changing the URLs drops the preview: what is sent is always what was previewed.
@@ -292,6 +352,18 @@ browserTest(
       3,
       "the reset batch was processed",
     );
+    // The one task is done at once; the headline counts the failed batches too, in words.
+    await page.waitFor(
+      `/^Finished/.test(document.getElementById("status").textContent)`,
+      "the task to finish",
+    );
+    assert.equal(
+      await text(page, "status"),
+      "Finished, but not everything worked: 1 done, 1 not sent (error), " +
+        "2 MAY HAVE BEEN SUBMITTED. Details below.",
+    );
+    await page.viewport(900, 600);
+    await assertHeadlineInView(page);
     await Deno.mkdir(OUT, { recursive: true });
     await Deno.writeFile(new URL("console-failed.png", OUT), await page.screenshot());
   },

@@ -402,7 +402,11 @@ for (
     const { pushes, coordinator, options } = run((urls) =>
       urls[0]!.startsWith("https://www.example.com/") ? code : undefined
     );
-    const report = await prewarm(input, { ...options, batchSize: 6, ...(backend && { api: backend }) });
+    const report = await prewarm(input, {
+      ...options,
+      batchSize: 6,
+      ...(backend && { api: backend }),
+    });
     assertAccounted(input, report);
     assert.equal(pushes.length, 2, "sent once each: an ambiguous failure is not retried");
     assert.equal(report.failed.length, 1);

@@ -2,6 +2,7 @@
 // (examples/start.ts and examples/serve.ts), without credentials.
 import assert from "node:assert/strict";
 import { childEnv, ROOT } from "./cli/run.ts";
+import { startServer } from "./router/processes.ts";
 
 async function runExample(file: string, env: Record<string, string> = {}) {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
@@ -46,6 +47,29 @@ Deno.test("deno task serve: a bad PREWARM_TOKENS is one clear line, not a stack 
   assert.doesNotMatch(stderr, /^\s+at /m, "no stack trace");
   assert.doesNotMatch(stderr + stdout, /short/, "the token itself is never printed");
   assert.doesNotMatch(stdout, /Listening/);
+});
+
+Deno.test("deno task serve: without credentials it fronts the simulator, and its answers say so", async () => {
+  const token = "serve-test-token-0123456789";
+  const server = await startServer({
+    command: Deno.execPath(),
+    args: ["run", "--allow-net", "--allow-env", "--allow-read", "examples/serve.ts"],
+    env: { PORT: "0", PREWARM_TOKENS: token },
+    cwd: ROOT,
+  });
+  try {
+    const headers = { authorization: `Bearer ${token}` };
+    const quota = await (await fetch(`${server.url}quota`, { headers })).json();
+    assert.equal(quota.simulated, true);
+    const plan = await fetch(`${server.url}prewarm/plan`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "text/plain" },
+      body: "https://www.example.com/a.js",
+    });
+    assert.equal((await plan.json()).budget.simulated, true);
+  } finally {
+    await server.stop();
+  }
 });
 
 Deno.test("Node: the command line as docs/cli.md runs it, bundled and through main()", async () => {

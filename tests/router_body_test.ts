@@ -164,3 +164,115 @@ Deno.test("a body of exactly maxBodyBytes is read; one byte more is refused", as
   assert.equal((await post(app, body, "text/plain")).status, 200);
   assert.equal((await post(app, body + "\n", "text/plain")).status, 413);
 });
+
+/**
+ * A client on a real socket that sends the request head at once, then `body` one byte at a
+ * time, a byte every `everyMs`, until it is all sent or, once an answer came, `after` more
+ * bytes went out. Calls `onAnswer` when a whole answer (head, and as many bytes as its
+ * Content-Length says) has arrived, and returns it with how many body bytes went out before.
+ */
+async function trickle(
+  port: number,
+  path: string,
+  body: string,
+  options: { everyMs: number; after: number; onAnswer: () => void },
+) {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const bytes = new TextEncoder().encode(body);
+  const head = `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+    `Authorization: ${AUTH.authorization}\r\nContent-Type: text/plain\r\n` +
+    `Content-Length: ${bytes.length}\r\n\r\n`;
+  await conn.write(new TextEncoder().encode(head));
+  let sent = 0;
+  let stopAt = bytes.length;
+  const writing = (async () => {
+    while (sent < stopAt) {
+      if (await conn.write(bytes.subarray(sent, sent + 1)).then(() => false, () => true)) return;
+      sent++;
+      await new Promise((resolve) => setTimeout(resolve, options.everyMs));
+    }
+  })();
+  let received = new Uint8Array();
+  const buffer = new Uint8Array(4096);
+  const text = () => new TextDecoder().decode(received);
+  const complete = () => {
+    const [head, ...rest] = text().split("\r\n\r\n");
+    const length = /\r\ncontent-length: (\d+)/i.exec(head ?? "")?.[1];
+    return rest.length > 0 && length !== undefined &&
+      new TextEncoder().encode(rest.join("\r\n\r\n")).length >= Number(length);
+  };
+  while (!complete()) {
+    const n = await conn.read(buffer);
+    if (n === null) break;
+    received = new Uint8Array([...received, ...buffer.subarray(0, n)]);
+  }
+  const sentBefore = sent;
+  stopAt = Math.min(stopAt, sent + options.after);
+  options.onAnswer();
+  await writing;
+  conn.close();
+  return { text: text(), sentBefore, of: bytes.length };
+}
+
+Deno.test("a body trickled byte by byte is cut off at bodyTimeoutMs: 408, and no byte more is read", async () => {
+  const { app, sim } = setup({ bodyTimeoutMs: 100 });
+  // What the router pulls from the request body, counted between the socket and the router.
+  let pulled = 0;
+  let cancelled = false;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const source = request.body!.getReader();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const chunk = await source.read();
+        if (chunk.done) return controller.close();
+        pulled += chunk.value.byteLength;
+        controller.enqueue(chunk.value);
+      },
+      cancel: (reason) => {
+        cancelled = true;
+        return source.cancel(reason);
+      },
+    }, { highWaterMark: 0 });
+    return app.fetch(new Request(request, { body, duplex: "half" } as RequestInit));
+  });
+  // 96 bytes at a byte every 10 ms: no pause is ever long, but the whole body takes at least
+  // 960 ms, far past the deadline.
+  const body = "https://www.example.com/slow.js\n".repeat(3);
+  try {
+    for (const path of ["/prewarm", "/prewarm/plan"]) {
+      pulled = 0;
+      cancelled = false;
+      let pulledAtAnswer = -1;
+      const { text, sentBefore, of } = await trickle(server.addr.port, path, body, {
+        everyMs: 10,
+        after: 5,
+        onAnswer: () => pulledAtAnswer = pulled,
+      });
+      const [head = "", json = ""] = text.split("\r\n\r\n");
+      assert.match(head, /^HTTP\/1\.1 408 /, text);
+      assert.match(head, /\r\nconnection: close\r\n/i);
+      const answer: RouterErrorBody = JSON.parse(json);
+      assert.equal(answer.error.code, "body-timeout");
+      assert.match(answer.error.message, /did not arrive within 100 ms \(bodyTimeoutMs\)/);
+      assert.ok(sentBefore > 1 && sentBefore < of, `answered mid-body (${sentBefore} of ${of})`);
+      // The router stopped reading: it cancelled the body, and the bytes the client sent
+      // after the answer were never pulled.
+      assert.equal(cancelled, true);
+      assert.ok(pulledAtAnswer > 0 && pulledAtAnswer <= sentBefore);
+      assert.equal(pulled, pulledAtAnswer);
+    }
+    assert.equal(sim.requests.length, 0);
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("bodyTimeoutMs: a whole body in time is read; the option is checked when the router is made", async () => {
+  const { app } = setup({ bodyTimeoutMs: 1 });
+  // app.request() hands the body over at once: a deadline of 1 ms is met.
+  assert.equal((await post(app, "https://www.example.com/x.js", "text/plain")).status, 200);
+  for (const value of [0, -1, 1.5, 2 ** 31]) {
+    assert.throws(() => setup({ bodyTimeoutMs: value }), RangeError, String(value));
+  }
+  assert.throws(() => setup({ bodyTimeoutMs: "10" as unknown as number }), TypeError);
+});

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { cdnV2 } from "../src/apis/cdn_v2.ts";
 import { cdn } from "../src/apis/cdn.ts";
 import { prewarmRouter, type PrewarmRouterOptions } from "../src/hono/mod.ts";
-import { setup } from "./router/setup.ts";
+import { setup, TOKEN } from "./router/setup.ts";
 
 Deno.test("router: by default a body may set no option, and is told why", async () => {
   const { sim, postJson } = setup();
@@ -119,4 +119,65 @@ Deno.test("router: body options on an API 2.0 router are a 400", async () => {
     (await response.json()).error.message,
     /through CDN API 2\.0 CdnOverseaPushser, which takes no userAgent/,
   );
+});
+
+Deno.test("router: caller headers the operator decides are a 400 naming the header and why", async () => {
+  const { sim, postJson, app } = setup(
+    { callerOptions: ["headers", "userAgent"] },
+    { api: cdn({ userAgent: "Operator/1", headers: { "X-Origin-Auth": "operator-secret" } }) },
+  );
+  const url = "https://www.example.com/a.js";
+  const cases: [string, RegExp][] = [
+    ["Host", /"Host" in "headers": the origin pull's Host is the URL's own host/],
+    ["host", /"host" in "headers": the origin pull's Host/],
+    ["User-Agent", /"User-Agent" in "headers": .*the userAgent option\); set "userAgent" instead/],
+    ["uSeR-aGeNt", /"uSeR-aGeNt" in "headers"/],
+    ["Range", /"Range" in "headers": .*disableRange/],
+    ["x-origin-auth", /"x-origin-auth" in "headers": this router's operator sets it/],
+    ["Transfer-Encoding", /"Transfer-Encoding" in "headers": it concerns one connection/],
+    ["Connection", /"Connection" in "headers"/],
+    ["Proxy-Authorization", /"Proxy-Authorization" in "headers": it is meant for a proxy/],
+    ["X-Forwarded-Host", /"X-Forwarded-Host" in "headers": origins read it in place of the URL/],
+    ["X-Original-URL", /"X-Original-URL" in "headers"/],
+  ];
+  for (const [name, message] of cases) {
+    for (const path of ["/prewarm", "/prewarm/plan"]) {
+      const response = await app.request(path, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ urls: [url], headers: { "X-Release": "1", [name]: "evil" } }),
+      });
+      assert.equal(response.status, 400, `${name} ${path}`);
+      const body = await response.json();
+      assert.equal(body.error.code, "invalid-body");
+      assert.match(body.error.message, message);
+    }
+  }
+  assert.equal(sim.requests.length, 0);
+
+  // Other names pass, and are added to the operator's headers rather than replacing them.
+  const response = await postJson({ urls: [url], headers: { "Accept-Encoding": "gzip" } });
+  assert.equal(response.status, 200, await response.clone().text());
+  assert.deepEqual(sim.accepted[0]?.parameters, {
+    UserAgent: "Operator/1",
+    Headers: [
+      { Name: "X-Origin-Auth", Value: "operator-secret" },
+      { Name: "Accept-Encoding", Value: "gzip" },
+    ],
+  });
+});
+
+Deno.test("router: caller and operator headers together stay within PushUrlsCache's 20", async () => {
+  const operator = Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`X-Op-${i}`, "v"]));
+  const { sim, postJson } = setup({ callerOptions: ["headers"] }, {
+    api: cdn({ headers: operator }),
+  });
+  const caller = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`X-Caller-${i}`, "v"]));
+  const response = await postJson({ urls: ["https://www.example.com/a.js"], headers: caller });
+  assert.equal(response.status, 400);
+  assert.match(
+    (await response.json()).error.message,
+    /with the 15 headers this router's operator sets, headers: expected at most 20 headers, got 21/,
+  );
+  assert.equal(sim.requests.length, 0);
 });

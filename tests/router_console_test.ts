@@ -47,6 +47,40 @@ Deno.test("console: the page, its strict headers, and the hashes that admit its 
   assert.match(post.headers.get("allow") ?? "", /GET/);
 });
 
+Deno.test("console: the page speaks plainly, for people who know neither HTTP nor routers", async () => {
+  const html = await (await setup({ console: true }).app.request("/")).text();
+  const { script } = inlineSources(html);
+  const markup = html.replace(/<(script|style)>[\s\S]*?<\/\1>/g, "").replace(/<[^>]*>/g, " ");
+  // What the script writes on the page: its string literals of two words or more.
+  const messages = [...script.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!)
+    .filter((text) => /\w+ \w+/.test(text));
+  for (const words of [markup, ...messages]) {
+    assert.doesNotMatch(words, /\b(?:bearer|token|router|default|sessionStorage|HTTP)\b/i);
+    assert.doesNotMatch(words, /Tencent's count|\b401\b/);
+  }
+  assert.ok(messages.some((text) => text.includes("access code")), "the messages were found");
+  assert.match(markup, /Access code/);
+  assert.match(markup, /Server setting/);
+});
+
+Deno.test("simulated: GET /quota and POST /prewarm/plan say so; the option is checked", async () => {
+  for (const simulated of [true, false, undefined]) {
+    const { get, app } = setup({ simulated });
+    const quota = await (await get("/quota")).json();
+    const plan = await (await app.request("/prewarm/plan", {
+      method: "POST",
+      headers: { ...AUTH, "content-type": "text/plain" },
+      body: "https://www.example.com/a.js",
+    })).json();
+    assert.equal(quota.simulated, simulated || undefined, String(simulated));
+    assert.equal(plan.budget.simulated, simulated || undefined, String(simulated));
+  }
+  assert.throws(
+    () => prewarmRouter({ simulated: "yes" as unknown as boolean }),
+    /Invalid option simulated: expected a boolean, got string/,
+  );
+});
+
 Deno.test("console: the page reveals nothing of the configuration", async () => {
   const pages = await Promise.all([
     setup({ console: true }).app,

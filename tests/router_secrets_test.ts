@@ -220,3 +220,33 @@ Deno.test("upstream fields echoing secrets in any case are masked in every route
   }
   assert.ok(!everything.includes("9f8e7d6c5b4a39281706f5e4d3c2b1a0"), "a Signature= value");
 });
+
+Deno.test("an upstream code echoing the SecretId is masked before any message is built from it", async () => {
+  const sim = new TencentCdnSimulator({ now: () => NOW, credentials: [credentials] });
+  const app = prewarmRouter({
+    credentials,
+    tokens: [routerToken],
+    prewarm: { fetch: sim.fetch, now: () => NOW, retries: 0, maxRequestsPerSecond: Infinity },
+  });
+  const headers = { authorization: `Bearer ${routerToken}` };
+  const code = `InternalError.${credentials.secretId}`;
+  const answers: [string, Response][] = [];
+  const ask = async (path: string, init: RequestInit = { headers }) => {
+    sim.inject({ type: "error", code, message: "backend error" });
+    answers.push([path, await app.request(path, init)]);
+  };
+  await ask("/tasks/abc");
+  await ask("/tasks?ids=abc");
+  await ask("/quota");
+  await ask("/prewarm", {
+    method: "POST",
+    headers: { ...headers, "content-type": "text/plain" },
+    body: "https://www.example.com/a.js",
+  });
+  for (const [path, response] of answers) {
+    const text = await response.text();
+    assert.ok(!text.includes(credentials.secretId), `${path}: the SecretId in ${text}`);
+    assert.match(text, /InternalError\.\[redacted\]/, `${path}: the code, masked`);
+  }
+  assert.equal(answers[0]![1].status, 502);
+});

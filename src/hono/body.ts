@@ -6,7 +6,12 @@
 import type { Context, Env } from "hono";
 import type { TencentApi } from "../api.ts";
 import type { Area } from "../report.ts";
-import { CALLER_OPTIONS, type CallerSettings, readCallerOptions } from "./caller_options.ts";
+import {
+  CALLER_OPTIONS,
+  type CallerSettings,
+  readCallerOptions,
+  withCallerHeaders,
+} from "./caller_options.ts";
 import { RouterError } from "./errors.ts";
 import { type Screened, screenHosts } from "./hosts.ts";
 import type { RequestConfig, ResolvedRouterOptions } from "./options.ts";
@@ -20,7 +25,8 @@ export interface PrewarmRequestBody {
   urls: string[];
   /** The area, when the body names one. */
   area?: Area;
-  /** The options the body set, among those the operator allows (`callerOptions`). */
+  /** The options the body set, among those the operator allows (`callerOptions`); once
+   * checked against the configuration, `headers` holds the operator's headers as well. */
   options?: CallerSettings;
 }
 
@@ -72,36 +78,62 @@ function tooLarge(maxBytes: number): RouterError {
   );
 }
 
+function timedOut(timeoutMs: number): RouterError {
+  return new RouterError(
+    408,
+    "body-timeout",
+    `The body did not arrive within ${timeoutMs} ms (bodyTimeoutMs); send it again, all at once`,
+    // The rest of the body is not read, so the connection cannot carry another request.
+    { headers: { Connection: "close" } },
+  );
+}
+
 /**
- * Reads the body as UTF-8 text, never holding more than `maxBytes` of it: a declared
- * `Content-Length` over the cap is refused before reading, and every body is counted chunk by
- * chunk and the stream cancelled as soon as it passes the cap. (Hono's `bodyLimit` is not used:
- * within the Hono versions this module accepts it changed from erroring the stream to
- * buffering, it trusts a declared length without counting, and it never cancels the stream.)
- * @throws {RouterError} 413 over the cap, 400 when the body is not UTF-8 or cannot be read.
+ * Reads the body as UTF-8 text, never holding more than `maxBytes` of it nor reading for
+ * longer than `timeoutMs`: a declared `Content-Length` over the cap is refused before
+ * reading, and every body is counted chunk by chunk and the stream cancelled as soon as it
+ * passes the cap or the deadline (a body trickled a byte at a time would otherwise hold the
+ * connection as long as its client likes). (Hono's `bodyLimit` is not used: within the Hono
+ * versions this module accepts it changed from erroring the stream to buffering, it trusts a
+ * declared length without counting, and it never cancels the stream.)
+ * @throws {RouterError} 413 over the cap, 408 past the deadline, 400 when the body is not
+ * UTF-8 or cannot be read.
  */
-export async function readCappedText(request: Request, maxBytes: number): Promise<string> {
+export async function readCappedText(
+  request: Request,
+  maxBytes: number,
+  timeoutMs: number,
+): Promise<string> {
   const declared = request.headers.get("content-length")?.trim();
   if (declared && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   if (request.body === null) return "";
   const reader = request.body.getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<"late">((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, "late");
+  });
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
-    try {
-      chunk = await reader.read();
-    } catch {
-      throw new RouterError(400, "invalid-body", "The body could not be read to its end");
+  try {
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array> | "late";
+      try {
+        chunk = await Promise.race([reader.read(), deadline]);
+      } catch {
+        throw new RouterError(400, "invalid-body", "The body could not be read to its end");
+      }
+      if (chunk === "late") throw timedOut(timeoutMs);
+      if (chunk.done) break;
+      total += chunk.value.byteLength;
+      if (total > maxBytes) throw tooLarge(maxBytes);
+      chunks.push(chunk.value);
     }
-    if (chunk.done) break;
-    total += chunk.value.byteLength;
-    if (total > maxBytes) {
-      // Not awaited: the refusal need not wait for the stream to be torn down.
-      reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(chunk.value);
+  } catch (error) {
+    // Not awaited: the refusal need not wait for the stream to be torn down.
+    reader.cancel().catch(() => {});
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
   const bytes = new Uint8Array(total);
   let offset = 0;
@@ -232,7 +264,7 @@ export interface UrlRequest {
  * Reads the configuration and the body of `POST /prewarm` (and of its dry run,
  * `POST /prewarm/plan`), checks the body and screens its hosts: everything about the request
  * is checked before a single upstream call.
- * @throws {RouterError} 503 when not configured; 400, 413 or 415 saying what is wrong.
+ * @throws {RouterError} 503 when not configured; 400, 408, 413 or 415 saying what is wrong.
  */
 export async function readUrlRequest<E extends Env>(
   c: Context<E>,
@@ -240,7 +272,7 @@ export async function readUrlRequest<E extends Env>(
 ): Promise<UrlRequest> {
   const config = await options.configure(c);
   const format = bodyFormat(c.req.header("content-type"));
-  const text = await readCappedText(c.req.raw, options.maxBodyBytes);
+  const text = await readCappedText(c.req.raw, options.maxBodyBytes, options.bodyTimeoutMs);
   const body = format === "json" ? parseJsonBody(text, options.callerOptions) : parseTextBody(text);
   if (body.urls.length === 0) {
     throw new RouterError(400, "no-urls", "The body lists no URLs");
@@ -252,6 +284,11 @@ export async function readUrlRequest<E extends Env>(
       `The body lists ${body.urls.length} URLs; at most ${options.maxUrls} are accepted per ` +
         "request (maxUrls): split them",
     );
+  }
+  if (body.options) {
+    // The operator's headers are those of the router's API (`cdn({ headers })`).
+    const operator = config.api.options?.headers as Readonly<Record<string, string>> | undefined;
+    body.options = withCallerHeaders(body.options, operator, options.callerOptions);
   }
   const asked = chooseArea(body.area, c.req.query("area"));
   const { purgeFirst: _, ...settings } = body.options ?? {};

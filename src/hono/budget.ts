@@ -24,6 +24,11 @@ export interface RouterBudget {
   remaining: number | null;
   /** When the budget resets (00:00 Beijing time), as an ISO 8601 UTC time. */
   resetsAt: string;
+  /**
+   * Present when the router fronts a simulator (its `simulated` option): nothing reaches
+   * Tencent Cloud, and no real quota is spent.
+   */
+  simulated?: true;
 }
 
 /**
@@ -49,5 +54,6 @@ export async function todayBudget(
     limit: finite ? limit : null,
     remaining: finite ? Math.max(0, limit - used) : null,
     resetsAt: new Date(now + msUntilBeijingMidnight(now)).toISOString(),
+    ...(config.simulated && { simulated: true }),
   };
 }

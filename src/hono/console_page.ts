@@ -35,8 +35,9 @@ li{padding:.375rem 0;border-top:1px solid var(--line)}
 .tag{display:inline-block;font-size:.8rem;font-weight:700;border:1px solid;border-radius:.25rem;padding:0 .3rem;margin-right:.4rem;text-transform:uppercase}
 .ok{color:var(--ok)}.bad{color:var(--bad)}.warn{color:var(--warn)}
 .detail{display:block;color:var(--mute);font-size:.9rem}
-#alert{border:2px solid var(--bad);color:var(--bad);border-radius:.375rem;padding:.5rem .75rem;font-weight:600}
-#status{font-weight:600;min-height:1.5em}
+#alert,#simulated{border:2px solid var(--bad);color:var(--bad);border-radius:.375rem;padding:.5rem .75rem;font-weight:600}
+#simulated{border-color:var(--warn);color:var(--warn)}
+#status{font-weight:600;min-height:1.5em;position:sticky;top:0;z-index:1;background:var(--bg);padding:.25rem 0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}
 dt{font-weight:600}dd{margin:0}
 progress{width:100%;height:1rem}
@@ -64,7 +65,7 @@ export const CONSOLE_SCRIPT: string = String.raw`
     return e;
   };
   const fill = (id, ...kids) => $(id).replaceChildren(...kids.filter(Boolean));
-  const say = (text) => { $("status").textContent = text; };
+  const say = (text, bad) => { $("status").textContent = text; $("status").className = bad ? "bad" : ""; };
   const alarm = (text) => { $("alert").textContent = text || ""; $("alert").hidden = !text; };
   const n = (count, word) => count + " " + word + (count === 1 ? "" : "s");
   const tag = (text, cls) => h("span", "tag " + cls, text);
@@ -79,7 +80,7 @@ export const CONSOLE_SCRIPT: string = String.raw`
 
   async function call(method, route, body, spends) {
     const t = token();
-    if (!t) throw new Problem("Paste a token first (step 1).");
+    if (!t) throw new Problem("Paste your access code first (step 1).");
     const headers = { authorization: "Bearer " + t };
     if (body !== undefined) headers["content-type"] = "text/plain; charset=utf-8";
     let res;
@@ -88,7 +89,7 @@ export const CONSOLE_SCRIPT: string = String.raw`
     } catch (e) {
       throw new Problem(spends
         ? "The connection failed while sending: the URLs MAY HAVE BEEN SUBMITTED. Check the budget (step 1) before sending them again."
-        : "Could not reach the router (" + e.message + "). Check the connection and try again.");
+        : "Could not reach the server (" + e.message + "). Check the connection and try again.");
     }
     let data = null;
     try { data = await res.json(); } catch { /* not JSON */ }
@@ -96,11 +97,11 @@ export const CONSOLE_SCRIPT: string = String.raw`
       sessionStorage.removeItem(KEY);
       showToken();
       stopPolling();
-      throw new Problem("The token was not accepted (401 Unauthorized). Check it and paste it again in step 1.");
+      throw new Problem("That access code was not accepted. Check it and paste it again in step 1.");
     }
     return { status: res.status, data };
   }
-  const message = (r) => (r.data && r.data.error && r.data.error.message) || "The router answered HTTP " + r.status + ".";
+  const message = (r) => (r.data && r.data.error && r.data.error.message) || "The server answered with error " + r.status + ".";
 
   async function run(button, what, work) {
     if (button) button.disabled = true;
@@ -117,18 +118,21 @@ export const CONSOLE_SCRIPT: string = String.raw`
     const r = await call("GET", "quota" + areaQuery($("area").value));
     if (r.status !== 200) throw new Problem(message(r));
     const q = r.data;
+    $("simulated").hidden = !q.simulated;
     const reset = new Date(q.resetsAt);
     const beijingDay = new Date(reset.getTime() + 8 * 3600e3).toISOString().slice(0, 10);
     const local = reset.toLocaleString(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
     const rows = [
       ["Area", q.area],
-      ["Used today", q.limit === null ? q.used + " (no local limit)" : q.used + " of " + q.limit + ", " + q.remaining + " left"],
+      ["Used today", q.limit === null ? q.used + " (no daily limit set on this server)" : q.used + " of " + q.limit + ", " + q.remaining + " left"],
       ["Resets", "00:00 Beijing time (UTC+8) on " + beijingDay + ", which is " + local + " for you"],
     ];
     const up = q.upstream;
     if (up && up.quotas) {
-      rows.push(["Tencent's count", up.quotas.map((x) => x.area + ": " + x.available + " of " + x.total + " left").join("; ")]);
-    } else if (up && up.error) rows.push(["Tencent's count", "unavailable: " + up.error.message]);
+      rows.push(["Tencent Cloud says", up.quotas.map((x) => x.area + ": " + x.available + " of " + x.total + " left").join("; ")]);
+    } else if (up && up.error) rows.push(["Tencent Cloud says", "nothing this time: " + up.error.message]);
+    // The area the server uses when none is picked, named once it is known.
+    $("area").options[0].textContent = "Server setting" + ($("area").value ? "" : " (" + q.area + ")");
     fill("quota", ...rows.flatMap(([k, v]) => [h("dt", "", k), h("dd", "", v)]));
     $("quota-section").hidden = false;
   }
@@ -136,13 +140,13 @@ export const CONSOLE_SCRIPT: string = String.raw`
     e.preventDefault();
     const value = $("token").value.trim();
     $("token").value = "";
-    if (!value) return alarm("Paste a token first.");
+    if (!value) return alarm("Paste an access code first.");
     sessionStorage.setItem(KEY, value);
     showToken();
-    run(null, "Checking the token", async () => {
-      say("Checking the token…");
+    run(null, "Checking the access code", async () => {
+      say("Checking the access code…");
       await loadQuota();
-      say("Token accepted; it is kept in this tab only.");
+      say("Access code accepted; it is kept in this tab only.");
     }).then(() => { if (!token()) $("token").focus(); });
   });
   $("forget").addEventListener("click", () => {
@@ -150,7 +154,7 @@ export const CONSOLE_SCRIPT: string = String.raw`
     stopPolling();
     showToken();
     $("quota-section").hidden = true;
-    say("Token forgotten.");
+    say("Access code forgotten.");
     $("token").focus();
   });
   $("quota-refresh").addEventListener("click", (e) => run(e.target, "Reading the budget", async () => {
@@ -250,13 +254,30 @@ export const CONSOLE_SCRIPT: string = String.raw`
       report.rejected.length && rejectedList(report.rejected));
     $("report-section").hidden = false;
     $("report-heading").focus();
-    say("Sent: " + c.submitted + " submitted, " + c.rejected + " rejected, " + c.failed + " failed.");
+    const dup = report.rejected.filter((x) => x.reason === "duplicate").length;
+    sent = { dup, rejected: c.rejected - dup, lost: c.failed - c.maybeSubmitted, maybe: c.maybeSubmitted };
+    if (c.submitted) say("Sent: " + outcomes({ submitted: c.submitted }) + ".", bad({}));
+    else finished({});
     loadQuota().catch(() => {});
     startPolling(report.tasks.map((t) => t.taskId));
   }));
 
   // Step 5: the tasks' progress, one GET /tasks?ids= round at a time, until every URL is final.
   const LOOKS = { done: ["done", "ok"], failed: ["failed", "bad"], invalid: ["invalid", "bad"], pending: ["pending", "warn"], unknown: ["unknown", "warn"] };
+  // The headline counts every outcome of the last send: its tasks' URLs by status, and the URLs
+  // that never reached a task (rejected, or in a batch that failed), so a problem shows at the top.
+  let sent = {};
+  const outcomes = (counts) => [
+    ...Object.keys(counts).filter((k) => counts[k]).map((k) => counts[k] + " " + k),
+    sent.dup && n(sent.dup, "duplicate") + " skipped",
+    sent.rejected && sent.rejected + " rejected",
+    sent.lost && sent.lost + " not sent (error)",
+    sent.maybe && sent.maybe + " MAY HAVE BEEN SUBMITTED",
+  ].filter(Boolean).join(", ");
+  const bad = (counts) => !!(counts.failed || counts.invalid || counts.unknown || sent.rejected || sent.lost || sent.maybe);
+  const finished = (counts) => say(bad(counts)
+    ? "Finished, but not everything worked: " + outcomes(counts) + ". Details below."
+    : "Finished: " + outcomes(counts) + ".", bad(counts));
   let poll = null;
   function stopPolling() {
     if (poll) clearTimeout(poll.timer);
@@ -288,10 +309,11 @@ export const CONSOLE_SCRIPT: string = String.raw`
         error = error || r.data.error;
       }
       if (poll !== p) return;
-      const count = (s) => urls.filter((u) => u.status === s).length;
-      const open = count("pending");
+      const counts = {};
+      for (const s of Object.keys(LOOKS)) counts[s] = urls.filter((u) => u.status === s).length;
+      const open = counts.pending;
       const final = urls.length - open;
-      const summary = Object.keys(LOOKS).filter(count).map((s) => count(s) + " " + s).join(", ");
+      const summary = Object.keys(LOOKS).filter((s) => counts[s]).map((s) => counts[s] + " " + s).join(", ");
       $("progress-bar").max = urls.length;
       $("progress-bar").value = final;
       fill("progress-summary", final + " of " + n(urls.length, "URL") + " final: " + summary + ".");
@@ -301,10 +323,10 @@ export const CONSOLE_SCRIPT: string = String.raw`
       fill("advice", ...Object.keys(advice).filter((s) => s !== "done").map((s) => h("p", "hint", s + ": " + advice[s])));
       if (error) alarm("Some tasks could not be read this time (" + error.code + "): " + error.message);
       if (!open) {
-        say("All tasks finished: " + summary + ".");
+        finished(counts);
         return;
       }
-      if (summary !== p.last) say("Progress: " + summary + ".");
+      if (summary !== p.last) say("Progress: " + outcomes(counts) + ".", bad(counts));
       p.last = summary;
       p.timer = setTimeout(pollNow, Math.min(30e3, 2e3 * 1.5 ** p.round++));
     } catch (e) {
@@ -340,19 +362,20 @@ export function consoleHtml(page: string): string {
 <body>
 <main>
 <h1>CDN prewarm console</h1>
+<p id="simulated" hidden>Practice mode: this server is connected to a simulator, not to Tencent Cloud. Nothing you send here reaches the CDN or uses the real daily quota.</p>
 <p id="status" role="status" aria-live="polite"></p>
 <p id="alert" role="alert" hidden></p>
 <noscript><p>This page needs JavaScript.</p></noscript>
 
 <section aria-labelledby="token-heading">
-<h2 id="token-heading">1. Token</h2>
+<h2 id="token-heading">1. Access code</h2>
 <form id="token-form">
-<label for="token">Bearer token</label>
+<label for="token">Access code</label>
 <input id="token" type="password" autocomplete="off" spellcheck="false" aria-describedby="token-hint">
-<p id="token-hint" class="hint">Kept in this browser tab only (sessionStorage) and sent only to this router. Ask the router's operator for one.</p>
-<button id="token-use">Use token</button>
+<p id="token-hint" class="hint">Ask the person who runs this server for one. It is kept in this browser tab only, until you close it, and sent only to this server.</p>
+<button id="token-use">Use this code</button>
 </form>
-<p id="token-set" hidden>A token is set for this tab. <button type="button" class="quiet" id="forget">Forget token</button></p>
+<p id="token-set" hidden>Your access code is set for this tab. <button type="button" class="quiet" id="forget">Forget it</button></p>
 <div id="quota-section" hidden>
 <h3>Today's budget</h3>
 <dl id="quota"></dl>
@@ -370,7 +393,7 @@ export function consoleHtml(page: string): string {
 <input id="file" type="file" accept=".txt,text/plain">
 <label for="area">Area</label>
 <select id="area">
-<option value="">The router's default</option>
+<option value="">Server setting</option>
 <option value="overseas">Overseas</option>
 <option value="mainland">Mainland China</option>
 <option value="global">Global (spends both quotas)</option>

@@ -21,6 +21,7 @@ export type RouterErrorCode =
   | "task-not-found"
   | "method-not-allowed"
   | "body-too-large"
+  | "body-timeout"
   | "too-many-urls"
   | "unsupported-media-type"
   | "daily-limit"
@@ -84,6 +85,7 @@ const CODES_BY_STATUS: Record<number, RouterErrorCode> = {
   403: "forbidden",
   404: "not-found",
   405: "method-not-allowed",
+  408: "body-timeout",
   413: "body-too-large",
   415: "unsupported-media-type",
 };

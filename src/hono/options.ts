@@ -113,6 +113,14 @@ export interface PrewarmRouterOptions<E extends Env = Env> {
   /** Largest `POST /prewarm` body in bytes (more is answered with 413). @default {262144} (256 KiB) */
   maxBodyBytes?: number;
   /**
+   * Longest a `POST /prewarm` (or `/prewarm/plan`) body may take to arrive, in milliseconds,
+   * from when the router starts reading it: past it the router stops reading and answers
+   * 408 `body-timeout` (with `Connection: close`), so a client trickling its body cannot hold
+   * a connection as long as it likes. At most 2147483647 (what timers take).
+   * @default {10000} (10 s: 256 KiB in 10 s is 26 KB/s, slower than any CI runner's link)
+   */
+  bodyTimeoutMs?: number;
+  /**
    * Options for every `prewarm()` call: `api`, `area` (the default when a request names
    * none), `endpoint`, `fetch`, `dailyLimit`, `coordinator`, limits and timeouts. A value or a
    * function of the context (to read an endpoint from a Worker binding, say).
@@ -122,7 +130,10 @@ export interface PrewarmRouterOptions<E extends Env = Env> {
   /**
    * The options a caller may set in a JSON `POST /prewarm` body, overriding `prewarm`'s:
    * `userAgent`, `layer`, `parseM3U8`, `disableRange`, `headers`, `urlEncode`, `purgeFirst`.
-   * A body field not listed is answered with 400. @default {[]} (callers set none)
+   * A body field not listed is answered with 400. A body's `headers` are added to
+   * `prewarm.headers`; a name the operator decides (`Host`, `User-Agent`, `Range`, a name of
+   * `prewarm.headers`, hop-by-hop and forwarding headers: docs/router.md) is answered with 400.
+   * @default {[]} (callers set none)
    */
   callerOptions?: readonly CallerOption[];
   /**
@@ -133,6 +144,14 @@ export interface PrewarmRouterOptions<E extends Env = Env> {
    * @default {false}
    */
   console?: boolean | { path?: string };
+  /**
+   * Says that this router fronts a simulator of Tencent Cloud (such as `@qcdn/prewarm/testing`'s
+   * `TencentCdnSimulator`), not Tencent Cloud itself. Whoever wires the simulator knows it; the
+   * router cannot tell from an endpoint or a `fetch`. `GET /quota` and `POST /prewarm/plan`
+   * then carry `simulated: true`, and the console says so at the top of the page.
+   * @default {false}
+   */
+  simulated?: boolean;
 }
 
 /** Everything a request needs, read and checked for that request. */
@@ -152,6 +171,8 @@ export interface RequestConfig {
   now: () => number;
   /** The allow-list; `undefined` allows every host. */
   allowedHosts?: HostAllowList;
+  /** Whether the router fronts a simulator (the `simulated` option). */
+  simulated: boolean;
 }
 
 /** {@linkcode PrewarmRouterOptions} checked, with their defaults applied. */
@@ -175,6 +196,8 @@ export interface ResolvedRouterOptions<E extends Env> {
   maxUrls: number;
   /** Largest body in bytes. */
   maxBodyBytes: number;
+  /** Longest a body may take to arrive, in milliseconds. */
+  bodyTimeoutMs: number;
   /** The options a body may set. */
   callerOptions: ReadonlySet<string>;
   /** Where the console page is served; `undefined` when it is off. */
@@ -228,14 +251,30 @@ class ConfigurationProblems {
   }
 }
 
-function positiveInteger(name: string, value: unknown, fallback: number): number {
+function positiveInteger(
+  name: string,
+  value: unknown,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
     const seen = typeof value === "string" ? `"${value}"` : String(value);
     const Kind = typeof value === "number" ? RangeError : TypeError;
-    throw new Kind(`Invalid option ${name}: expected an integer >= 1, got ${seen}`);
+    const range = max === Number.MAX_SAFE_INTEGER ? ">= 1" : `from 1 to ${max}`;
+    throw new Kind(`Invalid option ${name}: expected an integer ${range}, got ${seen}`);
   }
   return value;
+}
+
+/** The longest delay timers take (a signed 32-bit count of milliseconds). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function checkBoolean(name: string, value: unknown): boolean {
+  if (value !== undefined && typeof value !== "boolean") {
+    throw new TypeError(`Invalid option ${name}: expected a boolean, got ${typeof value}`);
+  }
+  return value === true;
 }
 
 function checkFunction(name: string, value: unknown): void {
@@ -443,12 +482,14 @@ export function resolveRouterOptions<E extends Env>(
   const credentials = credentialsResolver(options.credentials, problems);
   const allowedHosts = allowListResolver(options.allowedHosts, problems);
   const prewarm = prewarmResolver(options.prewarm, problems);
+  const simulated = checkBoolean("simulated", options.simulated);
   const resolved: ResolvedRouterOptions<E> = {
     tokens: tokensResolver(options.tokens, problems),
     configure: async (c) => {
       const config: RequestConfig = {
         credentials: await credentials(c),
         ...await prewarm(c),
+        simulated,
       };
       const list = await allowedHosts(c);
       if (list) config.allowedHosts = list;
@@ -456,6 +497,7 @@ export function resolveRouterOptions<E extends Env>(
     },
     maxUrls: positiveInteger("maxUrls", options.maxUrls, 1000),
     maxBodyBytes: positiveInteger("maxBodyBytes", options.maxBodyBytes, 256 * 1024),
+    bodyTimeoutMs: positiveInteger("bodyTimeoutMs", options.bodyTimeoutMs, 10_000, MAX_TIMER_MS),
     callerOptions: checkCallerOptions(options.callerOptions),
   };
   const consolePath = pageOption(options.console);

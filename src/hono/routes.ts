@@ -67,11 +67,10 @@ export function quotaHandler<E extends Env>(
     if (api.readQuota) {
       const redact = new AnswerRedactor(config.credentials);
       try {
-        const { answer } = await api.readQuota(readContext(config, api));
-        quota.upstream = redact.data(answer);
+        quota.upstream = (await redact.read(api.readQuota(readContext(config, api)))).answer;
       } catch (error) {
         if (!(error instanceof TencentCloudError)) throw error;
-        quota.upstream = { error: redact.error(error).toJSON() };
+        quota.upstream = { error: error.toJSON() };
       }
     }
     return c.json(quota, 200);
@@ -148,24 +147,26 @@ export function tasksHandler<E extends Env>(
     const { api } = config;
     let result: TaskPage;
     try {
-      result = await api.describeTask!(readContext(config, api), taskId, {
-        ...(offset !== undefined && { offset }),
-        ...(limit !== undefined && { limit }),
-      });
+      result = await redact.read(
+        api.describeTask!(readContext(config, api), taskId, {
+          ...(offset !== undefined && { offset }),
+          ...(limit !== undefined && { limit }),
+        }),
+      );
     } catch (error) {
       if (!(error instanceof TencentCloudError)) throw error;
-      const masked = redact.error(error);
+      // Masked by read(): every string of the answer below is built from masked text only.
       throw new RouterError(
         502,
         "upstream-failed",
-        `${api.tasksAction} failed (${masked.code}); see upstream`,
-        { extra: { upstream: masked.toJSON() } },
+        `${api.tasksAction} failed (${error.code}); see upstream`,
+        { extra: { upstream: error.toJSON() } },
       );
     }
     if (result.totalCount === 0 && result.logs.length === 0) {
       throw new RouterError(404, "task-not-found", "Tencent Cloud knows no task with this id");
     }
-    const status: RouterTaskStatus = { taskId, ...redact.data(result) };
+    const status: RouterTaskStatus = { taskId, ...result };
     return c.json(status, 200);
   };
 }
@@ -233,7 +234,12 @@ function runOutcome(report: PrewarmReport, now: number): RunOutcome {
   return { status: 400, error };
 }
 
-/** Masks the credentials' id, key and token (and any `Signature=`) in answers. */
+/**
+ * Masks the credentials' id, key and token (and any `Signature=`) in answers. Upstream text is
+ * masked as it enters (a read through {@linkcode AnswerRedactor.read}, a run's report through
+ * {@linkcode AnswerRedactor.report}), before any message is built from it: a message composed
+ * from an unmasked code and masked afterwards is how a secret leaks.
+ */
 export class AnswerRedactor {
   readonly #secrets: ReadonlyArray<string | undefined>;
   readonly #text: (text: string) => string;
@@ -247,6 +253,18 @@ export class AnswerRedactor {
   /** The error with every upstream string field masked. */
   error(error: TencentCloudError): TencentCloudError {
     return scrubSecrets(error, this.#secrets);
+  }
+
+  /**
+   * Awaits an upstream read and masks it at once: its result through `data()`, or the
+   * `TencentCloudError` it fails with through `error()` (thrown masked).
+   */
+  async read<P extends Promise<unknown>>(call: P): Promise<Awaited<P>> {
+    try {
+      return this.data(await call) as Awaited<P>;
+    } catch (error) {
+      throw error instanceof TencentCloudError ? this.error(error) : error;
+    }
   }
 
   /** Plain upstream data (a read's result) with every string in it masked. */

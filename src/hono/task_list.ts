@@ -53,18 +53,17 @@ export function taskListHandler<E extends Env>(
       );
     }
     ids.forEach(checkTaskId);
-    // Tasks are read through the API the router prefetches through (EdgeOne's jobs from its own).
-    const result = await pollTasks(ids, { ...callOptions(config), api: config.api });
     const redact = new AnswerRedactor(config.credentials);
-    const answer: RouterTaskList = {
-      urls: redact.data(result.urls),
-      counts: result.counts,
-      advice: {},
-    };
-    for (const [status, count] of Object.entries(result.counts) as [UrlStatus, number][]) {
+    // Tasks are read through the API the router prefetches through (EdgeOne's jobs from its own).
+    const polled = await pollTasks(ids, { ...callOptions(config), api: config.api });
+    // Masked as it enters: nothing below sees the unmasked strings.
+    const urls = redact.data(polled.urls);
+    const error = polled.error && redact.error(polled.error);
+    const answer: RouterTaskList = { urls, counts: polled.counts, advice: {} };
+    for (const [status, count] of Object.entries(polled.counts) as [UrlStatus, number][]) {
       if (count > 0) answer.advice[status] = statusAdvice(status);
     }
-    if (result.error) answer.error = redact.error(result.error).toJSON();
+    if (error) answer.error = error.toJSON();
     return c.json(answer, 200);
   };
 }
