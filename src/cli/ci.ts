@@ -76,6 +76,9 @@ export function githubOutputs(run: CiRun, reportPath: string): string {
     ["deferred", t.deferred],
     ["maybe-submitted", t.maybeSubmitted],
     ["report", reportPath],
+    // Counts of a simulation say what the simulator took: marked, so no later step takes them
+    // for what Tencent Cloud did. Absent (empty to GitHub) for a real run.
+    ...(run.simulated ? [["simulated", "true"] as [string, string]] : []),
   ];
   return values.map(([name, value]) => {
     const text = String(value);
@@ -159,6 +162,7 @@ export function stepSummary(run: CiRun): string {
         : `\n**Deferred:** nothing; ${code(file)} is empty.\n`,
     );
   }
+  if (sources?.untouched !== undefined) out.push(`\n${markdownText(sources.untouched.trim())}\n`);
   if (t.maybeSubmitted > 0) {
     out.push(
       `\n**May have been submitted:** ${plural(t.maybeSubmitted, "URL")} got no clear answer. ` +

@@ -430,7 +430,8 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   let outcome: SourcesOutcome | undefined;
   let leftBehind: Error | undefined;
   try {
-    outcome = await inputs.finish(report);
+    // A simulated run leaves them as they were: they record what reached Tencent Cloud.
+    outcome = await inputs.finish(report, Boolean(target.simulated));
   } catch (error) {
     leftBehind = error as Error;
   }
@@ -442,6 +443,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   };
   // People read the run's summary (its task ids) before the wait starts.
   (json ? io.stderr : io.stdout)(formatSummary(report, { ...context, listTasks: !json }) + notes);
+  if (outcome?.untouched) io.stderr(outcome.untouched);
   let waited: { result: WaitResult; elapsedMs: number } | undefined;
   if (wait && !signal?.aborted && !report.aborted) {
     const { backend, timeoutMs, retries, maxRequestsPerSecond } = options;
