@@ -15,7 +15,8 @@
  * Run with `--help` for every option. Exit status: 0 every URL submitted (a duplicate counts,
  * its first copy was sent) and, with `--wait`, done; 1 some not sent or failed (or, waited for,
  * failed, invalid or unknown); 2 usage or configuration mistake (no URLs at all is one); 3 the
- * `--wait` timed out with URLs pending and nothing else wrong; 130 interrupted.
+ * `--wait` timed out with URLs pending and nothing else wrong; 128 + the signal's number when
+ * stopped by one (130 Ctrl-C, 143 `SIGTERM`, 129 `SIGHUP`; each leaves the same state).
  *
  * The same source runs on Deno, Bun and Node (bundled): it only uses `node:` built-ins.
  * `main()` runs it in-process.
@@ -71,6 +72,7 @@ import {
   prefetchLogs,
   readZoneQuota,
 } from "./edgeone.ts";
+import { interruptedStatus, onStopSignals, stopper, stopSignalOf } from "./signals.ts";
 import { type SimulatedAccount, simulatedAccount } from "./simulated.ts";
 import { formatSummary } from "./summary.ts";
 import { USAGE } from "./usage.ts";
@@ -86,8 +88,6 @@ const INCOMPLETE = 1;
 const USAGE_ERROR = 2;
 /** Exit status: `--wait` ran out with URLs still pending, and nothing else went wrong. */
 const TIMED_OUT = 3;
-/** Exit status: interrupted (128 + SIGINT). */
-const INTERRUPTED = 130;
 
 const PREWARM = ["prewarm"];
 const STATUS = ["status"];
@@ -363,7 +363,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
       .finally(() => closeSources(sources));
     if (signal?.aborted) {
       io.stderr("Interrupted while reading the input: no plan.\n");
-      return INTERRUPTED;
+      return interruptedStatus(io.interrupt);
     }
     if (plan.counts.input === 0) throw noUrlsRead();
     const notes = [
@@ -413,7 +413,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     if (!signal?.aborted) throw error;
     io.stderr("Interrupted while reading the input: nothing was sent.\n");
     if (json) printJson(io, { simulated: Boolean(target.simulated), aborted: true, sent: false });
-    return INTERRUPTED;
+    return interruptedStatus(io.interrupt);
   } finally {
     await closeSources(sources);
   }
@@ -482,7 +482,9 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     leftBehind ??= error as Error;
   }
   if (leftBehind) io.stderr(`error: ${sentence(leftBehind.message)}\n`);
-  if (signal?.aborted || report.aborted || waited?.result.aborted) return INTERRUPTED;
+  if (signal?.aborted || report.aborted || waited?.result.aborted) {
+    return interruptedStatus(io.interrupt);
+  }
   if (leftBehind) return INCOMPLETE;
   const sent = runExitStatus(report.rejected, report.counts.failed, deferredReasons);
   return sent !== OK || !waited ? sent : waitExitStatus(waited.result, true);
@@ -581,7 +583,7 @@ async function tasksStatus(
     printJson(io, result);
     io.stderr(summary);
   } else io.stdout(summary);
-  if (result.aborted) return INTERRUPTED;
+  if (result.aborted) return interruptedStatus(io.interrupt);
   return waitExitStatus(result, wait !== undefined);
 }
 
@@ -629,7 +631,11 @@ function reportError(error: unknown, io: RunIo, json: boolean): number {
   let kind: string;
   let message: string;
   if (interrupted) {
-    [code, kind, message] = [INTERRUPTED, "Interrupted", "Interrupted before an answer came back."];
+    [code, kind, message] = [
+      interruptedStatus(io.interrupt),
+      "Interrupted",
+      "Interrupted before an answer came back.",
+    ];
   } else if (error instanceof UsageError) {
     [code, kind, message] = [
       USAGE_ERROR,
@@ -660,8 +666,9 @@ function reportError(error: unknown, io: RunIo, json: boolean): number {
  * Runs the command line with `args` (without the program name) and returns the exit status:
  * 0 every URL submitted (a duplicate counts) and, with `--wait`, done; 1 some not sent or
  * failed (or failed, invalid or unknown once waited for); 2 a usage or configuration mistake
- * (no URLs at all is one); 3 `--wait` timed out with URLs pending; 130 interrupted. Never
- * exits the process and never throws.
+ * (no URLs at all is one); 3 `--wait` timed out with URLs pending; 130 interrupted (143 and 129
+ * when `io.interrupt`'s reason names `SIGTERM` or `SIGHUP`). Never exits the process and never
+ * throws.
  *
  * @param args The arguments, e.g. `["--dry-run", "https://www.example.com/app.js"]`.
  * @param io Parts of the process to replace (output, input, environment, interrupt signal,
@@ -674,11 +681,16 @@ export async function main(args: readonly string[], io: Partial<CliIo> = {}): Pr
     return OK;
   }
   const json = args.includes("--json");
-  const onInterrupt = () =>
+  const onInterrupt = () => {
+    const signal = stopSignalOf(run.interrupt);
+    // Requests in flight are given up at once (their fetch is aborted): they may have arrived.
     run.stderr(
-      "\nInterrupted: sending nothing new and waiting for requests in flight " +
-        "(interrupt again to quit at once).\n",
+      `\nInterrupted${signal ? ` (${signal})` : ""}: sending nothing new; requests in flight ` +
+        `are given up and reported as maybe submitted (${
+          signal === undefined || signal === "SIGINT" ? "Ctrl-C" : signal
+        } again quits at once, writing nothing).\n`,
     );
+  };
   run.interrupt?.addEventListener("abort", onInterrupt, { once: true });
   try {
     const parsed = splitArgs(args, FLAGS, COMMANDS, "prewarm", SECRETS_GO_IN_ENV);
@@ -713,15 +725,13 @@ function isProgram(): boolean {
 }
 
 if (isProgram()) {
+  // Ctrl-C, SIGTERM (timeout, docker stop, Kubernetes, systemd) and SIGHUP stop the run alike:
+  // nothing new is sent, and --remaining keeps what was not.
   const interrupt = new AbortController();
-  const onSigint = () => {
-    if (interrupt.signal.aborted) process.exit(INTERRUPTED);
-    interrupt.abort(new Error("Interrupted (SIGINT)"));
-  };
-  process.on("SIGINT", onSigint);
+  const stopListening = onStopSignals(stopper(interrupt, (code) => process.exit(code)));
   const code = await main(process.argv.slice(2), { interrupt: interrupt.signal });
   process.exitCode = code;
-  process.off("SIGINT", onSigint);
+  stopListening();
   if (interrupt.signal.aborted && stdinWasRead()) {
     // An interrupt can leave a read of standard input pending, which nothing cancels on every
     // runtime (Deno waits for the next line): exit once the output is out.
