@@ -51,6 +51,7 @@ import {
   type WaitOptions,
   type WaitResult,
 } from "../wait.ts";
+import { redactJson, secretRedactor } from "../redact.ts";
 import { SIMULATOR_CREDENTIALS } from "../testing/mod.ts";
 import { type FlagSpec, type ParsedArgs, splitArgs, UsageError } from "./args.ts";
 import { Flags } from "./flags.ts";
@@ -135,7 +136,55 @@ class ConfigError extends Error {
 }
 
 /** The resolved process around one run, every optional part filled in. */
-type RunIo = CliIo & { now: () => number };
+type RunIo = CliIo & {
+  now: () => number;
+  /** Masks the environment's secrets in text; `stdout` and `stderr` already do. */
+  mask: (text: string) => string;
+  /** An upstream value with every string masked, to be shown: see {@linkcode maskedIo}. */
+  shown: <T>(value: T) => T;
+  /** Writes a value as JSON on standard output, every string masked. */
+  json: (value: unknown) => void;
+};
+
+/** The environment variables that hold credentials: their values never reach any output. */
+const CREDENTIAL_NAMES: readonly string[] = [
+  CREDENTIAL_ENV_VARS.secretId,
+  CREDENTIAL_ENV_VARS.secretKey,
+  ...CREDENTIAL_ENV_VARS.token,
+];
+
+/**
+ * The command line's output, masked: one `secretRedactor` of the credentials in the environment
+ * (as set and as read, trimmed; in any case, percent-encoded too; and every `Signature=` value)
+ * for everything it prints or writes. Upstream text reaches every output, success answers too (a
+ * TaskId or RequestId that echoes the key id or the token), so:
+ *
+ * - every upstream value is masked string by string as it arrives (`shown`), before anything is
+ *   built from it: a table pads to its length and a long URL is shortened, after which a secret
+ *   can no longer be found whole;
+ * - `stdout` and `stderr` mask all text again, which also covers local messages;
+ * - `json` masks string by string and writes as is: masking serialized JSON could unbalance its
+ *   quotes (a `Signature=` value ends at a quote, not at the backslash before it);
+ * - the CI files are written through `mask` and `redactJson` the same way (see `ci.ts`).
+ *
+ * The queue (`--remaining`) and the manifest hold the caller's URLs and file names, and are
+ * written as they are.
+ */
+function maskedIo(io: Omit<RunIo, "mask" | "shown" | "json">): RunIo {
+  const secrets = CREDENTIAL_NAMES.flatMap((name) => {
+    const value = io.env(name);
+    return value === undefined ? [] : [value, value.trim()];
+  });
+  const mask = secretRedactor(secrets);
+  return {
+    ...io,
+    stdout: (text) => io.stdout(mask(text)),
+    stderr: (text) => io.stderr(mask(text)),
+    mask,
+    shown: (value) => redactJson(value, mask),
+    json: (value) => io.stdout(JSON.stringify(redactJson(value, mask), null, 2) + "\n"),
+  };
+}
 
 /** Where requests go: Tencent Cloud (or `--endpoint`) with the environment's keys, or the simulator. */
 interface Target {
@@ -207,7 +256,7 @@ async function waitWithProgress(
     onProgress: (counts, elapsedMs) => progress.waiting(counts, elapsedMs),
   });
   progress.finish();
-  return { result, elapsedMs: io.now() - started };
+  return { result: io.shown(result), elapsedMs: io.now() - started };
 }
 
 /**
@@ -233,13 +282,10 @@ function v3Endpoint(options: Omit<PrewarmOptions, "credentials">): string | URL 
 }
 
 function readCredentials(io: RunIo): Credentials | undefined {
-  const names = [
-    CREDENTIAL_ENV_VARS.secretId,
-    CREDENTIAL_ENV_VARS.secretKey,
-    ...CREDENTIAL_ENV_VARS.token,
-  ];
   try {
-    return credentialsFromEnv(Object.fromEntries(names.map((name) => [name, io.env(name)])));
+    return credentialsFromEnv(
+      Object.fromEntries(CREDENTIAL_NAMES.map((name) => [name, io.env(name)])),
+    );
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
@@ -328,7 +374,7 @@ function noUrlsRead(): UsageError {
 }
 
 function printJson(io: RunIo, value: unknown): void {
-  io.stdout(JSON.stringify(value, null, 2) + "\n");
+  io.json(value);
 }
 
 async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {
@@ -339,7 +385,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     throw new UsageError(`No URLs given: ${NO_URLS_GIVEN}`);
   }
   const files = await inputs.files(flags.all("file"));
-  const ci = { report: flags.string("report"), env: io.env };
+  const ci = { report: flags.string("report"), env: io.env, mask: io.mask };
   const deferredReasons: ReadonlySet<string> = flags.has("remaining")
     ? DEFERRABLE_REASONS
     : new Set();
@@ -441,8 +487,10 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     now: io.now(),
     elapsedMs: performance.now() - started,
   };
+  // What is shown has the upstream strings masked; the queue and the wait need them as they are.
+  const shown = io.shown(report);
   // People read the run's summary (its task ids) before the wait starts.
-  (json ? io.stderr : io.stdout)(formatSummary(report, { ...context, listTasks: !json }) + notes);
+  (json ? io.stderr : io.stdout)(formatSummary(shown, { ...context, listTasks: !json }) + notes);
   if (outcome?.untouched) io.stderr(outcome.untouched);
   let waited: { result: WaitResult; elapsedMs: number } | undefined;
   if (wait && !signal?.aborted && !report.aborted) {
@@ -463,14 +511,14 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   }
   const jsonReport = {
     simulated: context.simulated,
-    ...report,
+    ...shown,
     ...(waited && { wait: waited.result }),
   };
   if (json) printJson(io, jsonReport);
   try {
     await writeCiFiles(
       {
-        result: { kind: "report", report },
+        result: { kind: "report", report: shown },
         simulated: context.simulated,
         sources: outcome,
         now: context.now,
@@ -540,15 +588,17 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
       ? taskId!
       : { startTime: now - sinceMs(flags), endTime: now, target: url };
     const found = await prefetchLogs(backend.zoneId, job, options);
+    const shown = io.shown(found);
     if (flags.has("json")) {
-      printJson(io, url === undefined ? { taskId, ...found } : { url, ...found });
-    } else io.stdout(formatPrefetchStatus(title, found.logs, found.totalCount));
+      printJson(io, url === undefined ? { taskId, ...shown } : { url, ...shown });
+    } else io.stdout(formatPrefetchStatus(title, shown.logs, shown.totalCount));
     return found.logs.length === 0 || anyPrefetchFailed(found.logs) ? INCOMPLETE : OK;
   }
   const answer = await describeAllPushTasks(task, options);
+  const shown = io.shown(answer);
   if (flags.has("json")) {
-    printJson(io, url === undefined ? { taskId, ...answer } : { url, ...answer });
-  } else io.stdout(formatTaskStatus(title, answer.logs, answer.totalCount));
+    printJson(io, url === undefined ? { taskId, ...shown } : { url, ...shown });
+  } else io.stdout(formatTaskStatus(title, shown.logs, shown.totalCount));
   const failed = answer.logs.some((log) => {
     const status = urlStatusOf(log.status);
     return status === "failed" || status === "invalid";
@@ -577,7 +627,7 @@ async function tasksStatus(
   const started = io.now();
   const { result, elapsedMs } = wait
     ? await waitWithProgress(ids, wait, call, io)
-    : { result: await pollTasks(ids, call), elapsedMs: io.now() - started };
+    : { result: io.shown(await pollTasks(ids, call)), elapsedMs: io.now() - started };
   const summary = formatWaitSummary(result, { elapsedMs, waited: wait !== undefined });
   if (flags.has("json")) {
     printJson(io, result);
@@ -603,12 +653,12 @@ async function quotaCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promis
     signal: io.interrupt,
   };
   if (backend) {
-    const zone = await readZoneQuota(backend.zoneId, options);
+    const zone = io.shown(await readZoneQuota(backend.zoneId, options));
     if (flags.has("json")) printJson(io, { zoneId: backend.zoneId, ...zone });
     else io.stdout(formatContentQuota(backend.zoneId, zone.quotas, io.now()));
     return OK;
   }
-  const answer = await describePushQuota(options);
+  const answer = io.shown(await describePushQuota(options));
   if (flags.has("json")) printJson(io, answer);
   else io.stdout(formatQuota(answer.quotas, io.now()));
   return OK;
@@ -675,7 +725,9 @@ function reportError(error: unknown, io: RunIo, json: boolean): number {
  * fetch, clock, the pause between polls); the rest is the real process, through `node:process`.
  */
 export async function main(args: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
-  const run: RunIo = { ...processIo(), now: Date.now, ...io } as RunIo;
+  const run = maskedIo(
+    { ...processIo(), now: Date.now, ...io } as Omit<RunIo, "mask" | "shown" | "json">,
+  );
   if (wantsHelp(args)) {
     run.stdout(USAGE);
     return OK;
