@@ -32,3 +32,28 @@ export function secretRedactor(
   const pattern = RegExp(alternatives.join("|") || "(?!)", "gi");
   return (text) => text.replace(pattern, REDACTED).replace(SIGNATURE_PARAMETER, `$1${REDACTED}`);
 }
+
+/**
+ * A value as `JSON.stringify` sees it (`toJSON()` applied, so an error becomes its fields),
+ * copied with every string passed through `redact` (a {@linkcode secretRedactor}): upstream
+ * answers masked before anything is built from them. Masking each string, not the serialized
+ * text, keeps JSON valid whatever a string holds, and a secret whole before it is shortened or
+ * escaped for display. Strings that hold nothing to mask are shared, not copied.
+ *
+ * @param value Plain data: strings, numbers, booleans, `null`, arrays, objects, `toJSON()`.
+ * @param redact The mask for one string.
+ * @returns The copy; object keys are kept as they are.
+ */
+export function redactJson<T>(value: T, redact: (text: string) => string): T {
+  const walk = (item: unknown): unknown => {
+    if (typeof item === "string") return redact(item);
+    if (item === null || typeof item !== "object") return item;
+    const toJSON = (item as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === "function") return walk(toJSON.call(item));
+    if (Array.isArray(item)) return item.map(walk);
+    const copy: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(item)) copy[key] = walk(field);
+    return copy;
+  };
+  return walk(value) as T;
+}

@@ -48,7 +48,8 @@ Deno.test("ci: tasks past twenty are counted, not listed; maybe-submitted URLs g
       { result: { kind: "report", report: run }, simulated: true, now: 0 },
       "/tmp/r.json",
     ),
-    "submitted=23\nfailed=1\nrejected=0\ndeferred=0\nmaybe-submitted=1\nreport=/tmp/r.json\n",
+    "submitted=23\nfailed=1\nrejected=0\ndeferred=0\nmaybe-submitted=1\nreport=/tmp/r.json\n" +
+      "simulated=true\n",
   );
 });
 

@@ -3,30 +3,16 @@
 import assert from "node:assert/strict";
 import { urlsOn } from "./_helpers.ts";
 import {
-  CLI_SOURCE,
-  DENO,
+  allRunners,
+  bundleCli,
   interruptWhen,
   type JsonReport,
   reportedUrls,
-  ROOT,
   runCli,
-  type Runner,
   serveSimulator,
   SIMULATOR_ENV,
   spawnCli,
-  TOOLS_BIN,
 } from "./cli/run.ts";
-
-async function bundleCli(dir: string): Promise<string> {
-  const outfile = `${dir}/cli.mjs`;
-  const { code, stderr } = await new Deno.Command("node", {
-    args: ["tools/bundle.mjs", CLI_SOURCE, outfile, "--platform=node"],
-    cwd: ROOT,
-    stdout: "null",
-  }).output();
-  assert.equal(code, 0, new TextDecoder().decode(stderr));
-  return outfile;
-}
 
 /** A report without what differs from run to run: ids the server makes up. */
 function stable(report: JsonReport) {
@@ -40,11 +26,7 @@ Deno.test("cli: Deno, Node and Bun give the same answers from the same source", 
   const dir = await Deno.makeTempDir();
   try {
     const bundle = await bundleCli(dir);
-    const runners: Runner[] = [
-      DENO,
-      { name: "node", command: "node", prefix: [bundle] },
-      { name: "bun", command: `${TOOLS_BIN}bun`, prefix: [bundle] },
-    ];
+    const runners = allRunners(bundle);
     const input = [
       ...urlsOn("www.example.com", 3),
       ...urlsOn("img.example.com", 2),

@@ -301,3 +301,81 @@ Deno.test("cli: --remaining never keeps a URL that may have been submitted", asy
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+Deno.test("cli: a simulated run writes no state: --remaining and --changed-manifest stay as they were", async () => {
+  const tmp = await writeBuildFolder();
+  try {
+    // A shell without the keys: the queue of the day must survive the simulation.
+    const queue = `${tmp}/queue.txt`;
+    const today = [1, 2, 3].map((i) => `${SITE}/q/${i}`).join("\n") + "\n";
+    await Deno.writeTextFile(queue, today);
+    const ci = { output: `${tmp}/output.txt`, summary: `${tmp}/summary.md` };
+    const report = `${tmp}/report.json`;
+    const noKeys = await runCli(
+      ["--file", queue, "--remaining", queue, "--daily-limit", "1", "--report", report],
+      { env: { GITHUB_OUTPUT: ci.output, GITHUB_STEP_SUMMARY: ci.summary } },
+    );
+    assert.equal(noKeys.code, 0, noKeys.stderr);
+    assert.match(noKeys.stderr, /^SIMULATING: /m);
+    assert.equal(await Deno.readTextFile(queue), today, "the queue is left as it was");
+    assert.match(
+      noKeys.stderr,
+      new RegExp(
+        `^SIMULATED: left ${queue} \\(--remaining\\) as it was: a simulated run writes no ` +
+          "state\\.$",
+        "m",
+      ),
+    );
+    assert.doesNotMatch(noKeys.stdout + noKeys.stderr, /Deferred|written to/);
+    // What it may write is a report, marked as a simulation wherever it goes.
+    assert.equal(JSON.parse(await Deno.readTextFile(report)).simulated, true);
+    const outputs = await Deno.readTextFile(ci.output);
+    assert.match(outputs, /^simulated=true$/m);
+    assert.match(outputs, /^deferred=0$/m, "nothing was deferred to a file");
+    const summary = await Deno.readTextFile(ci.summary);
+    assert.match(summary, /^> \*\*Simulated:\*\* nothing was sent to Tencent Cloud/m);
+    assert.match(summary, /^SIMULATED: left .*queue\.txt \(--remaining\) as it was/m);
+    assert.doesNotMatch(summary, /\*\*Deferred:\*\*/);
+
+    // --simulate on purpose, with keys set: the manifest and the queue are not made either.
+    const manifest = `${tmp}/manifest.json`;
+    const later = `${tmp}/later.txt`;
+    const args = [
+      ...[
+        "--dir",
+        `${tmp}/dist`,
+        "--base",
+        BASE,
+        "--exclude",
+        "link-*",
+        "--exclude",
+        "link-dir/**",
+      ],
+      ...["--changed-manifest", manifest, "--remaining", later, "--limit", "4"],
+    ];
+    const simulated = await runCli(["--simulate", "--json", ...args], { env: SIMULATOR_ENV });
+    assert.equal(simulated.code, 0, simulated.stderr);
+    assert.equal(
+      (JSON.parse(simulated.stdout) as JsonReport).tasks.flatMap((t) => t.urls).length,
+      4,
+    );
+    await assert.rejects(Deno.stat(manifest), Deno.errors.NotFound);
+    await assert.rejects(Deno.stat(later), Deno.errors.NotFound);
+    assert.match(
+      simulated.stderr,
+      /^SIMULATED: left .*later\.txt \(--remaining\) and .*manifest\.json \(--changed-manifest\) as they were: a simulated run writes no state\.$/m,
+    );
+    assert.match(simulated.stderr, /^Held back by --limit 4: 5 URLs\.$/m);
+    assert.doesNotMatch(simulated.stderr, /Manifest .* updated/);
+
+    // The same run for real writes both: the next real run starts from them.
+    await using served = serveSimulator();
+    const real = await runCli([...args, "--endpoint", served.endpoint], { env: SIMULATOR_ENV });
+    assert.equal(real.code, 0, real.stderr);
+    assert.equal((await Deno.readTextFile(later)).split("\n").filter(Boolean).length, 5);
+    assert.match(real.stdout, /^Manifest .*manifest\.json updated \(9 files\)\.$/m);
+    assert.doesNotMatch(real.stderr, /SIMULATED/);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

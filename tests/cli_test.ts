@@ -361,6 +361,6 @@ Deno.test("cli: Ctrl-C mid-run exits 130 and the JSON summary accounts for every
     ...report.failed.filter((f) => f.maybeSubmitted).flatMap((f) => f.urls),
   ]);
   for (const url of served.sim.accepted.flatMap((t) => t.urls)) assert.ok(listed.has(url), url);
-  assert.match(stderr, /^Interrupted: sending nothing new/m);
+  assert.match(stderr, /^Interrupted \(SIGINT\): sending nothing new/m);
   assert.match(stderr, /^INTERRUPTED: URLs not yet sent are listed as rejected/m);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { scrubSecrets, TencentCloudError } from "../src/errors.ts";
-import { REDACTED, secretRedactor } from "../src/redact.ts";
+import { REDACTED, redactJson, secretRedactor } from "../src/redact.ts";
 
 const secretId = "AKIDredactTest0000000000000000000000";
 const secretKey = "Redact+Secret/Key=0123456789abcdef";
@@ -67,4 +67,40 @@ Deno.test("scrubSecrets: every upstream string field, not only the message", () 
 Deno.test("scrubSecrets: the same error back when nothing needs masking", () => {
   const error = new TencentCloudError({ code: "InternalError", category: "server", message: "x" });
   assert.equal(scrubSecrets(error, [secretId, secretKey]), error);
+});
+
+Deno.test("redactJson: every string of a value, errors by their fields, JSON valid whatever a string holds", () => {
+  const redact = secretRedactor([secretId, token]);
+  const error = new TencentCloudError({
+    code: "InternalError",
+    category: "server",
+    requestId: `req-${token}`,
+    message: `backend saw ${secretId}`,
+  });
+  // A quote right after a Signature= value: masking the serialized text would eat the backslash
+  // that escapes it.
+  const hostile = `Signature=abc"}, "injected": "yes`;
+  const value = {
+    tasks: [{ taskId: `t-${secretId}`, urls: ["https://www.example.com/a.js"], n: 1 }],
+    failed: [{ error, maybeSubmitted: true }],
+    note: hostile,
+    nothing: null,
+  };
+  const masked = redactJson(value, redact);
+  assert.deepEqual(masked, {
+    tasks: [{ taskId: `t-${REDACTED}`, urls: ["https://www.example.com/a.js"], n: 1 }],
+    failed: [{
+      error: {
+        ...error.toJSON(),
+        requestId: `req-${REDACTED}`,
+        message: `backend saw ${REDACTED}`,
+      },
+      maybeSubmitted: true,
+    }],
+    note: `Signature=${REDACTED}"}, "injected": "yes`,
+    nothing: null,
+  });
+  assert.equal(JSON.parse(JSON.stringify(masked)).note, masked.note, "still valid JSON");
+  assert.equal(value.tasks[0]!.taskId, `t-${secretId}`, "the value itself is left alone");
+  assert.equal(masked.tasks[0]!.urls[0], value.tasks[0]!.urls[0]);
 });

@@ -7,6 +7,7 @@
 import { appendFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { redactJson } from "../redact.ts";
 import type { PrewarmReport, RejectReason } from "../report.ts";
 import type { DryRunPlan } from "./dry_run.ts";
 import { InputError } from "./input.ts";
@@ -35,6 +36,9 @@ export interface CiTargets {
   report?: string;
   /** Reads an environment variable. */
   env(name: string): string | undefined;
+  /** Masks secrets in text (the command line's one redactor, see `maskedIo` in `main.ts`):
+   * the outputs and the summary through it, the report string by string (`redactJson`). */
+  mask(text: string): string;
 }
 
 /** Escapes text for Markdown, so a message or URL cannot break the table it sits in. */
@@ -76,6 +80,9 @@ export function githubOutputs(run: CiRun, reportPath: string): string {
     ["deferred", t.deferred],
     ["maybe-submitted", t.maybeSubmitted],
     ["report", reportPath],
+    // Counts of a simulation say what the simulator took: marked, so no later step takes them
+    // for what Tencent Cloud did. Absent (empty to GitHub) for a real run.
+    ...(run.simulated ? [["simulated", "true"] as [string, string]] : []),
   ];
   return values.map(([name, value]) => {
     const text = String(value);
@@ -159,6 +166,7 @@ export function stepSummary(run: CiRun): string {
         : `\n**Deferred:** nothing; ${code(file)} is empty.\n`,
     );
   }
+  if (sources?.untouched !== undefined) out.push(`\n${markdownText(sources.untouched.trim())}\n`);
   if (t.maybeSubmitted > 0) {
     out.push(
       `\n**May have been submitted:** ${plural(t.maybeSubmitted, "URL")} got no clear answer. ` +
@@ -193,10 +201,11 @@ export async function writeCiFiles(
       throw new InputError(`Cannot write ${path}: ${(error as Error).message}`);
     }
   };
+  const { mask } = targets;
   if (reportPath !== undefined) {
-    await write(reportPath, JSON.stringify(json, null, 2) + "\n", false);
+    await write(reportPath, JSON.stringify(redactJson(json, mask), null, 2) + "\n", false);
   }
-  if (outputFile) await write(outputFile, githubOutputs(run, reportPath ?? ""), true);
-  if (summaryFile) await write(summaryFile, stepSummary(run), true);
+  if (outputFile) await write(outputFile, mask(githubOutputs(run, reportPath ?? "")), true);
+  if (summaryFile) await write(summaryFile, mask(stepSummary(run)), true);
   return reportPath;
 }

@@ -17,7 +17,11 @@ export interface CliIo {
   stdin(): AsyncIterable<Uint8Array | string>;
   /** Reads an environment variable (credentials are read from nowhere else). */
   env(name: string): string | undefined;
-  /** Aborts the run as Ctrl-C does: nothing new is sent, and the summary still prints. */
+  /**
+   * Aborts the run as Ctrl-C does: nothing new is sent, and the summary still prints. A reason
+   * with `signal: "SIGTERM"` (or `"SIGHUP"`, `"SIGINT"`) is named in the message and makes the
+   * exit status 128 + that signal's number; any other, 130.
+   */
   interrupt?: AbortSignal;
   /** The fetch used to reach Tencent Cloud or `--endpoint`. @default {globalThis.fetch} */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;

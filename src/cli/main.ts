@@ -15,7 +15,8 @@
  * Run with `--help` for every option. Exit status: 0 every URL submitted (a duplicate counts,
  * its first copy was sent) and, with `--wait`, done; 1 some not sent or failed (or, waited for,
  * failed, invalid or unknown); 2 usage or configuration mistake (no URLs at all is one); 3 the
- * `--wait` timed out with URLs pending and nothing else wrong; 130 interrupted.
+ * `--wait` timed out with URLs pending and nothing else wrong; 128 + the signal's number when
+ * stopped by one (130 Ctrl-C, 143 `SIGTERM`, 129 `SIGHUP`; each leaves the same state).
  *
  * The same source runs on Deno, Bun and Node (bundled): it only uses `node:` built-ins.
  * `main()` runs it in-process.
@@ -48,6 +49,7 @@ import type { PrewarmProgress, PrewarmReport, PrewarmTask, RejectedUrl } from ".
 import type { CallContext } from "../send.ts";
 import { listedAs } from "../urls.ts";
 import { pollTasks, waitForTasks, type WaitOptions, type WaitResult } from "../wait.ts";
+import { redactJson, secretRedactor } from "../redact.ts";
 import { SIMULATOR_CREDENTIALS } from "../testing/mod.ts";
 import { type FlagSpec, type ParsedArgs, splitArgs, UsageError } from "./args.ts";
 import { Flags } from "./flags.ts";
@@ -61,6 +63,7 @@ import { ProgressDisplay } from "./progress.ts";
 import { parseDuration } from "./since.ts";
 import { DEFERRABLE_REASONS, InputSources, SOURCE_FLAGS, type SourcesOutcome } from "./sources.ts";
 import { writeCiFiles } from "./ci.ts";
+import { interruptedStatus, onStopSignals, stopper, stopSignalOf } from "./signals.ts";
 import { type SimulatedAccount, simulatedAccount } from "./simulated.ts";
 import { formatSummary } from "./summary.ts";
 import { USAGE } from "./usage.ts";
@@ -77,8 +80,6 @@ const INCOMPLETE = 1;
 const USAGE_ERROR = 2;
 /** Exit status: `--wait` ran out with URLs still pending, and nothing else went wrong. */
 const TIMED_OUT = 3;
-/** Exit status: interrupted (128 + SIGINT). */
-const INTERRUPTED = 130;
 
 const PREWARM = ["prewarm"];
 const STATUS = ["status"];
@@ -126,7 +127,55 @@ class ConfigError extends Error {
 }
 
 /** The resolved process around one run, every optional part filled in. */
-type RunIo = CliIo & { now: () => number };
+type RunIo = CliIo & {
+  now: () => number;
+  /** Masks the environment's secrets in text; `stdout` and `stderr` already do. */
+  mask: (text: string) => string;
+  /** An upstream value with every string masked, to be shown: see {@linkcode maskedIo}. */
+  shown: <T>(value: T) => T;
+  /** Writes a value as JSON on standard output, every string masked. */
+  json: (value: unknown) => void;
+};
+
+/** The environment variables that hold credentials: their values never reach any output. */
+const CREDENTIAL_NAMES: readonly string[] = [
+  CREDENTIAL_ENV_VARS.secretId,
+  CREDENTIAL_ENV_VARS.secretKey,
+  ...CREDENTIAL_ENV_VARS.token,
+];
+
+/**
+ * The command line's output, masked: one `secretRedactor` of the credentials in the environment
+ * (as set and as read, trimmed; in any case, percent-encoded too; and every `Signature=` value)
+ * for everything it prints or writes. Upstream text reaches every output, success answers too (a
+ * TaskId or RequestId that echoes the key id or the token), so:
+ *
+ * - every upstream value is masked string by string as it arrives (`shown`), before anything is
+ *   built from it: a table pads to its length and a long URL is shortened, after which a secret
+ *   can no longer be found whole;
+ * - `stdout` and `stderr` mask all text again, which also covers local messages;
+ * - `json` masks string by string and writes as is: masking serialized JSON could unbalance its
+ *   quotes (a `Signature=` value ends at a quote, not at the backslash before it);
+ * - the CI files are written through `mask` and `redactJson` the same way (see `ci.ts`).
+ *
+ * The queue (`--remaining`) and the manifest hold the caller's URLs and file names, and are
+ * written as they are.
+ */
+function maskedIo(io: Omit<RunIo, "mask" | "shown" | "json">): RunIo {
+  const secrets = CREDENTIAL_NAMES.flatMap((name) => {
+    const value = io.env(name);
+    return value === undefined ? [] : [value, value.trim()];
+  });
+  const mask = secretRedactor(secrets);
+  return {
+    ...io,
+    stdout: (text) => io.stdout(mask(text)),
+    stderr: (text) => io.stderr(mask(text)),
+    mask,
+    shown: (value) => redactJson(value, mask),
+    json: (value) => io.stdout(JSON.stringify(redactJson(value, mask), null, 2) + "\n"),
+  };
+}
 
 /** Where requests go: Tencent Cloud (or `--endpoint`) with the environment's keys, or the simulator. */
 interface Target {
@@ -196,7 +245,7 @@ async function waitWithProgress(
     onProgress: (counts, elapsedMs) => progress.waiting(counts, elapsedMs),
   });
   progress.finish();
-  return { result, elapsedMs: io.now() - started };
+  return { result: io.shown(result), elapsedMs: io.now() - started };
 }
 
 /**
@@ -212,13 +261,10 @@ function waitExitStatus(result: WaitResult, waited: boolean): number {
 }
 
 function readCredentials(io: RunIo): Credentials | undefined {
-  const names = [
-    CREDENTIAL_ENV_VARS.secretId,
-    CREDENTIAL_ENV_VARS.secretKey,
-    ...CREDENTIAL_ENV_VARS.token,
-  ];
   try {
-    return credentialsFromEnv(Object.fromEntries(names.map((name) => [name, io.env(name)])));
+    return credentialsFromEnv(
+      Object.fromEntries(CREDENTIAL_NAMES.map((name) => [name, io.env(name)])),
+    );
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
@@ -307,7 +353,7 @@ function noUrlsRead(): UsageError {
 }
 
 function printJson(io: RunIo, value: unknown): void {
-  io.stdout(JSON.stringify(value, null, 2) + "\n");
+  io.json(value);
 }
 
 async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {
@@ -318,7 +364,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     throw new UsageError(`No URLs given: ${NO_URLS_GIVEN}`);
   }
   const files = await inputs.files(flags.all("file"));
-  const ci = { report: flags.string("report"), env: io.env };
+  const ci = { report: flags.string("report"), env: io.env, mask: io.mask };
   const deferredReasons: ReadonlySet<string> = flags.has("remaining")
     ? DEFERRABLE_REASONS
     : new Set();
@@ -342,7 +388,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
       .finally(() => closeSources(sources));
     if (signal?.aborted) {
       io.stderr("Interrupted while reading the input: no plan.\n");
-      return INTERRUPTED;
+      return interruptedStatus(io.interrupt);
     }
     if (plan.counts.input === 0) throw noUrlsRead();
     const notes = [
@@ -396,7 +442,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     if (!signal?.aborted) throw error;
     io.stderr("Interrupted while reading the input: nothing was sent.\n");
     if (json) printJson(io, { simulated: Boolean(target.simulated), aborted: true, sent: false });
-    return INTERRUPTED;
+    return interruptedStatus(io.interrupt);
   } finally {
     await closeSources(sources);
   }
@@ -413,7 +459,8 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   let outcome: SourcesOutcome | undefined;
   let leftBehind: Error | undefined;
   try {
-    outcome = await inputs.finish(report);
+    // A simulated run leaves them as they were: they record what reached Tencent Cloud.
+    outcome = await inputs.finish(report, Boolean(target.simulated));
   } catch (error) {
     leftBehind = error as Error;
   }
@@ -423,8 +470,11 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     now: io.now(),
     elapsedMs: performance.now() - started,
   };
+  // What is shown has the upstream strings masked; the queue and the wait need them as they are.
+  const shown = io.shown(report);
   // People read the run's summary (its task ids) before the wait starts.
-  (json ? io.stderr : io.stdout)(formatSummary(report, { ...context, listTasks: !json }) + notes);
+  (json ? io.stderr : io.stdout)(formatSummary(shown, { ...context, listTasks: !json }) + notes);
+  if (outcome?.untouched) io.stderr(outcome.untouched);
   let waited: { result: WaitResult; elapsedMs: number } | undefined;
   if (wait && !signal?.aborted && !report.aborted) {
     const { timeoutMs, retries, maxRequestsPerSecond } = options;
@@ -443,14 +493,14 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   }
   const jsonReport = {
     simulated: context.simulated,
-    ...report,
+    ...shown,
     ...(waited && { wait: waited.result }),
   };
   if (json) printJson(io, jsonReport);
   try {
     await writeCiFiles(
       {
-        result: { kind: "report", report },
+        result: { kind: "report", report: shown },
         simulated: context.simulated,
         sources: outcome,
         now: context.now,
@@ -462,7 +512,9 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     leftBehind ??= error as Error;
   }
   if (leftBehind) io.stderr(`error: ${sentence(leftBehind.message)}\n`);
-  if (signal?.aborted || report.aborted || waited?.result.aborted) return INTERRUPTED;
+  if (signal?.aborted || report.aborted || waited?.result.aborted) {
+    return interruptedStatus(io.interrupt);
+  }
   if (leftBehind) return INCOMPLETE;
   const sent = runExitStatus(report.rejected, report.counts.failed, deferredReasons);
   return sent !== OK || !waited ? sent : waitExitStatus(waited.result, true);
@@ -495,7 +547,7 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
   if (url === undefined && (wait || ids.length > 1)) return await tasksStatus(ids, wait, flags, io);
   const { api, context } = taskContext(flags, io);
   if (url === undefined) {
-    const lines = await api.readTask!(context, taskId!.trim());
+    const lines = io.shown(await api.readTask!(context, taskId!.trim()));
     if (flags.has("json")) printJson(io, { taskId, lines });
     else {
       io.stdout(formatTaskStatus(
@@ -519,7 +571,7 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
     from: now - sinceMs(flags),
     to: now,
   });
-  const lines = listed.filter((line) => listedAs(line.url).includes(wanted));
+  const lines = io.shown(listed.filter((line) => listedAs(line.url).includes(wanted)));
   if (flags.has("json")) printJson(io, { url, since, lines });
   else {
     io.stdout(formatTaskStatus(
@@ -582,13 +634,13 @@ async function tasksStatus(
   const started = io.now();
   const { result, elapsedMs } = wait
     ? await waitWithProgress(ids, wait, call, io)
-    : { result: await pollTasks(ids, call), elapsedMs: io.now() - started };
+    : { result: io.shown(await pollTasks(ids, call)), elapsedMs: io.now() - started };
   const summary = formatWaitSummary(result, { elapsedMs, waited: wait !== undefined });
   if (flags.has("json")) {
     printJson(io, result);
     io.stderr(summary);
   } else io.stdout(summary);
-  if (result.aborted) return INTERRUPTED;
+  if (result.aborted) return interruptedStatus(io.interrupt);
   return waitExitStatus(result, wait !== undefined);
 }
 
@@ -607,7 +659,7 @@ async function quotaCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promis
     fetch: target.fetch,
     signal: io.interrupt,
   }, api.endpoint);
-  const { readings, answer } = await api.readQuota(context);
+  const { readings, answer } = io.shown(await api.readQuota(context));
   if (flags.has("json")) printJson(io, answer);
   else io.stdout(formatQuota(readings, io.now()));
   return OK;
@@ -630,7 +682,11 @@ function reportError(error: unknown, io: RunIo, json: boolean): number {
   let kind: string;
   let message: string;
   if (interrupted) {
-    [code, kind, message] = [INTERRUPTED, "Interrupted", "Interrupted before an answer came back."];
+    [code, kind, message] = [
+      interruptedStatus(io.interrupt),
+      "Interrupted",
+      "Interrupted before an answer came back.",
+    ];
   } else if (error instanceof UsageError) {
     [code, kind, message] = [
       USAGE_ERROR,
@@ -661,25 +717,33 @@ function reportError(error: unknown, io: RunIo, json: boolean): number {
  * Runs the command line with `args` (without the program name) and returns the exit status:
  * 0 every URL submitted (a duplicate counts) and, with `--wait`, done; 1 some not sent or
  * failed (or failed, invalid or unknown once waited for); 2 a usage or configuration mistake
- * (no URLs at all is one); 3 `--wait` timed out with URLs pending; 130 interrupted. Never
- * exits the process and never throws.
+ * (no URLs at all is one); 3 `--wait` timed out with URLs pending; 130 interrupted (143 and 129
+ * when `io.interrupt`'s reason names `SIGTERM` or `SIGHUP`). Never exits the process and never
+ * throws.
  *
  * @param args The arguments, e.g. `["--dry-run", "https://www.example.com/app.js"]`.
  * @param io Parts of the process to replace (output, input, environment, interrupt signal,
  * fetch, clock, the pause between polls); the rest is the real process, through `node:process`.
  */
 export async function main(args: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
-  const run: RunIo = { ...processIo(), now: Date.now, ...io } as RunIo;
+  const run = maskedIo(
+    { ...processIo(), now: Date.now, ...io } as Omit<RunIo, "mask" | "shown" | "json">,
+  );
   if (wantsHelp(args)) {
     run.stdout(USAGE);
     return OK;
   }
   const json = args.includes("--json");
-  const onInterrupt = () =>
+  const onInterrupt = () => {
+    const signal = stopSignalOf(run.interrupt);
+    // Requests in flight are given up at once (their fetch is aborted): they may have arrived.
     run.stderr(
-      "\nInterrupted: sending nothing new and waiting for requests in flight " +
-        "(interrupt again to quit at once).\n",
+      `\nInterrupted${signal ? ` (${signal})` : ""}: sending nothing new; requests in flight ` +
+        `are given up and reported as maybe submitted (${
+          signal === undefined || signal === "SIGINT" ? "Ctrl-C" : signal
+        } again quits at once, writing nothing).\n`,
     );
+  };
   run.interrupt?.addEventListener("abort", onInterrupt, { once: true });
   try {
     const parsed = splitArgs(args, FLAGS, COMMANDS, "prewarm", SECRETS_GO_IN_ENV);
@@ -714,15 +778,13 @@ function isProgram(): boolean {
 }
 
 if (isProgram()) {
+  // Ctrl-C, SIGTERM (timeout, docker stop, Kubernetes, systemd) and SIGHUP stop the run alike:
+  // nothing new is sent, and --remaining keeps what was not.
   const interrupt = new AbortController();
-  const onSigint = () => {
-    if (interrupt.signal.aborted) process.exit(INTERRUPTED);
-    interrupt.abort(new Error("Interrupted (SIGINT)"));
-  };
-  process.on("SIGINT", onSigint);
+  const stopListening = onStopSignals(stopper(interrupt, (code) => process.exit(code)));
   const code = await main(process.argv.slice(2), { interrupt: interrupt.signal });
   process.exitCode = code;
-  process.off("SIGINT", onSigint);
+  stopListening();
   if (interrupt.signal.aborted && stdinWasRead()) {
     // An interrupt can leave a read of standard input pending, which nothing cancels on every
     // runtime (Deno waits for the next line): exit once the output is out.

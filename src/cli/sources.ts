@@ -72,6 +72,11 @@ export interface SourcesOutcome {
   unresolved: number;
   /** Lines for the summary, each ending in a newline. */
   notes: string[];
+  /**
+   * For standard error, when a simulated run left `--remaining` or `--changed-manifest` as
+   * they were: which, and why (one line).
+   */
+  untouched?: string;
 }
 
 /** The sources of one `prewarm` command, from its flags. */
@@ -282,13 +287,7 @@ export class InputSources {
     const notes: string[] = [];
     const line = this.#sourceLine();
     if (line) notes.push(line);
-    if (this.#heldBackCount > 0) {
-      notes.push(
-        `Held back by --limit ${formatCount(this.#limit)}: ${
-          plural(this.#heldBackCount, "URL")
-        }.\n`,
-      );
-    }
+    if (this.#heldBackCount > 0) notes.push(this.#heldBackLine());
     const kept = [this.#remaining && "--remaining", this.#manifest && "--changed-manifest"]
       .filter(Boolean);
     if (kept.length > 0) {
@@ -300,13 +299,17 @@ export class InputSources {
   /**
    * After a run that read all of its input: writes `--remaining` (every URL that was not sent
    * and safely can be later, in input order, then those held back) and, when every URL was
-   * sent or saved, `--changed-manifest`.
+   * sent or saved, `--changed-manifest`. A simulated run writes neither: they record what
+   * reached Tencent Cloud, and a simulation sent nothing there (the queue would lose every URL
+   * the simulator took, the manifest would mark their files as sent).
+   * @param simulated The run went to the simulator.
    * @throws {InputError} when a file cannot be written.
    */
-  async finish(report: PrewarmReport): Promise<SourcesOutcome> {
+  async finish(report: PrewarmReport, simulated = false): Promise<SourcesOutcome> {
     const notes: string[] = [];
     const line = this.#sourceLine();
     if (line) notes.push(line);
+    if (simulated) return this.#leftAsTheyWere(report, notes);
     const later = deferrable(report);
     const laterCount = later.size + this.#heldBackCount;
     const { counts } = report;
@@ -340,12 +343,7 @@ export class InputSources {
           "next run.\n",
       );
     }
-    if (this.#heldBackCount > 0) {
-      notes.push(
-        `Held back by --limit ${formatCount(this.#limit)}: ${plural(this.#heldBackCount, "URL")}` +
-          (this.#remaining !== undefined ? ` (in ${this.#remaining}).\n` : ".\n"),
-      );
-    }
+    if (this.#heldBackCount > 0) notes.push(this.#heldBackLine(this.#remaining));
     if (this.#manifest && this.#manifestFile) {
       const settled = counts.submitted + written +
         report.rejected.filter((r) => r.reason === "duplicate" || r.reason === "invalid-url")
@@ -376,6 +374,34 @@ export class InputSources {
       heldBack: this.#heldBackCount,
       unresolved,
       notes,
+    };
+  }
+
+  /** The note on URLs past `--limit`, and the file they were written to. */
+  #heldBackLine(file?: string): string {
+    return `Held back by --limit ${formatCount(this.#limit)}: ${
+      plural(this.#heldBackCount, "URL")
+    }${file !== undefined ? ` (in ${file})` : ""}.\n`;
+  }
+
+  /** What a simulated run says instead of writing `--remaining` and `--changed-manifest`. */
+  #leftAsTheyWere(report: PrewarmReport, notes: string[]): SourcesOutcome {
+    const kept = [
+      this.#remaining !== undefined && `${this.#remaining} (--remaining)`,
+      this.#manifestFile !== undefined && `${this.#manifestFile} (--changed-manifest)`,
+    ].filter(Boolean);
+    if (this.#heldBackCount > 0) notes.push(this.#heldBackLine());
+    if (notes.length > 0) notes.unshift("\n");
+    return {
+      deferred: 0,
+      heldBack: this.#heldBackCount,
+      unresolved: report.counts.rejected + report.counts.failed,
+      notes,
+      ...(kept.length > 0 && {
+        untouched: `SIMULATED: left ${kept.join(" and ")} as ${
+          kept.length > 1 ? "they were" : "it was"
+        }: a simulated run writes no state.\n`,
+      }),
     };
   }
 }

@@ -53,6 +53,27 @@ export const DENO: Runner = {
   prefix: ["run", "--allow-all", CLI_SOURCE],
 };
 
+/** Bundles the command line for Node and Bun (tools/bundle.mjs) into `dir`; returns the file. */
+export async function bundleCli(dir: string): Promise<string> {
+  const outfile = `${dir}/cli.mjs`;
+  const { code, stderr } = await new Deno.Command("node", {
+    args: ["tools/bundle.mjs", CLI_SOURCE, outfile, "--platform=node"],
+    cwd: ROOT,
+    stdout: "null",
+  }).output();
+  if (code !== 0) throw new Error(`bundling failed: ${new TextDecoder().decode(stderr)}`);
+  return outfile;
+}
+
+/** Deno on the source, then Node and Bun on the bundle `bundle` (see {@linkcode bundleCli}). */
+export function allRunners(bundle: string): Runner[] {
+  return [
+    DENO,
+    { name: "node", command: "node", prefix: [bundle] },
+    { name: "bun", command: `${TOOLS_BIN}bun`, prefix: [bundle] },
+  ];
+}
+
 /** Options of {@linkcode runCli} and {@linkcode spawnCli}. */
 export interface RunOptions {
   /** Written to the child's standard input, which is then closed. */
@@ -111,12 +132,19 @@ export interface ServedSimulator extends AsyncDisposable {
   endpoint: string;
 }
 
-/** Serves a simulator on a free port of 127.0.0.1 until disposed. */
-export function serveSimulator(options: SimulatorOptions = {}): ServedSimulator {
+/**
+ * Serves a simulator on a free port of 127.0.0.1 until disposed. `around`, when given, sees
+ * each request first and decides when the simulator's answer (`answer()` starts handling it)
+ * goes back: a test's hook for events such as "the third push arrived".
+ */
+export function serveSimulator(
+  options: SimulatorOptions = {},
+  around?: (request: Request, answer: () => Promise<Response>) => Promise<Response>,
+): ServedSimulator {
   const sim = new TencentCdnSimulator(options);
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    sim.handle,
+    around ? (request) => around(request, () => sim.handle(request)) : sim.handle,
   );
   return {
     sim,
