@@ -53,5 +53,11 @@ export {
   readManifest,
   writeManifest,
 } from "./manifest.ts";
-export { SourceError } from "./errors.ts";
+export {
+  type SitemapLimit,
+  SourceError,
+  type SourceErrorOptions,
+  type SourceWarning,
+  type SourceWarningCode,
+} from "./errors.ts";
 export { parseW3cDatetime } from "./w3c_datetime.ts";
