@@ -45,7 +45,7 @@ export {
   type IndexUrls,
 } from "./directory.ts";
 export { globMatcher } from "./glob.ts";
-export { changedSince } from "./changed.ts";
+export { type ChangedOptions, changedSince } from "./changed.ts";
 export {
   compareManifest,
   type ContentManifest,
