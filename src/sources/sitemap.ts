@@ -19,7 +19,7 @@ import {
   SitemapReader,
   SitemapSyntaxError,
 } from "./sitemap_reader.ts";
-import { formatCount } from "../cli/text.ts";
+import { formatCount, plural } from "../cli/text.ts";
 import { parseW3cDatetime } from "./w3c_datetime.ts";
 
 /**
@@ -393,7 +393,7 @@ async function* readTree(
       throw limitError(
         location.href,
         "maxUrls",
-        `takes this read past ${formatCount(o.maxUrls)} URLs, its limit (maxUrls)`,
+        `takes this read past ${plural(o.maxUrls, "URL")}, its limit (maxUrls)`,
       );
     }
     yield item;
