@@ -299,6 +299,15 @@ Deno.test("sitemapUrls: an index lists only sitemaps on its own host; others are
     /Invalid allowedHosts: expected host names such as cdn\.example\.com .* got "https:/,
   );
 
+  // An index read from a file was chosen by the caller: its sitemaps may be on any host.
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/index.xml`, sitemapIndex([`${elsewhere.origin}/s.xml`]));
+    assert.deepEqual(await collect(sitemapUrls(`${dir}/index.xml`)), [`${SITE}/b`]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+
   // The one exception: http: to https: on the same host, default ports.
   const { fetch, fetched } = tree(0, 0, 1);
   const upgrade = (input: string) =>
