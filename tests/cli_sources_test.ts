@@ -379,3 +379,69 @@ Deno.test("cli: a simulated run writes no state: --remaining and --changed-manif
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+Deno.test("cli: an empty sitemap is nothing to do, run or dry run, and a warning says so; the sitemap limits have flags", async () => {
+  await using sim = serveSimulator();
+  const documents: Record<string, { body: string }> = {};
+  await using served = serveDocuments(documents);
+  await using elsewhere = serveDocuments({ "/s.xml": { body: urlset([{ loc: `${SITE}/b` }]) } });
+  documents["/empty.xml"] = { body: urlset([]).replace(/\n\n/, "\n") };
+  documents["/two.xml"] = { body: urlset([{ loc: `${SITE}/a` }, { loc: `${SITE}/b` }]) };
+  documents["/index.xml"] = { body: sitemapIndex([`${elsewhere.origin}/s.xml`]) };
+  const warning = `warning: ${served.origin}/empty.xml: the sitemap lists no URLs (an empty ` +
+    "<urlset>)\n";
+  for (const mode of [["--dry-run"], []]) {
+    // Without keys the run is simulated: nothing leaves this machine.
+    const result = await runCli([...mode, "--sitemap", `${served.origin}/empty.xml`]);
+    assert.equal(result.code, 0, `${mode.join(" ")}: ${result.stderr}`);
+    assert.ok(result.stdout.includes(`Sources: 0 from 1 sitemap.\n${warning}`), result.stdout);
+    assert.doesNotMatch(result.stderr, /No URLs/);
+  }
+
+  const tooMany = await runCli([
+    "--dry-run",
+    "--sitemap",
+    `${served.origin}/two.xml`,
+    "--sitemap-max-urls",
+    "1",
+  ]);
+  assert.equal(tooMany.code, 2);
+  assert.equal(
+    tooMany.stderr,
+    `error: ${served.origin}/two.xml: takes this read past 1 URL, its limit ` +
+      "(--sitemap-max-urls); raise --sitemap-max-urls to read more.\n",
+  );
+  const offHost = await runCli(["--dry-run", "--json", "--sitemap", `${served.origin}/index.xml`]);
+  assert.equal(offHost.code, 2);
+  assert.match(
+    offHost.stderr,
+    /on another host than the index .* allow its host with --sitemap-host\)\.\n$/,
+  );
+  assert.deepEqual(elsewhere.requested, []);
+  const allowed = await runCli([
+    ...["--dry-run", "--json", "--sitemap", `${served.origin}/index.xml`],
+    ...["--sitemap-host", new URL(elsewhere.origin).host, "--sitemap-max-files", "2"],
+  ]);
+  assert.equal(allowed.code, 0, allowed.stderr);
+  assert.deepEqual((JSON.parse(allowed.stdout) as Plan).batches.flatMap((b) => b.urls), [
+    `${SITE}/b`,
+  ]);
+  const mistakes: [string[], RegExp][] = [
+    [["--sitemap-max-files", "0"], /--sitemap-max-files must be an integer of at least 1 or "off"/],
+    [["--sitemap-host", "https://cdn/"], /Invalid --sitemap-host: expected host names/],
+  ];
+  for (const [args, message] of mistakes) {
+    const result = await runCli([
+      "--sitemap",
+      `${served.origin}/two.xml`,
+      ...args,
+      "--endpoint",
+      sim.endpoint,
+    ], { env: SIMULATOR_ENV });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, message);
+  }
+  const notSitemap = await runCli(["--sitemap-max-bytes", "9", `${SITE}/a`]);
+  assert.match(notSitemap.stderr, /--sitemap-max-bytes applies to sitemap URLs: add --sitemap/);
+  assert.equal(sim.sim.requests.length, 0, "nothing was sent");
+});

@@ -238,7 +238,7 @@ Deno.test("manifest: the first run sees every file, the next only what changed",
     const dist = `${tmp}/dist`;
     const manifestPath = `${tmp}/manifest.json`;
     const empty = await readManifest(manifestPath);
-    assert.deepEqual(empty, { version: 1, files: {} });
+    assert.deepEqual(empty, { version: 1, files: Object.create(null) });
     const first = await compareManifest(dist, empty, { exclude: ["link-*", "link-dir/**"] });
     assert.deepEqual(first.changed, [
       "100%#?.txt",

@@ -113,3 +113,41 @@ Deno.test("sources: a Worker on workerd reads a sitemap by URL, with no nodejs_c
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("sources: the manifest keeps a file named __proto__ on Deno, Node and Bun", async () => {
+  const tmp = await Deno.makeTempDir();
+  try {
+    const dir = `${tmp}/dist`;
+    await Deno.mkdir(dir);
+    for (const name of ["__proto__", "constructor", "a.html"]) {
+      await Deno.writeTextFile(`${dir}/${name}`, name);
+    }
+    const script = `${tmp}/manifest.mjs`;
+    await run("node", ["tools/bundle.mjs", "tests/sources/manifest_roundtrip.ts", script]);
+    const runtimes: [string, string[]][] = [
+      [Deno.execPath(), [
+        "run",
+        "--allow-read",
+        "--allow-write",
+        "tests/sources/manifest_roundtrip.ts",
+      ]],
+      ["node", [script]],
+      [`${TOOLS_BIN}bun`, [script]],
+    ];
+    for (const [command, prefix] of runtimes) {
+      await Deno.remove(`${tmp}/m.json`).catch(() => {});
+      const { code, stdout, stderr } = await new Deno.Command(command, {
+        args: [...prefix, dir, `${tmp}/m.json`],
+        cwd: ROOT,
+      }).output();
+      assert.equal(code, 0, new TextDecoder().decode(stderr));
+      assert.deepEqual(JSON.parse(new TextDecoder().decode(stdout)), {
+        first: ["__proto__", "a.html", "constructor"],
+        written: ["__proto__", "a.html", "constructor"],
+        second: [],
+      }, command);
+    }
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

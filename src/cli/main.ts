@@ -344,6 +344,16 @@ function runExitStatus(
 const NO_URLS_GIVEN = "pass them as arguments, --file FILE, --file - for standard input, " +
   "--sitemap URL|FILE or --dir DIR --base URL";
 
+/**
+ * Whether the input may rightly hold no URL, for a run and a dry run alike: sources that
+ * compute their URLs (a sitemap, a folder, what changed, what is left) may find none, and
+ * that is nothing to do. Lists given by hand that hold none are a mistake.
+ */
+function mayYieldNone(inputs: InputSources, flags: Flags): boolean {
+  return inputs.any || flags.has("remaining") || flags.has("changed-since") ||
+    flags.has("changed-manifest");
+}
+
 /** The input named sources, but they held no URL: a usage mistake, like naming none. */
 function noUrlsRead(): UsageError {
   return new UsageError(
@@ -390,7 +400,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
       io.stderr("Interrupted while reading the input: no plan.\n");
       return interruptedStatus(io.interrupt);
     }
-    if (plan.counts.input === 0) throw noUrlsRead();
+    if (plan.counts.input === 0 && !mayYieldNone(inputs, flags)) throw noUrlsRead();
     const notes = [
       ...(options.checkQuota
         ? ["--check-quota is not consulted: asking DescribePushQuota needs the network."]
@@ -447,11 +457,10 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     await closeSources(sources);
   }
   progress.finish();
-  // Sources that compute their URLs (a sitemap, a folder, what changed, what is left) may
-  // rightly yield none: nothing to do. Lists given by hand that hold none are a mistake.
-  const computed = inputs.any || flags.has("remaining") || flags.has("changed-since") ||
-    flags.has("changed-manifest");
-  if (report.counts.input === 0 && !computed && !report.aborted && !signal?.aborted) {
+  if (
+    report.counts.input === 0 && !mayYieldNone(inputs, flags) && !report.aborted &&
+    !signal?.aborted
+  ) {
     throw noUrlsRead();
   }
   // What the run leaves for the next one; a file that cannot be written must not cost the

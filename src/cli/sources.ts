@@ -12,7 +12,7 @@ import { InputError } from "./input.ts";
 import { parseSince } from "./since.ts";
 import { formatCount, plural } from "./text.ts";
 import type { PrewarmReport, RejectReason } from "../report.ts";
-import { SourceError } from "../sources/errors.ts";
+import { SourceError, type SourceWarning } from "../sources/errors.ts";
 import { type DirectoryOptions, directoryUrls } from "../sources/directory.ts";
 import { changedSince } from "../sources/changed.ts";
 import {
@@ -21,7 +21,7 @@ import {
   readManifest,
   writeManifest,
 } from "../sources/manifest.ts";
-import { type SitemapOrder, sitemapUrls } from "../sources/sitemap.ts";
+import { type SitemapOptions, type SitemapOrder, sitemapUrls } from "../sources/sitemap.ts";
 
 const PREWARM = ["prewarm"];
 
@@ -36,12 +36,37 @@ export const SOURCE_FLAGS: Record<string, FlagSpec> = {
   "index": { takesValue: true, commands: PREWARM },
   "changed-since": { takesValue: true, commands: PREWARM },
   "changed-manifest": { takesValue: true, commands: PREWARM },
+  "sitemap-max-files": { takesValue: true, commands: PREWARM },
+  "sitemap-max-urls": { takesValue: true, commands: PREWARM },
+  "sitemap-max-bytes": { takesValue: true, commands: PREWARM },
+  "sitemap-host": { takesValue: true, repeatable: true, commands: PREWARM },
   "limit": { takesValue: true, commands: PREWARM },
   "remaining": { takesValue: true, commands: PREWARM },
   "report": { takesValue: true, commands: PREWARM },
 };
 
-/** Why a URL that was not sent can safely be sent later: nothing of it reached Tencent. */
+/**
+ * The flag for each option of `sitemapUrls()` the command line sets: the library's messages
+ * name the option, people at a shell need the flag.
+ */
+const SITEMAP_FLAGS = {
+  maxSitemaps: "sitemap-max-files",
+  maxUrls: "sitemap-max-urls",
+  maxBytes: "sitemap-max-bytes",
+  allowedHosts: "sitemap-host",
+} as const;
+
+/** A message of the sources with each option named by its flag. */
+function inFlags(message: string): string {
+  return message.replace(
+    /\b(maxSitemaps|maxUrls|maxBytes|allowedHosts)\b/g,
+    (option) => `--${SITEMAP_FLAGS[option as keyof typeof SITEMAP_FLAGS]}`,
+  );
+}
+
+/** Most warnings shown one by one; the rest are counted. */
+const WARNINGS_SHOWN = 10;
+
 /** Rejections that are safe to send later: nothing of them was sent. */
 export const DEFERRABLE_REASONS: ReadonlySet<RejectReason> = new Set([
   "daily-limit",
@@ -92,6 +117,13 @@ export class InputSources {
   readonly #manifestFile: string | undefined;
   readonly #limit: number;
   readonly #remaining: string | undefined;
+  readonly #sitemapOptions: SitemapOptions;
+  /** What the sources read on without (an empty sitemap, a skipped name), for the notes. */
+  readonly #warnings = new Set<string>();
+  readonly #onWarning = (warning: SourceWarning) => {
+    // A folder is walked twice with --changed-manifest: each warning is told once.
+    this.#warnings.add(inFlags(warning.message));
+  };
   #changed: Set<string> | undefined;
   #manifest: ContentManifest | undefined;
   /** The URLs handed to the run, in order; kept only for `--remaining`. */
@@ -116,8 +148,19 @@ export class InputSources {
       include: flags.all("include"),
       exclude: flags.all("exclude"),
       index: flags.choice("index", ["folder", "file", "both"] as const),
+      onWarning: this.#onWarning,
     };
-    const sitemapOnly = ["order", "since"].filter((name) => flags.has(name));
+    this.#sitemapOptions = {
+      order: this.#order,
+      maxSitemaps: flags.integer(SITEMAP_FLAGS.maxSitemaps, 1, Infinity, "off"),
+      maxUrls: flags.integer(SITEMAP_FLAGS.maxUrls, 1, Infinity, "off"),
+      maxBytes: flags.integer(SITEMAP_FLAGS.maxBytes, 1, Infinity, "off"),
+      allowedHosts: flags.all(SITEMAP_FLAGS.allowedHosts),
+      onWarning: this.#onWarning,
+    };
+    const sitemapOnly = ["order", "since", ...Object.values(SITEMAP_FLAGS)].filter((name) =>
+      flags.has(name)
+    );
     if (this.#sitemaps.length === 0 && sitemapOnly.length > 0) {
       throw new UsageError(`--${sitemapOnly[0]} applies to sitemap URLs: add --sitemap URL|FILE`);
     }
@@ -136,6 +179,14 @@ export class InputSources {
         "--changed-since and --changed-manifest cannot be combined: pick git history or the " +
           "manifest",
       );
+    }
+    if (this.#sitemaps.length > 0) {
+      // Checks the sources and --sitemap-host now, before anything is read.
+      try {
+        sitemapUrls(this.#sitemaps, this.#sitemapOptions);
+      } catch (error) {
+        throw new UsageError(inFlags((error as Error).message));
+      }
     }
     if (this.#dir !== undefined) {
       // Checks base, globs and --index now, before anything is read.
@@ -176,7 +227,9 @@ export class InputSources {
     if (dir === undefined) return;
     try {
       if (this.#changedSince !== undefined) {
-        this.#changed = new Set(await changedSince(dir, this.#changedSince));
+        this.#changed = new Set(
+          await changedSince(dir, this.#changedSince, { onWarning: this.#onWarning }),
+        );
       } else if (this.#manifestFile !== undefined) {
         const previous = await readManifest(this.#manifestFile);
         const { changed, current } = await compareManifest(dir, previous, {
@@ -227,7 +280,7 @@ export class InputSources {
     if (signal?.aborted) return;
     try {
       if (this.#sitemaps.length > 0) {
-        const options = { signal, order: this.#order, since: this.#sinceDate() };
+        const options = { ...this.#sitemapOptions, signal, since: this.#sinceDate() };
         for await (const url of sitemapUrls(this.#sitemaps, options)) {
           if (pass(url, "sitemap")) yield url;
         }
@@ -282,11 +335,20 @@ export class InputSources {
     return `Sources: ${parts.join(", ")}${repeated}.\n`;
   }
 
+  /** The sources' warnings, one a line, the first few in full. */
+  #warningLines(): string[] {
+    const lines = [...this.#warnings].slice(0, WARNINGS_SHOWN).map((w) => `warning: ${w}\n`);
+    const more = this.#warnings.size - WARNINGS_SHOWN;
+    if (more > 0) lines.push(`warning: ${plural(more, "more warning")} like these.\n`);
+    return lines;
+  }
+
   /** The notes of a dry run, which writes nothing. */
   planNotes(): string[] {
     const notes: string[] = [];
     const line = this.#sourceLine();
     if (line) notes.push(line);
+    notes.push(...this.#warningLines());
     if (this.#heldBackCount > 0) notes.push(this.#heldBackLine());
     const kept = [this.#remaining && "--remaining", this.#manifest && "--changed-manifest"]
       .filter(Boolean);
@@ -309,6 +371,7 @@ export class InputSources {
     const notes: string[] = [];
     const line = this.#sourceLine();
     if (line) notes.push(line);
+    notes.push(...this.#warningLines());
     if (simulated) return this.#leftAsTheyWere(report, notes);
     const later = deferrable(report);
     const laterCount = later.size + this.#heldBackCount;
@@ -416,5 +479,5 @@ async function writeText(path: string, text: string): Promise<void> {
 }
 
 function asInputError(error: unknown): unknown {
-  return error instanceof SourceError ? new InputError(error.message) : error;
+  return error instanceof SourceError ? new InputError(inFlags(error.message)) : error;
 }

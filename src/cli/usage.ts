@@ -79,6 +79,11 @@ Sources (docs/sources.md):
   --order ORDER          Sitemap URLs in input (default), priority or lastmod order.
   --since WHEN           Only sitemap URLs whose lastmod is at or after WHEN: a date
                          (2026-11-28, 2026-11-28T09:30:00+08:00) or a duration (6h, 2d).
+  --sitemap-max-urls N   Read at most N URLs over all sitemaps (default 500000; "off").
+  --sitemap-max-files N  Read at most N sitemap files, indexes included (default 5000).
+  --sitemap-max-bytes N  Read at most N bytes, uncompressed (default 536870912, 512 MiB).
+  --sitemap-host HOST    Let an index list sitemaps on HOST (a CDN), besides its own host.
+                         Repeatable.
   --dir DIR --base URL   Every file of a build folder, as served under URL (index.html
                          stands for its folder; names starting with a dot are skipped).
   --include GLOB         Only files of --dir matching GLOB (*.html, docs/**). Repeatable.

@@ -2,7 +2,13 @@
  * `directoryUrls()`: the URLs a build folder will be served at.
  * @module
  */
-import { reasonOf, SourceError } from "./errors.ts";
+import {
+  reasonOf,
+  SourceError,
+  type SourceWarning,
+  sourceWarning,
+  warningHandler,
+} from "./errors.ts";
 import { globMatcher } from "./glob.ts";
 
 /** What `index.html` stands for. */
@@ -23,6 +29,12 @@ export interface FileSelection {
   dotfiles?: boolean;
   /** Stops the walk: the iteration throws the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Told of each file or folder skipped because its name is not UTF-8 (possible on Linux): it
+   * has no URL, and cannot be opened by name (`code: "file-name-not-utf8"`).
+   * @default {undefined} `console.warn`
+   */
+  onWarning?: (warning: SourceWarning) => void;
 }
 
 /** Options of {@linkcode directoryUrls}. */
@@ -51,8 +63,20 @@ export async function* selectedFiles(
   if (typeof dir !== "string" || dir === "") {
     throw new TypeError(`Invalid folder: expected a path, got ${JSON.stringify(dir)}`);
   }
+  const onWarning = warningHandler(selection.onWarning);
   const { walkFiles } = await import("./fs/walk.ts");
-  const files = walkFiles(dir, { dotfiles: selection.dotfiles ?? false, signal: selection.signal });
+  const files = walkFiles(dir, {
+    dotfiles: selection.dotfiles ?? false,
+    signal: selection.signal,
+    onNotUtf8: (path, isDirectory) =>
+      onWarning(sourceWarning(
+        "file-name-not-utf8",
+        `${dir.replace(/\/+$/, "")}/${path}`,
+        isDirectory
+          ? "the folder's name is not UTF-8, so none of its files has a URL: skipped (rename it)"
+          : "the file's name is not UTF-8, so it has no URL: skipped (rename it)",
+      )),
+  });
   for (;;) {
     let next: IteratorResult<string>;
     try {
@@ -72,10 +96,12 @@ export async function* selectedFiles(
 /**
  * The URLs the files of a build folder will be served at, under `base`: `docs/a b.html` under
  * `https://www.example.com/` is `https://www.example.com/docs/a%20b.html`. Each path segment is
- * percent-encoded as a browser requests it (spaces, `%`, `#`, `?` and non-ASCII characters as
- * UTF-8; `$&+,;=:@` kept). `index.html` stands for its folder (see `index`). Files are listed in
- * name order within each folder; names starting with a dot are skipped unless `dotfiles`; a
- * symbolic link is followed only when it points inside the folder. Needs a file system.
+ * percent-encoded as a browser requests a link to it, by the URL Standard's parser: spaces,
+ * `"#%<>?\^\`{}`, controls and non-ASCII characters (as UTF-8) are escaped, and
+ * `[]|$&+,;=:@!'()*~` kept (see {@linkcode encodeSegment}). `index.html` stands for its folder
+ * (see `index`). Files are listed in name order within each folder; names starting with a dot
+ * are skipped unless `dotfiles`; a symbolic link is followed only when it points inside the
+ * folder; a name that is not UTF-8 is skipped with a warning. Needs a file system.
  *
  * @param dir The folder, e.g. `dist`.
  * @param base The URL the folder is served at, e.g. `https://www.example.com/` (a path
@@ -106,6 +132,7 @@ export function directoryUrls(
     throw new TypeError(`Invalid filter: expected a function, got ${typeof options.filter}`);
   }
   for (const glob of [...(options.include ?? []), ...(options.exclude ?? [])]) globMatcher(glob);
+  warningHandler(options.onWarning);
   return (async function* () {
     for await (const path of selectedFiles(dir, options)) {
       if (options.filter && !(await options.filter(path))) continue;
@@ -148,10 +175,24 @@ export function fileUrls(path: string, prefix: string, index: IndexUrls): string
   return index === "both" ? [folder, url] : [folder];
 }
 
-// What encodeURIComponent escapes but a path segment may hold as is (RFC 3986 pchar).
-const KEPT = /%(24|26|2B|2C|3B|3D|3A|40)/g;
+/**
+ * The ASCII characters a name keeps as is in a URL path: what the URL Standard's parser leaves
+ * alone in a path (it percent-encodes the rest of its path percent-encode set: controls, space,
+ * `"#<>?^\`{}`, DEL and every non-ASCII character, as UTF-8), less the three a name must not
+ * keep to stay itself: `%` (the parser would take `%41` in a name for `A`), `\\` (a path
+ * separator in http(s) URLs) and `/`. `^` is encoded as the Standard has done since 2025 and
+ * browsers do (some runtimes' parsers, Deno's and Node's, still keep it).
+ */
+const KEPT_IN_PATH = /^[A-Za-z0-9!$&'()*+,\-.:;=@[\]_|~]$/;
 
-/** A file or folder name as a URL path segment. */
+/**
+ * A file or folder name as a URL path segment, as a browser requests a link to it: what the
+ * URL parser keeps stays (`[]|$&+,;=:@!'()*~`), the rest is percent-encoded as UTF-8 (names
+ * come decoded from UTF-8, so they are well-formed Unicode).
+ */
 export function encodeSegment(name: string): string {
-  return encodeURIComponent(name).replace(KEPT, (escaped) => decodeURIComponent(escaped));
+  let out = "";
+  // encodeURIComponent() escapes every character that is not kept, and as UTF-8.
+  for (const char of name) out += KEPT_IN_PATH.test(char) ? char : encodeURIComponent(char);
+  return out;
 }

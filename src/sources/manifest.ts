@@ -11,8 +11,17 @@ import { reasonOf, SourceError } from "./errors.ts";
 export interface ContentManifest {
   /** The manifest format; this module writes 1. */
   version: 1;
-  /** SHA-256 of each file, by `/`-separated path relative to the folder. */
+  /**
+   * SHA-256 of each file, by `/`-separated path relative to the folder. The functions here
+   * make it an object without a prototype, so that any name is a plain key: a file named
+   * `__proto__` (or `constructor`) is a file like any other.
+   */
   files: Record<string, string>;
+}
+
+/** An empty `files` record: no prototype, so no name is special. */
+function noPrototype(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
 }
 
 /** The outcome of {@linkcode compareManifest}. */
@@ -36,7 +45,7 @@ export async function readManifest(path: string): Promise<ContentManifest> {
   } catch (error) {
     throw new SourceError(path, `cannot read the manifest: ${reasonOf(error)}`, { cause: error });
   }
-  if (text === undefined) return { version: 1, files: {} };
+  if (text === undefined) return { version: 1, files: noPrototype() };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -53,7 +62,9 @@ export async function readManifest(path: string): Promise<ContentManifest> {
       'is not a manifest: expected {"version": 1, "files": {"path": "<sha-256 hex>"}}',
     );
   }
-  return { version: 1, files: { ...files } };
+  // JSON.parse makes "__proto__" an own key; copying by assignment into a plain object would
+  // call the prototype setter instead, and lose it.
+  return { version: 1, files: Object.assign(noPrototype(), files) };
 }
 
 /**
@@ -66,7 +77,7 @@ export async function compareManifest(
   selection: FileSelection = {},
 ): Promise<ManifestComparison> {
   const { sha256File, within } = await import("./fs/files.ts");
-  const current: ContentManifest = { version: 1, files: {} };
+  const current: ContentManifest = { version: 1, files: noPrototype() };
   const changed: string[] = [];
   for await (const path of selectedFiles(dir, selection)) {
     let hash: string;
@@ -76,7 +87,8 @@ export async function compareManifest(
       throw new SourceError(dir, `cannot read ${path}: ${reasonOf(error)}`, { cause: error });
     }
     current.files[path] = hash;
-    if (previous.files[path] !== hash) changed.push(path);
+    // Only the manifest's own keys: a plain object answers "__proto__" with its prototype.
+    if (!Object.hasOwn(previous.files, path) || previous.files[path] !== hash) changed.push(path);
   }
   return { changed, current };
 }

@@ -45,7 +45,7 @@ export {
   type IndexUrls,
 } from "./directory.ts";
 export { globMatcher } from "./glob.ts";
-export { changedSince } from "./changed.ts";
+export { type ChangedOptions, changedSince } from "./changed.ts";
 export {
   compareManifest,
   type ContentManifest,
@@ -53,5 +53,11 @@ export {
   readManifest,
   writeManifest,
 } from "./manifest.ts";
-export { SourceError } from "./errors.ts";
+export {
+  type SitemapLimit,
+  SourceError,
+  type SourceErrorOptions,
+  type SourceWarning,
+  type SourceWarningCode,
+} from "./errors.ts";
 export { parseW3cDatetime } from "./w3c_datetime.ts";
