@@ -4,7 +4,13 @@
  */
 import type { PrewarmBackend } from "./backend.ts";
 import { accountName, type Coordinator, defaultCoordinator } from "./coordinator.ts";
-import { checkCredentials, type Credentials, credentialsFromEnv } from "./credentials.ts";
+import {
+  checkCredentials,
+  type Credentials,
+  credentialsFromEnv,
+  ENDPOINT_ENV_VAR,
+  endpointFromEnv,
+} from "./credentials.ts";
 import { pushFields, type PushParameters } from "./push_parameters.ts";
 import type { Api, Area, PrewarmProgress } from "./report.ts";
 import { V2_ENDPOINT } from "./request_v2.ts";
@@ -36,8 +42,10 @@ export interface CallOptions {
   credentials?: Credentials;
   /**
    * The endpoint. Override it for the simulator, a proxy or the international site
-   * (`https://cdn.intl.tencentcloudapi.com/`).
-   * @default {"https://cdn.tencentcloudapi.com/"} for API 3.0, `"https://cdn.api.qcloud.com/v2/index.php"` for API 2.0
+   * (`https://cdn.intl.tencentcloudapi.com/`). For CDN API 3.0 calls on Deno, Node and Bun,
+   * `TENCENTCLOUD_ENDPOINT` overrides the default when set (on Workers pass
+   * `endpointFromEnv(env)`); API 2.0 and EdgeOne calls do not read it.
+   * @default {"https://cdn.tencentcloudapi.com/"} for API 3.0 (or `TENCENTCLOUD_ENDPOINT`), `"https://cdn.api.qcloud.com/v2/index.php"` for API 2.0
    */
   endpoint?: string | URL;
   /** Milliseconds one attempt may take, answer included; `Infinity` for no limit. @default {15000} */
@@ -219,6 +227,26 @@ export function optionalFunction<T>(name: string, value: unknown): T | undefined
   return value as T | undefined;
 }
 
+/**
+ * The endpoint a call goes to: `given`, else for CDN API 3.0 calls (whose default is
+ * {@linkcode V3_ENDPOINT}) `TENCENTCLOUD_ENDPOINT` when the runtime has it, else the default.
+ * API 2.0 and EdgeOne keep their own defaults: one variable cannot name the endpoints of three
+ * APIs, and a CDN stand-in's root is not EdgeOne's or API 2.0's. The one rule, for every call
+ * and for the router's reading of its account's budget.
+ */
+export function resolveEndpoint(given: string | URL | undefined, defaultEndpoint: string): URL {
+  if (given !== undefined) return parseEndpoint(given, "options.endpoint");
+  const fromEnv = defaultEndpoint === V3_ENDPOINT ? endpointFromEnv() : undefined;
+  return fromEnv === undefined
+    ? parseEndpoint(defaultEndpoint)
+    : parseEndpoint(fromEnv, ENDPOINT_ENV_VAR);
+}
+
+/** The default endpoint of a `prewarm()` for the API generation or backend it uses. */
+export function defaultPrewarmEndpoint(api: Api, backend?: PrewarmBackend): string {
+  return backend?.endpoint ?? (api === "v2" ? V2_ENDPOINT : V3_ENDPOINT);
+}
+
 /** Checks the options every call shares and applies their defaults. */
 export function resolveCallOptions(
   options: CallOptions = {},
@@ -250,10 +278,7 @@ export function resolveCallOptions(
   const credentials = checkCredentials(
     "credentials" in options ? options.credentials : credentialsFromEnv(),
   );
-  const endpoint = parseEndpoint(
-    options.endpoint ?? defaultEndpoint,
-    "options.endpoint",
-  );
+  const endpoint = resolveEndpoint(options.endpoint, defaultEndpoint);
   const resolved: ResolvedCallOptions = {
     credentials,
     endpoint,
@@ -303,10 +328,7 @@ export function resolvePrewarmOptions(
   const backend = options?.backend;
   backend?.check(options);
   const api = backend?.api ?? oneOf("api", options?.api, ["v3", "v2"] as const, "v3");
-  const call = resolveCallOptions(
-    options,
-    backend?.endpoint ?? (api === "v2" ? V2_ENDPOINT : V3_ENDPOINT),
-  );
+  const call = resolveCallOptions(options, defaultPrewarmEndpoint(api, backend));
   const area = backend?.area ?? oneOf(
     "area",
     options.area,

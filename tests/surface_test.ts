@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 
 // The root entry holds what a user calls; the signing steps live in ./sign. A name added to the
 // root should be one a user of prewarm() needs, and the count keeps that a decision.
-const MAX_ROOT_NAMES = 40;
+// 41: endpointFromEnv(), the Workers counterpart of credentialsFromEnv() (Workers have no
+// process environment for the default to read TENCENTCLOUD_ENDPOINT from).
+const MAX_ROOT_NAMES = 41;
 
 async function exportedNames(entry: string): Promise<string[]> {
   const { stdout, success } = await new Deno.Command(Deno.execPath(), {
@@ -17,7 +19,7 @@ async function exportedNames(entry: string): Promise<string[]> {
   return [...new Set(Object.values(nodes).flatMap((n) => n.symbols.map((s) => s.name)))].sort();
 }
 
-Deno.test("the root entry exports at most 40 names, none of them a signing step", async () => {
+Deno.test("the root entry exports at most 41 names, none of them a signing step", async () => {
   const names = await exportedNames("mod.ts");
   assert.ok(names.length <= MAX_ROOT_NAMES, `${names.length} names: ${names.join(", ")}`);
   for (const name of ["tc3CanonicalRequest", "v2SourceString", "sha256Hex", "defaultQuotaStore"]) {

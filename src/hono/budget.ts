@@ -5,10 +5,8 @@
  */
 import { accountName } from "../coordinator.ts";
 import { beijingDay, budgetKeys, msUntilBeijingMidnight } from "../quota.ts";
-import { V2_ENDPOINT } from "../request_v2.ts";
-import { V3_ENDPOINT } from "../request_v3.ts";
+import { defaultPrewarmEndpoint, resolveEndpoint } from "../options.ts";
 import type { Area } from "../report.ts";
-import { parseEndpoint } from "../send.ts";
 import type { RequestConfig } from "./options.ts";
 
 /** Today's budget of one area, by the router's own count. */
@@ -37,10 +35,11 @@ export async function todayBudget(
 ): Promise<RouterBudget & { zoneId?: string }> {
   const now = config.now();
   const limit = config.dailyLimit;
-  const { coordinator, endpoint, api, backend } = config.prewarm;
+  const { coordinator, endpoint, backend } = config.prewarm;
+  // The account prewarm() books under: the endpoint by the same rule (TENCENTCLOUD_ENDPOINT too).
   const account = accountName(
     config.credentials.secretId,
-    parseEndpoint(endpoint ?? backend?.endpoint ?? (api === "v2" ? V2_ENDPOINT : V3_ENDPOINT)),
+    resolveEndpoint(endpoint, defaultPrewarmEndpoint(config.api, backend)),
   );
   const keys = backend?.budgetKeys(now) ?? budgetKeys(area, now);
   const usages = await Promise.all(keys.map((key) => coordinator.usage(account, key, now)));
