@@ -6,7 +6,7 @@
  */
 import type { Api, Area, RejectedUrl } from "./report.ts";
 import { quotaAreas } from "./quota.ts";
-import { type Batch, type CheckedUrl, planBatches, screenUrl } from "./urls.ts";
+import { type Batch, type CheckedUrl, duplicateKey, planBatches, screenUrl } from "./urls.ts";
 
 /** One host of a plan. */
 export interface PlannedHost {
@@ -78,7 +78,7 @@ export async function planDryRun(
     if ("reason" in checked) {
       rejected.push({ url, reason: checked.reason, detail: checked.detail });
     } else {
-      seen.add(checked.url);
+      seen.add(duplicateKey(checked));
       accepted.push(checked);
     }
   }

@@ -120,7 +120,9 @@ class PrewarmRun {
     if ("reason" in checked) {
       this.#reject(item, checked.reason, checked.detail);
     } else {
+      // Found by its key (a repeat in other case is a duplicate), ordered by the string sent.
       this.#position.set(checked.url, accepted.length);
+      if (checked.key) this.#position.set(checked.key, accepted.length);
       accepted.push(checked);
     }
   }

@@ -27,7 +27,8 @@ export interface PrewarmTask {
 /**
  * Why a URL was not sent:
  * - `invalid-url`: it failed the checks (see `detail`);
- * - `duplicate`: the same URL came earlier in the input and is sent there;
+ * - `duplicate`: the same URL (scheme and host in any case) came earlier in the input and is
+ *   sent there;
  * - `daily-limit`: the daily budget (local, or as Tencent reported it) is spent;
  * - `busy`: the rest of the day's budget is held by requests in flight that may still fail
  *   and give it back; try again shortly;

@@ -20,6 +20,12 @@ export interface CheckedUrl {
   url: string;
   /** Its hostname (lower case), the key batches are grouped by. */
   host: string;
+  /**
+   * The URL as duplicates are found by, when it differs from `url`: scheme and host are
+   * case-insensitive (`https://WWW.EXAMPLE.COM/a.js` is `https://www.example.com/a.js`), the
+   * path and query are not.
+   */
+  key?: string;
 }
 
 // Whitespace and control characters anywhere, including Unicode line and paragraph separators.
@@ -119,7 +125,10 @@ export function checkUrlFully(url: string): CheckedUrl | UrlProblem {
   if (!host.split(".").every((label) => LABEL.test(label))) {
     return problem("The URL's host is not a DNS name");
   }
-  return { url, host };
+  // Only the scheme and the authority fold: the rest is sent, and compared, as written.
+  const head = url.slice(0, url.indexOf("//") + 2 + authority.length);
+  const folded = head.replace(/[A-Z]+/g, (l) => l.toLowerCase());
+  return folded === head ? { url, host } : { url, host, key: folded + url.slice(head.length) };
 }
 
 /** A URL turned away before sending: invalid, or a repeat of one earlier in the input. */
@@ -131,16 +140,22 @@ export interface ScreenedOut {
 }
 
 /**
- * Checks one input URL and turns away a repeat of an accepted one: the rule `prewarm()` and
- * every dry-run plan follow. `seen` holds the URLs accepted so far (the caller adds to it).
+ * Checks one input URL and turns away a repeat of an accepted one (the same URL, scheme and
+ * host in any case): the rule `prewarm()` and every dry-run plan follow. `seen` holds the keys
+ * of the URLs accepted so far ({@linkcode duplicateKey}); the caller adds to it.
  */
 export function screenUrl(
   url: string,
-  seen: { has(url: string): boolean },
+  seen: { has(key: string): boolean },
 ): CheckedUrl | ScreenedOut {
   const checked = checkUrl(url);
-  if ("reason" in checked || !seen.has(checked.url)) return checked;
+  if ("reason" in checked || !seen.has(duplicateKey(checked))) return checked;
   return { reason: "duplicate", detail: "The same URL appears earlier in the input" };
+}
+
+/** What a checked URL is compared by to find duplicates: itself, scheme and host lower-cased. */
+export function duplicateKey(checked: CheckedUrl): string {
+  return checked.key ?? checked.url;
 }
 
 /** A group of URLs on one host, sent in one request. */

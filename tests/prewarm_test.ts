@@ -87,6 +87,34 @@ Deno.test("v3: batchSize cuts each host's URLs; area global spends both budgets"
   assert.equal(spentBudget(store, "overseas"), 7);
 });
 
+Deno.test("scheme and host are case-insensitive: a repeat in other case is a duplicate, the path is not", async () => {
+  const { sim, options } = setup();
+  const input = [
+    "https://WWW.EXAMPLE.COM/a.js",
+    "https://www.example.com/a.js",
+    "HTTPS://www.Example.com/a.js",
+    "https://www.example.com/A.js",
+    "https://www.example.com:8443/a.js",
+    "https://WWW.example.com:8443/a.js",
+  ];
+  const report = await prewarm(input, options);
+  assertAccounted(input, report);
+  assert.deepEqual(report.rejected.map((r) => [r.url, r.reason]), [
+    ["https://www.example.com/a.js", "duplicate"],
+    ["HTTPS://www.Example.com/a.js", "duplicate"],
+    ["https://WWW.example.com:8443/a.js", "duplicate"],
+  ]);
+  // The first copy is sent exactly as written; the path's case is the path's own.
+  assert.deepEqual(
+    acceptedUrls(sim),
+    [
+      "https://WWW.EXAMPLE.COM/a.js",
+      "https://www.example.com/A.js",
+      "https://www.example.com:8443/a.js",
+    ].sort(),
+  );
+});
+
 Deno.test("duplicates are sent once and invalid URLs never leave the process", async () => {
   const { sim, options } = setup();
   const good = urlsOn("www.example.com", 2);

@@ -1,13 +1,26 @@
 import assert from "node:assert/strict";
-import { checkUrl, checkUrlFully, MAX_URL_LENGTH, planBatches } from "../src/urls.ts";
+import {
+  checkUrl,
+  checkUrlFully,
+  duplicateKey,
+  MAX_URL_LENGTH,
+  planBatches,
+  screenUrl,
+} from "../src/urls.ts";
+import { planDryRun } from "../src/plan.ts";
 import { fuzzSeed, Random, reproduce } from "./_random.ts";
 
 Deno.test("checkUrl accepts http(s) URLs exactly as written, hostname lower-cased", () => {
   assert.deepEqual(checkUrl("https://WWW.Example.com/a%20b?x=1&y=é"), {
     url: "https://WWW.Example.com/a%20b?x=1&y=é",
     host: "www.example.com",
+    key: "https://www.example.com/a%20b?x=1&y=é",
   });
-  assert.deepEqual(checkUrl("HTTP://a.com:8080/"), { url: "HTTP://a.com:8080/", host: "a.com" });
+  assert.deepEqual(checkUrl("HTTP://a.com:8080/"), {
+    url: "HTTP://a.com:8080/",
+    host: "a.com",
+    key: "http://a.com:8080/",
+  });
   assert.deepEqual(checkUrl("http://xn--fsqu00a.xn--0zwm56d/路径"), {
     url: "http://xn--fsqu00a.xn--0zwm56d/路径",
     host: "xn--fsqu00a.xn--0zwm56d",
@@ -135,4 +148,42 @@ Deno.test("planBatches groups by host in first-seen order and cuts at batchSize"
     { host: "c.com", urls: ["https://c.com/1"] },
   ]);
   assert.deepEqual(planBatches([], 20), []);
+});
+
+Deno.test("duplicates: scheme and host compare in any case, path and query as written", async () => {
+  const seed = fuzzSeed();
+  const random = new Random(seed);
+  const flip = (text: string) =>
+    [...text].map((c) => random.int(0, 1) ? c.toUpperCase() : c.toLowerCase()).join("");
+  for (let i = 0; i < 500; i++) {
+    const host = random.pick(["www.example.com", "a-b.example.org", "cdn.test"]);
+    const port = random.pick(["", ":8080"]);
+    const path = random.pick(["/a.js", "/A.js", "/x/Y?q=Z", ""]);
+    const url = `${random.pick(["http", "https"])}://${host}${port}${path}`;
+    const variant = `${flip(url.slice(0, url.indexOf("//") + 2 + host.length + port.length))}${
+      url.slice(url.indexOf("//") + 2 + host.length + port.length)
+    }`;
+    const a = checkUrl(url), b = checkUrl(variant);
+    assert.ok(!("reason" in a) && !("reason" in b), `${variant}; ${reproduce(seed)}`);
+    assert.equal(duplicateKey(b), duplicateKey(a), `${variant}; ${reproduce(seed)}`);
+    const seen = new Set([duplicateKey(a)]);
+    assert.equal((screenUrl(variant, seen) as { reason?: string }).reason, "duplicate");
+    // Another path case is another URL.
+    if (/[a-z]/.test(path)) {
+      const other = url.slice(0, url.length - path.length) + path.toUpperCase();
+      if (other !== url) assert.notEqual(duplicateKey(checkUrl(other) as never), duplicateKey(a));
+    }
+  }
+  // The dry-run plan follows the same rule.
+  const plan = await planDryRun(["https://WWW.EXAMPLE.COM/a.js", "https://www.example.com/a.js"], {
+    api: "v3",
+    area: "overseas",
+    batchSize: 500,
+    dailyLimit: 1000,
+    budgetLeft: 1000,
+    overBudget: "over",
+  });
+  assert.deepEqual(plan.rejected.map((r) => [r.url, r.reason]), [
+    ["https://www.example.com/a.js", "duplicate"],
+  ]);
 });
