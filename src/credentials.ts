@@ -41,12 +41,6 @@ function runtimeEnv(): EnvReader {
   return (name) => processEnv?.[name];
 }
 
-/** Cloudflare Workers (workerd) names itself so in `navigator.userAgent`. */
-function onWorkers(): boolean {
-  const g = globalThis as { navigator?: { userAgent?: unknown } };
-  return g.navigator?.userAgent === "Cloudflare-Workers";
-}
-
 function recordEnv(env: Readonly<Record<string, unknown>>): EnvReader {
   return (name) => {
     const value = env[name];
@@ -145,7 +139,8 @@ export const ENDPOINT_ENV_VAR = "TENCENTCLOUD_ENDPOINT";
  * ```
  */
 export function endpointFromEnv(env?: Readonly<Record<string, unknown>>): string | undefined {
-  if (env === undefined && onWorkers()) return undefined;
-  const read = env ? recordEnv(env) : runtimeEnv();
-  return read(ENDPOINT_ENV_VAR)?.trim() || undefined;
+  // Cloudflare Workers (workerd) names itself so in `navigator.userAgent`.
+  const g = globalThis as { navigator?: { userAgent?: unknown } };
+  if (!env && g.navigator?.userAgent === "Cloudflare-Workers") return undefined;
+  return (env ? recordEnv(env) : runtimeEnv())(ENDPOINT_ENV_VAR)?.trim() || undefined;
 }

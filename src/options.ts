@@ -235,16 +235,12 @@ export function optionalFunction<T>(name: string, value: unknown): T | undefined
  * and for the router's reading of its account's budget.
  */
 export function resolveEndpoint(given: string | URL | undefined, defaultEndpoint: string): URL {
-  if (given !== undefined) return parseEndpoint(given, "options.endpoint");
-  const fromEnv = defaultEndpoint === V3_ENDPOINT ? endpointFromEnv() : undefined;
-  return fromEnv === undefined
-    ? parseEndpoint(defaultEndpoint)
-    : parseEndpoint(fromEnv, ENDPOINT_ENV_VAR);
-}
-
-/** The default endpoint of a `prewarm()` for the API generation or backend it uses. */
-export function defaultPrewarmEndpoint(api: Api, backend?: PrewarmBackend): string {
-  return backend?.endpoint ?? (api === "v2" ? V2_ENDPOINT : V3_ENDPOINT);
+  const chosen = given ?? (defaultEndpoint === V3_ENDPOINT ? endpointFromEnv() : undefined);
+  // Only a chosen endpoint can be malformed: the error names where it came from.
+  return parseEndpoint(
+    chosen ?? defaultEndpoint,
+    given !== undefined ? "options.endpoint" : ENDPOINT_ENV_VAR,
+  );
 }
 
 /** Checks the options every call shares and applies their defaults. */
@@ -328,7 +324,10 @@ export function resolvePrewarmOptions(
   const backend = options?.backend;
   backend?.check(options);
   const api = backend?.api ?? oneOf("api", options?.api, ["v3", "v2"] as const, "v3");
-  const call = resolveCallOptions(options, defaultPrewarmEndpoint(api, backend));
+  const call = resolveCallOptions(
+    options,
+    backend?.endpoint ?? (api === "v2" ? V2_ENDPOINT : V3_ENDPOINT),
+  );
   const area = backend?.area ?? oneOf(
     "area",
     options.area,

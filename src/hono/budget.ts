@@ -5,7 +5,9 @@
  */
 import { accountName } from "../coordinator.ts";
 import { beijingDay, budgetKeys, msUntilBeijingMidnight } from "../quota.ts";
-import { defaultPrewarmEndpoint, resolveEndpoint } from "../options.ts";
+import { resolveEndpoint } from "../options.ts";
+import { V2_ENDPOINT } from "../request_v2.ts";
+import { V3_ENDPOINT } from "../request_v3.ts";
 import type { Area } from "../report.ts";
 import type { RequestConfig } from "./options.ts";
 
@@ -39,7 +41,10 @@ export async function todayBudget(
   // The account prewarm() books under: the endpoint by the same rule (TENCENTCLOUD_ENDPOINT too).
   const account = accountName(
     config.credentials.secretId,
-    resolveEndpoint(endpoint, defaultPrewarmEndpoint(config.api, backend)),
+    resolveEndpoint(
+      endpoint,
+      backend?.endpoint ?? (config.api === "v2" ? V2_ENDPOINT : V3_ENDPOINT),
+    ),
   );
   const keys = backend?.budgetKeys(now) ?? budgetKeys(area, now);
   const usages = await Promise.all(keys.map((key) => coordinator.usage(account, key, now)));
