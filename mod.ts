@@ -45,7 +45,7 @@ export type {
   RejectedUrl,
   RejectReason,
 } from "./src/report.ts";
-export { credentialsFromEnv } from "./src/credentials.ts";
+export { credentialsFromEnv, endpointFromEnv } from "./src/credentials.ts";
 export type { Credentials } from "./src/credentials.ts";
 export {
   type ErrorCategory,

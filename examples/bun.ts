@@ -4,7 +4,8 @@
  *   TENCENTCLOUD_SECRET_ID=… TENCENTCLOUD_SECRET_KEY=… PREWARM_TOKENS=… bun run examples/bun.ts
  *
  * It reads `PREWARM_ALLOWED_HOSTS`, `HOST` (default 127.0.0.1), `PORT` (default 8787; 0 picks
- * a free one) and, only to point it at a stand-in such as the simulator, `TENCENTCLOUD_ENDPOINT`.
+ * a free one). Against `deno task simulator`, export what it prints: the library reads
+ * `TENCENTCLOUD_ENDPOINT` itself.
  * In your own project (`bunx jsr add @qcdn/prewarm && bun add hono`):
  * `import { prewarmRouter } from "@qcdn/prewarm/hono";`
  */
@@ -20,8 +21,7 @@ declare const Bun: {
   }): { hostname: string; port: number };
 };
 
-const endpoint = process.env.TENCENTCLOUD_ENDPOINT;
-const app = prewarmRouter({ console: true, prewarm: endpoint ? { endpoint } : {} });
+const app = prewarmRouter({ console: true });
 
 const server = Bun.serve({
   hostname: process.env.HOST ?? "127.0.0.1",

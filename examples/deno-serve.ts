@@ -5,13 +5,13 @@
  *     deno run --allow-net --allow-env examples/deno-serve.ts
  *
  * It reads `PREWARM_ALLOWED_HOSTS`, `HOST` (default 127.0.0.1), `PORT` (default 8787; 0 picks
- * a free one) and, only to point it at a stand-in such as the simulator, `TENCENTCLOUD_ENDPOINT`.
+ * a free one). Against `deno task simulator`, export what it prints: the library reads
+ * `TENCENTCLOUD_ENDPOINT` itself.
  * In your own project: `import { prewarmRouter } from "jsr:@qcdn/prewarm/hono";`
  */
 import { prewarmRouter } from "../src/hono/mod.ts";
 
-const endpoint = Deno.env.get("TENCENTCLOUD_ENDPOINT");
-const app = prewarmRouter({ console: true, prewarm: endpoint ? { endpoint } : {} });
+const app = prewarmRouter({ console: true });
 
 Deno.serve({
   hostname: Deno.env.get("HOST") ?? "127.0.0.1",

@@ -1,9 +1,10 @@
 /**
  * `deno task serve`: the prewarm router on http://127.0.0.1:8787 (`PORT` to change it).
  *
- * With `TENCENTCLOUD_SECRET_ID` and `TENCENTCLOUD_SECRET_KEY` set it talks to Tencent Cloud.
- * Without them it starts the local simulator on 127.0.0.1 and talks to that instead, so the
- * proxy can be tried without an account. Tokens come from `PREWARM_TOKENS`; when it is unset a
+ * With `TENCENTCLOUD_SECRET_ID` and `TENCENTCLOUD_SECRET_KEY` set it talks to Tencent Cloud, or
+ * to `TENCENTCLOUD_ENDPOINT` when that is set too (what `deno task simulator` prints). Without
+ * them it starts a simulator of its own on 127.0.0.1 and talks to that instead, so the proxy
+ * can be tried without an account. Tokens come from `PREWARM_TOKENS`; when it is unset a
  * token is generated for this run and printed with a `curl` line to try.
  */
 import { credentialsFromEnv } from "../mod.ts";
@@ -12,7 +13,7 @@ import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.t
 
 const port = Number(Deno.env.get("PORT") ?? 8787);
 const credentials = credentialsFromEnv();
-let endpoint = Deno.env.get("TENCENTCLOUD_ENDPOINT");
+let endpoint: string | undefined;
 if (!credentials) {
   const simulator = new TencentCdnSimulator({ latencyMs: 30 });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, simulator.handle);

@@ -108,3 +108,39 @@ export function checkCredentials(value: unknown): Credentials {
   }
   return token ? { secretId, secretKey, token } : { secretId, secretKey };
 }
+
+/**
+ * The environment variable that points CDN API 3.0 calls at another server than Tencent
+ * Cloud's `https://cdn.tencentcloudapi.com/`: the local simulator (`deno task simulator`), a
+ * proxy, or the international site. Why the library reads it, and where: `docs/api.md`.
+ */
+export const ENDPOINT_ENV_VAR = "TENCENTCLOUD_ENDPOINT";
+
+/**
+ * Reads `TENCENTCLOUD_ENDPOINT`, the endpoint of CDN API 3.0 calls when `endpoint` is not
+ * given. The value is checked where it is used, and an error then names the variable.
+ *
+ * @param env A record to read, such as a Cloudflare Worker's `env`. Without it, `Deno.env` or
+ * `process.env` is read on Deno, Node and Bun; never on Cloudflare Workers, where `process.env`
+ * (with `nodejs_compat`) mirrors every binding: there only the `env` passed here counts.
+ * @returns The trimmed value, or `undefined` when it is unset or blank.
+ *
+ * @example
+ * ```ts
+ * import { credentialsFromEnv, endpointFromEnv, prewarm } from "@qcdn/prewarm";
+ *
+ * export default {
+ *   async fetch(request: Request, env: Record<string, unknown>): Promise<Response> {
+ *     const { urls } = await request.json() as { urls: string[] };
+ *     const credentials = credentialsFromEnv(env)!;
+ *     return Response.json(await prewarm(urls, { credentials, endpoint: endpointFromEnv(env) }));
+ *   },
+ * };
+ * ```
+ */
+export function endpointFromEnv(env?: Readonly<Record<string, unknown>>): string | undefined {
+  // Cloudflare Workers (workerd) names itself so in `navigator.userAgent`.
+  const g = globalThis as { navigator?: { userAgent?: unknown } };
+  if (!env && g.navigator?.userAgent === "Cloudflare-Workers") return undefined;
+  return (env ? recordEnv(env) : runtimeEnv())(ENDPOINT_ENV_VAR)?.trim() || undefined;
+}

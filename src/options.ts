@@ -5,9 +5,16 @@
 import type { TencentApi } from "./api.ts";
 import { cdn } from "./apis/cdn.ts";
 import { accountName, type Coordinator, defaultCoordinator } from "./coordinator.ts";
-import { checkCredentials, type Credentials, credentialsFromEnv } from "./credentials.ts";
+import {
+  checkCredentials,
+  type Credentials,
+  credentialsFromEnv,
+  ENDPOINT_ENV_VAR,
+  endpointFromEnv,
+} from "./credentials.ts";
 import { fail, integer, MAX_TIMER_MS, optionalFunction, positive } from "./option_checks.ts";
 import type { PrewarmProgress } from "./report.ts";
+import { V3_ENDPOINT } from "./request_v3.ts";
 import { type CallContext, type FetchLike, parseEndpoint } from "./send.ts";
 
 export { fail, integer, MAX_TIMER_MS, optionalFunction } from "./option_checks.ts";
@@ -26,8 +33,10 @@ export interface CallOptions {
   credentials?: Credentials;
   /**
    * The endpoint. Override it for the simulator, a proxy or the international site
-   * (`https://cdn.intl.tencentcloudapi.com/`).
-   * @default {"https://cdn.tencentcloudapi.com/"} for API 3.0, `"https://cdn.api.qcloud.com/v2/index.php"` for API 2.0
+   * (`https://cdn.intl.tencentcloudapi.com/`). For CDN API 3.0 calls on Deno, Node and Bun,
+   * `TENCENTCLOUD_ENDPOINT` overrides the default when set (on Workers pass
+   * `endpointFromEnv(env)`); API 2.0 and EdgeOne calls do not read it.
+   * @default {"https://cdn.tencentcloudapi.com/"} for API 3.0 (or `TENCENTCLOUD_ENDPOINT`), `"https://cdn.api.qcloud.com/v2/index.php"` for API 2.0
    */
   endpoint?: string | URL;
   /** Milliseconds one attempt may take, answer included; `Infinity` for no limit. @default {15000} */
@@ -119,6 +128,22 @@ export interface ResolvedPrewarmOptions extends ResolvedCallOptions {
   onProgress?: (progress: PrewarmProgress) => void;
 }
 
+/**
+ * The endpoint a call goes to: `given`, else for CDN API 3.0 calls (whose default is
+ * {@linkcode V3_ENDPOINT}) `TENCENTCLOUD_ENDPOINT` when the runtime has it, else the default.
+ * API 2.0 and EdgeOne keep their own defaults: one variable cannot name the endpoints of three
+ * APIs, and a CDN stand-in's root is not EdgeOne's or API 2.0's. The one rule, for every call
+ * and for the router's reading of its account's budget.
+ */
+export function resolveEndpoint(given: string | URL | undefined, defaultEndpoint: string): URL {
+  const chosen = given ?? (defaultEndpoint === V3_ENDPOINT ? endpointFromEnv() : undefined);
+  // Only a chosen endpoint can be malformed: the error names where it came from.
+  return parseEndpoint(
+    chosen ?? defaultEndpoint,
+    given !== undefined ? "options.endpoint" : ENDPOINT_ENV_VAR,
+  );
+}
+
 /** Checks the options every call shares and applies their defaults. */
 export function resolveCallOptions(
   options: CallOptions = {},
@@ -150,10 +175,7 @@ export function resolveCallOptions(
   const credentials = checkCredentials(
     "credentials" in options ? options.credentials : credentialsFromEnv(),
   );
-  const endpoint = parseEndpoint(
-    options.endpoint ?? defaultEndpoint,
-    "options.endpoint",
-  );
+  const endpoint = resolveEndpoint(options.endpoint, defaultEndpoint);
   const resolved: ResolvedCallOptions = {
     credentials,
     endpoint,

@@ -1,13 +1,16 @@
 /**
- * The Cloudflare example as its README runs it: Wrangler (installed in the example's folder by
- * `deno task tools`) bundles it, and the bundle serves `examples/urls.txt` in workerd in front
- * of the simulator, with the allowed hosts of its `wrangler.toml`.
+ * The Cloudflare example as its README runs it: under `wrangler dev` (installed in the example's
+ * folder by `deno task tools`) against `deno task simulator`, with the `.dev.vars` the task
+ * prints; and Wrangler's bundle serving `examples/urls.txt` in workerd in front of the
+ * simulator, with the allowed hosts of its `wrangler.toml`.
  */
 import assert from "node:assert/strict";
 import { TencentCdnSimulator } from "../src/testing/mod.ts";
 import { exampleWorkerConfig } from "./_example_worker.ts";
 import { assertAccounted } from "./_helpers.ts";
 import { type ServerProcess, startServer } from "./router/processes.ts";
+import { beforeDeadline, freePort, startSimulatorTask } from "./_simulator_task.ts";
+import { childEnv } from "./cli/run.ts";
 import type { PrewarmReport } from "../mod.ts";
 
 const ROOT = new URL("../", import.meta.url);
@@ -151,6 +154,135 @@ Deno.test("examples/cloudflare-worker: 200 concurrent requests share the Durable
     await server?.stop();
     await simServer.shutdown();
   }
+});
+
+/** The commands of the README's ```sh blocks, continuation lines joined, comments dropped. */
+function readmeCommands(markdown: string): string[] {
+  return [...markdown.matchAll(/^```sh\n([\s\S]*?)^```/gm)].flatMap((block) =>
+    block[1]!.replace(/\\\n\s*/g, " ").split("\n").map((line) => line.replace(/\s+#.*$/, "").trim())
+      .filter((line) => line !== "" && !line.startsWith("#"))
+  );
+}
+
+/** A copy of what the example needs (its folder, the sources it imports), outside the repository. */
+async function copyExample(dir: string): Promise<string> {
+  const copy = `${dir}/examples/cloudflare-worker`;
+  await Deno.mkdir(copy, { recursive: true });
+  for (const file of ["worker.ts", "wrangler.toml", "tsconfig.json", "package.json"]) {
+    await Deno.copyFile(new URL(file, EXAMPLE), `${copy}/${file}`);
+  }
+  await Deno.copyFile(new URL("mod.ts", ROOT), `${dir}/mod.ts`);
+  const { code, stderr } = await new Deno.Command("cp", {
+    args: ["-R", new URL("src", ROOT).pathname, `${dir}/src`],
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  // Wrangler as `npm install` left it (deno task tools), not installed again.
+  await Deno.symlink(new URL("node_modules", EXAMPLE).pathname, `${copy}/node_modules`);
+  return copy;
+}
+
+Deno.test("examples/cloudflare-worker: its README under wrangler dev answers 200 against deno task simulator", async () => {
+  const readme = await Deno.readTextFile(new URL("README.md", EXAMPLE));
+  const commands = readmeCommands(readme);
+  assert.deepEqual(commands.slice(0, 4), [
+    "deno task simulator",
+    "cd examples/cloudflare-worker",
+    "npm install",
+    "npx wrangler dev",
+  ]);
+  const curl = commands.find((c) => c.startsWith("curl "));
+  assert.ok(curl, "the README sends a request with curl");
+
+  await using simulator = await startSimulatorTask(["--port", "0", "--task-seconds", "0"]);
+  // The README's .dev.vars names what the task prints, in that order.
+  const shown = /^```ini\n([\s\S]*?)^```/m.exec(readme)![1]!.trim().split("\n");
+  assert.deepEqual(
+    simulator.devVars.map((line) => line.split("=")[0]),
+    shown.map((line) => line.split("=")[0]),
+  );
+  assert.deepEqual(
+    simulator.devVars.filter((line) => !line.startsWith("TENCENTCLOUD_ENDPOINT=")),
+    shown.filter((line) => !line.startsWith("TENCENTCLOUD_ENDPOINT=")),
+  );
+
+  const dir = await Deno.makeTempDir({ prefix: "example-worker-dev-" });
+  const copy = await copyExample(dir);
+  await Deno.writeTextFile(`${copy}/.dev.vars`, simulator.devVars.join("\n") + "\n");
+  // `npx wrangler dev` on free ports (8787 may be taken by a developer's own run).
+  const port = freePort();
+  const wrangler = new Deno.Command(`${copy}/node_modules/.bin/wrangler`, {
+    args: ["dev", "--port", String(port), "--inspector-port", String(freePort())],
+    cwd: copy,
+    env: childEnv({
+      WRANGLER_SEND_METRICS: "false",
+      WRANGLER_LOG_PATH: `${dir}/wrangler-logs`,
+      NO_COLOR: "1",
+      CI: "1",
+    }),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let output = "";
+  const collected = Promise.all(
+    [wrangler.stdout, wrangler.stderr].map((stream) =>
+      stream.pipeThrough(new TextDecoderStream()).pipeTo(
+        new WritableStream({ write: (chunk) => void (output += chunk) }),
+      )
+    ),
+  );
+  try {
+    const origin = `http://127.0.0.1:${port}`;
+    await beforeDeadline(
+      (async () => {
+        while (!output.includes(`Ready on ${origin}`)) {
+          const exited = await Promise.race([
+            wrangler.status.then(() => true),
+            new Promise<false>((resolve) => setTimeout(() => resolve(false), 200)),
+          ]);
+          assert.ok(!exited, `wrangler dev exited:\n${output}`);
+        }
+      })(),
+      90_000,
+      `wrangler dev ready on ${origin}:\n${output}`,
+    );
+    assert.match(output, /Using secrets defined in \.dev\.vars/);
+
+    const sent = await new Deno.Command("sh", {
+      args: ["-c", `${curl.replace("http://127.0.0.1:8787", origin)} -w '\\n%{http_code}'`],
+      env: childEnv(),
+      clearEnv: true,
+    }).output();
+    const [body, status] = new TextDecoder().decode(sent.stdout).trimEnd().split(/\n(?=\d+$)/);
+    assert.equal(sent.code, 0, new TextDecoder().decode(sent.stderr));
+    assert.equal(status, "200", body);
+    const report = JSON.parse(body!);
+    assert.equal(report.counts.submitted, 2, body);
+    assert.equal(report.counts.input, 2, body);
+    // The simulator the task serves got them: its log names each request.
+    assert.equal(
+      simulator.log().match(/PushUrlsCache 1 URL: Success/g)?.length,
+      2,
+      simulator.log(),
+    );
+    assert.doesNotMatch(output, /simulator-secret-key-not-real/, "wrangler hides the key");
+  } finally {
+    try {
+      wrangler.kill("SIGTERM");
+    } catch { /* already gone */ }
+    const stopped = await beforeDeadline(wrangler.status, 15_000, "wrangler dev to stop").catch(
+      () => {
+        wrangler.kill("SIGKILL");
+        return wrangler.status;
+      },
+    );
+    await collected.catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+    assert.ok(stopped, "wrangler dev stopped");
+  }
+  // Nothing listens on the port any more: wrangler took workerd with it.
+  await assert.rejects(fetch(`http://127.0.0.1:${port}/health`));
 });
 
 Deno.test("examples/cloudflare-worker: remove the bundle", async () => {

@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 
 // The root entry holds what a user calls; the signing steps live in ./sign, and what writing an
 // API of one's own takes in ./api. A name added to the root should be one a user of prewarm()
-// needs, and the count keeps that a decision: 40, and the four of the one seam (cdn, CdnApi,
-// CdnOptions, TencentApi).
-const MAX_ROOT_NAMES = 44;
+// needs, and the count keeps that a decision: 40, endpointFromEnv() (the Workers counterpart of
+// credentialsFromEnv(): Workers have no process environment for the default to read
+// TENCENTCLOUD_ENDPOINT from), and the four of the one seam (cdn, CdnApi, CdnOptions,
+// TencentApi).
+const MAX_ROOT_NAMES = 45;
 
 async function exportedNames(entry: string): Promise<string[]> {
   const { stdout, success } = await new Deno.Command(Deno.execPath(), {
@@ -19,7 +21,7 @@ async function exportedNames(entry: string): Promise<string[]> {
   return [...new Set(Object.values(nodes).flatMap((n) => n.symbols.map((s) => s.name)))].sort();
 }
 
-Deno.test("the root entry exports at most 44 names, none of them a signing step", async () => {
+Deno.test("the root entry exports at most 45 names, none of them a signing step", async () => {
   const names = await exportedNames("mod.ts");
   assert.ok(names.length <= MAX_ROOT_NAMES, `${names.length} names: ${names.join(", ")}`);
   for (const name of ["tc3CanonicalRequest", "v2SourceString", "sha256Hex", "defaultQuotaStore"]) {

@@ -10,30 +10,33 @@
  *
  * In your own Worker project, import from the published package instead:
  * `import { prewarmRouter } from "@qcdn/prewarm/hono";` and
- * `import { durableObjectCoordinator } from "@qcdn/prewarm/cloudflare";`
+ * `import { endpointFromEnv } from "../../mod.ts";
+import { durableObjectCoordinator } from "@qcdn/prewarm/cloudflare";`
  */
+import { endpointFromEnv } from "../../mod.ts";
 import { durableObjectCoordinator, type DurableObjectNamespace } from "../../src/cloudflare/mod.ts";
 import { prewarmRouter } from "../../src/hono/mod.ts";
 
 // The Durable Object class must be exported by the Worker's main module.
 export { PrewarmCoordinator } from "../../src/cloudflare/mod.ts";
 
-/** The Worker's bindings the router reads. */
-interface Bindings {
+/** The Worker's bindings the router reads (a type, not an interface: it is read as a record). */
+type Bindings = {
   TENCENTCLOUD_SECRET_ID?: string;
   TENCENTCLOUD_SECRET_KEY?: string;
   PREWARM_TOKENS?: string;
   PREWARM_ALLOWED_HOSTS?: string;
   TENCENTCLOUD_ENDPOINT?: string;
   PREWARM_COORDINATOR: DurableObjectNamespace;
-}
+};
 
 // Credentials, tokens and allowed hosts are read from the bindings by default. Bindings only
-// exist per request, so the coordinator and the endpoint are chosen per request too.
+// exist per request, so the coordinator and the endpoint are chosen per request too (a Worker
+// has no process environment: the endpoint is read from its bindings, here, or not at all).
 export default prewarmRouter<{ Bindings: Bindings }>({
   console: true, // The page at / (it needs a token for everything it does).
   prewarm: (c) => ({
     coordinator: durableObjectCoordinator(c.env.PREWARM_COORDINATOR),
-    ...(c.env.TENCENTCLOUD_ENDPOINT ? { endpoint: c.env.TENCENTCLOUD_ENDPOINT } : {}),
+    endpoint: endpointFromEnv(c.env),
   }),
 });

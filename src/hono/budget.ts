@@ -6,8 +6,8 @@
 import type { TencentApi } from "../api.ts";
 import { accountName } from "../coordinator.ts";
 import { beijingDay, msUntilBeijingMidnight } from "../quota.ts";
+import { resolveEndpoint } from "../options.ts";
 import type { Area } from "../report.ts";
-import { parseEndpoint } from "../send.ts";
 import type { RequestConfig } from "./options.ts";
 
 /** Today's budget of one area, by the router's own count. */
@@ -42,7 +42,8 @@ export async function todayBudget(
   const now = config.now();
   const limit = config.dailyLimit;
   const { coordinator, endpoint } = config.prewarm;
-  const account = accountName(config.credentials.secretId, parseEndpoint(endpoint ?? api.endpoint));
+  // The account prewarm() books under: the endpoint by the same rule (TENCENTCLOUD_ENDPOINT too).
+  const account = accountName(config.credentials.secretId, resolveEndpoint(endpoint, api.endpoint));
   const keys = api.budgetKeys(now);
   const usages = await Promise.all(keys.map((key) => coordinator.usage(account, key, now)));
   const used = Math.max(...usages.map((u) => u.spent + u.held));

@@ -9,6 +9,8 @@ export interface ServerProcess {
   url: string;
   /** Stops it and waits for it to exit; returns what it wrote to stderr. */
   stop(): Promise<string>;
+  /** What it has written to stdout so far (a printed token, a `curl` line to try). */
+  stdout(): string;
 }
 
 const LISTENING = /Listening on (http:\/\/[^\s]+)/;
@@ -50,12 +52,19 @@ export async function startServer(spec: ServerCommand): Promise<ServerProcess> {
   }).spawn();
 
   let stderr = "";
-  const stderrDone = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-    new WritableStream({ write: (chunk) => void (stderr += chunk) }),
-  ).catch(() => {});
   let stdout = "";
   let announce!: (url: string) => void;
   const announced = new Promise<string>((resolve) => (announce = resolve));
+  // `deno serve` announces itself on stderr.
+  const stderrDone = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
+    new WritableStream({
+      write(chunk) {
+        stderr += chunk;
+        const match = LISTENING.exec(stderr);
+        if (match) announce(match[1]!.endsWith("/") ? match[1]! : `${match[1]}/`);
+      },
+    }),
+  ).catch(() => {});
   const stdoutDone = child.stdout.pipeThrough(new TextDecoderStream()).pipeTo(
     new WritableStream({
       write(chunk) {
@@ -101,7 +110,7 @@ export async function startServer(spec: ServerCommand): Promise<ServerProcess> {
   });
   try {
     const url = await Promise.race([announced, failure]);
-    return { url, stop };
+    return { url, stop, stdout: () => stdout };
   } catch (error) {
     const output = await stop();
     throw new Error(`${(error as Error).message}\nstdout: ${stdout}\nstderr: ${output}`);
