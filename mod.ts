@@ -30,7 +30,8 @@
  * @module
  */
 export { prewarm } from "./src/prewarm.ts";
-export type { CallOptions, PrewarmOptions } from "./src/options.ts";
+export type { PrewarmOptions } from "./src/engine/options.ts";
+export type { CallOptions } from "./src/transport/call_options.ts";
 export { cdn, type CdnApi, type CdnOptions } from "./src/apis/cdn.ts";
 export type { PushParameters } from "./src/push_parameters.ts";
 export type { TencentApi, UrlStatus } from "./src/api.ts";

@@ -9,7 +9,7 @@ import {
   type PrewarmOptions,
   type ResolvedPrewarmOptions,
   resolvePrewarmOptions,
-} from "./options.ts";
+} from "./engine/options.ts";
 import { OUTCOME_POLICY } from "./outcome.ts";
 import { beijingDay } from "./quota.ts";
 import {

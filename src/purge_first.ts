@@ -10,12 +10,11 @@ import { cdnPurge } from "./apis/cdn_purge.ts";
 import { TencentCloudError } from "./errors.ts";
 import {
   checkApi,
-  integer,
-  optionalFunction,
   type PrewarmOptions,
   type ResolvedPrewarmOptions,
   resolvePrewarmOptions,
-} from "./options.ts";
+} from "./engine/options.ts";
+import { integer, optionalFunction } from "./option_checks.ts";
 import { runBatches } from "./prewarm.ts";
 import {
   countReport,

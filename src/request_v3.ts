@@ -7,10 +7,12 @@ import type { Credentials } from "./credentials.ts";
 import { localError, type TencentCloudError, upstreamError } from "./errors.ts";
 import {
   type Call,
+  type CallContext,
   httpAnswerError,
   parseEndpoint,
   type RawAnswer,
   readJsonObject,
+  sendWithRetries,
   type SignedRequest,
 } from "./send.ts";
 import {
@@ -172,4 +174,95 @@ export function v3TaskCall(
         : { taskId: TaskId };
     },
   };
+}
+
+/**
+ * Calls an API 3.0 read through the gate, retrying whatever may succeed on a second try.
+ * `service` names another service than CDN (EdgeOne).
+ */
+export function readV3(
+  context: CallContext,
+  action: string,
+  payload: Readonly<Record<string, unknown>>,
+  service?: V3Service,
+): Promise<Record<string, unknown>> {
+  const { credentials, endpoint } = context;
+  return sendWithRetries(context, {
+    action,
+    read: true,
+    sign: (timestamp) =>
+      buildV3Request({ credentials, endpoint, action, payload, timestamp, service }),
+    parse: (answer) => parseV3Answer(answer, true),
+  });
+}
+
+/** A string field of an answer (a number as its digits); anything else is empty. */
+export function text(value: unknown): string {
+  return typeof value === "string" ? value : typeof value === "number" ? String(value) : "";
+}
+
+/** A number field of an answer (numeric text too); anything else is 0. */
+export function count(value: unknown): number {
+  const n = typeof value === "number" ? value : Number(value);
+  return Number.isFinite(n) ? n : 0;
+}
+
+/**
+ * A list field of an answer (null or missing: empty).
+ * @throws {TencentCloudError} when it is there but not a list.
+ */
+export function list(
+  response: Record<string, unknown>,
+  field: string,
+  action: string,
+): unknown[] {
+  const value = response[field];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    throw localError(
+      "InvalidResponse",
+      "unknown",
+      `${action} answered with a malformed ${field}`,
+    );
+  }
+  return value;
+}
+
+/** The answer's `RequestId`, as a field to spread into a result. */
+export function requestIdOf(
+  response: Record<string, unknown>,
+): { requestId?: string } {
+  return typeof response.RequestId === "string" ? { requestId: response.RequestId } : {};
+}
+
+/** The largest `Limit` a page of a paged list asks for (CDN documents none; EdgeOne's
+ * documented maximum is 1000, and a task holds at most 500 URLs). */
+export const PAGE_LIMIT = 1000;
+
+/**
+ * Every entry of a paged API 3.0 list (`DescribePushTasks`'s `PushLogs`,
+ * `DescribePurgeTasks`'s `PurgeLogs`), page by page until `TotalCount` entries were read. The
+ * offset moves by the entries each page held, so a server that pages in smaller steps than
+ * asked is still read in full; at most 100 pages.
+ */
+export async function readAllPages(
+  context: CallContext,
+  action: string,
+  field: string,
+  payload: Readonly<Record<string, unknown>>,
+): Promise<{ entries: unknown[]; totalCount: number; requestId?: string }> {
+  const entries: unknown[] = [];
+  for (let page = 0;; page++) {
+    const response = await readV3(context, action, {
+      ...payload,
+      Offset: entries.length,
+      Limit: PAGE_LIMIT,
+    });
+    const lines = list(response, field, action);
+    entries.push(...lines);
+    const totalCount = count(response.TotalCount);
+    if (lines.length === 0 || entries.length >= totalCount || page >= 99) {
+      return { entries, totalCount, ...requestIdOf(response) };
+    }
+  }
 }

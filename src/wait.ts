@@ -10,14 +10,9 @@
 import type { TaskLine, TencentApi, UrlStatus } from "./api.ts";
 import { cdn } from "./apis/cdn.ts";
 import { localError, TencentCloudError } from "./errors.ts";
-import {
-  type CallOptions,
-  checkApi,
-  fail,
-  MAX_TIMER_MS,
-  optionalFunction,
-  resolveCallOptions,
-} from "./options.ts";
+import { checkApi } from "./engine/options.ts";
+import { fail, MAX_TIMER_MS, optionalFunction } from "./option_checks.ts";
+import { type CallOptions, resolveCallOptions } from "./transport/call_options.ts";
 import type { PrewarmReport, PrewarmTask } from "./report.ts";
 import { abortableDelay } from "./retry.ts";
 import { listedAs } from "./urls.ts";

@@ -10,7 +10,7 @@ import { measurePeers } from "./bench/peers.ts";
 import { measureThroughput } from "./bench/throughput.ts";
 import type { Summary } from "./bench/stats.mjs";
 import { routerBenchSection } from "./router-bench.ts";
-import { DEFAULT_REQUESTS_PER_SECOND } from "../src/options.ts";
+import { DEFAULT_REQUESTS_PER_SECOND } from "../src/transport/call_options.ts";
 
 const SIZE_CHECK_KB = CORE_SIZE_CHECK / 1024;
 const DESIGN_BUDGET_KB = CORE_DESIGN_BUDGET / 1024;

@@ -6,7 +6,8 @@
  * @module
  */
 import type { TaskLine, TaskSearch, TencentApi } from "../api.ts";
-import { count, readAllPages, readPushQuota, text } from "../describe.ts";
+import { readPushQuota } from "../describe.ts";
+import { count, readAllPages, text } from "../request_v3.ts";
 import { oneOf } from "../option_checks.ts";
 import { budgetKeys, quotaAreas } from "../quota.ts";
 import type { Area } from "../report.ts";

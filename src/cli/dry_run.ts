@@ -4,7 +4,7 @@
  * or network, and printed for people.
  * @module
  */
-import type { ResolvedPrewarmOptions } from "../options.ts";
+import type { ResolvedPrewarmOptions } from "../engine/options.ts";
 import { type DryRunPlan, planDryRun as planUrls } from "../plan.ts";
 import { ALL_LISTED_BY_JSON, formatRejected } from "./summary.ts";
 import { formatCount, formatTable, plural } from "./text.ts";

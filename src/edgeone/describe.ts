@@ -5,8 +5,8 @@
  * @module
  */
 import type { TaskLine, UrlStatus } from "../api.ts";
-import { count, list, readV3, requestIdOf, text } from "../describe.ts";
-import { type CallOptions, resolveCallOptions } from "../options.ts";
+import { count, list, readV3, requestIdOf, text } from "../request_v3.ts";
+import { type CallOptions, resolveCallOptions } from "../transport/call_options.ts";
 import type { CallContext } from "../send.ts";
 import { checkZoneId, TEO_ENDPOINT, TEO_SERVICE } from "./service.ts";
 

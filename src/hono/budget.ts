@@ -6,7 +6,7 @@
 import type { TencentApi } from "../api.ts";
 import { accountName } from "../coordinator.ts";
 import { beijingDay, msUntilBeijingMidnight } from "../quota.ts";
-import { resolveEndpoint } from "../options.ts";
+import { resolveEndpoint } from "../transport/call_options.ts";
 import type { Area } from "../report.ts";
 import type { RequestConfig } from "./options.ts";
 

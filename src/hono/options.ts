@@ -7,7 +7,8 @@
 import type { Context, Env } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { checkCredentials, type Credentials, credentialsFromEnv } from "../credentials.ts";
-import { type CallOptions, type PrewarmOptions, resolvePrewarmOptions } from "../options.ts";
+import { type PrewarmOptions, resolvePrewarmOptions } from "../engine/options.ts";
+import type { CallOptions } from "../transport/call_options.ts";
 import { type PurgeThenPrewarmOptions, resolvePurgeOptions } from "../purge_first.ts";
 import { type CallerOption, checkCallerOptions } from "./caller_options.ts";
 import { type Coordinator, defaultCoordinator } from "../coordinator.ts";

@@ -6,7 +6,7 @@
  */
 import type { Context, Env } from "hono";
 import type { Credentials } from "../credentials.ts";
-import { resolveCallOptions } from "../options.ts";
+import { resolveCallOptions } from "../transport/call_options.ts";
 import type { TaskPage } from "../api.ts";
 import { scrubSecrets, TencentCloudError, type TencentCloudErrorInit } from "../errors.ts";
 import { prewarm } from "../prewarm.ts";

@@ -6,7 +6,7 @@
  * rate (see {@linkcode idealMs}).
  */
 import { prewarm } from "../../mod.ts";
-import { DEFAULT_REQUESTS_PER_SECOND } from "../../src/options.ts";
+import { DEFAULT_REQUESTS_PER_SECOND } from "../../src/transport/call_options.ts";
 import { SIMULATOR_CREDENTIALS } from "../../src/testing/mod.ts";
 import { summarize, type Summary } from "./stats.mjs";
 
