@@ -29,11 +29,11 @@
  *
  * @module
  */
-export { prewarm } from "./src/prewarm.ts";
+export { prewarm } from "./src/engine/prewarm.ts";
 export type { PrewarmOptions } from "./src/engine/options.ts";
 export type { CallOptions } from "./src/transport/call_options.ts";
 export { cdn, type CdnApi, type CdnOptions } from "./src/apis/cdn.ts";
-export type { PushParameters } from "./src/push_parameters.ts";
+export type { PushParameters } from "./src/apis/push_parameters.ts";
 export type { TencentApi, UrlStatus } from "./src/api.ts";
 export type {
   ApiName,
@@ -45,15 +45,15 @@ export type {
   PrewarmTask,
   RejectedUrl,
   RejectReason,
-} from "./src/report.ts";
-export { credentialsFromEnv, endpointFromEnv } from "./src/credentials.ts";
-export type { Credentials } from "./src/credentials.ts";
+} from "./src/rules/report.ts";
+export { credentialsFromEnv, endpointFromEnv } from "./src/transport/credentials.ts";
+export type { Credentials } from "./src/transport/credentials.ts";
 export {
   type ErrorCategory,
   TencentCloudError,
   type TencentCloudErrorInit,
   type TencentCloudErrorJSON,
-} from "./src/errors.ts";
+} from "./src/rules/errors.ts";
 export {
   describePushQuota,
   describePushTasks,
@@ -63,7 +63,7 @@ export {
   type PushQuotaResult,
   type PushTasksQuery,
   type PushTasksResult,
-} from "./src/describe.ts";
+} from "./src/apis/cdn_reads.ts";
 export {
   type BudgetHold,
   type BudgetHoldRequest,
@@ -72,6 +72,11 @@ export {
   type GateOutcome,
   MemoryCoordinator,
   type MemoryCoordinatorOptions,
-} from "./src/coordinator.ts";
-export type { FetchLike } from "./src/send.ts";
-export { type UrlResult, waitForTasks, type WaitOptions, type WaitResult } from "./src/wait.ts";
+} from "./src/coordinator/memory.ts";
+export type { FetchLike } from "./src/transport/send.ts";
+export {
+  type UrlResult,
+  waitForTasks,
+  type WaitOptions,
+  type WaitResult,
+} from "./src/engine/wait.ts";

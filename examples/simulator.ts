@@ -8,7 +8,7 @@
  * keys) and what to put in the Worker example's `.dev.vars`, then one line per request it
  * answers. Its tasks and quota live as long as it runs.
  */
-import { CREDENTIAL_ENV_VARS, ENDPOINT_ENV_VAR } from "../src/credentials.ts";
+import { CREDENTIAL_ENV_VARS, ENDPOINT_ENV_VAR } from "../src/transport/credentials.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 
 /** The port when `--port` is not given: next to the router's 8787 (and `wrangler dev`'s). */

@@ -42,14 +42,14 @@
  * ```
  * @module
  */
-import type { TencentCloudError } from "./errors.ts";
-import type { Area } from "./report.ts";
-import type { Call, CallContext } from "./send.ts";
+import type { TencentCloudError } from "./rules/errors.ts";
+import type { Area } from "./rules/report.ts";
+import type { Call, CallContext } from "./transport/send.ts";
 
-export type { Call, CallContext, FetchLike, RawAnswer, SignedRequest } from "./send.ts";
-export type { BackoffPolicy } from "./retry.ts";
-export type { Coordinator } from "./coordinator.ts";
-export type { Credentials } from "./credentials.ts";
+export type { Call, CallContext, FetchLike, RawAnswer, SignedRequest } from "./transport/send.ts";
+export type { BackoffPolicy } from "./transport/retry.ts";
+export type { Coordinator } from "./coordinator/memory.ts";
+export type { Credentials } from "./transport/credentials.ts";
 
 /**
  * Where a URL of a task stands:

@@ -23,4 +23,4 @@ export {
   type PurgeThenPrewarmOptions,
   type PurgeThenPrewarmReport,
   type Sleep,
-} from "./purge_first.ts";
+} from "./flows/purge_then_prewarm.ts";

@@ -24,7 +24,7 @@ export {
   type V2HttpMethod,
   type V2SignatureMethod,
   v2SourceString,
-} from "./sign_v2.ts";
+} from "./transport/v2_signature.ts";
 export {
   sha256Hex,
   TC3_ALGORITHM,
@@ -35,14 +35,14 @@ export {
   tc3Signature,
   tc3SigningKey,
   tc3StringToSign,
-} from "./sign_tc3.ts";
+} from "./transport/tc3.ts";
 export {
   buildV2PushRequest,
   formEncode,
   V2_ENDPOINT,
   V2_PUSH_ACTION,
   type V2PushRequestInput,
-} from "./request_v2.ts";
+} from "./transport/v2.ts";
 export {
   buildV3Request,
   V3_CONTENT_TYPE,
@@ -50,6 +50,6 @@ export {
   V3_SERVICE,
   V3_VERSION,
   type V3RequestInput,
-} from "./request_v3.ts";
-export type { SignedRequest } from "./send.ts";
-export type { Credentials } from "./credentials.ts";
+} from "./transport/v3.ts";
+export type { SignedRequest } from "./transport/send.ts";
+export type { Credentials } from "./transport/credentials.ts";

@@ -4,8 +4,8 @@
  * uses an account of its own, so one store serves the whole suite.
  */
 import assert from "node:assert/strict";
-import type { BudgetHoldRequest, Coordinator } from "../src/coordinator.ts";
-import { budgetKeys } from "../src/quota.ts";
+import type { BudgetHoldRequest, Coordinator } from "../src/coordinator/memory.ts";
+import { budgetKeys } from "../src/rules/budget_day.ts";
 import { fuzzSeed, Random, reproduce } from "./_random.ts";
 
 /** A store under test, with as many clients as a step asks for. */
@@ -18,7 +18,7 @@ export interface CoordinatorStore {
   close(): Promise<void>;
 }
 
-/** The request window's length in ms: a second and a margin (see `src/coordinator.ts`). */
+/** The request window's length in ms: a second and a margin (see `src/coordinator/memory.ts`). */
 const WINDOW = 1100;
 /** 12:00 Beijing time on 2026-11-28. */
 const NOON = Date.UTC(2026, 10, 28, 4, 0, 0);

@@ -2,8 +2,8 @@
 // step outputs.
 import assert from "node:assert/strict";
 import { githubOutputs, markdownText, stepSummary } from "../src/cli/ci.ts";
-import { TencentCloudError } from "../src/errors.ts";
-import { countReport, type PrewarmReport } from "../src/report.ts";
+import { TencentCloudError } from "../src/rules/errors.ts";
+import { countReport, type PrewarmReport } from "../src/rules/report.ts";
 import { parseDuration, parseSince } from "../src/cli/since.ts";
 import { UsageError } from "../src/cli/args.ts";
 

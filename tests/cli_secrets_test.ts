@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { main } from "../src/cli/main.ts";
 import type { CliIo } from "../src/cli/io.ts";
-import { REDACTED } from "../src/redact.ts";
+import { REDACTED } from "../src/rules/redact.ts";
 
 const SECRET_ID = "AKIDecho7Kq2Zr9Lw4Xy1Nm6Pb3Vt8Hs5Jd0";
 const SECRET_KEY = "echoKeyQ4w7E2r9T1y6U3i8O5p0A";

@@ -2,8 +2,8 @@
 // summary, and main() with its process replaced.
 import assert from "node:assert/strict";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
-import { TencentCloudError } from "../src/errors.ts";
-import type { PrewarmReport } from "../src/report.ts";
+import { TencentCloudError } from "../src/rules/errors.ts";
+import type { PrewarmReport } from "../src/rules/report.ts";
 import { main } from "../src/cli/main.ts";
 import type { CliIo } from "../src/cli/io.ts";
 import { splitArgs, UsageError } from "../src/cli/args.ts";

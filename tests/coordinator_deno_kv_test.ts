@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { prewarm, type PrewarmReport } from "../mod.ts";
-import { denoKvCoordinator } from "../src/deno_kv/mod.ts";
+import { denoKvCoordinator } from "../src/coordinator/deno_kv.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { coordinatorConformance } from "./_coordinator_conformance.ts";
 import { assertAccounted, urlsOn } from "./_helpers.ts";

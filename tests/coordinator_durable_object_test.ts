@@ -5,7 +5,10 @@
  */
 import assert from "node:assert/strict";
 import type { Coordinator, PrewarmReport } from "../mod.ts";
-import { type DurableObjectStorage, PrewarmCoordinator } from "../src/cloudflare/mod.ts";
+import {
+  type DurableObjectStorage,
+  PrewarmCoordinator,
+} from "../src/coordinator/durable_object.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { coordinatorConformance } from "./_coordinator_conformance.ts";
 import { assertAccounted, urlsOn } from "./_helpers.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { BudgetLedger, MemoryCoordinator, RequestWindow } from "../src/coordinator.ts";
-import { beijingDay, budgetKeys, msUntilBeijingMidnight } from "../src/quota.ts";
+import { BudgetLedger, MemoryCoordinator, RequestWindow } from "../src/coordinator/memory.ts";
+import { beijingDay, budgetKeys, msUntilBeijingMidnight } from "../src/rules/budget_day.ts";
 import { fuzzSeed, Random, reproduce } from "./_random.ts";
 import { coordinatorConformance } from "./_coordinator_conformance.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { credentialsFromEnv } from "../mod.ts";
-import { checkCredentials } from "../src/credentials.ts";
+import { checkCredentials } from "../src/transport/credentials.ts";
 
 Deno.test("credentialsFromEnv reads a record such as a Worker's env", () => {
   assert.deepEqual(

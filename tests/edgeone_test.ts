@@ -15,8 +15,8 @@ import {
   describePrefetchTasks,
   edgeOne,
   urlStatusOfPrefetch,
-} from "../src/edgeone/mod.ts";
-import { pollTasks } from "../src/wait.ts";
+} from "../src/edgeone.ts";
+import { pollTasks } from "../src/engine/wait.ts";
 import { purgeThenPrewarm } from "../src/purge.ts";
 import {
   SIMULATOR_CREDENTIALS,
@@ -211,7 +211,7 @@ Deno.test("edgeone: every request is TC3-signed for service teo, version 2022-09
     const h = request.headers;
     assert.equal(h["X-TC-Version"], "2022-09-01");
     assert.equal(h["Content-Type"], "application/json; charset=utf-8");
-    // Recomputed from the algorithm's steps with WebCrypto, nothing shared with src/sign_tc3.ts.
+    // Recomputed from the algorithm's steps with WebCrypto, nothing shared with src/transport/tc3.ts.
     const timestamp = Number(h["X-TC-Timestamp"]);
     const date = new Date(timestamp * 1000).toISOString().slice(0, 10);
     const canonical = "POST\n/\n\ncontent-type:application/json; charset=utf-8\n" +

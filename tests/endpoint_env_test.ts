@@ -12,7 +12,7 @@ import {
   type PrewarmOptions,
 } from "../mod.ts";
 import { cdnV2 } from "../src/apis/cdn_v2.ts";
-import { edgeOne } from "../src/edgeone/mod.ts";
+import { edgeOne } from "../src/edgeone.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { endpointUsed } from "./endpoint/probe.ts";
 import { childEnv, ROOT, TOOLS_BIN } from "./cli/run.ts";

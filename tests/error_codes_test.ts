@@ -10,10 +10,10 @@ import {
   type ErrorCategory,
   OUTCOME_POLICY,
   V3_CATEGORIES,
-} from "../src/outcome.ts";
-import { upstreamError } from "../src/errors.ts";
+} from "../src/rules/outcome.ts";
+import { upstreamError } from "../src/rules/errors.ts";
 import { MemoryCoordinator, prewarm, type PrewarmOptions } from "../mod.ts";
-import { edgeOne } from "../src/edgeone/mod.ts";
+import { edgeOne } from "../src/edgeone.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { assertAccounted, urlsOn } from "./_helpers.ts";
 

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { cdnV2 } from "../src/apis/cdn_v2.ts";
 import { cdn } from "../src/apis/cdn.ts";
 import { MemoryCoordinator, prewarm, type PrewarmOptions } from "../mod.ts";
-import { checkUrl } from "../src/urls.ts";
-import { formEncode } from "../src/request_v2.ts";
+import { checkUrl } from "../src/rules/urls.ts";
+import { formEncode } from "../src/transport/v2.ts";
 import {
   SIMULATOR_CREDENTIALS,
   type SimulatorFault,

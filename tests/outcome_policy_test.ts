@@ -5,8 +5,8 @@ import {
   classifyV2Error,
   classifyV3Error,
   OUTCOME_POLICY,
-} from "../src/outcome.ts";
-import { TencentCloudError } from "../src/errors.ts";
+} from "../src/rules/outcome.ts";
+import { TencentCloudError } from "../src/rules/errors.ts";
 
 Deno.test("docs/reliability.md's policy table is the policy the code follows", async () => {
   const text = await Deno.readTextFile(new URL("../docs/reliability.md", import.meta.url));

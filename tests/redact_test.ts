@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { scrubSecrets, TencentCloudError } from "../src/errors.ts";
-import { REDACTED, redactJson, secretRedactor } from "../src/redact.ts";
+import { scrubSecrets, TencentCloudError } from "../src/rules/errors.ts";
+import { REDACTED, redactJson, secretRedactor } from "../src/rules/redact.ts";
 
 const secretId = "AKIDredactTest0000000000000000000000";
 const secretKey = "Redact+Secret/Key=0123456789abcdef";

@@ -2,9 +2,9 @@
 // with the zone's JobIds; GET /quota counts the zone; GET /tasks/:id reads the job.
 import assert from "node:assert/strict";
 import { MemoryCoordinator, type PrewarmReport, waitForTasks } from "../mod.ts";
-import { edgeOne } from "../src/edgeone/mod.ts";
+import { edgeOne } from "../src/edgeone.ts";
 import type { RouterQuota, RouterTaskStatus } from "../src/hono/mod.ts";
-import type { PrefetchLog } from "../src/edgeone/mod.ts";
+import type { PrefetchLog } from "../src/edgeone.ts";
 import { SIMULATOR_CREDENTIALS } from "../src/testing/mod.ts";
 import { assertAccounted, urlsOn } from "./_helpers.ts";
 import { errorCode, NOW, setup } from "./router/setup.ts";

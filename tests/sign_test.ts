@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { signV2, v2SourceString } from "../src/sign_v2.ts";
+import { signV2, v2SourceString } from "../src/transport/v2_signature.ts";
 import {
   sha256Hex,
   tc3Authorization,
@@ -7,8 +7,8 @@ import {
   tc3Date,
   tc3Signature,
   tc3StringToSign,
-} from "../src/sign_tc3.ts";
-import { formEncode } from "../src/request_v2.ts";
+} from "../src/transport/tc3.ts";
+import { formEncode } from "../src/transport/v2.ts";
 
 // Vectors from ../shared/spec/tencent-cdn-api.md §1 and §2.
 const V2_ID = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";

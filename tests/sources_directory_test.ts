@@ -9,7 +9,7 @@ import {
   SourceError,
   writeManifest,
 } from "../src/sources/mod.ts";
-import { checkUrl } from "../src/urls.ts";
+import { checkUrl } from "../src/rules/urls.ts";
 import { collect } from "./sources/serve.ts";
 import { expectedUrls, writeBuildFolder } from "./sources/build_folder.ts";
 

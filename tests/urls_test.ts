@@ -6,8 +6,8 @@ import {
   MAX_URL_LENGTH,
   planBatches,
   screenUrl,
-} from "../src/urls.ts";
-import { planDryRun } from "../src/plan.ts";
+} from "../src/rules/urls.ts";
+import { planDryRun } from "../src/engine/plan.ts";
 import { cdn } from "../src/apis/cdn.ts";
 import { fuzzSeed, Random, reproduce } from "./_random.ts";
 

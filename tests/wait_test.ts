@@ -3,7 +3,7 @@
 // the same clock.
 import assert from "node:assert/strict";
 import { MemoryCoordinator, prewarm, waitForTasks } from "../mod.ts";
-import { pollTasks } from "../src/wait.ts";
+import { pollTasks } from "../src/engine/wait.ts";
 import {
   SIMULATOR_CREDENTIALS,
   type SimulatorOptions,

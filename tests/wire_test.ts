@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { buildV2PushRequest, parseV2PushAnswer, v2PushParams } from "../src/request_v2.ts";
-import { buildV3Request, parseV3Answer, V3_CONTENT_TYPE } from "../src/request_v3.ts";
-import { signV2, v2SourceString } from "../src/sign_v2.ts";
-import { TencentCloudError } from "../src/errors.ts";
-import type { RawAnswer } from "../src/send.ts";
+import { buildV2PushRequest, parseV2PushAnswer, v2PushParams } from "../src/transport/v2.ts";
+import { buildV3Request, parseV3Answer, V3_CONTENT_TYPE } from "../src/transport/v3.ts";
+import { signV2, v2SourceString } from "../src/transport/v2_signature.ts";
+import { TencentCloudError } from "../src/rules/errors.ts";
+import type { RawAnswer } from "../src/transport/send.ts";
 
 const credentials = {
   secretId: "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D",

@@ -112,7 +112,7 @@ sections.push(
         ...us1(p.bodyHashNative),
       ],
       [
-        "`new Request(…)` of the signed request (src/send.ts's check before each attempt)",
+        "`new Request(…)` of the signed request (src/transport/send.ts's check before each attempt)",
         ...us1(p.requestCheck),
       ],
       ["URL check per URL, `checkUrl` (fast path)", ...fixed(3)(p.urlFast)],

@@ -14,11 +14,14 @@
 import { durableObjectCoordinator } from "@qcdn/prewarm/cloudflare";`
  */
 import { endpointFromEnv } from "../../mod.ts";
-import { durableObjectCoordinator, type DurableObjectNamespace } from "../../src/cloudflare/mod.ts";
+import {
+  durableObjectCoordinator,
+  type DurableObjectNamespace,
+} from "../../src/coordinator/durable_object.ts";
 import { prewarmRouter } from "../../src/hono/mod.ts";
 
 // The Durable Object class must be exported by the Worker's main module.
-export { PrewarmCoordinator } from "../../src/cloudflare/mod.ts";
+export { PrewarmCoordinator } from "../../src/coordinator/durable_object.ts";
 
 /** The Worker's bindings the router reads (a type, not an interface: it is read as a record). */
 type Bindings = {

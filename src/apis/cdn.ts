@@ -5,24 +5,24 @@
  * @module
  */
 import type { QuotaReading, TaskLine, TaskSearch, TencentApi } from "../api.ts";
-import type { CallContext } from "../send.ts";
+import type { CallContext } from "../transport/send.ts";
 import {
   beijingTime,
   type PushLog,
   readAllPushTasks,
   readPushQuota,
   readPushTasks,
-} from "../describe.ts";
-import { oneOf } from "../option_checks.ts";
+} from "./cdn_reads.ts";
+import { oneOf } from "../rules/option_checks.ts";
 import {
   PUSH_PARAMETERS,
   pushFields,
   type PushParameters,
   withUrlEncode,
-} from "../push_parameters.ts";
-import { budgetKeys, quotaAreas } from "../quota.ts";
-import type { Area } from "../report.ts";
-import { V3_ENDPOINT, v3TaskCall } from "../request_v3.ts";
+} from "./push_parameters.ts";
+import { budgetKeys, quotaAreas } from "../rules/budget_day.ts";
+import type { Area } from "../rules/report.ts";
+import { V3_ENDPOINT, v3TaskCall } from "../transport/v3.ts";
 
 /** Options of {@linkcode cdn}: where to prefetch, and the optional `PushUrlsCache` parameters. */
 export interface CdnOptions extends PushParameters {

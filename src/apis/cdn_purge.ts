@@ -6,14 +6,14 @@
  * @module
  */
 import type { TaskLine, TaskSearch, TencentApi } from "../api.ts";
-import { readPushQuota } from "../describe.ts";
-import { count, readAllPages, text } from "../request_v3.ts";
-import { oneOf } from "../option_checks.ts";
-import { budgetKeys, quotaAreas } from "../quota.ts";
-import type { Area } from "../report.ts";
-import { V3_ENDPOINT, v3TaskCall } from "../request_v3.ts";
-import { withUrlEncode } from "../push_parameters.ts";
-import type { CallContext } from "../send.ts";
+import { readPushQuota } from "./cdn_reads.ts";
+import { count, readAllPages, text } from "../transport/v3.ts";
+import { oneOf } from "../rules/option_checks.ts";
+import { budgetKeys, quotaAreas } from "../rules/budget_day.ts";
+import type { Area } from "../rules/report.ts";
+import { V3_ENDPOINT, v3TaskCall } from "../transport/v3.ts";
+import { withUrlEncode } from "./push_parameters.ts";
+import type { CallContext } from "../transport/send.ts";
 import { hostSearch } from "./cdn.ts";
 
 /** Options of {@linkcode cdnPurge}. */

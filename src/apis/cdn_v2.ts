@@ -7,11 +7,11 @@
  * @module
  */
 import type { TencentApi } from "../api.ts";
-import { fail, oneOf } from "../option_checks.ts";
-import { budgetKeys } from "../quota.ts";
-import { pushV2Call, V2_ENDPOINT, V2_PUSH_ACTION } from "../request_v2.ts";
-import type { CallContext, RawAnswer } from "../send.ts";
-import type { V2HttpMethod, V2SignatureMethod } from "../sign_v2.ts";
+import { fail, oneOf } from "../rules/option_checks.ts";
+import { budgetKeys } from "../rules/budget_day.ts";
+import { pushV2Call, V2_ENDPOINT, V2_PUSH_ACTION } from "../transport/v2.ts";
+import type { CallContext, RawAnswer } from "../transport/send.ts";
+import type { V2HttpMethod, V2SignatureMethod } from "../transport/v2_signature.ts";
 
 /** Options of {@linkcode cdnV2}. */
 export interface CdnV2Options {

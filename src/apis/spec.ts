@@ -6,9 +6,9 @@
  * @module
  */
 import type { TencentApi } from "../api.ts";
-import { edgeOne } from "../edgeone/backend.ts";
-import { checkZoneId } from "../edgeone/service.ts";
-import { oneOf } from "../option_checks.ts";
+import { edgeOne } from "./edgeone.ts";
+import { checkZoneId } from "./edgeone_zone.ts";
+import { oneOf } from "../rules/option_checks.ts";
 import { cdn, type CdnOptions } from "./cdn.ts";
 import { cdnV2, type CdnV2Options } from "./cdn_v2.ts";
 

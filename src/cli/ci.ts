@@ -7,8 +7,8 @@
 import { appendFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { redactJson } from "../redact.ts";
-import type { PrewarmReport, RejectReason } from "../report.ts";
+import { redactJson } from "../rules/redact.ts";
+import type { PrewarmReport, RejectReason } from "../rules/report.ts";
 import type { DryRunPlan } from "./dry_run.ts";
 import { InputError } from "./input.ts";
 import type { SourcesOutcome } from "./sources.ts";

@@ -1,15 +1,15 @@
 /**
  * `--dry-run`: the plan a run would follow (the same URL checks, duplicate removal, batches and
- * local daily budget as `prewarm()`, planned by `src/plan.ts`), worked out without credentials
+ * local daily budget as `prewarm()`, planned by `src/engine/plan.ts`), worked out without credentials
  * or network, and printed for people.
  * @module
  */
 import type { ResolvedPrewarmOptions } from "../engine/options.ts";
-import { type DryRunPlan, planDryRun as planUrls } from "../plan.ts";
+import { type DryRunPlan, planDryRun as planUrls } from "../engine/plan.ts";
 import { ALL_LISTED_BY_JSON, formatRejected } from "./summary.ts";
 import { formatCount, formatTable, plural } from "./text.ts";
 
-export type { DryRunPlan, PlannedHost } from "../plan.ts";
+export type { DryRunPlan, PlannedHost } from "../engine/plan.ts";
 
 /** The plan of a run with these options: the local daily budget is the whole budget. */
 export function planDryRun(

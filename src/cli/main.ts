@@ -37,20 +37,24 @@
 import process from "node:process";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { CREDENTIAL_ENV_VARS, type Credentials, credentialsFromEnv } from "../credentials.ts";
+import {
+  CREDENTIAL_ENV_VARS,
+  type Credentials,
+  credentialsFromEnv,
+} from "../transport/credentials.ts";
 import type { TaskLine, TencentApi } from "../api.ts";
 import type { CdnApi } from "../apis/cdn.ts";
 import { taskReader } from "../apis/spec.ts";
-import { TencentCloudError } from "../errors.ts";
+import { TencentCloudError } from "../rules/errors.ts";
 import { resolvePrewarmOptions } from "../engine/options.ts";
 import { type CallOptions, resolveCallOptions } from "../transport/call_options.ts";
-import { prewarm } from "../prewarm.ts";
-import { purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../purge_first.ts";
-import type { PrewarmProgress, PrewarmReport, PrewarmTask, RejectedUrl } from "../report.ts";
-import type { CallContext } from "../send.ts";
-import { listedAs } from "../urls.ts";
-import { pollTasks, waitForTasks, type WaitOptions, type WaitResult } from "../wait.ts";
-import { redactJson, secretRedactor } from "../redact.ts";
+import { prewarm } from "../engine/prewarm.ts";
+import { purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../flows/purge_then_prewarm.ts";
+import type { PrewarmProgress, PrewarmReport, PrewarmTask, RejectedUrl } from "../rules/report.ts";
+import type { CallContext } from "../transport/send.ts";
+import { listedAs } from "../rules/urls.ts";
+import { pollTasks, waitForTasks, type WaitOptions, type WaitResult } from "../engine/wait.ts";
+import { redactJson, secretRedactor } from "../rules/redact.ts";
 import { SIMULATOR_CREDENTIALS } from "../testing/mod.ts";
 import { type FlagSpec, type ParsedArgs, splitArgs, UsageError } from "./args.ts";
 import { Flags } from "./flags.ts";

@@ -4,8 +4,8 @@
  * when standard error is a file or a CI log.
  * @module
  */
-import type { PrewarmProgress } from "../report.ts";
-import type { UrlStatus } from "../wait.ts";
+import type { PrewarmProgress } from "../rules/report.ts";
+import type { UrlStatus } from "../engine/wait.ts";
 import { formatCount } from "./text.ts";
 import { formatWaitProgress } from "./wait_view.ts";
 

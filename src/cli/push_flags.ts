@@ -3,8 +3,8 @@
  * the `prewarm()` options they give.
  * @module
  */
-import type { PushParameters } from "../push_parameters.ts";
-import type { PurgeThenPrewarmOptions } from "../purge_first.ts";
+import type { PushParameters } from "../apis/push_parameters.ts";
+import type { PurgeThenPrewarmOptions } from "../flows/purge_then_prewarm.ts";
 import { type FlagSpec, UsageError } from "./args.ts";
 import type { Flags } from "./flags.ts";
 

@@ -4,9 +4,9 @@
  * @module
  */
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../testing/mod.ts";
-import type { Credentials } from "../credentials.ts";
-import type { FetchLike } from "../send.ts";
-import { checkUrl } from "../urls.ts";
+import type { Credentials } from "../transport/credentials.ts";
+import type { FetchLike } from "../transport/send.ts";
+import { checkUrl } from "../rules/urls.ts";
 
 /** Added to every simulated request, so progress can be watched as it would be for real. */
 export const SIMULATED_LATENCY_MS = 50;

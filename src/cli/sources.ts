@@ -11,7 +11,7 @@ import type { Flags } from "./flags.ts";
 import { InputError } from "./input.ts";
 import { parseSince } from "./since.ts";
 import { formatCount, plural } from "./text.ts";
-import type { PrewarmReport, RejectReason } from "../report.ts";
+import type { PrewarmReport, RejectReason } from "../rules/report.ts";
 import { SourceError, type SourceWarning } from "../sources/errors.ts";
 import { type DirectoryOptions, directoryUrls } from "../sources/directory.ts";
 import { changedSince } from "../sources/changed.ts";

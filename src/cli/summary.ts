@@ -3,9 +3,9 @@
  * grouped by error code with what to do about each, and what may have been submitted anyway.
  * @module
  */
-import type { ErrorCategory } from "../errors.ts";
-import { msUntilBeijingMidnight } from "../quota.ts";
-import type { FailedBatch, PrewarmReport, RejectedUrl, RejectReason } from "../report.ts";
+import type { ErrorCategory } from "../rules/errors.ts";
+import { msUntilBeijingMidnight } from "../rules/budget_day.ts";
+import type { FailedBatch, PrewarmReport, RejectedUrl, RejectReason } from "../rules/report.ts";
 import { displayUrl, formatCount, formatDuration, formatTable, plural } from "./text.ts";
 
 /** How many rejected URLs of each reason are quoted; `--json` lists them all. */

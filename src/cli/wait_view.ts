@@ -4,7 +4,7 @@
  * what to do about it (the advice is `statusAdvice()` of the library, shared with the router).
  * @module
  */
-import { statusAdvice, URL_STATUSES, type UrlStatus, type WaitResult } from "../wait.ts";
+import { statusAdvice, URL_STATUSES, type UrlStatus, type WaitResult } from "../engine/wait.ts";
 import { displayUrl, formatCount, formatDuration, plural } from "./text.ts";
 
 /** `12 done, 1 failed, 0 invalid, 5 pending` (and `unknown` when there are any). */

@@ -4,8 +4,8 @@
  */
 import type { TencentApi } from "../api.ts";
 import { cdn } from "../apis/cdn.ts";
-import { fail, integer, MAX_TIMER_MS, optionalFunction } from "../option_checks.ts";
-import type { PrewarmProgress } from "../report.ts";
+import { fail, integer, MAX_TIMER_MS, optionalFunction } from "../rules/option_checks.ts";
+import type { PrewarmProgress } from "../rules/report.ts";
 import {
   type CallOptions,
   resolveCallOptions,

@@ -5,7 +5,7 @@
  */
 import type { Context, Env } from "hono";
 import type { TencentApi } from "../api.ts";
-import type { Area } from "../report.ts";
+import type { Area } from "../rules/report.ts";
 import {
   CALLER_OPTIONS,
   type CallerSettings,

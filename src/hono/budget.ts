@@ -4,10 +4,10 @@
  * @module
  */
 import type { TencentApi } from "../api.ts";
-import { accountName } from "../coordinator.ts";
-import { beijingDay, msUntilBeijingMidnight } from "../quota.ts";
+import { accountName } from "../coordinator/memory.ts";
+import { beijingDay, msUntilBeijingMidnight } from "../rules/budget_day.ts";
 import { resolveEndpoint } from "../transport/call_options.ts";
-import type { Area } from "../report.ts";
+import type { Area } from "../rules/report.ts";
 import type { RequestConfig } from "./options.ts";
 
 /** Today's budget of one area, by the router's own count. */

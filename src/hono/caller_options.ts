@@ -5,7 +5,7 @@
  * caller header that would override what the operator decides ({@linkcode withCallerHeaders}).
  * @module
  */
-import { PUSH_PARAMETERS, pushFields, type PushParameters } from "../push_parameters.ts";
+import { PUSH_PARAMETERS, pushFields, type PushParameters } from "../apis/push_parameters.ts";
 import { RouterError } from "./errors.ts";
 
 /** The body fields an operator may allow: the `PushUrlsCache` parameters and `purgeFirst`. */

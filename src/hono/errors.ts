@@ -7,7 +7,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { StatusCode } from "hono/utils/http-status";
-import type { PrewarmReport } from "../report.ts";
+import type { PrewarmReport } from "../rules/report.ts";
 
 /** The stable codes of the router's error answers. */
 export type RouterErrorCode =

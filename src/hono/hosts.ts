@@ -5,8 +5,8 @@
  * runs, so URLs on other hosts never reach the client, let alone Tencent.
  * @module
  */
-import { countReport, type PrewarmReport, type RejectedUrl } from "../report.ts";
-import { checkUrl } from "../urls.ts";
+import { countReport, type PrewarmReport, type RejectedUrl } from "../rules/report.ts";
+import { checkUrl } from "../rules/urls.ts";
 
 const LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 

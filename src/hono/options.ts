@@ -6,12 +6,16 @@
  */
 import type { Context, Env } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { checkCredentials, type Credentials, credentialsFromEnv } from "../credentials.ts";
+import {
+  checkCredentials,
+  type Credentials,
+  credentialsFromEnv,
+} from "../transport/credentials.ts";
 import { type PrewarmOptions, resolvePrewarmOptions } from "../engine/options.ts";
 import type { CallOptions } from "../transport/call_options.ts";
-import { type PurgeThenPrewarmOptions, resolvePurgeOptions } from "../purge_first.ts";
+import { type PurgeThenPrewarmOptions, resolvePurgeOptions } from "../flows/purge_then_prewarm.ts";
 import { type CallerOption, checkCallerOptions } from "./caller_options.ts";
-import { type Coordinator, defaultCoordinator } from "../coordinator.ts";
+import { type Coordinator, defaultCoordinator } from "../coordinator/memory.ts";
 import type { TencentApi } from "../api.ts";
 import { splitTokenList, tokenProblem } from "./auth.ts";
 import { RouterError } from "./errors.ts";

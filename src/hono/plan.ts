@@ -5,7 +5,7 @@
  * @module
  */
 import type { Context, Env } from "hono";
-import { type DryRunPlan, planDryRun } from "../plan.ts";
+import { type DryRunPlan, planDryRun } from "../engine/plan.ts";
 import { readUrlRequest } from "./body.ts";
 import { type RouterBudget, todayBudget } from "./budget.ts";
 import type { ResolvedRouterOptions } from "./options.ts";

@@ -5,16 +5,16 @@
  * @module
  */
 import type { Context, Env } from "hono";
-import type { Credentials } from "../credentials.ts";
+import type { Credentials } from "../transport/credentials.ts";
 import { resolveCallOptions } from "../transport/call_options.ts";
 import type { TaskPage } from "../api.ts";
-import { scrubSecrets, TencentCloudError, type TencentCloudErrorInit } from "../errors.ts";
-import { prewarm } from "../prewarm.ts";
-import { purgeThenPrewarm } from "../purge_first.ts";
+import { scrubSecrets, TencentCloudError, type TencentCloudErrorInit } from "../rules/errors.ts";
+import { prewarm } from "../engine/prewarm.ts";
+import { purgeThenPrewarm } from "../flows/purge_then_prewarm.ts";
 import type { CdnApi } from "../apis/cdn.ts";
-import { msUntilBeijingMidnight } from "../quota.ts";
-import { secretRedactor } from "../redact.ts";
-import type { PrewarmReport } from "../report.ts";
+import { msUntilBeijingMidnight } from "../rules/budget_day.ts";
+import { secretRedactor } from "../rules/redact.ts";
+import type { PrewarmReport } from "../rules/report.ts";
 import { checkArea, configureApi, readUrlRequest } from "./body.ts";
 import { type RouterBudget, todayBudget } from "./budget.ts";
 import { RouterError } from "./errors.ts";

@@ -6,8 +6,8 @@
  * @module
  */
 import type { Context, Env } from "hono";
-import type { TencentCloudErrorJSON } from "../errors.ts";
-import { pollTasks, statusAdvice, type UrlResult, type UrlStatus } from "../wait.ts";
+import type { TencentCloudErrorJSON } from "../rules/errors.ts";
+import { pollTasks, statusAdvice, type UrlResult, type UrlStatus } from "../engine/wait.ts";
 import { RouterError } from "./errors.ts";
 import { callOptions, type ResolvedRouterOptions } from "./options.ts";
 import { AnswerRedactor, checkTaskId, requireTaskApi } from "./routes.ts";

@@ -3,7 +3,7 @@
  * gunzipped and parsed as they stream in.
  * @module
  */
-import type { FetchLike } from "../send.ts";
+import type { FetchLike } from "../transport/send.ts";
 import {
   reasonOf,
   type SitemapLimit,

@@ -4,18 +4,18 @@
  * the waiting all resolve into a send context.
  * @module
  */
-import { accountName, defaultCoordinator } from "../coordinator.ts";
+import { accountName, defaultCoordinator } from "../coordinator/memory.ts";
 import {
   checkCredentials,
   type Credentials,
   credentialsFromEnv,
   ENDPOINT_ENV_VAR,
   endpointFromEnv,
-} from "../credentials.ts";
-import { fail, integer, MAX_TIMER_MS, optionalFunction, positive } from "../option_checks.ts";
-import type { Coordinator } from "../coordinator.ts";
-import { V3_ENDPOINT } from "../request_v3.ts";
-import { type CallContext, type FetchLike, parseEndpoint } from "../send.ts";
+} from "./credentials.ts";
+import { fail, integer, MAX_TIMER_MS, optionalFunction, positive } from "../rules/option_checks.ts";
+import type { Coordinator } from "../coordinator/memory.ts";
+import { V3_ENDPOINT } from "./v3.ts";
+import { type CallContext, type FetchLike, parseEndpoint } from "./send.ts";
 
 /** The default request rate: Tencent's 20 requests/s per action, less a margin for jitter. */
 export const DEFAULT_REQUESTS_PER_SECOND = 18;

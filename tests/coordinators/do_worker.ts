@@ -15,7 +15,7 @@ import {
   durableObjectCoordinator,
   type DurableObjectNamespace,
   PrewarmCoordinator,
-} from "../../src/cloudflare/mod.ts";
+} from "../../src/coordinator/durable_object.ts";
 
 let clock: number | null = null;
 let failAfter = Infinity;

@@ -4,7 +4,7 @@
  * ENDPOINT HOST COUNT`. Prints its report as JSON on stdout.
  */
 import { prewarm } from "../../mod.ts";
-import { denoKvCoordinator } from "../../src/deno_kv/mod.ts";
+import { denoKvCoordinator } from "../../src/coordinator/deno_kv.ts";
 import { SIMULATOR_CREDENTIALS } from "../../src/testing/mod.ts";
 
 const [kvPath, endpoint, host, count] = Deno.args;

@@ -3,11 +3,12 @@
  * signing, encoding, parsing and the engine's bookkeeping, with no network and no server work.
  * Every operation is timed in the same passes (warm-up passes first); min and median.
  */
-import { MemoryCoordinator, prewarm } from "../../mod.ts";
-import { buildV2PushRequest } from "../../src/request_v2.ts";
-import { buildV3Request } from "../../src/request_v3.ts";
-import { parseV2PushAnswer } from "../../src/request_v2.ts";
-import { parseV3Answer } from "../../src/request_v3.ts";
+import { cdn, MemoryCoordinator, prewarm } from "../../mod.ts";
+import { cdnV2 } from "../../src/apis/cdn_v2.ts";
+import { buildV2PushRequest } from "../../src/transport/v2.ts";
+import { buildV3Request } from "../../src/transport/v3.ts";
+import { parseV2PushAnswer } from "../../src/transport/v2.ts";
+import { parseV3Answer } from "../../src/transport/v3.ts";
 import { microsPerOp, type Summary, timeSides } from "./stats.mjs";
 
 const credentials = {
@@ -41,7 +42,7 @@ async function runPass(
   const start = performance.now();
   const report = await prewarm(input, {
     credentials,
-    api,
+    api: api === "v2" ? cdnV2() : cdn(),
     batchSize: perBatch,
     fetch: instantFetch(api === "v2" ? V2_OK : V3_OK),
     maxRequestsPerSecond: Infinity,

@@ -7,9 +7,9 @@
  *
  * `deno run -A --config deno.json tools/bench/coordinators.ts` prints the section.
  */
-import type { BudgetHoldRequest, Coordinator } from "../../src/coordinator.ts";
-import { MemoryCoordinator } from "../../src/coordinator.ts";
-import { denoKvCoordinator } from "../../src/deno_kv/mod.ts";
+import type { BudgetHoldRequest, Coordinator } from "../../src/coordinator/memory.ts";
+import { MemoryCoordinator } from "../../src/coordinator/memory.ts";
+import { denoKvCoordinator } from "../../src/coordinator/deno_kv.ts";
 import { startServer } from "../../tests/router/processes.ts";
 
 const ROOT = new URL("../../", import.meta.url);

@@ -167,7 +167,7 @@ async function measure(ours, sdk) {
     stringify: () => microsPerOp(500, () => JSON.stringify(payload)),
     bodyHashNoble: () => microsPerOp(200, () => ours.sha256Hex(body)),
     bodyHashNative: () => microsPerOp(500, () => createHash("sha256").update(body).digest("hex")),
-    // What src/send.ts does before each attempt to catch a request fetch would refuse.
+    // What src/transport/send.ts does before each attempt to catch a request fetch would refuse.
     requestCheck: () =>
       microsPerOp(500, () =>
         new Request("https://cdn.tencentcloudapi.com/", {

@@ -4,7 +4,7 @@
  * apart (TC3 signing step by step, the URL checks with and without their fast path).
  */
 export { MemoryCoordinator, prewarm } from "../../mod.ts";
-export { buildV3Request, V3_CONTENT_TYPE, V3_SERVICE } from "../../src/request_v3.ts";
+export { buildV3Request, V3_CONTENT_TYPE, V3_SERVICE } from "../../src/transport/v3.ts";
 export {
   sha256Hex,
   tc3CanonicalRequest,
@@ -12,5 +12,5 @@ export {
   tc3Signature,
   tc3SigningKey,
   tc3StringToSign,
-} from "../../src/sign_tc3.ts";
-export { checkUrl, checkUrlFully } from "../../src/urls.ts";
+} from "../../src/transport/tc3.ts";
+export { checkUrl, checkUrlFully } from "../../src/rules/urls.ts";

@@ -2,16 +2,16 @@
  * `prewarm()`: checks, batches and submits URLs, and accounts for every one of them.
  * @module
  */
-import type { QuotaReading, Submission } from "./api.ts";
-import type { BudgetHold } from "./coordinator.ts";
-import { localError, TencentCloudError } from "./errors.ts";
+import type { QuotaReading, Submission } from "../api.ts";
+import type { BudgetHold } from "../coordinator/memory.ts";
+import { localError, TencentCloudError } from "../rules/errors.ts";
 import {
   type PrewarmOptions,
   type ResolvedPrewarmOptions,
   resolvePrewarmOptions,
-} from "./engine/options.ts";
-import { OUTCOME_POLICY } from "./outcome.ts";
-import { beijingDay } from "./quota.ts";
+} from "./options.ts";
+import { OUTCOME_POLICY } from "../rules/outcome.ts";
+import { beijingDay } from "../rules/budget_day.ts";
 import {
   countReport,
   type FailedBatch,
@@ -19,10 +19,15 @@ import {
   type PrewarmTask,
   type RejectedUrl,
   type RejectReason,
-} from "./report.ts";
-import { type Call, type CallContext, coordinatorError, sendWithRetries } from "./send.ts";
-import { abortableDelay } from "./retry.ts";
-import { type Batch, type CheckedUrl, planBatches, screenUrl } from "./urls.ts";
+} from "../rules/report.ts";
+import {
+  type Call,
+  type CallContext,
+  coordinatorError,
+  sendWithRetries,
+} from "../transport/send.ts";
+import { abortableDelay } from "../transport/retry.ts";
+import { type Batch, type CheckedUrl, planBatches, screenUrl } from "../rules/urls.ts";
 
 /** Budget a batch holds in the coordinator until it settles. */
 interface Held {

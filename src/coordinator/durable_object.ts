@@ -29,8 +29,8 @@
  * one when it settles, one per extra attempt (a retry books its own start).
  * @module
  */
-import { BudgetLedger, type Coordinator } from "../coordinator.ts";
-import { beijingDay, msUntilBeijingMidnight } from "../quota.ts";
+import { BudgetLedger, type Coordinator } from "./memory.ts";
+import { beijingDay, msUntilBeijingMidnight } from "../rules/budget_day.ts";
 import {
   accountKey,
   applyOperations,
@@ -38,7 +38,7 @@ import {
   parseOperations,
   StoreCoordinator,
   type StoreState,
-} from "../store_coordinator.ts";
+} from "./store.ts";
 
 /** The id of a Durable Object (the part of `@cloudflare/workers-types` this module uses). */
 export interface DurableObjectId {

@@ -5,10 +5,10 @@
  * @module
  */
 import type { TaskLine, UrlStatus } from "../api.ts";
-import { count, list, readV3, requestIdOf, text } from "../request_v3.ts";
+import { count, list, readV3, requestIdOf, text } from "../transport/v3.ts";
 import { type CallOptions, resolveCallOptions } from "../transport/call_options.ts";
-import type { CallContext } from "../send.ts";
-import { checkZoneId, TEO_ENDPOINT, TEO_SERVICE } from "./service.ts";
+import type { CallContext } from "../transport/send.ts";
+import { checkZoneId, TEO_ENDPOINT, TEO_SERVICE } from "./edgeone_zone.ts";
 
 /** Call options of the EdgeOne reads: the zone they are about, and how to call. */
 export interface EdgeOneCallOptions extends CallOptions {

@@ -4,27 +4,27 @@
  * for what was purged, and join the two reports.
  * @module
  */
-import type { UrlStatus } from "./api.ts";
-import { cdn, type CdnApi, isCdn } from "./apis/cdn.ts";
-import { cdnPurge } from "./apis/cdn_purge.ts";
-import { TencentCloudError } from "./errors.ts";
+import type { UrlStatus } from "../api.ts";
+import { cdn, type CdnApi, isCdn } from "../apis/cdn.ts";
+import { cdnPurge } from "../apis/cdn_purge.ts";
+import { TencentCloudError } from "../rules/errors.ts";
 import {
   checkApi,
   type PrewarmOptions,
   type ResolvedPrewarmOptions,
   resolvePrewarmOptions,
-} from "./engine/options.ts";
-import { integer, optionalFunction } from "./option_checks.ts";
-import { runBatches } from "./prewarm.ts";
+} from "../engine/options.ts";
+import { integer, optionalFunction } from "../rules/option_checks.ts";
+import { runBatches } from "../engine/prewarm.ts";
 import {
   countReport,
   type FailedBatch,
   type PrewarmReport,
   type PrewarmTask,
   type RejectedUrl,
-} from "./report.ts";
-import type { FetchLike } from "./send.ts";
-import { waitForTasks, type WaitResult } from "./wait.ts";
+} from "../rules/report.ts";
+import type { FetchLike } from "../transport/send.ts";
+import { waitForTasks, type WaitResult } from "../engine/wait.ts";
 
 /** A sleep that rejects with the signal's reason as soon as it aborts. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;

@@ -4,9 +4,15 @@
  * `POST /prewarm/plan` both print this plan.
  * @module
  */
-import type { TencentApi } from "./api.ts";
-import type { ApiName, Area, RejectedUrl } from "./report.ts";
-import { type Batch, type CheckedUrl, duplicateKey, planBatches, screenUrl } from "./urls.ts";
+import type { TencentApi } from "../api.ts";
+import type { ApiName, Area, RejectedUrl } from "../rules/report.ts";
+import {
+  type Batch,
+  type CheckedUrl,
+  duplicateKey,
+  planBatches,
+  screenUrl,
+} from "../rules/urls.ts";
 
 /** One host of a plan. */
 export interface PlannedHost {

@@ -3,10 +3,18 @@
  * pushes they are retried after ambiguous failures too.
  * @module
  */
-import type { Area } from "./report.ts";
-import { type CallOptions, resolveCallOptions } from "./transport/call_options.ts";
-import { count, list, readAllPages, readV3, requestIdOf, text, V3_ENDPOINT } from "./request_v3.ts";
-import type { CallContext } from "./send.ts";
+import type { Area } from "../rules/report.ts";
+import { type CallOptions, resolveCallOptions } from "../transport/call_options.ts";
+import {
+  count,
+  list,
+  readAllPages,
+  readV3,
+  requestIdOf,
+  text,
+  V3_ENDPOINT,
+} from "../transport/v3.ts";
+import type { CallContext } from "../transport/send.ts";
 
 /** One area's prefetch quota, from `DescribePushQuota`. */
 export interface PushQuota {

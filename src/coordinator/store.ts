@@ -23,7 +23,7 @@ import {
   holdAndBook,
   RequestWindow,
   type RequestWindowState,
-} from "./coordinator.ts";
+} from "./memory.ts";
 
 /** A number that may be `Infinity`, as JSON can carry it: `null` stands for `Infinity`. */
 export type WireNumber = number | null;

@@ -9,7 +9,7 @@
  * operations (a Durable Object, Deno KV) can run the same rules.
  * @module
  */
-import { abortableDelay } from "./retry.ts";
+import { abortableDelay } from "../transport/retry.ts";
 
 /**
  * The window the request rate is counted over, in ms: a second, plus a margin for timers that

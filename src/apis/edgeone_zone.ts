@@ -2,7 +2,7 @@
  * EdgeOne's API 3.0 service: where it is, what it signs, and the zone id every call names.
  * @module
  */
-import type { V3Service } from "../request_v3.ts";
+import type { V3Service } from "../transport/v3.ts";
 
 /** EdgeOne's endpoint (the international site is `https://teo.intl.tencentcloudapi.com/`). */
 export const TEO_ENDPOINT = "https://teo.tencentcloudapi.com/";

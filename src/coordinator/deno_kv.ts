@@ -18,8 +18,8 @@
  * deno.json) outside Deno Deploy; this module itself type-checks without it.
  * @module
  */
-import type { Coordinator } from "../coordinator.ts";
-import { abortableDelay, backoffDelay, type BackoffPolicy } from "../retry.ts";
+import type { Coordinator } from "./memory.ts";
+import { abortableDelay, backoffDelay, type BackoffPolicy } from "../transport/retry.ts";
 import {
   accountKey,
   applyOperations,
@@ -28,7 +28,7 @@ import {
   type StoreOperation,
   type StoreState,
   touchedBy,
-} from "../store_coordinator.ts";
+} from "./store.ts";
 
 /** A Deno KV key (`Deno.KvKey`). */
 export type KvKey = readonly (string | number | bigint | boolean | symbol | Uint8Array)[];

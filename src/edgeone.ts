@@ -20,7 +20,7 @@
  *
  * @module
  */
-export { edgeOne, type EdgeOneApi, type EdgeOneOptions } from "./backend.ts";
+export { edgeOne, type EdgeOneApi, type EdgeOneOptions } from "./apis/edgeone.ts";
 export {
   type ContentQuota,
   type ContentQuotaResult,
@@ -33,6 +33,6 @@ export {
   type PrefetchTasksQuery,
   type PrefetchTasksResult,
   urlStatusOfPrefetch,
-} from "./describe.ts";
-export { TEO_ENDPOINT, TEO_SERVICE } from "./service.ts";
-export type { V3Service } from "../request_v3.ts";
+} from "./apis/edgeone_reads.ts";
+export { TEO_ENDPOINT, TEO_SERVICE } from "./apis/edgeone_zone.ts";
+export type { V3Service } from "./transport/v3.ts";

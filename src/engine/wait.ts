@@ -7,18 +7,18 @@
  * and the router show.
  * @module
  */
-import type { TaskLine, TencentApi, UrlStatus } from "./api.ts";
-import { cdn } from "./apis/cdn.ts";
-import { localError, TencentCloudError } from "./errors.ts";
-import { checkApi } from "./engine/options.ts";
-import { fail, MAX_TIMER_MS, optionalFunction } from "./option_checks.ts";
-import { type CallOptions, resolveCallOptions } from "./transport/call_options.ts";
-import type { PrewarmReport, PrewarmTask } from "./report.ts";
-import { abortableDelay } from "./retry.ts";
-import { listedAs } from "./urls.ts";
-import type { CallContext } from "./send.ts";
+import type { TaskLine, TencentApi, UrlStatus } from "../api.ts";
+import { cdn } from "../apis/cdn.ts";
+import { localError, TencentCloudError } from "../rules/errors.ts";
+import { checkApi } from "./options.ts";
+import { fail, MAX_TIMER_MS, optionalFunction } from "../rules/option_checks.ts";
+import { type CallOptions, resolveCallOptions } from "../transport/call_options.ts";
+import type { PrewarmReport, PrewarmTask } from "../rules/report.ts";
+import { abortableDelay } from "../transport/retry.ts";
+import { listedAs } from "../rules/urls.ts";
+import type { CallContext } from "../transport/send.ts";
 
-export type { UrlStatus } from "./api.ts";
+export type { UrlStatus } from "../api.ts";
 
 /** Every {@linkcode UrlStatus}, in the order summaries show them. */
 export const URL_STATUSES: readonly UrlStatus[] = [

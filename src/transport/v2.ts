@@ -3,7 +3,7 @@
  * @module
  */
 import type { Credentials } from "./credentials.ts";
-import { upstreamError } from "./errors.ts";
+import { upstreamError } from "../rules/errors.ts";
 import {
   httpAnswerError,
   parseEndpoint,
@@ -11,7 +11,12 @@ import {
   readJsonObject,
   type SignedRequest,
 } from "./send.ts";
-import { signV2, type V2HttpMethod, type V2SignatureMethod, v2SourceString } from "./sign_v2.ts";
+import {
+  signV2,
+  type V2HttpMethod,
+  type V2SignatureMethod,
+  v2SourceString,
+} from "./v2_signature.ts";
 
 /** The API 2.0 endpoint of the documented system. */
 export const V2_ENDPOINT = "https://cdn.api.qcloud.com/v2/index.php";

@@ -7,18 +7,18 @@
  * @module
  */
 import type { Submission, TaskSearch, TencentApi } from "../api.ts";
-import { localError, type TencentCloudError } from "../errors.ts";
-import { budgetKeys } from "../quota.ts";
-import { buildV3Request, parseV3Answer } from "../request_v3.ts";
-import type { Call, CallContext } from "../send.ts";
+import { localError, type TencentCloudError } from "../rules/errors.ts";
+import { budgetKeys } from "../rules/budget_day.ts";
+import { buildV3Request, parseV3Answer } from "../transport/v3.ts";
+import type { Call, CallContext } from "../transport/send.ts";
 import {
   prefetchTaskLine,
   readAllPrefetchTasks,
   readContentQuota,
   readPrefetchTasks,
-} from "./describe.ts";
-import { checkZoneId, TEO_ENDPOINT, TEO_SERVICE } from "./service.ts";
-import { listedAs } from "../urls.ts";
+} from "./edgeone_reads.ts";
+import { checkZoneId, TEO_ENDPOINT, TEO_SERVICE } from "./edgeone_zone.ts";
+import { listedAs } from "../rules/urls.ts";
 
 /** Options of {@linkcode edgeOne}. */
 export interface EdgeOneOptions {

@@ -1,10 +1,11 @@
 /**
- * API 3.0 calls (`PushUrlsCache`, `DescribePushTasks`, `DescribePushQuota`): building the
- * signed request and reading its answer.
+ * API 3.0 calls, for every API 3.0 service (CDN, EdgeOne): building the signed request, reading
+ * its answer, the call that creates a task, and reads through the account's gate, paged lists
+ * included.
  * @module
  */
 import type { Credentials } from "./credentials.ts";
-import { localError, type TencentCloudError, upstreamError } from "./errors.ts";
+import { localError, type TencentCloudError, upstreamError } from "../rules/errors.ts";
 import {
   type Call,
   type CallContext,
@@ -15,12 +16,7 @@ import {
   sendWithRetries,
   type SignedRequest,
 } from "./send.ts";
-import {
-  tc3Authorization,
-  tc3CanonicalRequest,
-  tc3Signature,
-  tc3StringToSign,
-} from "./sign_tc3.ts";
+import { tc3Authorization, tc3CanonicalRequest, tc3Signature, tc3StringToSign } from "./tc3.ts";
 
 /** The API 3.0 endpoint (the international site is `https://cdn.intl.tencentcloudapi.com/`). */
 export const V3_ENDPOINT = "https://cdn.tencentcloudapi.com/";

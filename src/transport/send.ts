@@ -4,10 +4,10 @@
  * send again. Pushes and reads, API 2.0 and 3.0, all go through {@linkcode sendWithRetries}.
  * @module
  */
-import type { Coordinator, GateOutcome } from "./coordinator.ts";
+import type { Coordinator, GateOutcome } from "../coordinator/memory.ts";
 import type { Credentials } from "./credentials.ts";
-import { localError, scrubSecrets, TencentCloudError } from "./errors.ts";
-import { classifyConnectionFailure, classifyHttpStatus, OUTCOME_POLICY } from "./outcome.ts";
+import { localError, scrubSecrets, TencentCloudError } from "../rules/errors.ts";
+import { classifyConnectionFailure, classifyHttpStatus, OUTCOME_POLICY } from "../rules/outcome.ts";
 import { abortableDelay, backoffDelay, type BackoffPolicy } from "./retry.ts";
 
 /** The `fetch` shape this module calls: the global one, or any stand-in (a simulator, a proxy). */
