@@ -15,7 +15,7 @@ import { closeSources, openSources, readUrls } from "./input.ts";
 import type { CliIo } from "./io.ts";
 import { ProgressDisplay } from "./progress.ts";
 import { interruptedStatus } from "./signals.ts";
-import { simulatedAccount } from "./simulated.ts";
+import type { SimulatedAccount } from "./simulated.ts";
 import { formatVerifyProgress, formatVerifySummary, verifyExitStatus } from "./verify_view.ts";
 import { writeCiFiles } from "./ci.ts";
 
@@ -123,8 +123,10 @@ export async function verifyCommand(
   const json = flags.has("json");
   const signal = io.interrupt;
   let fetch = io.fetch;
-  let account: ReturnType<typeof simulatedAccount> | undefined;
+  let account: SimulatedAccount | undefined;
   if (flags.has("simulate")) {
+    // Loaded only when simulating: no production entry carries the simulator.
+    const { simulatedAccount } = await import("./simulated.ts");
     io.stderr(
       "SIMULATING (--simulate): probes go to a simulated edge that has prefetched nothing; " +
         "nothing reaches the CDN.\n",
