@@ -74,7 +74,7 @@ export async function planDryRun(
   const accepted: CheckedUrl[] = [];
   const seen = new Set<string>();
   let input = 0;
-  for await (const url of urls) {
+  const screen = (url: string) => {
     input++;
     const checked = screenUrl(url, seen);
     if ("reason" in checked) {
@@ -83,7 +83,11 @@ export async function planDryRun(
       seen.add(duplicateKey(checked));
       accepted.push(checked);
     }
-  }
+  };
+  if (typeof urls === "object" && urls !== null && Symbol.asyncIterator in urls) {
+    for await (const url of urls) screen(url);
+  } // A plain iterable (the router's array) is read without awaiting each item.
+  else for (const url of urls) screen(url);
   seen.clear();
   const planned = planBatches(accepted, limits.batchSize);
   accepted.length = 0;
