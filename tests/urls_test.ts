@@ -151,6 +151,23 @@ Deno.test("planBatches groups by host in first-seen order and cuts at batchSize"
   assert.deepEqual(planBatches([], 20), []);
 });
 
+Deno.test("checkUrl's fast path names each URL's own host, whatever host came before (seeded)", () => {
+  const seed = fuzzSeed();
+  const random = new Random(seed);
+  // Hosts that start alike, so that the host of the URL before may be a prefix of this one's.
+  const hosts = ["a.example.com", "a.example.com.cn", "ab.example.com", "a.example.co", "b.test"];
+  for (let i = 0; i < 500; i++) {
+    const host = random.pick(hosts);
+    const port = random.chance(0.3) ? `:${random.int(1, 9999)}` : "";
+    const rest = random.pick(["", "/", "/a.js", "?v=1", "/x/y?z=:"]);
+    const url = `${random.pick(["http", "https"])}://${host}${port}${rest}`;
+    const checked = checkUrl(url);
+    assert.ok(!("reason" in checked), `${url}: ${reproduce(seed)}`);
+    assert.equal(checked.host, new URL(url).hostname, `${url}: ${reproduce(seed)}`);
+    assert.deepEqual(checked, checkUrlFully(url), `${url}: ${reproduce(seed)}`);
+  }
+});
+
 Deno.test("duplicates: scheme and host compare in any case, path and query as written", async () => {
   const seed = fuzzSeed();
   const random = new Random(seed);
