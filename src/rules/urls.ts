@@ -207,17 +207,38 @@ export function planBatches(
   urls: Iterable<CheckedUrl>,
   batchSize: number,
 ): Batch[] {
-  const byHost = new Map<string, string[]>();
-  for (const { url, host } of urls) {
-    const list = byHost.get(host);
-    if (list) list.push(url);
-    else byHost.set(host, [url]);
+  const plan = new BatchPlan(batchSize);
+  for (const checked of urls) plan.add(checked);
+  return plan.batches();
+}
+
+/**
+ * {@linkcode planBatches} one URL at a time: each URL goes straight into its host's current
+ * batch, so a caller that plans as it checks holds no list of checked URLs besides the batches.
+ */
+export class BatchPlan {
+  readonly #batchSize: number;
+  // Each host's batches, filled as its URLs come: no list of a host's URLs to cut up after.
+  readonly #byHost = new Map<string, Batch[]>();
+
+  /** @param batchSize most URLs per batch */
+  constructor(batchSize: number) {
+    this.#batchSize = batchSize;
   }
-  const batches: Batch[] = [];
-  for (const [host, list] of byHost) {
-    for (let i = 0; i < list.length; i += batchSize) {
-      batches.push({ host, urls: list.slice(i, i + batchSize) });
-    }
+
+  /** Adds a checked URL to its host's last batch, or to a new one when that is full. */
+  add({ url, host }: CheckedUrl): void {
+    const batches = this.#byHost.get(host);
+    const last = batches?.[batches.length - 1];
+    if (last && last.urls.length < this.#batchSize) last.urls.push(url);
+    else if (batches) batches.push({ host, urls: [url] });
+    else this.#byHost.set(host, [{ host, urls: [url] }]);
   }
-  return batches;
+
+  /** The batches so far: hosts in order of first appearance, each host's batches in order. */
+  batches(): Batch[] {
+    const batches: Batch[] = [];
+    for (const ofHost of this.#byHost.values()) for (const batch of ofHost) batches.push(batch);
+    return batches;
+  }
 }
