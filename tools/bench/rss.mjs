@@ -68,10 +68,14 @@ if (side === "ours") {
   throw new Error(`Unknown side ${side}: expected ours or sdk`);
 }
 
-// The input: N distinct URLs on 10 hosts, made before the baseline is read.
+// The input: N distinct URLs on 10 hosts, a host's URLs together (as a sitemap or a folder
+// lists them), made before the baseline is read.
 let urls = Array.from(
   { length: N },
-  (_, i) => `https://h${i % 10}.example.com/assets/${(i * 7919).toString(36)}/file-${i}.js`,
+  (_, i) =>
+    `https://h${Math.floor((i * 10) / N)}.example.com/assets/${
+      (i * 7919).toString(36)
+    }/file-${i}.js`,
 );
 globalThis.gc();
 const before = process.memoryUsage().rss;
