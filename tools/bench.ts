@@ -124,7 +124,7 @@ sections.push(
         ...us1(cpu.nobleUnbundled),
       ],
       [
-        "floor: noble unbundled + the SDK without its body hash (per pass)",
+        "floor: noble unbundled + the SDK without its body hash",
         ...us1(cpu.floor),
       ],
       [

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import { microsPerAsyncOp, microsPerOp, summarize, timeSides } from "./stats.mjs";
+import { microsPerAsyncOp, microsPerOp, timeSides } from "./stats.mjs";
 
 const BATCH = 500;
 const ANSWER = '{"Response":{"TaskId":"t-1","RequestId":"r-1"}}';
@@ -222,10 +222,13 @@ async function measure(ours, oursNpm, sdk) {
   );
 
   const strip = ({ min, median, passes }) => ({ min, median, passes });
-  // The floor of each pass: noble's hash, unbundled, plus the SDK without its own hash.
-  const floorSamples = batch.sdk.samples.map((sdkUs, i) =>
-    batch.nobleUnbundled.samples[i] + sdkUs - batch.sdkBodyHash.samples[i]
-  );
+  // The floor: noble's hash, unbundled, plus the SDK without its own hash, of the mins and of
+  // the medians (a sum of one pass's samples would carry each one's noise).
+  const floor = {
+    min: batch.nobleUnbundled.min + batch.sdk.min - batch.sdkBodyHash.min,
+    median: batch.nobleUnbundled.median + batch.sdk.median - batch.sdkBodyHash.median,
+    passes: batch.sdk.passes,
+  };
   return {
     batch: BATCH,
     batchesPerPass: BATCHES,
@@ -234,7 +237,7 @@ async function measure(ours, oursNpm, sdk) {
     sdk: strip(batch.sdk),
     nobleUnbundled: strip(batch.nobleUnbundled),
     sdkBodyHash: strip(batch.sdkBodyHash),
-    floor: summarize(floorSamples),
+    floor,
     // Of the mins (each side's cost at its quietest) and of the medians.
     ratio: {
       min: batch.ours.min / batch.sdk.min,

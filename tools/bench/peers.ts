@@ -40,7 +40,7 @@ export interface PeerResults {
     /** The floor's parts: noble's SHA-256 of the body unbundled, the SDK's own hash of it. */
     nobleUnbundled: Summary;
     sdkBodyHash: Summary;
-    /** noble unbundled + the SDK without its body hash, per pass. */
+    /** noble unbundled + the SDK without its body hash (of the mins, of the medians). */
     floor: Summary;
     /** ours / SDK: of the mins, and of the medians. */
     ratio: Summary;
