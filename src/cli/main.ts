@@ -55,7 +55,6 @@ import type { CallContext } from "../transport/send.ts";
 import { listedAs } from "../rules/urls.ts";
 import { pollTasks, waitForTasks, type WaitOptions, type WaitResult } from "../engine/wait.ts";
 import { redactJson, secretRedactor } from "../rules/redact.ts";
-import { SIMULATOR_CREDENTIALS } from "../testing/mod.ts";
 import { type FlagSpec, type ParsedArgs, splitArgs, UsageError } from "./args.ts";
 import { Flags } from "./flags.ts";
 import { apiFromFlags } from "./api_flags.ts";
@@ -69,7 +68,7 @@ import { parseDuration } from "./since.ts";
 import { DEFERRABLE_REASONS, InputSources, SOURCE_FLAGS, type SourcesOutcome } from "./sources.ts";
 import { writeCiFiles } from "./ci.ts";
 import { interruptedStatus, onStopSignals, stopper, stopSignalOf } from "./signals.ts";
-import { type SimulatedAccount, simulatedAccount } from "./simulated.ts";
+import type { SimulatedAccount } from "./simulated.ts";
 import { formatSummary } from "./summary.ts";
 import { USAGE } from "./usage.ts";
 import { formatWaitSummary } from "./wait_view.ts";
@@ -124,7 +123,7 @@ const SECRETS_GO_IN_ENV =
   `(and ${CREDENTIAL_ENV_VARS.token[0]} for temporary keys) in the environment instead`;
 
 /** Key pair used only to check options in a dry run, which signs nothing. */
-const UNUSED_CREDENTIALS: Credentials = { ...SIMULATOR_CREDENTIALS };
+const UNUSED_CREDENTIALS: Credentials = { secretId: "AKIDunused", secretKey: "unused" };
 
 /** Configuration that is missing or wrong (credentials, mostly): exit status 2, no usage hint. */
 class ConfigError extends Error {
@@ -279,14 +278,18 @@ const MISSING_CREDENTIALS =
   `${CREDENTIAL_ENV_VARS.secretId} and ${CREDENTIAL_ENV_VARS.secretKey} ` +
   `are not set (add ${CREDENTIAL_ENV_VARS.token[0]} for temporary keys)`;
 
-/** Decides where requests go, and says so loudly when it is not Tencent Cloud. */
-function chooseTarget(
+/**
+ * Decides where requests go, and says so loudly when it is not Tencent Cloud. The simulator is
+ * loaded only then: a run against Tencent Cloud never loads it.
+ */
+async function chooseTarget(
   command: string,
   flags: Flags,
   io: RunIo,
   limits: { dailyLimit: number; requestsPerSecond: number },
-): Target {
-  const simulate = (): Target => {
+): Promise<Target> {
+  const simulate = async (): Promise<Target> => {
+    const { simulatedAccount } = await import("./simulated.ts");
     const zoneId = flags.string("zone");
     const account = simulatedAccount(zoneId === undefined ? limits : { ...limits, zoneId });
     return { credentials: account.credentials, fetch: account.fetch, simulated: account };
@@ -300,7 +303,7 @@ function chooseTarget(
     io.stderr(
       "SIMULATING (--simulate): requests go to a local simulator; nothing is sent to Tencent Cloud.\n",
     );
-    return simulate();
+    return await simulate();
   }
   const credentials = readCredentials(io);
   if (credentials) return { credentials, fetch: io.fetch };
@@ -324,7 +327,7 @@ function chooseTarget(
     `SIMULATING: ${MISSING_CREDENTIALS}, so requests go to a local simulator and NOTHING IS SENT ` +
       "TO TENCENT CLOUD.\n  Set them to prewarm for real, or pass --simulate to simulate on purpose.\n",
   );
-  return simulate();
+  return await simulate();
 }
 
 /**
@@ -425,7 +428,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     return runExitStatus(plan.rejected, 0, deferredReasons);
   }
 
-  const target = chooseTarget("prewarm", flags, io, {
+  const target = await chooseTarget("prewarm", flags, io, {
     dailyLimit: resolved.dailyLimit,
     requestsPerSecond: resolved.maxRequestsPerSecond,
   });
@@ -559,7 +562,7 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
     throw new UsageError("--wait waits for TASK_IDs, not for --url");
   }
   if (url === undefined && (wait || ids.length > 1)) return await tasksStatus(ids, wait, flags, io);
-  const { api, context } = taskContext(flags, io);
+  const { api, context } = await taskContext(flags, io);
   if (url === undefined) {
     const lines = io.shown(await api.readTask!(context, taskId!.trim()));
     if (flags.has("json")) printJson(io, { taskId, lines });
@@ -615,9 +618,15 @@ function hostOf(url: string): string | undefined {
 }
 
 /** The API that reads tasks for the flags, and a call context for it. */
-function taskContext(flags: Flags, io: RunIo): { api: TencentApi; context: CallContext } {
+async function taskContext(
+  flags: Flags,
+  io: RunIo,
+): Promise<{ api: TencentApi; context: CallContext }> {
   const { api, endpoint } = taskReader(apiFromFlags(flags), flags.string("endpoint"));
-  const target = chooseTarget("status", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
+  const target = await chooseTarget("status", flags, io, {
+    dailyLimit: 1000,
+    requestsPerSecond: 10,
+  });
   const context = resolveCallOptions({
     ...callOptions(flags),
     ...(endpoint !== undefined && { endpoint }),
@@ -636,7 +645,10 @@ async function tasksStatus(
   io: RunIo,
 ): Promise<number> {
   const reader = taskReader(apiFromFlags(flags), flags.string("endpoint"));
-  const target = chooseTarget("status", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
+  const target = await chooseTarget("status", flags, io, {
+    dailyLimit: 1000,
+    requestsPerSecond: 10,
+  });
   const call: WaitOptions = {
     ...callOptions(flags),
     ...reader,
@@ -666,7 +678,10 @@ async function quotaCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promis
   if (!api.readQuota) {
     throw new UsageError(`quota: ${api.title} has no quota to read (drop --api ${api.name})`);
   }
-  const target = chooseTarget("quota", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
+  const target = await chooseTarget("quota", flags, io, {
+    dailyLimit: 1000,
+    requestsPerSecond: 10,
+  });
   const context = resolveCallOptions({
     ...callOptions(flags),
     credentials: target.credentials,

@@ -42,5 +42,5 @@ export type { RouterTaskList } from "./task_list.ts";
 export type { DryRunPlan, PlannedHost } from "../engine/plan.ts";
 export type { Batch } from "../rules/urls.ts";
 export type { UrlResult, UrlStatus } from "../engine/wait.ts";
-export { MIN_TOKEN_LENGTH } from "./auth.ts";
+export { MIN_TOKEN_LENGTH } from "./tokens.ts";
 export { ALLOWED_HOSTS_ENV_VAR, TOKENS_ENV_VAR } from "./options.ts";

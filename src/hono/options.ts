@@ -17,7 +17,7 @@ import { type PurgeThenPrewarmOptions, resolvePurgeOptions } from "../flows/purg
 import { type CallerOption, checkCallerOptions } from "./caller_options.ts";
 import { type Coordinator, defaultCoordinator } from "../coordinator/memory.ts";
 import type { TencentApi } from "../api.ts";
-import { splitTokenList, tokenProblem } from "./auth.ts";
+import { splitTokenList, tokenProblem } from "./tokens.ts";
 import { RouterError } from "./errors.ts";
 import { HostAllowList } from "./hosts.ts";
 
