@@ -11,7 +11,7 @@ const root = new URL("../../", import.meta.url);
 const outDir = new URL("tools/out/bench-cold/", root);
 
 /** Workers started per workerd process. */
-export const COLD_START_COPIES = 8;
+export const COLD_START_COPIES = 16;
 
 /** ms per cold start of each side, and what the router adds to the floor's, per pass. */
 export interface ColdStartResult {
