@@ -154,17 +154,19 @@ Deno.test("planBatches groups by host in first-seen order and cuts at batchSize"
 Deno.test("checkUrl's fast path names each URL's own host, whatever host came before (seeded)", () => {
   const seed = fuzzSeed();
   const random = new Random(seed);
-  // Hosts that start alike, so that the host of the URL before may be a prefix of this one's.
+  // Hosts that start alike, so that the head of the URL before may be a prefix of this one's;
+  // paths and queries that pass, and some that do not, after a head that did.
   const hosts = ["a.example.com", "a.example.com.cn", "ab.example.com", "a.example.co", "b.test"];
-  for (let i = 0; i < 500; i++) {
+  const rests = ["", "/", "/a.js", "?v=1", "/x/y?z=:", "/%41", "/%zz", "/%4", "/é", "/ a", "/#x"];
+  for (let i = 0; i < 2000; i++) {
     const host = random.pick(hosts);
-    const port = random.chance(0.3) ? `:${random.int(1, 9999)}` : "";
-    const rest = random.pick(["", "/", "/a.js", "?v=1", "/x/y?z=:"]);
-    const url = `${random.pick(["http", "https"])}://${host}${port}${rest}`;
+    const port = random.chance(0.3) ? `:${random.pick(["1", "80", "8080", "0", "99999"])}` : "";
+    const url = `${random.pick(["http", "https"])}://${host}${port}${random.pick(rests)}`;
     const checked = checkUrl(url);
-    assert.ok(!("reason" in checked), `${url}: ${reproduce(seed)}`);
-    assert.equal(checked.host, new URL(url).hostname, `${url}: ${reproduce(seed)}`);
     assert.deepEqual(checked, checkUrlFully(url), `${url}: ${reproduce(seed)}`);
+    if (!("reason" in checked)) {
+      assert.equal(checked.host, new URL(url).hostname, `${url}: ${reproduce(seed)}`);
+    }
   }
 });
 
