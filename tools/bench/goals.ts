@@ -226,10 +226,10 @@ export function goalSections(
   if (notMet(5)) {
     why.push(
       "**Peak RSS**: `prewarm()` takes every URL before it sends any (to find duplicates " +
-        "and batch by host), and holds each accepted URL as a checked-URL object, a " +
-        "position-map entry (the report's order) and an entry of its batch, until the run " +
-        "ends; the SDK in a loop holds 500 at a time. Those structures are in " +
-        "src/engine/prewarm.ts.",
+        "and batch by host), and holds each accepted URL as a checked-URL object (until the " +
+        "batches are planned), a position-map entry (for the report's order, to the end) and " +
+        "an entry of its batch; the SDK in a loop holds 500 at a time. Those structures are " +
+        "in src/engine/prewarm.ts.",
     );
   }
   if (notMet(6) || notMet(7)) {
@@ -256,7 +256,10 @@ export function goalSections(
     table(
       ["what", "ours", "floor", "floor's time", "ours / floor", "goal", ""],
       rows,
-    );
+    ) +
+    (why.length > 0
+      ? `\n\nWhere a goal is not met, the measured reason:\n\n- ${why.join("\n- ")}`
+      : "");
   return [summary, nobleSection(goals.noble, cpu)];
 }
 
