@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { childEnv, ROOT } from "./cli/run.ts";
 import { startServer } from "./router/processes.ts";
+import { startSimulatorTask } from "./_simulator_task.ts";
 
 async function runExample(file: string, env: Record<string, string> = {}) {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
@@ -33,6 +34,16 @@ Deno.test("deno task start: a simulated run says so in its last lines and names 
     /^The task ids are the local simulator's\. To prewarm for real, set TENCENTCLOUD_SECRET_ID/,
   );
   assert.doesNotMatch(stdout, /status /, "no command that cannot find the simulator's tasks");
+  // The whole loop without keys: prewarm, wait, then the simulated edge says hit.
+  assert.match(stdout, /^wait: 10 done, 0 failed, 0 invalid, 0 pending, 0 unknown$/m);
+  assert.match(
+    stdout,
+    /^hit {6}https:\/\/www\.example\.com\/index\.html {2}X-Cache-Lookup: Cache Hit$/m,
+  );
+  assert.match(
+    stdout,
+    /^verify: 10 hit, 0 miss, 0 bypass, 0 unknown, 0 error \(from here: one edge node/m,
+  );
 });
 
 Deno.test("deno task serve: a bad PREWARM_TOKENS is one clear line, not a stack trace", async () => {
@@ -67,6 +78,25 @@ Deno.test("deno task serve: without credentials it fronts the simulator, and its
       body: "https://www.example.com/a.js",
     });
     assert.equal((await plan.json()).budget.simulated, true);
+    // POST /verify asks the simulator's edge, for its hosts: prewarmed, so a hit.
+    const post = (route: string, body: string) =>
+      fetch(`${server.url}${route}`, {
+        method: "POST",
+        headers: { ...headers, "content-type": "text/plain" },
+        body,
+      });
+    assert.equal((await post("prewarm", "https://www.example.com/a.js")).status, 200);
+    const verified = await (await post(
+      "verify",
+      "https://www.example.com/a.js\nhttps://elsewhere.example.org/b.js",
+    )).json();
+    assert.equal(verified.simulated, true);
+    assert.deepEqual(
+      verified.urls.map((u: { state: string; error?: { code: string } }) =>
+        u.error?.code ?? u.state
+      ),
+      ["hit", "refused"],
+    );
   } finally {
     await server.stop();
   }
@@ -107,4 +137,31 @@ Deno.test("Node: the command line as docs/cli.md runs it, bundled and through ma
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("deno task simulator: its edge on the next port; the command line runs prewarm, wait, verify against both", async () => {
+  await using simulator = await startSimulatorTask(["--port", "0", "--task-seconds", "0"]);
+  const origin = /Its edge \(a CDN node's cache headers\) is on (http:\/\/localhost:\d+)\//.exec(
+    simulator.stdout,
+  )?.[1];
+  assert.ok(origin, simulator.stdout);
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "src/cli/main.ts",
+      "--wait",
+      "--verify",
+      "--poll-interval",
+      "100ms",
+      `${origin}/app.js`,
+    ],
+    cwd: ROOT,
+    env: childEnv(simulator.exports),
+    clearEnv: true,
+    stdin: "null",
+  }).output();
+  const decoder = new TextDecoder();
+  assert.equal(code, 0, decoder.decode(stderr));
+  assert.match(decoder.decode(stdout), /: 1 hit, 0 miss, 0 bypass, 0 unknown, 0 error\./);
 });

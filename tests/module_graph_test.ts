@@ -14,8 +14,9 @@ function layer(path: string): number {
   if (path === "src/api.ts") return 2;
   if (path.startsWith("src/apis/")) return 3;
   if (path.startsWith("src/engine/")) return 4;
-  if (path.startsWith("src/flows/")) return 5;
-  if (/^src\/(hono|cli|sources|testing|verify)\//.test(path)) return 6;
+  // Capabilities built on the engine: purge then prewarm, and verifying the cache.
+  if (path.startsWith("src/flows/") || path.startsWith("src/verify/")) return 5;
+  if (/^src\/(hono|cli|sources|testing)\//.test(path)) return 6;
   return 7; // the entry files at src/ and mod.ts
 }
 

@@ -8,6 +8,8 @@
  * deno run -A jsr:@qcdn/prewarm/cli --dry-run https://www.example.com/app.js
  * cat urls.txt | deno run -A jsr:@qcdn/prewarm/cli --file - --json > report.json
  * deno run -A jsr:@qcdn/prewarm/cli --wait --file urls.txt  # and wait until they are done
+ * deno run -A jsr:@qcdn/prewarm/cli --wait --verify --file urls.txt  # then ask the edge
+ * deno run -A jsr:@qcdn/prewarm/cli verify https://www.example.com/app.js  # is it warm?
  * deno run -A jsr:@qcdn/prewarm/cli status 1764302400-6f1c...
  * deno run -A jsr:@qcdn/prewarm/cli quota
  * ```
@@ -15,8 +17,10 @@
  * Run with `--help` for every option. Exit status: 0 every URL submitted (a duplicate counts,
  * its first copy was sent) and, with `--wait`, done; 1 some not sent or failed (or, waited for,
  * failed, invalid or unknown); 2 usage or configuration mistake (no URLs at all is one); 3 the
- * `--wait` timed out with URLs pending and nothing else wrong; 128 + the signal's number when
- * stopped by one (130 Ctrl-C, 143 `SIGTERM`, 129 `SIGHUP`; each leaves the same state).
+ * `--wait` timed out with URLs pending and nothing else wrong; 4 `verify` (or `--verify`) found
+ * URLs the edge does not serve from its cache, and nothing else wrong (a URL it could not read
+ * is 1); 128 + the signal's number when stopped by one (130 Ctrl-C, 143 `SIGTERM`, 129
+ * `SIGHUP`; each leaves the same state).
  *
  * The same source runs on Deno, Bun and Node (bundled): it only uses `node:` built-ins.
  * `main()` runs it in-process.
@@ -72,6 +76,15 @@ import type { SimulatedAccount } from "./simulated.ts";
 import { formatSummary } from "./summary.ts";
 import { USAGE } from "./usage.ts";
 import { formatWaitSummary } from "./wait_view.ts";
+import {
+  type ProbeSettings,
+  probeSettings,
+  VERIFY_FLAGS,
+  verifyCommand,
+  verifyWithProgress,
+} from "./verify.ts";
+import { formatVerifySummary, verifyExitStatus } from "./verify_view.ts";
+import type { VerifyResult } from "../verify/probe.ts";
 import { plural } from "./text.ts";
 
 export type { CliIo } from "./io.ts";
@@ -87,7 +100,7 @@ const TIMED_OUT = 3;
 
 const PREWARM = ["prewarm"];
 const STATUS = ["status"];
-const COMMANDS = ["prewarm", "status", "quota"];
+const COMMANDS = ["prewarm", "status", "quota", "verify"];
 
 const FLAGS: Record<string, FlagSpec> = {
   "help": { takesValue: false, short: "h" },
@@ -96,7 +109,7 @@ const FLAGS: Record<string, FlagSpec> = {
   "endpoint": { takesValue: true },
   "timeout": { takesValue: true },
   "retries": { takesValue: true },
-  "file": { takesValue: true, repeatable: true, commands: PREWARM },
+  "file": { takesValue: true, repeatable: true, commands: [...PREWARM, "verify"] },
   "dry-run": { takesValue: false, commands: PREWARM },
   "api": { takesValue: true },
   "zone": { takesValue: true },
@@ -116,6 +129,7 @@ const FLAGS: Record<string, FlagSpec> = {
   "poll-interval": { takesValue: true, commands: [...PREWARM, ...STATUS] },
   ...SOURCE_FLAGS,
   ...PUSH_FLAGS,
+  ...VERIFY_FLAGS,
 };
 
 const SECRETS_GO_IN_ENV =
@@ -186,6 +200,36 @@ interface Target {
   credentials: Credentials;
   fetch?: CliIo["fetch"];
   simulated?: SimulatedAccount;
+}
+
+/** Where `--verify` probes go: the simulated account's edge, or the CDN through `io.fetch`. */
+function probeFetch(target: Target, io: RunIo): CliIo["fetch"] {
+  return target.simulated?.probeFetch ?? io.fetch;
+}
+
+/**
+ * Probes what a wait found `done` (`--wait --verify`) and prints the summary; `undefined` when
+ * there is nothing to verify (no `--verify`, or the wait was interrupted).
+ */
+async function verifyAfterWait(
+  waited: WaitResult,
+  probe: ProbeSettings | undefined,
+  fetch: CliIo["fetch"],
+  io: RunIo,
+  context: { json: boolean; middleLayer: boolean },
+): Promise<VerifyResult | undefined> {
+  if (!probe || waited.aborted || io.interrupt?.aborted) return undefined;
+  const result = io.shown(await verifyWithProgress(waited, probe, fetch, io));
+  (context.json ? io.stderr : io.stdout)(
+    formatVerifySummary(result, { middleLayer: context.middleLayer }),
+  );
+  return result;
+}
+
+/** The exit status after a verify: the earlier status when it is not 0, else the verify's. */
+function withVerify(status: number, verified: VerifyResult | undefined): number {
+  if (status !== OK || !verified) return status;
+  return verified.aborted ? status : verifyExitStatus(verified);
 }
 
 function callOptions(flags: Flags): Omit<CallOptions, "credentials"> {
@@ -390,6 +434,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     throw new UsageError("--dry-run and --simulate cannot be combined: a dry run sends nothing");
   }
   const wait = waitSettings(flags);
+  const probe = probeSettings(flags, "prewarm");
   if (flags.has("dry-run") && wait) {
     throw new UsageError("--dry-run and --wait cannot be combined: a dry run creates no tasks");
   }
@@ -508,16 +553,23 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
       formatWaitSummary(waited.result, { elapsedMs: waited.elapsedMs, waited: true }),
     );
   }
+  const verified = waited &&
+    await verifyAfterWait(waited.result, probe, probeFetch(target, io), io, {
+      json,
+      middleLayer: flags.string("layer") === "middle",
+    });
   const jsonReport = {
     simulated: context.simulated,
     ...shown,
     ...(waited && { wait: waited.result }),
+    ...(verified && { verify: verified }),
   };
   if (json) printJson(io, jsonReport);
   try {
     await writeCiFiles(
       {
         result: { kind: "report", report: shown },
+        ...(verified && { verify: verified }),
         simulated: context.simulated,
         sources: outcome,
         now: context.now,
@@ -529,12 +581,12 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     leftBehind ??= error as Error;
   }
   if (leftBehind) io.stderr(`error: ${sentence(leftBehind.message)}\n`);
-  if (signal?.aborted || report.aborted || waited?.result.aborted) {
+  if (signal?.aborted || report.aborted || waited?.result.aborted || verified?.aborted) {
     return interruptedStatus(io.interrupt);
   }
   if (leftBehind) return INCOMPLETE;
   const sent = runExitStatus(report.rejected, report.counts.failed, deferredReasons);
-  return sent !== OK || !waited ? sent : waitExitStatus(waited.result, true);
+  return withVerify(sent !== OK || !waited ? sent : waitExitStatus(waited.result, true), verified);
 }
 
 /** `--since`: how far back `status --url` looks. */
@@ -561,7 +613,10 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
   if (url !== undefined && wait) {
     throw new UsageError("--wait waits for TASK_IDs, not for --url");
   }
-  if (url === undefined && (wait || ids.length > 1)) return await tasksStatus(ids, wait, flags, io);
+  const probe = probeSettings(flags, "status");
+  if (url === undefined && (wait || ids.length > 1)) {
+    return await tasksStatus(ids, wait, probe, flags, io);
+  }
   const { api, context } = await taskContext(flags, io);
   if (url === undefined) {
     const lines = io.shown(await api.readTask!(context, taskId!.trim()));
@@ -641,6 +696,7 @@ async function taskContext(
 async function tasksStatus(
   ids: readonly string[],
   wait: { maxWaitMs: number; pollIntervalMs?: number } | undefined,
+  probe: ProbeSettings | undefined,
   flags: Flags,
   io: RunIo,
 ): Promise<number> {
@@ -662,12 +718,15 @@ async function tasksStatus(
     ? await waitWithProgress(ids, wait, call, io)
     : { result: io.shown(await pollTasks(ids, call)), elapsedMs: io.now() - started };
   const summary = formatWaitSummary(result, { elapsedMs, waited: wait !== undefined });
-  if (flags.has("json")) {
-    printJson(io, result);
-    io.stderr(summary);
-  } else io.stdout(summary);
-  if (result.aborted) return interruptedStatus(io.interrupt);
-  return waitExitStatus(result, wait !== undefined);
+  const json = flags.has("json");
+  (json ? io.stderr : io.stdout)(summary);
+  const verified = await verifyAfterWait(result, probe, probeFetch(target, io), io, {
+    json,
+    middleLayer: false,
+  });
+  if (json) printJson(io, verified ? { ...result, verify: verified } : result);
+  if (result.aborted || verified?.aborted) return interruptedStatus(io.interrupt);
+  return withVerify(waitExitStatus(result, wait !== undefined), verified);
 }
 
 async function quotaCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {
@@ -746,7 +805,8 @@ function reportError(error: unknown, io: RunIo, json: boolean): number {
  * Runs the command line with `args` (without the program name) and returns the exit status:
  * 0 every URL submitted (a duplicate counts) and, with `--wait`, done; 1 some not sent or
  * failed (or failed, invalid or unknown once waited for); 2 a usage or configuration mistake
- * (no URLs at all is one); 3 `--wait` timed out with URLs pending; 130 interrupted (143 and 129
+ * (no URLs at all is one); 3 `--wait` timed out with URLs pending; 4 `verify` (or `--verify`)
+ * found URLs that are not hits; 130 interrupted (143 and 129
  * when `io.interrupt`'s reason names `SIGTERM` or `SIGHUP`). Never exits the process and never
  * throws.
  *
@@ -782,6 +842,8 @@ export async function main(args: readonly string[], io: Partial<CliIo> = {}): Pr
         return await statusCommand(parsed, flags, run);
       case "quota":
         return await quotaCommand(parsed, flags, run);
+      case "verify":
+        return await verifyCommand(parsed, flags, run);
       default:
         return await prewarmCommand(parsed, flags, run);
     }
