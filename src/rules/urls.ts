@@ -226,13 +226,21 @@ export class BatchPlan {
     this.#batchSize = batchSize;
   }
 
-  /** Adds a checked URL to its host's last batch, or to a new one when that is full. */
-  add({ url, host }: CheckedUrl): void {
+  /**
+   * Adds a checked URL to its host's last batch, or to a new one when that is full.
+   * @returns the batch it went into.
+   */
+  add({ url, host }: CheckedUrl): Batch {
     const batches = this.#byHost.get(host);
     const last = batches?.[batches.length - 1];
-    if (last && last.urls.length < this.#batchSize) last.urls.push(url);
-    else if (batches) batches.push({ host, urls: [url] });
-    else this.#byHost.set(host, [{ host, urls: [url] }]);
+    if (last && last.urls.length < this.#batchSize) {
+      last.urls.push(url);
+      return last;
+    }
+    const batch = { host, urls: [url] };
+    if (batches) batches.push(batch);
+    else this.#byHost.set(host, [batch]);
+    return batch;
   }
 
   /** The batches so far: hosts in order of first appearance, each host's batches in order. */

@@ -16,7 +16,8 @@ export const LATENCY_MS = 100;
 /** The simulator's limit, requests per second per action (Tencent's published one). */
 export const SERVER_RATE = 20;
 /** `prewarm()`'s default concurrency (see `PrewarmOptions.concurrency`). */
-export const DEFAULT_CONCURRENCY = 4;
+export { DEFAULT_CONCURRENCY } from "../../src/engine/options.ts";
+import { DEFAULT_CONCURRENCY } from "../../src/engine/options.ts";
 
 /** One shape of run and what it measured. */
 export interface ThroughputRow {
