@@ -176,11 +176,16 @@ export interface TencentApi {
    * first: API 3.0 reads the tasks of API 2.0 runs too). */
   readonly reads: readonly string[];
   /**
-   * When set, what the local budget cannot count (`ParseM3U8` playlist segments): the run
-   * then warns with it, and with `checkQuota` books what the quota read says was spent beyond
-   * the budget's count.
+   * What the local budget cannot count (`ParseM3U8` playlist segments): the run then warns
+   * with `what`, and with `checkQuota` calls `book` once it has created tasks, with this run's
+   * quotas as read then, to book what they say was spent beyond the budget's count.
    */
-  readonly uncounted?: string;
+  readonly uncounted?: {
+    /** What is not counted, in the report's warning. */
+    readonly what: string;
+    /** Books in the coordinator what the quotas say was spent beyond its count. */
+    book(context: CallContext, quotas: readonly QuotaReading[], now: number): Promise<void>;
+  };
   /** The budget keys (one per quota it counts against) a URL submitted at `now` (ms) spends. */
   budgetKeys(now: number): string[];
   /** The call that submits one batch, signed at send time for `context`. */

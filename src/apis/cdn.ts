@@ -112,6 +112,65 @@ export function cdn(options: CdnOptions = {}): CdnApi {
   }
   const area = oneOf("area", options.area, AREAS, "overseas");
   const push = pushFields(options);
+  return Object.freeze({
+    ...prefetch(area, push),
+    ...(push.ParseM3U8 === true && { uncounted: PLAYLIST_SEGMENTS }),
+    name: "v3" as const,
+    area,
+    options: Object.freeze({ ...options }),
+    settings: SETTINGS,
+    configure: (settings: Readonly<Record<string, unknown>>) => {
+      const unknown = Object.keys(settings).find((name) => !SETTINGS.includes(name));
+      if (unknown !== undefined) {
+        throw new TypeError(
+          `Invalid setting ${unknown}: expected one of ${SETTINGS.join(", ")}`,
+        );
+      }
+      return cdn({ ...options, ...settings } as CdnOptions);
+    },
+  });
+}
+
+/**
+ * Playlist segments (`ParseM3U8`) spend quota the local budget cannot count in advance. With
+ * `checkQuota`, what Tencent counts as used beyond what the budget counts (spent or held) is
+ * booked as spent, so nothing is counted twice; a quota with nothing left is exhausted.
+ */
+const PLAYLIST_SEGMENTS: NonNullable<TencentApi["uncounted"]> = {
+  what: "parseM3U8: playlist segments spent quota too, how much is unknown in advance",
+  async book({ coordinator, account }, quotas, now) {
+    for (const q of quotas) {
+      const { spent, held } = await coordinator.usage(account, q.keys[0]!, now);
+      const extra = q.total - q.available - spent - held;
+      if (q.available <= 0) await coordinator.exhaust(account, q.keys, now);
+      else if (extra > 0) {
+        const { id, granted } = await coordinator.hold(account, {
+          keys: q.keys,
+          count: extra,
+          limit: Infinity,
+          leaseMs: DAY_MS,
+          now,
+        });
+        await coordinator.settle(account, id, granted, 0, now);
+      }
+    }
+  },
+};
+
+// The lease of what is booked: settled at once, so any length would do.
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * `prewarm()`'s API when none is given: `cdn()`'s, area overseas and no `PushUrlsCache`
+ * parameter, without what only a caller's settings need (their checks, `configure()`), so that
+ * a bundle of `prewarm()` alone carries none of them.
+ */
+export function defaultCdn(): TencentApi {
+  return Object.freeze(prefetch("overseas", {}));
+}
+
+/** CDN API 3.0 prefetch to `area`, with `PushUrlsCache` fields already checked. */
+function prefetch(area: Area, push: Readonly<Record<string, unknown>>): TencentApi {
   const areas = quotaAreas(area);
   const readQuota: NonNullable<TencentApi["readQuota"]> = async (context) => {
     const answer = await readPushQuota(context);
@@ -125,10 +184,8 @@ export function cdn(options: CdnOptions = {}): CdnApi {
     }));
     return { readings, answer: { ...answer } };
   };
-  return Object.freeze({
-    name: "v3" as const,
-    area,
-    options: Object.freeze({ ...options }),
+  return {
+    name: "v3",
     title: `CDN API 3.0 PushUrlsCache, area ${area}`,
     quotaName: `the ${areas.join(" and ")} area${areas.length > 1 ? "s" : ""}`,
     report: Object.freeze({ area }),
@@ -137,9 +194,6 @@ export function cdn(options: CdnOptions = {}): CdnApi {
     batchSize: { default: CDN_BATCH_SIZE, max: 10_000 },
     dailyLimit: CDN_DAILY_LIMIT,
     reads: ["v3", "v2"],
-    ...(push.ParseM3U8 === true && {
-      uncounted: "parseM3U8: playlist segments spent quota too, how much is unknown in advance",
-    }),
     budgetKeys: (now: number) => budgetKeys(area, now),
     submit: (urls: readonly string[], context: CallContext) =>
       v3TaskCall(
@@ -164,15 +218,5 @@ export function cdn(options: CdnOptions = {}): CdnApi {
       }),
     findTasks: async (context: CallContext, search: TaskSearch) =>
       (await readAllPushTasks(context, hostSearch(search))).logs.map(pushTaskLine),
-    settings: SETTINGS,
-    configure: (settings: Readonly<Record<string, unknown>>) => {
-      const unknown = Object.keys(settings).find((name) => !SETTINGS.includes(name));
-      if (unknown !== undefined) {
-        throw new TypeError(
-          `Invalid setting ${unknown}: expected one of ${SETTINGS.join(", ")}`,
-        );
-      }
-      return cdn({ ...options, ...settings } as CdnOptions);
-    },
-  });
+  };
 }

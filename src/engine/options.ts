@@ -3,7 +3,7 @@
  * @module
  */
 import type { TencentApi } from "../api.ts";
-import { cdn } from "../apis/cdn.ts";
+import { defaultCdn } from "../apis/cdn.ts";
 import { fail, integer, MAX_TIMER_MS, optionalFunction } from "../rules/option_checks.ts";
 import type { PrewarmProgress } from "../rules/report.ts";
 import {
@@ -120,7 +120,7 @@ export function resolvePrewarmOptions(
       `Invalid option ${moved}: it is an option of the API; pass ${MOVED[moved]}`,
     );
   }
-  const api = checkApi(options?.api, cdn);
+  const api = checkApi(options?.api, defaultCdn);
   const call = resolveCallOptions(options, api.endpoint);
   const checkQuota = Boolean(options.checkQuota ?? false);
   if (checkQuota && !api.readQuota) {

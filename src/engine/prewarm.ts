@@ -2,7 +2,7 @@
  * `prewarm()`: checks, batches and submits URLs, and accounts for every one of them.
  * @module
  */
-import type { QuotaReading, Submission } from "../api.ts";
+import type { QuotaReading, Submission, TencentApi } from "../api.ts";
 import type { BudgetHold } from "../coordinator/memory.ts";
 import { localError, TencentCloudError } from "../rules/errors.ts";
 import {
@@ -189,31 +189,16 @@ class PrewarmRun {
     return this.report();
   }
 
-  // What the budget could not count (playlist segments) spent quota too. With checkQuota, what
-  // Tencent counts as used beyond what the budget counts (spent or held) is booked as spent, so
-  // nothing is counted twice; a quota with nothing left is exhausted.
-  async #reconcile(uncounted: string): Promise<void> {
-    const { coordinator, account, now, checkQuota, api } = this.#o;
-    let warning = `${uncounted}; the local budget `;
+  // What the budget could not count (playlist segments) spent quota too: the report says so,
+  // and with checkQuota the API books what its quota read says was spent beyond the count.
+  async #reconcile(uncounted: NonNullable<TencentApi["uncounted"]>): Promise<void> {
+    const { now, checkQuota, api } = this.#o;
+    let warning = `${uncounted.what}; the local budget `;
     try {
       if (!checkQuota) return void (warning += "counts listed URLs only: set checkQuota");
       if (this.#tasks.length === 0) return;
       const t = now();
-      for (const q of await this.#myQuotas(t)) {
-        const { spent, held } = await coordinator.usage(account, q.keys[0]!, t);
-        const extra = q.total - q.available - spent - held;
-        if (q.available <= 0) await coordinator.exhaust(account, q.keys, t);
-        else if (extra > 0) {
-          const { id, granted } = await coordinator.hold(account, {
-            keys: q.keys,
-            count: extra,
-            limit: Infinity,
-            leaseMs: MAX_LEASE_MS,
-            now: t,
-          });
-          await coordinator.settle(account, id, granted, 0, t);
-        }
-      }
+      await uncounted.book(this.#context, await this.#myQuotas(t), t);
       warning += `was reconciled with ${api.quotaAction}`;
     } catch (error) {
       warning += `could not be reconciled: ${asCloudError(error).message}`;

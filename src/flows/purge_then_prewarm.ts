@@ -91,7 +91,7 @@ export function resolvePurgeOptions(options: PurgeThenPrewarmOptions = {}): Reso
       `Invalid option api: expected cdn() to purge first (PurgeUrlsCache is CDN API 3.0's), got ${api.title}`,
     );
   }
-  const resolved = resolvePrewarmOptions(options);
+  const resolved = resolvePrewarmOptions({ ...options, api });
   const prefetch = resolved.api as CdnApi;
   const purge = cdnPurge({ area: prefetch.area, urlEncode: prefetch.options.urlEncode });
   const purging: ResolvedPrewarmOptions = {

@@ -17,6 +17,7 @@ import { type PurgeThenPrewarmOptions, resolvePurgeOptions } from "../flows/purg
 import { type CallerOption, checkCallerOptions } from "./caller_options.ts";
 import { type Coordinator, defaultCoordinator } from "../coordinator/memory.ts";
 import type { TencentApi } from "../api.ts";
+import { cdn } from "../apis/cdn.ts";
 import { splitTokenList, tokenProblem } from "./tokens.ts";
 import { RouterError } from "./errors.ts";
 import { HostAllowList } from "./hosts.ts";
@@ -435,7 +436,12 @@ function checkPrewarmDefaults(defaults: unknown): ReturnType<typeof resolvePrewa
         `Invalid option purgeFirst: expected a boolean, got ${typeof purgeFirst}`,
       );
     }
-    const options = { ...defaults as PrewarmOptions, credentials: PLACEHOLDER_CREDENTIALS };
+    // A request may set its area and the caller options: the router's default is cdn() itself.
+    const options = {
+      ...defaults as PrewarmOptions,
+      api: (defaults as PrewarmOptions).api ?? cdn(),
+      credentials: PLACEHOLDER_CREDENTIALS,
+    };
     return purgeFirst
       ? resolvePurgeOptions(options as PurgeThenPrewarmOptions).resolved
       : resolvePrewarmOptions(options);
