@@ -225,6 +225,8 @@ Deno.test("summary: failures grouped by code with advice; maybe-submitted said c
       url: "https://x/6",
       reason: "daily-limit",
       detail: "The daily budget (dailyLimit 6) for 2026-11-28 (Beijing time) is spent; not sent",
+      by: "local",
+      option: "dailyLimit",
     }],
     failed,
     counts: {
@@ -244,10 +246,22 @@ Deno.test("summary: failures grouped by code with advice; maybe-submitted said c
   assert.match(text, /^ {2}t-1 +www\.example\.com +1$/m);
   assert.match(text, /^Failed: 5 URLs in 3 batches$/m);
   assert.match(text, /^ {2}ResourceNotFound\.CdnHostNotExists \(domain\): 3 URLs in 2 batches$/m);
-  assert.match(text, /^ {4}What to do: No clear answer: these may have been processed/m);
   assert.match(
     text,
-    /^ {2}daily-limit: 1 URL\. Daily quota spent: it resets at 00:00 Beijing time \(UTC\+8\), in 4 h 00 min; send these again then\. If the account's quota is larger than --daily-limit/m,
+    /^ {4}What to do: It may have been processed: look its URLs up \(prewarm status --url URL --since 1h\) before sending them again \(or use --retry-ambiguous\)\.$/m,
+  );
+  assert.match(
+    text,
+    /^ {2}daily-limit: 1 URL\. The daily quota is spent: it resets at 00:00 Beijing time \(UTC\+8\), in 4 h 00 min; send these again then\. If the account's quota is larger than --daily-limit \(see prewarm quota\), raise --daily-limit\.$/m,
+  );
+  // Which budget refused is data: the same sentence refused by Tencent's count raises nothing.
+  const tencent = formatSummary(
+    { ...report, rejected: [{ ...report.rejected[0]!, by: "tencent", option: undefined }] },
+    { simulated: false, now, elapsedMs: 1500, listTasks: true },
+  );
+  assert.match(
+    tencent,
+    /^ {2}daily-limit: 1 URL\. The daily quota is spent: .*send these again then\.$/m,
   );
   assert.match(text, /^MAY HAVE BEEN SUBMITTED: 2 URLs/m);
   assert.match(

@@ -73,6 +73,8 @@ import { type SimulatedAccount, simulatedAccount } from "./simulated.ts";
 import { formatSummary } from "./summary.ts";
 import { USAGE } from "./usage.ts";
 import { formatWaitSummary } from "./wait_view.ts";
+import { cliWords } from "./words.ts";
+import { errorText } from "../rules/advice.ts";
 import { plural } from "./text.ts";
 
 export type { CliIo } from "./io.ts";
@@ -502,7 +504,11 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
       maxRequestsPerSecond,
     }, io);
     (json ? io.stderr : io.stdout)(
-      formatWaitSummary(waited.result, { elapsedMs: waited.elapsedMs, waited: true }),
+      formatWaitSummary(waited.result, {
+        elapsedMs: waited.elapsedMs,
+        waited: true,
+        words: cliWords(io.now(), report.zoneId),
+      }),
     );
   }
   const jsonReport = {
@@ -649,7 +655,11 @@ async function tasksStatus(
   const { result, elapsedMs } = wait
     ? await waitWithProgress(ids, wait, call, io)
     : { result: io.shown(await pollTasks(ids, call)), elapsedMs: io.now() - started };
-  const summary = formatWaitSummary(result, { elapsedMs, waited: wait !== undefined });
+  const summary = formatWaitSummary(result, {
+    elapsedMs,
+    waited: wait !== undefined,
+    words: cliWords(io.now(), flags.string("zone")),
+  });
   if (flags.has("json")) {
     printJson(io, result);
     io.stderr(summary);
@@ -714,7 +724,8 @@ function reportError(error: unknown, io: RunIo, json: boolean): number {
     // prewarm() and the describe calls throw TypeError and RangeError for caller mistakes only.
     [code, kind, message] = [USAGE_ERROR, "Configuration", sentence(error.message)];
   } else if (error instanceof TencentCloudError) {
-    [code, kind, message] = [INCOMPLETE, error.code, error.message];
+    // What went wrong, with the advice in the command line's words.
+    [code, kind, message] = [INCOMPLETE, error.code, errorText(error, cliWords(io.now()))];
   } else {
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);
     [code, kind, message] = [INCOMPLETE, "Unexpected", `Unexpected failure: ${detail}`];
