@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import type { MemoryCoordinator, PrewarmReport } from "../mod.ts";
-import { SIMULATOR_CREDENTIALS } from "../src/testing/mod.ts";
+import {
+  SIMULATOR_CREDENTIALS,
+  type SimulatorFault,
+  type TencentCdnSimulator,
+} from "../src/testing/mod.ts";
 
 /** Asserts every input string appears exactly once across tasks, rejected and failed. */
 export function assertAccounted(input: readonly string[], report: PrewarmReport): void {
@@ -33,4 +37,26 @@ export function spentBudget(
   const account = `${SIMULATOR_CREDENTIALS.secretId}@${endpointHost}`;
   const usage = coordinator.usage(account, `push:${area}:${day}`, Date.parse(`${day}T04:00:00Z`));
   return usage.spent + usage.held;
+}
+
+/** The actions that submit a batch; every other request is a read. */
+const SUBMISSIONS = new Set([
+  "PushUrlsCache",
+  "CdnOverseaPushser",
+  "PurgeUrlsCache",
+  "CreatePrefetchTask",
+]);
+
+/**
+ * Injects faults into the next submissions only, in order: reads (the quota, the lookup of a
+ * batch whose answer was lost) pass, so each fault meets the batch it is meant for.
+ */
+export function faultSubmissions(sim: TencentCdnSimulator, ...faults: SimulatorFault[]): void {
+  const queue = [...faults];
+  sim.faultPolicy = (info) => SUBMISSIONS.has(info.action) ? queue.shift() : undefined;
+}
+
+/** The requests of one action the simulator received. */
+export function requestsOf(sim: TencentCdnSimulator, action: string): number {
+  return sim.requests.filter((r) => r.action === action).length;
 }

@@ -295,9 +295,16 @@ browserTest(
   "console in Chromium: failed batches, and one that may have been submitted, marked in words",
   { simulated: false },
   async (page, router) => {
-    // The two-URL batch (img.example.com) is processed, but its answer breaks off.
+    // The two-URL batch (img.example.com) is processed, but its answer breaks off, and the
+    // lookup of its task fails too (its read and the 3 retries of a read, before any poll):
+    // it may have been submitted.
+    let lookups = 0;
     router.sim.faultPolicy = ({ action, urlCount }) =>
-      action === "PushUrlsCache" && urlCount === 2 ? { type: "reset" } : undefined;
+      action === "PushUrlsCache" && urlCount === 2
+        ? { type: "reset" }
+        : action === "DescribePushTasks" && lookups++ < 4
+        ? { type: "error", code: "InternalError" }
+        : undefined;
     await signIn(page);
     await page.focus("urls");
     await page.insertText(

@@ -104,7 +104,12 @@ Deno.test("durable object: an object that fails stops sending; the report keeps 
       },
     }) as PrewarmReport;
     assertAccounted(input, report);
-    assert.equal(sim.requests.length, 1, "nothing is sent once the object fails");
+    // On workerd a read goes first (its fetch cannot tell a dead endpoint from a dropped one).
+    assert.deepEqual(
+      sim.requests.map((r) => r.action),
+      ["DescribePushQuota", "PushUrlsCache"],
+      "nothing is sent once the object fails",
+    );
     assert.equal(report.counts.submitted, 3);
     assert.equal(report.failed.length, 3);
     for (const failed of report.failed) {

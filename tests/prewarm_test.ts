@@ -9,7 +9,7 @@ import {
   TencentCloudError,
 } from "../mod.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
-import { assertAccounted, spentBudget, urlsOn } from "./_helpers.ts";
+import { assertAccounted, faultSubmissions, requestsOf, spentBudget, urlsOn } from "./_helpers.ts";
 
 const NOW = Date.UTC(2026, 10, 28, 4, 0, 0);
 
@@ -326,11 +326,14 @@ const notRetried = [
 for (const c of notRetried) {
   Deno.test(`not retried: ${c.name}`, async () => {
     const { sim, options } = setup();
-    sim.inject(c.fault);
+    faultSubmissions(sim, c.fault);
     const input = [...urlsOn("www.example.com", 2), ...urlsOn("static.example.com", 2)];
     const report = await prewarm(input, { ...options, concurrency: 1 });
     assertAccounted(input, report);
-    assert.equal(report.counts.requests, 2, "one request per batch, no retry");
+    assert.equal(requestsOf(sim, "PushUrlsCache"), 2, "one request per batch, no retry");
+    // A batch that may have been processed is looked up (it was not: no task holds it).
+    assert.equal(requestsOf(sim, "DescribePushTasks"), c.maybe ? 1 : 0);
+    assert.equal(report.counts.requests, sim.requests.length);
     assert.equal(report.failed.length, 1);
     assert.equal(report.failed[0]!.maybeSubmitted, c.maybe);
     assert.equal(report.failed[0]!.host, "www.example.com");
@@ -356,12 +359,14 @@ Deno.test("credential errors stop the run: the rest fails without being sent", a
 
 Deno.test("timeouts are ambiguous: not retried, reported maybeSubmitted, quota kept", async () => {
   const { sim, options } = setup();
-  sim.inject({ type: "delay", ms: 60 });
+  faultSubmissions(sim, { type: "delay", ms: 60 });
   const store = new MemoryCoordinator();
   const input = urlsOn("www.example.com", 4);
   const report = await prewarm(input, { ...options, timeoutMs: 10, coordinator: store });
   assertAccounted(input, report);
-  assert.equal(report.counts.requests, 1);
+  // One push, then one lookup while the server still works on it: not found, so "maybe".
+  assert.equal(requestsOf(sim, "PushUrlsCache"), 1);
+  assert.equal(requestsOf(sim, "DescribePushTasks"), 1);
   assert.equal(report.failed[0]!.error.code, "NetworkError.Timeout");
   assert.equal(report.failed[0]!.maybeSubmitted, true);
   assert.equal(report.counts.maybeSubmitted, 4);

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import type { PrewarmReport } from "../mod.ts";
 import type { SimulatorFault } from "../src/testing/mod.ts";
-import { assertAccounted } from "./_helpers.ts";
+import { assertAccounted, faultSubmissions } from "./_helpers.ts";
 import { setup } from "./router/setup.ts";
 
 const URLS = [
@@ -35,11 +35,12 @@ const CASES: Case[] = [
     spent: 3,
   },
   {
+    // Processed, then the answer broke off: the lookup finds the task it created.
     name: "reset mid-body on one batch",
     faults: [{ type: "reset" }],
-    status: 207,
-    submitted: 1,
-    maybeSubmitted: 2,
+    status: 200,
+    submitted: 3,
+    maybeSubmitted: 0,
     spent: 3,
   },
   {
@@ -81,7 +82,7 @@ for (const c of CASES) {
   Deno.test(`router under upstream faults: ${c.name}`, async () => {
     const options = c.options ?? {};
     const { sim, postJson } = setup({}, { timeoutMs: 20, concurrency: 1, retries: 3, ...options });
-    sim.inject(...c.faults);
+    faultSubmissions(sim, ...c.faults);
     const response = await postJson({ urls: URLS });
     const body = await response.json();
     const report: PrewarmReport = body.report ?? body;

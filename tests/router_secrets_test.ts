@@ -159,10 +159,13 @@ Deno.test("upstream fields echoing secrets in any case are masked in every route
   ];
   const signatureText = "Signature=9f8e7d6c5b4a39281706f5e4d3c2b1a0";
   let call = 0;
+  const calls = new Map<string | null, number>();
   const fetch = (_input: string, init: RequestInit): Promise<Response> => {
     const action = new Headers(init.headers).get("x-tc-action");
     const echo = echoes[call++ % echoes.length]!;
-    const fail = call % 2 === 1;
+    // Each action fails every other time (a failed push's lookup is a read of its own).
+    calls.set(action, (calls.get(action) ?? 0) + 1);
+    const fail = calls.get(action)! % 2 === 1;
     const Response_ = fail
       ? {
         Error: { Code: `InternalError.${echo}`, Message: `bad ${echo}, ${signatureText}` },

@@ -253,7 +253,9 @@ Deno.test("without keys: the README, docs/router.md's try-it and examples/ again
         const report = await answer.json();
         assert.equal(answer.status, 200, JSON.stringify(report));
         assert.equal(report.counts.submitted, 1);
-        assert.equal(requests() - before, 1);
+        // On workerd a quota read goes first (its fetch cannot tell a dead endpoint from a
+        // dropped connection), then the push.
+        assert.equal(requests() - before, 2);
       }],
       [/^import \{ prewarm \} from "jsr:@qcdn\/prewarm";/, async (code) => {
         const file = `${dir}/deno_sample.ts`;

@@ -24,10 +24,11 @@ import {
   type Call,
   type CallContext,
   coordinatorError,
+  fetchFailuresAreAmbiguous,
   sendWithRetries,
 } from "../transport/send.ts";
 import { abortableDelay } from "../transport/retry.ts";
-import { type Batch, type CheckedUrl, planBatches, screenUrl } from "../rules/urls.ts";
+import { type Batch, type CheckedUrl, listedAs, planBatches, screenUrl } from "../rules/urls.ts";
 
 /** Budget a batch holds in the coordinator until it settles. */
 interface Held {
@@ -56,6 +57,9 @@ const TENCENT = { by: "tencent" } as const;
 const BUDGET_POLL_MS = 250;
 // The longest lease a hold is given, whatever the options: a day.
 const MAX_LEASE_MS = 24 * 3600_000;
+// How far a lost answer's task is looked for either side of the send: the clock skew a
+// signature tolerates (Tencent refuses requests more than 5 minutes off).
+const SKEW_MS = 5 * 60_000;
 
 class PrewarmRun {
   readonly #o: ResolvedPrewarmOptions;
@@ -134,8 +138,13 @@ class PrewarmRun {
 
   async run(accepted: CheckedUrl[]): Promise<PrewarmReport> {
     let batchSize = this.#o.batchSize;
-    if (accepted.length > 0 && this.#o.checkQuota) {
-      batchSize = await this.#askQuota(batchSize);
+    // Where a failed connection cannot say whether the request left (workerd), a read goes
+    // first: a dead endpoint then fails the run surely unsent, and later failures are truly
+    // ambiguous (and looked up).
+    const probe = !this.#o.checkQuota && this.#o.api.readQuota !== undefined &&
+      fetchFailuresAreAmbiguous();
+    if (accepted.length > 0 && (this.#o.checkQuota || probe)) {
+      batchSize = await this.#askQuota(batchSize, !probe);
     }
     this.#queue = planBatches(accepted, batchSize);
     this.#batchesTotal = this.#queue.length;
@@ -208,12 +217,13 @@ class PrewarmRun {
     };
   }
 
-  // Caps the run at Tencent's own count of what is left today. If asking fails, nothing is
-  // sent and every batch fails with that error.
-  async #askQuota(batchSize: number): Promise<number> {
+  // Caps the run at Tencent's own count of what is left today (with `cap`; without, it only
+  // proves the endpoint answers). If asking fails, nothing is sent and every batch fails with
+  // that error.
+  async #askQuota(batchSize: number, cap: boolean): Promise<number> {
     try {
       const mine = await this.#myQuotas(this.#o.now());
-      if (mine.length === 0) return batchSize;
+      if (mine.length === 0 || !cap) return batchSize;
       this.#remoteAvailable = Math.min(...mine.map((q) => q.available));
       return Math.min(
         batchSize,
@@ -410,13 +420,14 @@ class PrewarmRun {
     // The booked start serves one attempt: halves of a split batch schedule their own.
     const booked = batch.held?.startAt;
     delete batch.held?.startAt;
+    const sentAt = this.#o.now();
     try {
       submission = await sendWithRetries(this.#context, {
         ...this.#call(batch.urls),
         booked,
       });
     } catch (error) {
-      return await this.#settleFailure(batch, error);
+      return await this.#settleFailure(batch, error, sentAt);
     }
     // Refused URLs of an accepted request may have spent quota: the whole hold is spent.
     await this.#settle(batch, "spend");
@@ -426,7 +437,7 @@ class PrewarmRun {
     if (urls[0]) this.#tasks.push({ host: batch.host, urls, ...task });
   }
 
-  async #settleFailure(batch: QueuedBatch, thrown: unknown): Promise<void> {
+  async #settleFailure(batch: QueuedBatch, thrown: unknown, sentAt: number): Promise<void> {
     if (!(thrown instanceof TencentCloudError) && this.#o.signal?.aborted) {
       // Aborted before the request left (in the gate or a backoff): nothing was sent.
       this.#stop ??= { kind: "aborted" };
@@ -444,8 +455,14 @@ class PrewarmRun {
     }
     if (stop === "host") this.#stoppedHosts.set(batch.host, error);
     if (error.maybeSubmitted) {
-      // It may have been processed: its budget stays spent, and the report says so.
+      // It may have been processed: its budget stays spent, and the report says so, unless the
+      // task it created is found.
       await this.#settle(batch, "spend");
+      const taskId = await this.#lookUp(batch, sentAt);
+      if (taskId !== undefined) {
+        this.#tasks.push({ host: batch.host, urls: batch.urls, taskId, recovered: true });
+        return;
+      }
       this.#failed.push({
         host: batch.host,
         urls: batch.urls,
@@ -492,6 +509,35 @@ class PrewarmRun {
       error,
       maybeSubmitted: false,
     });
+  }
+
+  /**
+   * The task a batch whose answer was lost (a timeout, a dropped connection) created, when the
+   * API lists exactly one task of the batch's host, created around the send, holding exactly its
+   * URLs; else `undefined` (not found, several, or the lookup failed: it stays maybe-submitted).
+   * The window reaches 5 minutes either side, the clock skew a signature tolerates.
+   */
+  async #lookUp(batch: QueuedBatch, sentAt: number): Promise<string | undefined> {
+    const { api, signal } = this.#o;
+    if (!api.findTasks || signal?.aborted) return undefined;
+    try {
+      const lines = await api.findTasks(this.#context, {
+        host: batch.host,
+        from: sentAt - SKEW_MS,
+        to: this.#o.now() + SKEW_MS,
+      });
+      const tasks = new Map<string, Set<string>>();
+      for (const { taskId, url } of lines) {
+        const urls = tasks.get(taskId) ?? tasks.set(taskId, new Set()).get(taskId)!;
+        urls.add(listedAs(url));
+      }
+      const found = [...tasks].filter(([, urls]) =>
+        urls.size === batch.urls.length && batch.urls.every((url) => urls.has(listedAs(url)))
+      );
+      return found.length === 1 ? found[0]![0] : undefined;
+    } catch {
+      return undefined; // Not knowing is what maybe-submitted already says.
+    }
   }
 
   #progress(): void {

@@ -26,6 +26,11 @@ export interface PrewarmTask {
   date?: string;
   /** API 3.0: the `RequestId` of the call that created the task. */
   requestId?: string;
+  /**
+   * The answer was lost (a timeout, a dropped connection) and the task was found afterwards by
+   * listing the host's tasks (`DescribePushTasks`): it was submitted, though no answer said so.
+   */
+  recovered?: true;
 }
 
 /**

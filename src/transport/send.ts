@@ -10,6 +10,18 @@ import { localError, scrubSecrets, TencentCloudError } from "../rules/errors.ts"
 import { classifyConnectionFailure, classifyHttpStatus, OUTCOME_POLICY } from "../rules/outcome.ts";
 import { abortableDelay, backoffDelay, type BackoffPolicy } from "./retry.ts";
 
+/**
+ * Whether this runtime's `fetch` cannot tell a refused or unreachable endpoint apart from a
+ * connection dropped after the request left: workerd (Cloudflare Workers) rejects with one
+ * "Network connection lost." for all of them, so there a failure before any answer may or may
+ * not have been sent. Deno, Node and Bun name the refusal (`ECONNREFUSED`, "Connection
+ * refused", `ConnectionRefused`).
+ */
+export function fetchFailuresAreAmbiguous(): boolean {
+  return (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ===
+    "Cloudflare-Workers";
+}
+
 /** The `fetch` shape this module calls: the global one, or any stand-in (a simulator, a proxy). */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
