@@ -1,15 +1,18 @@
 /**
- * The command line: prewarm URLs from arguments, files or standard input, plan a run without
- * sending anything, read a task's status and the daily quota.
+ * The command line, `prewarm`: prewarm URLs from arguments, files or standard input, plan a run
+ * without sending anything, read a task's status and the daily quota. Install it under its name
+ * with exactly the permissions it uses (the network, the environment, files, and `git` for
+ * `--changed-since`):
  *
  * ```sh
+ * deno install -g -n prewarm --allow-net --allow-env --allow-read --allow-write --allow-run=git jsr:@qcdn/prewarm/cli
  * export TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=...
- * deno run -A jsr:@qcdn/prewarm/cli --file urls.txt
- * deno run -A jsr:@qcdn/prewarm/cli --dry-run https://www.example.com/app.js
- * cat urls.txt | deno run -A jsr:@qcdn/prewarm/cli --file - --json > report.json
- * deno run -A jsr:@qcdn/prewarm/cli --wait --file urls.txt  # and wait until they are done
- * deno run -A jsr:@qcdn/prewarm/cli status 1764302400-6f1c...
- * deno run -A jsr:@qcdn/prewarm/cli quota
+ * prewarm --file urls.txt
+ * prewarm --dry-run https://www.example.com/app.js
+ * cat urls.txt | prewarm --file - --json > report.json
+ * prewarm --wait --file urls.txt  # and wait until they are done
+ * prewarm status 1764302400-6f1c...
+ * prewarm quota
  * ```
  *
  * Run with `--help` for every option. Exit status: 0 every URL submitted (a duplicate counts,
@@ -802,12 +805,19 @@ function isProgram(): boolean {
   }
 }
 
-if (isProgram()) {
+/**
+ * Runs the command line as the program itself does (`deno task start` runs it so too): stop
+ * signals handled, the exit status set on the process, which exits when an interrupt left
+ * standard input being read.
+ *
+ * @param args The arguments, without the program name.
+ */
+export async function runProgram(args: readonly string[]): Promise<void> {
   // Ctrl-C, SIGTERM (timeout, docker stop, Kubernetes, systemd) and SIGHUP stop the run alike:
   // nothing new is sent, and --remaining keeps what was not.
   const interrupt = new AbortController();
   const stopListening = onStopSignals(stopper(interrupt, (code) => process.exit(code)));
-  const code = await main(process.argv.slice(2), { interrupt: interrupt.signal });
+  const code = await main(args, { interrupt: interrupt.signal });
   process.exitCode = code;
   stopListening();
   if (interrupt.signal.aborted && stdinWasRead()) {
@@ -816,3 +826,5 @@ if (isProgram()) {
     process.stdout.write("", () => process.exit(code));
   }
 }
+
+if (isProgram()) await runProgram(process.argv.slice(2));
