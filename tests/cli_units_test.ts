@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { TencentCloudError } from "../src/rules/errors.ts";
-import type { PrewarmReport } from "../src/rules/report.ts";
+import type { PrewarmReport, RejectedUrl } from "../src/rules/report.ts";
 import { main } from "../src/cli/main.ts";
 import type { CliIo } from "../src/cli/io.ts";
 import { splitArgs, UsageError } from "../src/cli/args.ts";
@@ -418,4 +418,60 @@ Deno.test("main: a simulated run says so at its end, suggests no status, shorten
   const plan = await runMain(["--dry-run", ...args]);
   assert.match(plan.stdout, /^ {4}… and 3 more \(run with --json to list every one\)$/m);
   for (const line of plan.stdout.split("\n")) assert.ok(line.length <= 200, line.slice(0, 80));
+});
+
+Deno.test("main: a line that is no URL is named by its file and line, in the summary and the JSON", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/urls.txt`;
+  await Deno.writeTextFile(
+    file,
+    [
+      "# release", // 1
+      "https://www.example.com/a.js", // 2
+      "", // 3
+      "www.example.com/b.js", // 4: no scheme
+      "https://www.example.com/a.js", // 5: a duplicate, not a bad line
+      "www.example.com/b.js", // 6: the same bad text again
+    ].join("\n"),
+  );
+  const sim = new TencentCdnSimulator({ domains: ["www.example.com"] });
+  const env: Record<string, string> = {
+    TENCENTCLOUD_SECRET_ID: SIMULATOR_CREDENTIALS.secretId,
+    TENCENTCLOUD_SECRET_KEY: SIMULATOR_CREDENTIALS.secretKey,
+  };
+  const io = { env: (name: string) => env[name], fetch: sim.fetch };
+  try {
+    // The same bad text as an argument first: arguments have no line, and take none of the file's.
+    const args = ["www.example.com/b.js", "--file", file, "--file", "-", "--rate", "off"];
+    const stdin = () => chunksOf("https://www.example.com/c.js\n\nftp://www.example.com/d.js\n");
+    const human = await runMain(args, { ...io, stdin });
+    assert.equal(human.code, 1, human.stderr);
+    const quoted = human.stdout.split("\n").filter((line) => /^ {4}\S/.test(line));
+    assert.deepEqual(quoted, [
+      "    www.example.com/b.js  (The URL must start with http:// or https://)",
+      `    ${file}:4: www.example.com/b.js  (The URL must start with http:// or https://)`,
+      `    ${file}:6: www.example.com/b.js  (The URL must start with http:// or https://)`,
+      "    stdin:3: ftp://www.example.com/d.js  (The URL must start with http:// or https://)",
+    ]);
+
+    const json = await runMain([...args, "--json"], { ...io, stdin });
+    const rejected = JSON.parse(json.stdout).rejected;
+    assert.deepEqual(
+      rejected.map((
+        r: RejectedUrl & { file?: string; line?: number },
+      ) => [r.reason, r.file, r.line]),
+      [
+        ["invalid-url", undefined, undefined],
+        ["invalid-url", file, 4],
+        ["duplicate", undefined, undefined],
+        ["invalid-url", file, 6],
+        ["invalid-url", "-", 3],
+      ],
+    );
+    // A dry run names them alike.
+    const plan = await runMain([...args, "--dry-run"], { ...io, stdin });
+    assert.match(plan.stdout, new RegExp(`^ {4}${file}:4: www\\.example\\.com/b\\.js {2}\\(`, "m"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

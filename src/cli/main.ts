@@ -65,7 +65,7 @@ import { apiFromFlags } from "./api_flags.ts";
 import { purgeOptions, PUSH_FLAGS } from "./push_flags.ts";
 import { formatQuota, formatTaskStatus } from "./describe_view.ts";
 import { formatPlan, planDryRun } from "./dry_run.ts";
-import { closeSources, InputError, openSources, readUrls } from "./input.ts";
+import { closeSources, InputError, InvalidLines, openSources, readUrls } from "./input.ts";
 import { type CliIo, processIo, stdinWasRead } from "./io.ts";
 import { ProgressDisplay } from "./progress.ts";
 import { parseDuration } from "./since.ts";
@@ -401,11 +401,11 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   if (flags.has("dry-run")) {
     await inputs.prepare(signal);
     const sources = await openSources(parsed.positionals, files);
-    const plan = await planDryRun(
-      inputs.urls(readUrls(sources, io.stdin, signal), signal),
-      resolved,
-    )
+    const invalid = new InvalidLines();
+    const read = readUrls(sources, io.stdin, signal, { onUrl: (url, at) => invalid.note(url, at) });
+    const planned = await planDryRun(inputs.urls(read, signal), resolved)
       .finally(() => closeSources(sources));
+    const plan = { ...planned, rejected: invalid.place(planned.rejected) };
     if (signal?.aborted) {
       io.stderr("Interrupted while reading the input: no plan.\n");
       return interruptedStatus(io.interrupt);
@@ -438,7 +438,8 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   await inputs.prepare(signal);
   const sources = await openSources(parsed.positionals, files);
   const started = performance.now();
-  const listed = readUrls(sources, io.stdin, signal);
+  const invalid = new InvalidLines();
+  const listed = readUrls(sources, io.stdin, signal, { onUrl: (url, at) => invalid.note(url, at) });
   let urls = inputs.urls(listed, signal, (n) => progress.inputRead(n));
   if (target.simulated) urls = target.simulated.noteHosts(urls);
   let report: PrewarmReport;
@@ -490,7 +491,8 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     elapsedMs: performance.now() - started,
   };
   // What is shown has the upstream strings masked; the queue and the wait need them as they are.
-  const shown = io.shown(report);
+  // Lines that are not URLs name their file and line (before masking, which may change a URL).
+  const shown = io.shown({ ...report, rejected: invalid.place(report.rejected) });
   // People read the run's summary (its task ids) before the wait starts.
   (json ? io.stderr : io.stdout)(formatSummary(shown, { ...context, listTasks: !json }) + notes);
   if (outcome?.untouched) io.stderr(outcome.untouched);

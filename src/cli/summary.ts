@@ -8,6 +8,7 @@ import { adviceFor, rejectAdvice, type Words } from "../rules/advice.ts";
 import type { FailedBatch, PrewarmReport, RejectedUrl, RejectReason } from "../rules/report.ts";
 import { displayUrl, formatCount, formatDuration, formatTable, plural } from "./text.ts";
 import { cliWords } from "./words.ts";
+import { type InputLine, lineName } from "./input.ts";
 
 /** How many rejected URLs of each reason are quoted; `--json` lists them all. */
 const QUOTED_PER_REASON = 5;
@@ -66,12 +67,12 @@ export function groupFailures(failed: readonly FailedBatch[]): FailureGroup[] {
  * left out.
  */
 export function formatRejected(
-  rejected: readonly RejectedUrl[],
+  rejected: readonly (RejectedUrl & Partial<InputLine>)[],
   words: Readonly<Words>,
   moreHint: string,
 ): string {
   const out: string[] = [];
-  const byReason = new Map<RejectReason, RejectedUrl[]>();
+  const byReason = new Map<RejectReason, (RejectedUrl & Partial<InputLine>)[]>();
   for (const r of rejected) {
     const list = byReason.get(r.reason) ?? [];
     list.push(r);
@@ -83,7 +84,13 @@ export function formatRejected(
     out.push(`  ${reason}: ${plural(list.length, "URL")}. ${advice}\n`);
     if (reason === "duplicate" || reason === "aborted") continue;
     for (const r of list.slice(0, QUOTED_PER_REASON)) {
-      out.push(`    ${displayUrl(r.url)}${reason === "invalid-url" ? `  (${r.detail})` : ""}\n`);
+      // A line read from a file is named as editors and compilers name one: urls.txt:12.
+      const where = r.file !== undefined && r.line !== undefined
+        ? `${lineName({ file: r.file, line: r.line })}: `
+        : "";
+      out.push(
+        `    ${where}${displayUrl(r.url)}${reason === "invalid-url" ? `  (${r.detail})` : ""}\n`,
+      );
     }
     if (list.length > QUOTED_PER_REASON) {
       out.push(`    … and ${formatCount(list.length - QUOTED_PER_REASON)} more (${moreHint})\n`);
