@@ -475,3 +475,37 @@ Deno.test("main: a line that is no URL is named by its file and line, in the sum
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("main: status TASK_ID says pending, as --wait does, never the service's own word", async () => {
+  const env: Record<string, string> = {
+    TENCENTCLOUD_SECRET_ID: SIMULATOR_CREDENTIALS.secretId,
+    TENCENTCLOUD_SECRET_KEY: SIMULATOR_CREDENTIALS.secretKey,
+  };
+  const zone = "zone-status1";
+  const sim = new TencentCdnSimulator({
+    domains: ["www.example.com"],
+    teoZones: [{ zoneId: zone, domains: ["www.example.com"] }],
+    taskDurationMs: 60 * 60_000,
+  });
+  const io = { env: (name: string) => env[name], fetch: sim.fetch };
+  // CDN API 3.0 lists such a URL as "process"; EdgeOne as "processing".
+  for (const api of [[], ["--api", "teo", "--zone", zone]]) {
+    const sent = await runMain(["https://www.example.com/a.js", "--json", ...api], io);
+    assert.equal(sent.code, 0, sent.stderr);
+    const taskId = JSON.parse(sent.stdout).tasks[0].taskId;
+    const shown = await runMain(["status", taskId, ...api], io);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, new RegExp(`^Task ${taskId}: 1 URL: 1 pending$`, "m"));
+    assert.match(shown.stdout, /^https:\/\/www\.example\.com\/a\.js +pending +\d+%/m);
+    assert.doesNotMatch(shown.stdout, /process/);
+    const json = JSON.parse((await runMain(["status", taskId, "--json", ...api], io)).stdout);
+    assert.equal(json.lines[0].status, "pending");
+    assert.match(json.lines[0].upstreamStatus, /^process(ing)?$/);
+    // --wait names it the same.
+    const waited = await runMain(["status", taskId, "--wait", "--wait-timeout", "1ms", ...api], {
+      ...io,
+      sleep: () => Promise.resolve(),
+    });
+    assert.match(waited.stdout, /^pending at the timeout: 1 URL\./m);
+  }
+});
