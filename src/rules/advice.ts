@@ -76,7 +76,7 @@ export const CATEGORY_ADVICE: Readonly<Record<ErrorCategory, string>> = {
   "daily-limit": SPENT,
   "batch-limit": "Too many URLs in one request: lower {batchSize}.",
   "domain":
-    "Add the domain to this account's CDN (online, unlocked, serving this area) and let this key act on it, or drop these URLs; if it moved to EdgeOne, use {teo}.",
+    "Add the domain to this account's CDN (online, unlocked, serving this area) and let this key act on it (CAM: project, tags), or drop these URLs; if it moved to EdgeOne, use {teo}.",
   "invalid-request": "Check the URLs and options.",
   "endpoint": "Nothing was processed: check {endpoint}, the network and options.",
   "credentials":
