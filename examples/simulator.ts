@@ -2,21 +2,25 @@
  * `deno task simulator [--port N] [--task-seconds S]`: Tencent Cloud's CDN API, simulated, on
  * http://127.0.0.1:8788/ (API 3.0 at `/`, API 2.0 at `/v2/index.php`), so that every part of
  * this repository can be tried without an account: the library, the command line, the router
- * (`deno task serve`, the Node and Bun examples) and the Worker under `wrangler dev`.
+ * (`deno task serve`, the Node and Bun examples) and the Worker under `wrangler dev`. On the
+ * next port (8789) its account's edge answers as a CDN node would, with Tencent's
+ * `X-Cache-Lookup` (a miss until a URL's prefetch is done, a hit after), for URLs on
+ * `http://localhost:8789/`: prewarm those, wait, then verify.
  *
  * It prints what to export in another shell (the endpoint and the simulator's public test
  * keys) and what to put in the Worker example's `.dev.vars`, then one line per request it
  * answers. Its tasks and quota live as long as it runs.
  */
 import { CREDENTIAL_ENV_VARS, ENDPOINT_ENV_VAR } from "../src/transport/credentials.ts";
-import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
+import { SimulatedEdge, SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 
 /** The port when `--port` is not given: next to the router's 8787 (and `wrangler dev`'s). */
 const DEFAULT_PORT = 8788;
 /** How long a prefetch task is `process` before it is `done`: long enough to see `--wait`. */
 const DEFAULT_TASK_SECONDS = 10;
-/** The account's domains: the hosts of examples/urls.txt and of the README's samples. */
-const DOMAINS = ["www.example.com", "static.example.com", "img.example.com"];
+/** The account's domains: the hosts of examples/urls.txt and of the README's samples, and
+ * `localhost`, where the edge serves them over HTTP. */
+const DOMAINS = ["www.example.com", "static.example.com", "img.example.com", "localhost"];
 /** URLs a day, as Tencent's documented overseas prefetch quota. */
 const DAILY_LIMIT = 1000;
 /** The token the Worker example's README sends with `curl`. */
@@ -81,6 +85,20 @@ try {
   usage(`port ${port} is in use (another simulator?): pass --port with a free one`);
 }
 
+// The edge on the next port (any free one when the API's was picked freely).
+let edgeServer: Deno.HttpServer<Deno.NetAddr>;
+try {
+  edgeServer = Deno.serve({
+    hostname: "127.0.0.1",
+    port: port === 0 ? 0 : port + 1,
+    onListen() {},
+  }, new SimulatedEdge(simulator).handle);
+} catch (error) {
+  if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+  usage(`port ${port + 1} (the edge's) is in use: pass --port with a free pair`);
+}
+const edgeOrigin = `http://localhost:${edgeServer.addr.port}`;
+
 const endpoint = `http://127.0.0.1:${server.addr.port}/`;
 const variables: [string, string][] = [
   [ENDPOINT_ENV_VAR, endpoint],
@@ -92,6 +110,8 @@ console.log(
     `Tencent Cloud CDN API simulator on ${endpoint} (API 2.0 at ${endpoint}v2/index.php)`,
     `Its account serves ${DOMAINS.join(", ")}: ${DAILY_LIMIT} URLs a day, tasks done after ` +
     `${taskSeconds} s. Nothing reaches Tencent Cloud.`,
+    `Its edge (a CDN node's cache headers) is on ${edgeOrigin}/: prewarm URLs there, then`,
+    `prewarm --wait --verify ${edgeOrigin}/app.js (deno task prewarm here) says hit (docs/verify.md).`,
     "",
     "In another shell, point the library, the command line and the router examples at it:",
     "",

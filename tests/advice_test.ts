@@ -168,11 +168,11 @@ Deno.test("advice: a local budget says which option raises it; Tencent's count d
 
 Deno.test("advice: an error carries what went wrong apart from the advice; each reader adds its own", () => {
   const error = upstreamError(
-    "v3",
     "LimitExceeded.CdnPushExceedBatchLimit",
     "Too many",
+    "batch-limit",
     200,
-    "r-1",
+    { requestId: "r-1" },
   );
   assert.equal(error.summary, "Too many (LimitExceeded.CdnPushExceedBatchLimit)");
   assert.equal(error.message, `${error.summary}. Too many URLs in one request: lower batchSize.`);
@@ -185,7 +185,7 @@ Deno.test("advice: an error carries what went wrong apart from the advice; each 
   const read = localError("NetworkError.Timeout", "timeout", "No answer", { read: true });
   assert.equal(errorText(read, CLI), "No answer. Nothing was spent: try again later.");
   // Secrets are masked in the summary as in the message.
-  const leaky = upstreamError("v3", "InternalError", "key AKIDsecret", 500);
+  const leaky = upstreamError("InternalError", "key AKIDsecret", "server", 500);
   const masked = scrubSecrets(leaky, ["AKIDsecret"]);
   assert.doesNotMatch(JSON.stringify(masked), /AKIDsecret/);
   assert.match(masked.summary!, /\[redacted\]/);

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { Browser, findChromium, type Page } from "./browser/cdp.ts";
-import type { SimulatorOptions } from "../src/testing/mod.ts";
+import { SimulatedEdge, type SimulatorOptions } from "../src/testing/mod.ts";
 import { setup, TOKEN } from "./router/setup.ts";
 
 const OUT = new URL("../tools/out/", import.meta.url);
@@ -20,14 +20,23 @@ const chromium = await findChromium();
 
 /** The router with its console, served on 127.0.0.1 before a simulator on a clock the test moves. */
 function serveRouter(sim: SimulatorOptions, simulated: boolean) {
+  let edge: SimulatedEdge | undefined;
   const { app, sim: simulator, advance } = setup(
-    { console: true, allowedHosts: ["*.example.com", "*.example.net"], simulated },
+    {
+      console: true,
+      allowedHosts: ["*.example.com", "*.example.net"],
+      simulated,
+      // The cache check (step 6) asks the simulator's edge: the site.css URL is uncacheable.
+      verify: { fetch: (url, init) => edge!.fetch(url, init) },
+    },
     {},
     sim,
   );
+  edge = new SimulatedEdge(simulator, { rules: [{ match: /site\.css/, cache: "uncacheable" }] });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
   return {
     sim: simulator,
+    edge,
     origin: `http://127.0.0.1:${server.addr.port}`,
     advance,
     shutdown: () => server.shutdown(),
@@ -267,6 +276,35 @@ browserTest(
     );
     assert.equal(rows.filter(([status]) => status === "done").length, 4);
     assert.match(await text(page, "advice"), /invalid: The origin answered 4xx\/5xx/);
+    // Step 6: the server asked the edge about the four URLs that ended done, in words and tags.
+    await page.waitFor(
+      `/^From the server/.test(document.getElementById("warm-summary").textContent)`,
+      "the cache check",
+    );
+    assert.equal(
+      await text(page, "warm-summary"),
+      "From the server: 3 hit, 1 miss. A hit means the cache the server reached holds the file; " +
+        "other regions may still be cold.",
+    );
+    const warm = await page.evaluate<string[][]>(
+      `[...document.querySelectorAll("#warm li")].map((li) => [li.querySelector(".tag").textContent, li.querySelector(".url").textContent, li.querySelector(".detail").textContent])`,
+    );
+    assert.deepEqual(
+      warm.map(([state, url]) => [state, url]).sort(),
+      [
+        ["hit", "https://www.example.com/"],
+        ["hit", "https://www.example.com/app.js"],
+        ["hit", XSS_SENT],
+        ["miss", "https://static.example.com/site.css"],
+      ].sort(),
+    );
+    assert.ok(warm.every(([, , detail]) => /^X-Cache-Lookup: Cache (Hit|Miss)$/.test(detail!)));
+    // What the page asked the edge about: the done URLs only, one byte each, no redirect followed.
+    assert.deepEqual(
+      router.edge.requests.map((r) => r.url).sort(),
+      warm.map(([, url]) => new URL(url!).href).sort(),
+    );
+    assert.equal(router.edge.bodyBytesRead, 0);
     // Spent: the budget now says so.
     await page.waitFor(
       `/5 of 1000, 995 left/.test(document.getElementById("quota").textContent)`,

@@ -122,7 +122,9 @@ Deno.test("every listed code: the category, row, policy and advice its decision 
       );
       assert.equal(V3_CATEGORIES[family], category, `${code} by ${row}`);
     }
-    const error = upstreamError("v3", code, "Tencent's message", 200, "request-1");
+    const error = upstreamError(code, "Tencent's message", classifyV3Error(code), 200, {
+      requestId: "request-1",
+    });
     const policy = OUTCOME_POLICY[category];
     assert.equal(error.category, category, code);
     assert.equal(error.maybeSubmitted, policy.spent === "maybe", `${code} maybeSubmitted`);
@@ -189,7 +191,7 @@ Deno.test("server-side failures may have been processed, whatever their family",
   );
   assert.ok(server.length > 15);
   for (const code of server) {
-    const error = upstreamError("v3", code, "m", 200);
+    const error = upstreamError(code, "m", classifyV3Error(code), 200);
     assert.equal(error.maybeSubmitted, true, code);
     assert.equal(error.retryable, false, code);
   }
@@ -239,7 +241,7 @@ Deno.test("a code named like an Object member is just unknown", () => {
   for (const code of ["constructor", "toString", "__proto__", "hasOwnProperty.x", "valueOf"]) {
     assert.equal(classifyV3Error(code), "unknown", code);
     assert.equal(adviceFor("unknown", code), GENERIC, code);
-    assert.equal(typeof upstreamError("v3", code, "m", 200).message, "string");
+    assert.equal(typeof upstreamError(code, "m", classifyV3Error(code), 200).message, "string");
   }
 });
 

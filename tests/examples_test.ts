@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { childEnv, ROOT } from "./cli/run.ts";
 import { startServer } from "./router/processes.ts";
+import { startSimulatorTask } from "./_simulator_task.ts";
 
 async function runExample(file: string, env: Record<string, string> = {}) {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
@@ -16,7 +17,7 @@ async function runExample(file: string, env: Record<string, string> = {}) {
   return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
 }
 
-Deno.test("deno task start: a simulated run says so in its last line and names no dead-end command", async () => {
+Deno.test("deno task start: a simulated run prewarms, waits and verifies, says so, and names no dead-end command", async () => {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["task", "-q", "start"],
     cwd: ROOT,
@@ -35,8 +36,8 @@ Deno.test("deno task start: a simulated run says so in its last line and names n
     /^No TENCENTCLOUD_SECRET_ID\/TENCENTCLOUD_SECRET_KEY set: simulating\. To prewarm for real, set them/m,
   );
   assert.match(
-    stdout.trimEnd().split("\n").at(-1)!,
-    /^12 URLs: 10 submitted, 2 not sent, 0 failed; 3 requests in .*; SIMULATED: nothing was sent to Tencent Cloud\.$/,
+    stdout,
+    /^12 URLs: 10 submitted, 2 not sent, 0 failed; 3 requests in .*; SIMULATED: nothing was sent to Tencent Cloud\.$/m,
   );
   assert.doesNotMatch(
     stdout,
@@ -46,6 +47,12 @@ Deno.test("deno task start: a simulated run says so in its last line and names n
   assert.match(
     stdout,
     /These task ids belong to this run's simulator: status cannot look them up\./,
+  );
+  // The whole loop without keys: prewarm, wait, then the simulated edge says hit.
+  assert.match(stdout, /^Waited .* for 10 URLs: 10 done, 0 failed, 0 invalid, 0 pending\.$/m);
+  assert.match(
+    stdout.trimEnd().split("\n").at(-1)!,
+    /^Verified 10 URLs from here .*: 10 hit, 0 miss, 0 bypass, 0 unknown, 0 error\. A hit means /,
   );
 });
 
@@ -81,6 +88,25 @@ Deno.test("deno task serve: without credentials it fronts the simulator, and its
       body: "https://www.example.com/a.js",
     });
     assert.equal((await plan.json()).budget.simulated, true);
+    // POST /verify asks the simulator's edge, for its hosts: prewarmed, so a hit.
+    const post = (route: string, body: string) =>
+      fetch(`${server.url}${route}`, {
+        method: "POST",
+        headers: { ...headers, "content-type": "text/plain" },
+        body,
+      });
+    assert.equal((await post("prewarm", "https://www.example.com/a.js")).status, 200);
+    const verified = await (await post(
+      "verify",
+      "https://www.example.com/a.js\nhttps://elsewhere.example.org/b.js",
+    )).json();
+    assert.equal(verified.simulated, true);
+    assert.deepEqual(
+      verified.urls.map((u: { state: string; error?: { code: string } }) =>
+        u.error?.code ?? u.state
+      ),
+      ["hit", "refused"],
+    );
   } finally {
     await server.stop();
   }
@@ -121,4 +147,31 @@ Deno.test("Node: the command line as docs/cli.md runs it, bundled and through ma
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("deno task simulator: its edge on the next port; the command line runs prewarm, wait, verify against both", async () => {
+  await using simulator = await startSimulatorTask(["--port", "0", "--task-seconds", "0"]);
+  const origin = /Its edge \(a CDN node's cache headers\) is on (http:\/\/localhost:\d+)\//.exec(
+    simulator.stdout,
+  )?.[1];
+  assert.ok(origin, simulator.stdout);
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "src/cli/main.ts",
+      "--wait",
+      "--verify",
+      "--poll-interval",
+      "100ms",
+      `${origin}/app.js`,
+    ],
+    cwd: ROOT,
+    env: childEnv(simulator.exports),
+    clearEnv: true,
+    stdin: "null",
+  }).output();
+  const decoder = new TextDecoder();
+  assert.equal(code, 0, decoder.decode(stderr));
+  assert.match(decoder.decode(stdout), /: 1 hit, 0 miss, 0 bypass, 0 unknown, 0 error\./);
 });

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import {
   classifyConnectionFailure,
   classifyHttpStatus,
-  classifyV2Error,
   classifyV3Error,
   OUTCOME_POLICY,
 } from "../src/rules/outcome.ts";
+import { classifyV2Error, parseV2PushAnswer } from "../src/transport/v2.ts";
 import { TencentCloudError } from "../src/rules/errors.ts";
 
 Deno.test("docs/reliability.md's policy table is the policy the code follows", async () => {
@@ -60,10 +60,13 @@ Deno.test("classification: codes, statuses and network failures land where the s
   for (const [code, category] of v3) assert.equal(classifyV3Error(code), category, code);
   assert.equal(classifyV2Error("4000", "23101"), "daily-limit");
   assert.equal(classifyV2Error("4400"), "rate-limit");
-  assert.equal(classifyHttpStatus(501, "v2"), "batch-limit");
-  assert.equal(classifyHttpStatus(501, "v3"), "server");
-  assert.equal(classifyHttpStatus(503, "v3"), "unavailable");
-  assert.equal(classifyHttpStatus(404, "v3"), "endpoint");
+  assert.throws(
+    () => parseV2PushAnswer({ status: 501, contentType: "text/html", text: "Not Implemented" }),
+    (e: TencentCloudError) => e.category === "batch-limit" && !e.maybeSubmitted,
+  );
+  assert.equal(classifyHttpStatus(501), "server");
+  assert.equal(classifyHttpStatus(503), "unavailable");
+  assert.equal(classifyHttpStatus(404), "endpoint");
   const failure = (message: string, code?: string) =>
     classifyConnectionFailure(new TypeError("fetch failed", { cause: { code, message } }));
   assert.equal(failure("connect ECONNREFUSED").category, "unavailable");

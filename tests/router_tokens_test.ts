@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { prewarmRouter } from "../src/hono/mod.ts";
-import { splitTokenList, tokenProblem } from "../src/hono/auth.ts";
+import { splitTokenList, tokenProblem } from "../src/hono/tokens.ts";
 import { SIMULATOR_CREDENTIALS } from "../src/testing/mod.ts";
 
 Deno.test("token lists split on commas and whitespace; problems never quote the token", () => {

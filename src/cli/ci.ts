@@ -15,14 +15,20 @@ import type { SourcesOutcome } from "./sources.ts";
 import { failureAdvice, groupFailures } from "./summary.ts";
 import { cliWords } from "./words.ts";
 import { formatCount, plural } from "./text.ts";
+import { type VerifyResult, WARM_STATES } from "../verify/probe.ts";
 
 /** Most tasks listed in the job summary; the report file lists them all. */
 const LISTED_TASKS = 20;
 
 /** What the CI files say about a run. */
 export interface CiRun {
-  /** The report, or the plan of a dry run. */
-  result: { kind: "report"; report: PrewarmReport } | { kind: "plan"; plan: DryRunPlan };
+  /** The report, the plan of a dry run, or nothing but a verify (`verify URL...`). */
+  result:
+    | { kind: "report"; report: PrewarmReport }
+    | { kind: "plan"; plan: DryRunPlan }
+    | { kind: "verify" };
+  /** What `verify` (or `--wait --verify`) found at the edge. */
+  verify?: VerifyResult;
   /** The run went to the simulator. */
   simulated: boolean;
   /** What the sources left for later. */
@@ -57,6 +63,9 @@ function code(text: string): string {
 /** The numbers both outputs and summary give. */
 function tallies(run: CiRun) {
   const deferred = run.sources?.deferred ?? 0;
+  if (run.result.kind === "verify") {
+    return { submitted: 0, failed: 0, rejected: 0, deferred, maybeSubmitted: 0 };
+  }
   if (run.result.kind === "plan") {
     const { counts } = run.result.plan;
     return { submitted: 0, failed: 0, rejected: counts.rejected, deferred, maybeSubmitted: 0 };
@@ -81,6 +90,10 @@ export function githubOutputs(run: CiRun, reportPath: string): string {
     ["deferred", t.deferred],
     ["maybe-submitted", t.maybeSubmitted],
     ["report", reportPath],
+    // What the edge said, when the run verified.
+    ...(run.verify
+      ? WARM_STATES.map((state) => [`warm-${state}`, run.verify!.counts[state]] as [string, number])
+      : []),
     // Counts of a simulation say what the simulator took: marked, so no later step takes them
     // for what Tencent Cloud did. Absent (empty to GitHub) for a real run.
     ...(run.simulated ? [["simulated", "true"] as [string, string]] : []),
@@ -100,12 +113,16 @@ export function stepSummary(run: CiRun): string {
   const t = tallies(run);
   const out: string[] = [];
   const dry = run.result.kind === "plan";
-  out.push(`### CDN prewarm${dry ? " (dry run)" : ""}\n\n`);
+  const title = run.result.kind === "verify"
+    ? "CDN verify"
+    : `CDN prewarm${dry ? " (dry run)" : ""}`;
+  out.push(`### ${title}\n\n`);
   if (run.simulated) {
     out.push(
       "> **Simulated:** nothing was sent to Tencent Cloud; the task ids are the simulator's.\n\n",
     );
   }
+  if (run.result.kind === "verify") return out.join("") + verifySection(run.verify);
   if (run.result.kind === "plan") {
     const { counts } = run.result.plan;
     out.push(
@@ -175,6 +192,29 @@ export function stepSummary(run: CiRun): string {
         `Check them with ${code(words.describePushTasks)} before sending them again` +
         (sources?.remainingFile !== undefined ? "; they are not in the remaining file.\n" : ".\n"),
     );
+  }
+  if (run.verify) out.push("\n" + verifySection(run.verify));
+  return out.join("");
+}
+
+/** The verify section of the job summary: the counts, then every URL that is not a hit. */
+function verifySection(result: VerifyResult | undefined): string {
+  if (!result) return "";
+  const out = [
+    "**Is it warm?** What the edge node that answered the runner said (one node: other " +
+    "regions may still be cold).\n\n",
+    `| ${WARM_STATES.map((s) => s[0]!.toUpperCase() + s.slice(1)).join(" | ")} |\n`,
+    `| ${WARM_STATES.map(() => "---:").join(" | ")} |\n`,
+    `| ${WARM_STATES.map((s) => formatCount(result.counts[s])).join(" | ")} |\n`,
+  ];
+  const cold = result.urls.filter((u) => u.state !== "hit");
+  if (cold.length > 0) out.push("\n");
+  for (const u of cold.slice(0, LISTED_TASKS)) {
+    const why = u.error ? `${u.error.code}: ${u.error.message}` : u.decidedBy ?? "no cache header";
+    out.push(`- ${u.state}: ${code(u.url)} (${markdownText(why)})\n`);
+  }
+  if (cold.length > LISTED_TASKS) {
+    out.push(`\n… and ${plural(cold.length - LISTED_TASKS, "more URL")} in the report.\n`);
   }
   return out.join("");
 }

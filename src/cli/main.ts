@@ -11,6 +11,8 @@
  * prewarm --dry-run https://www.example.com/app.js
  * cat urls.txt | prewarm --file - --json > report.json
  * prewarm --wait --file urls.txt  # and wait until they are done
+ * prewarm --wait --verify --file urls.txt  # then ask the edge
+ * prewarm verify https://www.example.com/app.js  # is it warm?
  * prewarm status 1764302400-6f1c...
  * prewarm quota
  * ```
@@ -18,8 +20,10 @@
  * Run with `--help` for every option. Exit status: 0 every URL submitted (a duplicate counts,
  * its first copy was sent) and, with `--wait`, done; 1 some not sent or failed (or, waited for,
  * failed, invalid or unknown); 2 usage or configuration mistake (no URLs at all is one); 3 the
- * `--wait` timed out with URLs pending and nothing else wrong; 128 + the signal's number when
- * stopped by one (130 Ctrl-C, 143 `SIGTERM`, 129 `SIGHUP`; each leaves the same state).
+ * `--wait` timed out with URLs pending and nothing else wrong; 4 `verify` (or `--verify`) found
+ * URLs the edge does not serve from its cache, and nothing else wrong (a URL it could not read
+ * is 1); 128 + the signal's number when stopped by one (130 Ctrl-C, 143 `SIGTERM`, 129
+ * `SIGHUP`; each leaves the same state).
  *
  * The same source runs on Deno, Bun and Node (bundled): it only uses `node:` built-ins.
  * `main()` runs it in-process.
@@ -58,7 +62,6 @@ import type { CallContext } from "../transport/send.ts";
 import { listedAs } from "../rules/urls.ts";
 import { pollTasks, waitForTasks, type WaitOptions, type WaitResult } from "../engine/wait.ts";
 import { redactJson, secretRedactor } from "../rules/redact.ts";
-import { SIMULATOR_CREDENTIALS } from "../testing/mod.ts";
 import { type FlagSpec, type ParsedArgs, splitArgs, UsageError } from "./args.ts";
 import { Flags } from "./flags.ts";
 import { apiFromFlags } from "./api_flags.ts";
@@ -72,12 +75,21 @@ import { parseDuration } from "./since.ts";
 import { DEFERRABLE_REASONS, InputSources, SOURCE_FLAGS, type SourcesOutcome } from "./sources.ts";
 import { writeCiFiles } from "./ci.ts";
 import { interruptedStatus, onStopSignals, stopper, stopSignalOf } from "./signals.ts";
-import { type SimulatedAccount, simulatedAccount } from "./simulated.ts";
+import type { SimulatedAccount } from "./simulated.ts";
 import { formatSummary } from "./summary.ts";
 import { USAGE } from "./usage.ts";
 import { formatWaitSummary } from "./wait_view.ts";
 import { cliWords } from "./words.ts";
 import { errorText } from "../rules/advice.ts";
+import {
+  type ProbeSettings,
+  probeSettings,
+  VERIFY_FLAGS,
+  verifyCommand,
+  verifyWithProgress,
+} from "./verify.ts";
+import { formatVerifySummary, verifyExitStatus } from "./verify_view.ts";
+import type { VerifyResult } from "../verify/probe.ts";
 import { plural } from "./text.ts";
 
 export type { CliIo } from "./io.ts";
@@ -93,7 +105,7 @@ const TIMED_OUT = 3;
 
 const PREWARM = ["prewarm"];
 const STATUS = ["status"];
-const COMMANDS = ["prewarm", "status", "quota"];
+const COMMANDS = ["prewarm", "status", "quota", "verify"];
 
 const FLAGS: Record<string, FlagSpec> = {
   "help": { takesValue: false, short: "h" },
@@ -102,7 +114,7 @@ const FLAGS: Record<string, FlagSpec> = {
   "endpoint": { takesValue: true },
   "timeout": { takesValue: true },
   "retries": { takesValue: true },
-  "file": { takesValue: true, repeatable: true, commands: PREWARM },
+  "file": { takesValue: true, repeatable: true, commands: [...PREWARM, "verify"] },
   "dry-run": { takesValue: false, commands: PREWARM },
   "api": { takesValue: true },
   "zone": { takesValue: true },
@@ -122,6 +134,7 @@ const FLAGS: Record<string, FlagSpec> = {
   "poll-interval": { takesValue: true, commands: [...PREWARM, ...STATUS] },
   ...SOURCE_FLAGS,
   ...PUSH_FLAGS,
+  ...VERIFY_FLAGS,
 };
 
 const SECRETS_GO_IN_ENV =
@@ -129,7 +142,7 @@ const SECRETS_GO_IN_ENV =
   `(and ${CREDENTIAL_ENV_VARS.token[0]} for temporary keys) in the environment instead`;
 
 /** Key pair used only to check options in a dry run, which signs nothing. */
-const UNUSED_CREDENTIALS: Credentials = { ...SIMULATOR_CREDENTIALS };
+const UNUSED_CREDENTIALS: Credentials = { secretId: "AKIDunused", secretKey: "unused" };
 
 /** Configuration that is missing or wrong (credentials, mostly): exit status 2, no usage hint. */
 class ConfigError extends Error {
@@ -192,6 +205,36 @@ interface Target {
   credentials: Credentials;
   fetch?: CliIo["fetch"];
   simulated?: SimulatedAccount;
+}
+
+/** Where `--verify` probes go: the simulated account's edge, or the CDN through `io.fetch`. */
+function probeFetch(target: Target, io: RunIo): CliIo["fetch"] {
+  return target.simulated?.probeFetch ?? io.fetch;
+}
+
+/**
+ * Probes what a wait found `done` (`--wait --verify`) and prints the summary; `undefined` when
+ * there is nothing to verify (no `--verify`, or the wait was interrupted).
+ */
+async function verifyAfterWait(
+  waited: WaitResult,
+  probe: ProbeSettings | undefined,
+  fetch: CliIo["fetch"],
+  io: RunIo,
+  context: { json: boolean; middleLayer: boolean },
+): Promise<VerifyResult | undefined> {
+  if (!probe || waited.aborted || io.interrupt?.aborted) return undefined;
+  const result = io.shown(await verifyWithProgress(waited, probe, fetch, io));
+  (context.json ? io.stderr : io.stdout)(
+    formatVerifySummary(result, { middleLayer: context.middleLayer }),
+  );
+  return result;
+}
+
+/** The exit status after a verify: the earlier status when it is not 0, else the verify's. */
+function withVerify(status: number, verified: VerifyResult | undefined): number {
+  if (status !== OK || !verified) return status;
+  return verified.aborted ? status : verifyExitStatus(verified);
 }
 
 function callOptions(flags: Flags): Omit<CallOptions, "credentials"> {
@@ -284,14 +327,18 @@ const MISSING_CREDENTIALS =
   `${CREDENTIAL_ENV_VARS.secretId} and ${CREDENTIAL_ENV_VARS.secretKey} ` +
   `are not set (add ${CREDENTIAL_ENV_VARS.token[0]} for temporary keys)`;
 
-/** Decides where requests go, and says so loudly when it is not Tencent Cloud. */
-function chooseTarget(
+/**
+ * Decides where requests go, and says so loudly when it is not Tencent Cloud. The simulator is
+ * loaded only then: a run against Tencent Cloud never loads it.
+ */
+async function chooseTarget(
   command: string,
   flags: Flags,
   io: RunIo,
   limits: { dailyLimit: number; requestsPerSecond: number },
-): Target {
-  const simulate = (): Target => {
+): Promise<Target> {
+  const simulate = async (): Promise<Target> => {
+    const { simulatedAccount } = await import("./simulated.ts");
     const zoneId = flags.string("zone");
     const account = simulatedAccount(zoneId === undefined ? limits : { ...limits, zoneId });
     return { credentials: account.credentials, fetch: account.fetch, simulated: account };
@@ -305,7 +352,7 @@ function chooseTarget(
     io.stderr(
       "SIMULATING (--simulate): requests go to a local simulator; nothing is sent to Tencent Cloud.\n",
     );
-    return simulate();
+    return await simulate();
   }
   const credentials = readCredentials(io);
   if (credentials) return { credentials, fetch: io.fetch };
@@ -329,7 +376,7 @@ function chooseTarget(
     `SIMULATING: ${MISSING_CREDENTIALS}, so requests go to a local simulator and NOTHING IS SENT ` +
       "TO TENCENT CLOUD.\n  Set them to prewarm for real, or pass --simulate to simulate on purpose.\n",
   );
-  return simulate();
+  return await simulate();
 }
 
 /**
@@ -392,6 +439,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     throw new UsageError("--dry-run and --simulate cannot be combined: a dry run sends nothing");
   }
   const wait = waitSettings(flags);
+  const probe = probeSettings(flags, "prewarm");
   if (flags.has("dry-run") && wait) {
     throw new UsageError("--dry-run and --wait cannot be combined: a dry run creates no tasks");
   }
@@ -430,7 +478,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     return runExitStatus(plan.rejected, 0, deferredReasons);
   }
 
-  const target = chooseTarget("prewarm", flags, io, {
+  const target = await chooseTarget("prewarm", flags, io, {
     dailyLimit: resolved.dailyLimit,
     requestsPerSecond: resolved.maxRequestsPerSecond,
   });
@@ -516,16 +564,23 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
       }),
     );
   }
+  const verified = waited &&
+    await verifyAfterWait(waited.result, probe, probeFetch(target, io), io, {
+      json,
+      middleLayer: flags.string("layer") === "middle",
+    });
   const jsonReport = {
     simulated: context.simulated,
     ...shown,
     ...(waited && { wait: waited.result }),
+    ...(verified && { verify: verified }),
   };
   if (json) printJson(io, jsonReport);
   try {
     await writeCiFiles(
       {
         result: { kind: "report", report: shown },
+        ...(verified && { verify: verified }),
         simulated: context.simulated,
         sources: outcome,
         now: context.now,
@@ -537,12 +592,12 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     leftBehind ??= error as Error;
   }
   if (leftBehind) io.stderr(`error: ${sentence(leftBehind.message)}\n`);
-  if (signal?.aborted || report.aborted || waited?.result.aborted) {
+  if (signal?.aborted || report.aborted || waited?.result.aborted || verified?.aborted) {
     return interruptedStatus(io.interrupt);
   }
   if (leftBehind) return INCOMPLETE;
   const sent = runExitStatus(report.rejected, report.counts.failed, deferredReasons);
-  return sent !== OK || !waited ? sent : waitExitStatus(waited.result, true);
+  return withVerify(sent !== OK || !waited ? sent : waitExitStatus(waited.result, true), verified);
 }
 
 /** `--since`: how far back `status --url` looks. */
@@ -569,8 +624,11 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
   if (url !== undefined && wait) {
     throw new UsageError("--wait waits for TASK_IDs, not for --url");
   }
-  if (url === undefined && (wait || ids.length > 1)) return await tasksStatus(ids, wait, flags, io);
-  const { api, context } = taskContext(flags, io);
+  const probe = probeSettings(flags, "status");
+  if (url === undefined && (wait || ids.length > 1)) {
+    return await tasksStatus(ids, wait, probe, flags, io);
+  }
+  const { api, context } = await taskContext(flags, io);
   if (url === undefined) {
     const lines = io.shown(await api.readTask!(context, taskId!.trim()));
     if (flags.has("json")) printJson(io, { taskId, lines });
@@ -626,9 +684,15 @@ function hostOf(url: string): string | undefined {
 }
 
 /** The API that reads tasks for the flags, and a call context for it. */
-function taskContext(flags: Flags, io: RunIo): { api: TencentApi; context: CallContext } {
+async function taskContext(
+  flags: Flags,
+  io: RunIo,
+): Promise<{ api: TencentApi; context: CallContext }> {
   const { api, endpoint } = taskReader(apiFromFlags(flags), flags.string("endpoint"));
-  const target = chooseTarget("status", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
+  const target = await chooseTarget("status", flags, io, {
+    dailyLimit: 1000,
+    requestsPerSecond: 10,
+  });
   const context = resolveCallOptions({
     ...callOptions(flags),
     ...(endpoint !== undefined && { endpoint }),
@@ -643,11 +707,15 @@ function taskContext(flags: Flags, io: RunIo): { api: TencentApi; context: CallC
 async function tasksStatus(
   ids: readonly string[],
   wait: { maxWaitMs: number; pollIntervalMs?: number } | undefined,
+  probe: ProbeSettings | undefined,
   flags: Flags,
   io: RunIo,
 ): Promise<number> {
   const reader = taskReader(apiFromFlags(flags), flags.string("endpoint"));
-  const target = chooseTarget("status", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
+  const target = await chooseTarget("status", flags, io, {
+    dailyLimit: 1000,
+    requestsPerSecond: 10,
+  });
   const call: WaitOptions = {
     ...callOptions(flags),
     ...reader,
@@ -665,12 +733,15 @@ async function tasksStatus(
     waited: wait !== undefined,
     words: cliWords(io.now(), flags.string("zone")),
   });
-  if (flags.has("json")) {
-    printJson(io, result);
-    io.stderr(summary);
-  } else io.stdout(summary);
-  if (result.aborted) return interruptedStatus(io.interrupt);
-  return waitExitStatus(result, wait !== undefined);
+  const json = flags.has("json");
+  (json ? io.stderr : io.stdout)(summary);
+  const verified = await verifyAfterWait(result, probe, probeFetch(target, io), io, {
+    json,
+    middleLayer: false,
+  });
+  if (json) printJson(io, verified ? { ...result, verify: verified } : result);
+  if (result.aborted || verified?.aborted) return interruptedStatus(io.interrupt);
+  return withVerify(waitExitStatus(result, wait !== undefined), verified);
 }
 
 async function quotaCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {
@@ -681,7 +752,10 @@ async function quotaCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promis
   if (!api.readQuota) {
     throw new UsageError(`quota: ${api.title} has no quota to read (drop --api ${api.name})`);
   }
-  const target = chooseTarget("quota", flags, io, { dailyLimit: 1000, requestsPerSecond: 10 });
+  const target = await chooseTarget("quota", flags, io, {
+    dailyLimit: 1000,
+    requestsPerSecond: 10,
+  });
   const context = resolveCallOptions({
     ...callOptions(flags),
     credentials: target.credentials,
@@ -747,7 +821,8 @@ function reportError(error: unknown, io: RunIo, json: boolean): number {
  * Runs the command line with `args` (without the program name) and returns the exit status:
  * 0 every URL submitted (a duplicate counts) and, with `--wait`, done; 1 some not sent or
  * failed (or failed, invalid or unknown once waited for); 2 a usage or configuration mistake
- * (no URLs at all is one); 3 `--wait` timed out with URLs pending; 130 interrupted (143 and 129
+ * (no URLs at all is one); 3 `--wait` timed out with URLs pending; 4 `verify` (or `--verify`)
+ * found URLs that are not hits; 130 interrupted (143 and 129
  * when `io.interrupt`'s reason names `SIGTERM` or `SIGHUP`). Never exits the process and never
  * throws.
  *
@@ -783,6 +858,8 @@ export async function main(args: readonly string[], io: Partial<CliIo> = {}): Pr
         return await statusCommand(parsed, flags, run);
       case "quota":
         return await quotaCommand(parsed, flags, run);
+      case "verify":
+        return await verifyCommand(parsed, flags, run);
       default:
         return await prewarmCommand(parsed, flags, run);
     }

@@ -64,6 +64,11 @@ export class ProgressDisplay {
     this.#show(formatWaitProgress(counts, elapsedMs), true);
   }
 
+  /** Any other progress line (verifying), thinned out like batches unless `always`. */
+  line(text: string, always = false): void {
+    this.#show(text, always);
+  }
+
   /** Before the summary: shows the latest state if it was held back, and ends the line. */
   finish(): void {
     if (this.#pending !== undefined) this.#show(this.#pending, true);

@@ -3,7 +3,7 @@
  * simulator, in-process, set up so a run looks like one against Tencent Cloud would.
  * @module
  */
-import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../testing/mod.ts";
+import { SimulatedEdge, SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../testing/mod.ts";
 import type { Credentials } from "../transport/credentials.ts";
 import type { FetchLike } from "../transport/send.ts";
 import { checkUrl } from "../rules/urls.ts";
@@ -33,6 +33,11 @@ export interface SimulatedAccount {
   fetch: FetchLike;
   /** The simulator's own (fake) key pair. */
   credentials: Credentials;
+  /**
+   * Answers probes (`--verify`, `verify --simulate`) as the account's edge would, with
+   * Tencent's cache headers: a miss until a URL's prefetch is done, a hit after.
+   */
+  probeFetch: FetchLike;
   /** Passes the input through, noting each URL's host as a domain of the account. */
   noteHosts(urls: AsyncIterable<string>): AsyncGenerator<string>;
 }
@@ -61,8 +66,10 @@ export function simulatedAccount(options: SimulatedAccountOptions): SimulatedAcc
         Math.ceil(options.requestsPerSecond),
       ),
     });
+  let edge: SimulatedEdge | undefined;
   return {
     fetch: (input, init) => open().fetch(input, init),
+    probeFetch: (input, init) => (edge ??= new SimulatedEdge(open())).fetch(input, init),
     credentials: { ...SIMULATOR_CREDENTIALS },
     async *noteHosts(urls) {
       for await (const url of urls) {

@@ -42,7 +42,7 @@ export const SOURCE_FLAGS: Record<string, FlagSpec> = {
   "sitemap-host": { takesValue: true, repeatable: true, commands: PREWARM },
   "limit": { takesValue: true, commands: PREWARM },
   "remaining": { takesValue: true, commands: PREWARM },
-  "report": { takesValue: true, commands: PREWARM },
+  "report": { takesValue: true, commands: [...PREWARM, "verify"] },
 };
 
 /**

@@ -10,13 +10,16 @@ export const USAGE = `Usage:
   prewarm --sitemap URL|FILE [--order priority] [--remaining FILE] [options]
   prewarm --dir DIR --base URL [--changed-since REF | --changed-manifest FILE]
   prewarm [URL...] --wait [--wait-timeout 30m] [--poll-interval 10s] [options]
+  prewarm [URL...] --wait --verify [--probe-method GET|HEAD] [options]
+  prewarm verify URL... | --file FILE [--json]
   prewarm status TASK_ID... [--wait] [--json]
   prewarm status --url URL [--since 24h] [--json]
   prewarm quota [--json]
   prewarm ... --api teo --zone ZONE   (EdgeOne: prewarm, status JOB_ID, quota)
 
-Submits Tencent Cloud CDN URL prefetch ("prewarm") tasks, and reads their status and the
-daily quota. Install it as prewarm with:
+Submits Tencent Cloud CDN URL prefetch ("prewarm") tasks, reads their status and the daily
+quota, and asks the CDN's edge whether it serves the URLs from its cache. Install it as
+prewarm with:
   ${INSTALL}
 
 URLs come from the arguments, then from each --file in turn (one per line, blank lines and
@@ -76,6 +79,19 @@ Waiting (a prefetch takes 5-30 minutes):
   --poll-interval TIME   The first pause between two looks (default 10s); pauses grow to
                          at most 60s (or TIME, when longer).
 
+Is it warm? (docs/verify.md)
+  --verify               After --wait: ask the CDN's edge, from here, whether it serves each
+                         URL that ended done from its cache (X-Cache-Lookup, EO-Cache-Status):
+                         hit, miss, bypass, unknown or error; misses listed with what to do.
+  verify URL...          The same for URLs given as arguments or with --file; needs no
+                         credentials. --simulate asks a simulated edge (everything misses).
+  --probe-method M       GET (default: one byte, Range: bytes=0-0) or HEAD. No body is read,
+                         no redirect followed.
+  --probe-concurrency N  Probes in flight at once (default 4).
+  --probe-timeout SECS   Time one probe may take (default 10).
+  A hit proves that the edge node answering this machine holds the file; other regions may
+  still be cold.
+
 Sources (docs/sources.md):
   --sitemap URL|FILE     Read a sitemap or sitemap index (gzipped or not). May be repeated.
   --order ORDER          Sitemap URLs in input (default), priority or lastmod order.
@@ -127,12 +143,15 @@ Options of every command:
 Exit status:
   0    every URL was submitted (a duplicate counts: its first copy was sent), or kept in
        --remaining because of the daily quota or --limit, and with --wait every URL of
-       every task is done (status: the tasks' URLs are fine; quota: answered)
+       every task is done, and with --verify (or verify) every probed URL is a hit
+       (status: the tasks' URLs are fine; quota: answered)
   1    some URLs were not sent or failed, or (with --wait or status) a URL ended failed,
        invalid or unknown (status: none were found; status and quota: Tencent Cloud
        refused or could not be reached)
   2    a usage or configuration mistake, no URLs at all included: nothing was sent
   3    --wait timed out with URLs still pending, and nothing else went wrong
+  4    verify (or --verify) found URLs that are not hits (miss, bypass or unknown), and
+       nothing else went wrong (a URL it could not read, an error, is exit 1)
   130  interrupted (Ctrl-C): nothing new is sent; the summary still lists what was
        submitted
 `;

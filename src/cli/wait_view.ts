@@ -6,6 +6,7 @@
  */
 import { URL_STATUSES, type UrlStatus, type WaitResult } from "../engine/wait.ts";
 import { errorText, statusAdvice, type Words } from "../rules/advice.ts";
+import { cliWords } from "./words.ts";
 import { displayUrl, formatCount, formatDuration, plural } from "./text.ts";
 
 /** `12 done, 1 failed, 0 invalid, 5 pending` (and `unknown` when there are any). */
@@ -30,8 +31,9 @@ export interface WaitSummaryContext {
   elapsedMs: number;
   /** Whether this was a wait (`--wait`) or a single look (`status` without `--wait`). */
   waited: boolean;
-  /** The command line's words (`cliWords()`), which the advice names commands in. */
-  words: Readonly<Words>;
+  /** The command line's words (`cliWords()`), which the advice names commands in.
+   * @default {cliWords(Date.now())} */
+  words?: Readonly<Words>;
 }
 
 /**
@@ -39,13 +41,14 @@ export interface WaitSummaryContext {
  * advice), then why polling ended early if it did, then a line of totals.
  */
 export function formatWaitSummary(result: WaitResult, context: WaitSummaryContext): string {
+  const words = context.words ?? cliWords(Date.now());
   const out: string[] = [];
   for (const status of URL_STATUSES) {
     if (status === "done") continue;
     const urls = result.urls.filter((u) => u.status === status);
     if (urls.length === 0) continue;
     const label = status === "pending" && result.timedOut ? "pending at the timeout" : status;
-    out.push(`\n${label}: ${plural(urls.length, "URL")}. ${statusAdvice(status, context.words)}\n`);
+    out.push(`\n${label}: ${plural(urls.length, "URL")}. ${statusAdvice(status, words)}\n`);
     for (const u of urls) {
       const what = u.url === "" ? "(no URL listed)" : displayUrl(u.url);
       const percent = status === "pending" ? `  ${u.percent}%` : "";
@@ -53,7 +56,7 @@ export function formatWaitSummary(result: WaitResult, context: WaitSummaryContex
     }
   }
   if (result.error) {
-    out.push(`\nStopped polling: ${errorText(result.error, context.words)}\n`);
+    out.push(`\nStopped polling: ${errorText(result.error, words)}\n`);
   }
   if (result.aborted) out.push("\nINTERRUPTED while waiting: the URLs not final are pending.\n");
   const total = `${plural(result.urls.length, "URL")}: ${formatStatusCounts(result.counts)}`;

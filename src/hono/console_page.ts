@@ -341,6 +341,7 @@ export const CONSOLE_SCRIPT: string = String.raw`
       if (error) alarm("Some tasks could not be read this time (" + error.code + "): " + error.message);
       if (!open) {
         finished(counts);
+        await verify(urls.filter((u) => u.status === "done" && u.url).map((u) => u.url));
         return;
       }
       if (summary !== p.last) say("Progress: " + outcomes(counts) + ".", bad(counts));
@@ -355,6 +356,25 @@ export const CONSOLE_SCRIPT: string = String.raw`
     }
   }
   $("poll-now").addEventListener("click", pollNow);
+
+  // Step 6: once every URL is final, the server asks the cache about those that are done.
+  const WARM = { hit: "ok", miss: "warn", bypass: "warn", unknown: "warn", error: "bad" };
+  async function verify(urls) {
+    if (!urls.length) return;
+    $("warm-section").hidden = false;
+    fill("warm-summary", "Checking the cache…");
+    fill("warm");
+    let r;
+    try { r = await call("POST", "verify", urls.slice(0, 100).join("\n")); } catch (e) { r = { status: 0, data: { error: e } }; }
+    if (r.status !== 200) {
+      return fill("warm-summary", "The cache was not checked" + (r.status === 403 ? " (this server is not set up for it)." : "."), h("span", "detail", message(r)));
+    }
+    const v = r.data;
+    fill("warm-summary", "From the server: " + Object.keys(WARM).filter((s) => v.counts[s]).map((s) => v.counts[s] + " " + s).join(", ") +
+      ". A hit means the cache the server reached holds the file; other regions may still be cold.");
+    fill("warm", ...v.urls.map((u) => h("li", "", tag(u.state, WARM[u.state]), url(u.url),
+      h("span", "detail", u.error ? u.error.message : u.decidedBy || "no cache header"))));
+  }
 
   showToken();
   if (token()) run(null, "Reading the budget", loadQuota);
@@ -438,6 +458,12 @@ export function consoleHtml(page: string): string {
 <button type="button" class="quiet" id="poll-now">Check now</button>
 <ul id="progress"></ul>
 <div id="advice"></div>
+</section>
+
+<section id="warm-section" aria-labelledby="warm-heading" hidden>
+<h2 id="warm-heading">6. Is it warm?</h2>
+<p id="warm-summary"></p>
+<ul id="warm"></ul>
 </section>
 </main>
 <script>${CONSOLE_SCRIPT}</script>

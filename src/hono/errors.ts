@@ -30,6 +30,7 @@ export type RouterErrorCode =
   | "unsupported-api"
   | "upstream-failed"
   | "not-configured"
+  | "allowed-hosts-required"
   | "error";
 
 /** The JSON body of every error answer. */

@@ -39,8 +39,20 @@ export type { CallerOption } from "./caller_options.ts";
 export type { RouterBudget } from "./budget.ts";
 export type { RouterPlan } from "./plan.ts";
 export type { RouterTaskList } from "./task_list.ts";
+export type { RouterVerify } from "./verify.ts";
+export type { RouterVerifyOptions } from "./verify_options.ts";
+export type {
+  ProbeError,
+  ProbeErrorCode,
+  ProbeMethod,
+  SeenHeaderName,
+  SkippedUrl,
+  VerifyResult,
+  WarmResult,
+  WarmState,
+} from "../verify/probe.ts";
 export type { DryRunPlan, PlannedHost } from "../engine/plan.ts";
 export type { Batch } from "../rules/urls.ts";
 export type { UrlResult, UrlStatus } from "../engine/wait.ts";
-export { MIN_TOKEN_LENGTH } from "./auth.ts";
+export { MIN_TOKEN_LENGTH } from "./tokens.ts";
 export { ALLOWED_HOSTS_ENV_VAR, TOKENS_ENV_VAR } from "./options.ts";

@@ -17,9 +17,14 @@ import { type PurgeThenPrewarmOptions, resolvePurgeOptions } from "../flows/purg
 import { type CallerOption, checkCallerOptions } from "./caller_options.ts";
 import { type Coordinator, defaultCoordinator } from "../coordinator/memory.ts";
 import type { TencentApi } from "../api.ts";
-import { splitTokenList, tokenProblem } from "./auth.ts";
+import { splitTokenList, tokenProblem } from "./tokens.ts";
 import { RouterError } from "./errors.ts";
 import { HostAllowList } from "./hosts.ts";
+import {
+  type ResolvedVerifyOptions,
+  resolveVerifyOptions,
+  type RouterVerifyOptions,
+} from "./verify_options.ts";
 
 /** The variable that lists the accepted bearer tokens, comma-separated. */
 export const TOKENS_ENV_VAR = "PREWARM_TOKENS";
@@ -150,6 +155,14 @@ export interface PrewarmRouterOptions<E extends Env = Env> {
    */
   console?: boolean | { path?: string };
   /**
+   * How `POST /verify` probes and its bounds per request: `maxUrls` (100), `concurrency` (4),
+   * `timeoutMs` per probe (5000), `maxTimeMs` per request (20000), `method`, `ports` probed
+   * besides the default ones, and `fetch`. `POST /verify` probes only hosts in `allowedHosts`
+   * and answers 403 `allowed-hosts-required` while there is none (docs/verify.md).
+   * @default {{}}
+   */
+  verify?: RouterVerifyOptions;
+  /**
    * Says that this router fronts a simulator of Tencent Cloud (such as `@qcdn/prewarm/testing`'s
    * `TencentCdnSimulator`), not Tencent Cloud itself. Whoever wires the simulator knows it; the
    * router cannot tell from an endpoint or a `fetch`. `GET /quota` and `POST /prewarm/plan`
@@ -207,6 +220,8 @@ export interface ResolvedRouterOptions<E extends Env> {
   callerOptions: ReadonlySet<string>;
   /** Where the console page is served; `undefined` when it is off. */
   consolePath?: string;
+  /** How `POST /verify` probes, and its bounds. */
+  verify: ResolvedVerifyOptions;
 }
 
 const PLACEHOLDER_CREDENTIALS: Credentials = { secretId: "AKIDplaceholder", secretKey: "x" };
@@ -504,6 +519,7 @@ export function resolveRouterOptions<E extends Env>(
     maxBodyBytes: positiveInteger("maxBodyBytes", options.maxBodyBytes, 256 * 1024),
     bodyTimeoutMs: positiveInteger("bodyTimeoutMs", options.bodyTimeoutMs, 10_000, MAX_TIMER_MS),
     callerOptions: checkCallerOptions(options.callerOptions),
+    verify: resolveVerifyOptions(options.verify),
   };
   const consolePath = pageOption(options.console);
   if (consolePath !== undefined) resolved.consolePath = consolePath;
@@ -523,7 +539,7 @@ export function resolveRouterOptions<E extends Env>(
 }
 
 /** The paths of the API routes: the console cannot be served under them. */
-const API_PATHS = ["/prewarm", "/quota", "/tasks", "/health"];
+const API_PATHS = ["/prewarm", "/quota", "/tasks", "/health", "/verify"];
 
 /**
  * Checks the `console` option.

@@ -11,11 +11,13 @@ import { prewarmHandler, quotaHandler, tasksHandler } from "./routes.ts";
 import { planHandler } from "./plan.ts";
 import { taskListHandler } from "./task_list.ts";
 import { consoleHandler } from "./console.ts";
+import { verifyHandler } from "./verify.ts";
 
 /** The routes and the methods each answers (HEAD comes with GET). */
 const ROUTES: ReadonlyArray<readonly [path: string, allow: string]> = [
   ["/prewarm", "POST"],
   ["/prewarm/plan", "POST"],
+  ["/verify", "POST"],
   ["/quota", "GET, HEAD"],
   ["/tasks", "GET, HEAD"],
   ["/tasks/:id", "GET, HEAD"],
@@ -27,7 +29,8 @@ function notFound(c: Context): RouterError {
     404,
     "not-found",
     `No route for ${c.req.method} ${c.req.path.slice(0, 200)}; this router serves ` +
-      "POST /prewarm, POST /prewarm/plan, GET /quota, GET /tasks?ids=, GET /tasks/:id and " +
+      "POST /prewarm, POST /prewarm/plan, POST /verify, GET /quota, GET /tasks?ids=, " +
+      "GET /tasks/:id and " +
       "GET /health",
   );
 }
@@ -46,6 +49,9 @@ function notFound(c: Context): RouterError {
  *   failed upstream. The report is in every answer once `prewarm()` has run.
  * - `POST /prewarm/plan`: the dry run of `POST /prewarm` (same body): what would be sent and
  *   rejected, and how much of today's budget it would spend. Sends nothing.
+ * - `POST /verify`: is it warm? The same body; `verifyWarm()` of its URLs from the server, only
+ *   for hosts in `allowedHosts` (403 `allowed-hosts-required` without a list), bounded by the
+ *   `verify` option; answers the `VerifyResult`.
  * - `GET /quota`: today's budget (`?area=` to pick one), with Tencent's count on API 3.0.
  * - `GET /tasks?ids=a,b`: where every URL of these tasks stands, one `pollTasks()` round (API
  *   3.0).
@@ -86,6 +92,7 @@ export function prewarmRouter<E extends Env = Env>(options?: PrewarmRouterOption
   app.get("/health", (c) => c.json({ status: "ok" }, 200));
   app.post("/prewarm", auth, prewarmHandler(resolved));
   app.post("/prewarm/plan", auth, planHandler(resolved));
+  app.post("/verify", auth, verifyHandler(resolved));
   app.get("/quota", auth, quotaHandler(resolved));
   app.get("/tasks", auth, taskListHandler(resolved));
   app.get("/tasks/:id", auth, tasksHandler(resolved));

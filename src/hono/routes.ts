@@ -109,11 +109,12 @@ export function checkTaskId(taskId: string): string {
 }
 
 /**
- * Task status is read through the router's API.
+ * Task status is read through the router's API: every line of a task (`readTask`, for
+ * `GET /tasks?ids=`) or one page as the API lists it (`describeTask`, for `GET /tasks/:id`).
  * @throws {RouterError} 501 on a router whose API cannot read it (API 2.0).
  */
-export function requireTaskApi(config: RequestConfig): void {
-  if (!config.api.readTask || !config.api.describeTask) {
+export function requireTaskApi(config: RequestConfig, read: "readTask" | "describeTask"): void {
+  if (!config.api[read]) {
     throw new RouterError(
       501,
       "unsupported-api",
@@ -141,7 +142,7 @@ export function tasksHandler<E extends Env>(
 ): (c: Context<E>) => Promise<Response> {
   return async (c) => {
     const config = await options.configure(c);
-    requireTaskApi(config);
+    requireTaskApi(config, "describeTask");
     const taskId = checkTaskId(c.req.param("id") ?? "");
     const offset = pageParameter(c.req.query("offset"), "offset", 0, 1_000_000);
     const limit = pageParameter(c.req.query("limit"), "limit", 1, 1000);

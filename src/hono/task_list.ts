@@ -37,7 +37,7 @@ export function taskListHandler<E extends Env>(
 ): (c: Context<E>) => Promise<Response> {
   return async (c) => {
     const config = await options.configure(c);
-    requireTaskApi(config);
+    requireTaskApi(config, "readTask");
     const ids = [
       ...new Set((c.req.query("ids") ?? "").split(",").map((id) => id.trim()).filter(Boolean)),
     ];

@@ -13,10 +13,32 @@
  * @module
  */
 import { type ErrorCategory, OUTCOME_POLICY } from "./outcome.ts";
-import type { RejectedUrl, RejectReason } from "./report.ts";
 
-/** Where a URL of a task stands (`UrlStatus` of `../api.ts`, which this layer does not import). */
+// The shapes advice is chosen by, written here: `report.ts` (`RejectedUrl`) imports `errors.ts`,
+// which imports this module, and `../api.ts` (`UrlStatus`) is a layer above. A caller passing
+// theirs checks that they agree.
+
+/** Where a URL of a task stands: `UrlStatus`. */
 type UrlStatus = "done" | "failed" | "invalid" | "pending" | "unknown";
+
+/** Why a URL was not sent: `RejectReason`. */
+type RejectReason =
+  | "invalid-url"
+  | "duplicate"
+  | "daily-limit"
+  | "busy"
+  | "aborted"
+  | "host-not-allowed";
+
+/** What a rejection's advice is chosen by: the fields of a `RejectedUrl`. */
+interface Rejection {
+  /** Why it was not sent. */
+  reason: RejectReason;
+  /** `daily-limit`: whose count refused it. */
+  by?: "local" | "tencent";
+  /** A local budget: the option that sets it. */
+  option?: string;
+}
 
 /**
  * How a reader names what advice refers to, each word keyed by the library's name for it. A
@@ -206,7 +228,7 @@ export const REJECT_ADVICE: Readonly<Record<RejectReason, string>> = {
  * option raises it.
  */
 export function rejectAdvice(
-  rejected: Pick<RejectedUrl, "reason" | "by" | "option">,
+  rejected: Rejection,
   words: Readonly<Words> = LIBRARY_WORDS,
 ): string {
   const advice = fill(REJECT_ADVICE[rejected.reason], words);

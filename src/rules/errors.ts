@@ -4,7 +4,7 @@
  * `outcome.ts`; what to do about it, in `advice.ts`.
  * @module
  */
-import { classifyV2Error, classifyV3Error, type ErrorCategory, OUTCOME_POLICY } from "./outcome.ts";
+import { type ErrorCategory, OUTCOME_POLICY } from "./outcome.ts";
 import { adviceFor } from "./advice.ts";
 import { secretRedactor } from "./redact.ts";
 
@@ -116,23 +116,19 @@ export class TencentCloudError extends Error {
 }
 
 /**
- * Builds the error for an upstream error answer: API 3.0 `Response.Error`, or an API 2.0
- * answer whose `code` is not 0 (its `(NNNN)` message prefix becomes `moduleCode`).
- * `read` marks an idempotent read, which never spends quota.
+ * Builds the error for an upstream error answer (API 3.0 `Response.Error`, or an API 2.0 answer
+ * whose `code` is not 0), classified by the caller's table: the message is Tencent's, then the
+ * code, then what to do. `read` marks an idempotent read, which never spends quota.
  */
 export function upstreamError(
-  api: "v2" | "v3",
   code: string,
   message: string,
+  category: ErrorCategory,
   httpStatus: number,
-  requestId?: string,
-  read = false,
+  extra: { requestId?: string; moduleCode?: string; read?: boolean } = {},
 ): TencentCloudError {
-  const prefix = api === "v2" ? /^\s*\((-?\d+)\)\s*/.exec(message) : null;
-  const moduleCode = prefix?.[1];
-  const category = api === "v2" ? classifyV2Error(code, moduleCode) : classifyV3Error(code);
-  const summary = (prefix ? message.slice(prefix[0].length) : message).trim() ||
-    "Tencent Cloud refused the request";
+  const { requestId, moduleCode, read = false } = extra;
+  const summary = message.trim() || "Tencent Cloud refused the request";
   const id = moduleCode ? `${code}, module ${moduleCode}` : code;
   return localError(code, category, `${summary} (${id})`, {
     moduleCode,

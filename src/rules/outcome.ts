@@ -164,52 +164,12 @@ export function classifyV3Error(code: string): ErrorCategory {
   return V3_CATEGORIES[code] ?? V3_CATEGORIES[code.split(".")[0]!] ?? "unknown";
 }
 
-const V2_MODULE_CATEGORIES: Record<string, ErrorCategory> = {
-  "23100": "batch-limit",
-  "23101": "daily-limit",
-  "21000": "daily-limit",
-  "23103": "credentials",
-  "9105": "domain",
-  "9110": "domain",
-  "9307": "domain",
-  "25002": "domain",
-  "28006": "domain",
-  "28008": "domain",
-  "9163": "rate-limit",
-  "22063": "rate-limit",
-  "9000": "server",
-  "22800": "server",
-  "-9015": "server",
-};
-
-/** Decides what an API 2.0 answer means: on the module code when there is one, else `code`. */
-export function classifyV2Error(
-  code: string,
-  moduleCode?: string,
-): ErrorCategory {
-  const known = moduleCode && V2_MODULE_CATEGORIES[moduleCode];
-  if (known) return known;
-  const n = Number(code);
-  if (n === 4400) return "rate-limit";
-  if ((n >= 4100 && n <= 4300) || n === 4500) return "credentials";
-  if (n === 4000 || n === 4600 || n === 6100) return "invalid-request";
-  if (n === 5000) return "domain";
-  if (n === 5400 || n === 6000) return "server";
-  if (n === 6200) return "unavailable";
-  return "unknown";
-}
-
 /**
  * Decides what an HTTP answer without a readable Tencent document means. `accepted` is true
  * when the status was 2xx yet the body could not be read: the server may have acted on it.
  */
-export function classifyHttpStatus(
-  status: number,
-  api: "v2" | "v3",
-): ErrorCategory {
+export function classifyHttpStatus(status: number): ErrorCategory {
   if (status === 429 || status === 503) return "unavailable";
-  // API 2.0 answers 501 to a GET over 32 KB or a POST over 1 MB, before processing anything.
-  if (status === 501 && api === "v2") return "batch-limit";
   if (status >= 500 || (status >= 200 && status < 300)) return "server";
   return "endpoint";
 }

@@ -135,3 +135,17 @@ export function checkOutcomeRules<Status extends string>(
     return Object.freeze({ ...(rule as TaskOutcomeRule<Status>) });
   });
 }
+
+/**
+ * Whether two URLs name the same resource as a URL parser reads them (the host's case, an
+ * encoded character written either way): how the edge matches a request to the URL a task was
+ * given.
+ */
+export function sameUrl(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return new URL(a).href === new URL(b).href;
+  } catch {
+    return false;
+  }
+}

@@ -48,6 +48,24 @@
  * as sent), `purged`, `prefetchJobs` (EdgeOne), `requests`, and the quota getters
  * `quotaUsed`, `purgeQuotaUsed` and `teoQuotaUsed`.
  *
+ * Is it warm? `SimulatedEdge` answers for the account's URLs as a CDN node would, with Tencent
+ * CDN's `X-Cache-Lookup` (or EdgeOne's `EO-Cache-Status`): a miss until the URL's prefetch task
+ * is done, a hit after. Give its `fetch` to `verifyWarm()` (`@qcdn/prewarm/verify`):
+ *
+ * ```ts
+ * import { SimulatedEdge, TencentCdnSimulator } from "@qcdn/prewarm/testing";
+ *
+ * const simulator = new TencentCdnSimulator({ domains: ["www.example.com"] });
+ * const edge = new SimulatedEdge(simulator, {
+ *   rules: [{ match: /\.json$/, cache: "uncacheable" }, {
+ *     match: "https://www.example.com/app.js",
+ *     hit: ["Hit From MemCache", "Hit From Inner Cluster"],
+ *   }],
+ * });
+ * const answer = await edge.fetch("https://www.example.com/app.js", { method: "HEAD" });
+ * console.log(answer.headers.get("x-cache-lookup")); // "Cache Miss": not prefetched yet
+ * ```
+ *
  * Over real HTTP (sign for the host with its port, e.g. `127.0.0.1:8787`):
  *
  * ```ts
@@ -64,10 +82,17 @@
  */
 
 export {
+  type EdgeRequest,
+  type EdgeRule,
+  SimulatedEdge,
+  type SimulatedEdgeOptions,
+} from "./edge.ts";
+export {
   type AcceptedPrefetchJob,
   type AcceptedPurge,
   type AcceptedTask,
   type CreatePrefetchTaskParameters,
+  type EdgeState,
   type FaultPolicyInfo,
   type PrefetchedSegments,
   type PrefetchOutcome,

@@ -7,7 +7,12 @@
  */
 
 import { formatBeijingTime } from "./beijing_time.ts";
-import type { PrefetchOutcome, TaskLifecycle } from "./lifecycle.ts";
+import {
+  type PrefetchOutcome,
+  sameUrl,
+  type TaskLifecycle,
+  type UrlProgress,
+} from "./lifecycle.ts";
 import type { TaskQuery } from "./task_query.ts";
 
 /** Where a prefetch warms the cache. */
@@ -144,6 +149,23 @@ export class PushTaskLog {
       }
     }
     return logs;
+  }
+
+  /**
+   * Where the newest task that covers `url` (as a URL parser reads both) stands at `now`, and when it was
+   * created; `undefined` when no task covers it.
+   */
+  newest(
+    url: string,
+    now: number,
+  ): { at: number; progress: UrlProgress<PrefetchOutcome> } | undefined {
+    for (let i = this.accepted.length - 1; i >= 0; i--) {
+      const task = this.accepted[i]!;
+      if (!task.urls.some((sent) => sameUrl(sent, url))) continue;
+      const forced = this.#failing.get(task)?.has(url) ? "fail" : undefined;
+      return { at: task.at, progress: this.#lifecycle.progress(url, task.at, now, forced) };
+    }
+    return undefined;
   }
 
   /** Forgets every task. */

@@ -19,7 +19,7 @@ import {
   type SimulatorFault,
   type SimulatorFaultType,
 } from "./faults.ts";
-import { TaskLifecycle } from "./lifecycle.ts";
+import { type PrefetchOutcome, sameUrl, TaskLifecycle } from "./lifecycle.ts";
 import { NonceLedger } from "./nonce_ledger.ts";
 import { describe } from "./options_check.ts";
 import { resolveOptions, type SimulatorOptions } from "./options.ts";
@@ -50,6 +50,18 @@ export type {
 } from "./push_tasks.ts";
 export type { QuotaArea } from "./quota.ts";
 export type { AcceptedPrefetchJob, CreatePrefetchTaskParameters } from "./teo_jobs.ts";
+
+/** What {@linkcode TencentCdnSimulator.edgeStateOf} knows of one URL. */
+export interface EdgeState {
+  /** The simulated clock (ms) it was read at. */
+  readAt: number;
+  /** The service whose edge serves the URL's host; absent when the account serves it not. */
+  service?: "cdn" | "teo";
+  /** The newest prefetch of the URL: its status (`process` until done) and when it changed. */
+  prefetch?: { status: "process" | PrefetchOutcome; updatedAt: number };
+  /** When a purge of the URL was accepted, if one was once the prefetch had ended. */
+  purgedAt?: number;
+}
 
 /** One request as the simulator received and answered it. */
 export interface ReceivedRequest {
@@ -217,6 +229,34 @@ export class TencentCdnSimulator {
       throw new RangeError(`Zone ${describe(zoneId)} is not configured; known zones: ${known}`);
     }
     return zone.quota.used("prefetch_url", this.#context.options.now());
+  }
+
+  /**
+   * What the account's edge knows of `url` at the simulated clock, for `SimulatedEdge`:
+   * which service serves its host (`undefined`: neither the account's CDN domains nor an
+   * EdgeOne zone); where its newest prefetch (either service; the same URL as a parser reads it) stands and when
+   * it ended; and whether a purge of it was accepted after that.
+   */
+  edgeStateOf(url: string): EdgeState {
+    const now = this.#context.options.now();
+    const host = new URL(url).hostname;
+    const cdn = this.#context.tasks.newest(url, now);
+    const teo = this.#context.teo.newest(url, now);
+    const newest = cdn && teo ? (teo.at > cdn.at ? teo : cdn) : cdn ?? teo;
+    const service = newest
+      ? newest === teo ? "teo" : "cdn"
+      : this.#context.teo.zoneOf(host) !== undefined
+      ? "teo"
+      : this.#context.domains.statusOf(host) === "online"
+      ? "cdn"
+      : undefined;
+    const state: EdgeState = service === undefined ? { readAt: now } : { readAt: now, service };
+    if (newest) {
+      state.prefetch = { status: newest.progress.status, updatedAt: newest.progress.updatedAt };
+      const purge = this.purged.filter((p) => p.urls.some((sent) => sameUrl(sent, url))).pop();
+      if (purge && purge.at >= newest.progress.updatedAt) state.purgedAt = purge.at;
+    }
+    return state;
   }
 
   /** Queues faults; each API request that arrives takes the next one, first in first out. */

@@ -6,7 +6,12 @@
  */
 
 import { DomainRegistry } from "./domains.ts";
-import type { PrefetchOutcome, TaskLifecycle } from "./lifecycle.ts";
+import {
+  type PrefetchOutcome,
+  sameUrl,
+  type TaskLifecycle,
+  type UrlProgress,
+} from "./lifecycle.ts";
 import type { ResolvedTeoZone } from "./options.ts";
 import { randomBase36 } from "./purge_tasks.ts";
 import type { PushHeader } from "./push_tasks.ts";
@@ -157,6 +162,31 @@ export class TeoAccount {
       }
     }
     return tasks;
+  }
+
+  /**
+   * Where the newest job that covers `target` (as a URL parser reads both) stands at `now`, and when it was
+   * created; `undefined` when no job covers it.
+   */
+  newest(
+    target: string,
+    now: number,
+  ): { at: number; progress: UrlProgress<PrefetchOutcome> } | undefined {
+    for (let i = this.accepted.length - 1; i >= 0; i--) {
+      const job = this.accepted[i]!;
+      if (job.targets.some((sent) => sameUrl(sent, target))) {
+        return { at: job.at, progress: this.#lifecycle.progress(target, job.at, now) };
+      }
+    }
+    return undefined;
+  }
+
+  /** Which zone serves `hostname`, if one does. */
+  zoneOf(hostname: string): string | undefined {
+    for (const [id, zone] of this.zones) {
+      if (zone.domains.statusOf(hostname) !== "unknown") return id;
+    }
+    return undefined;
   }
 
   /** Forgets every job and all quota spent. */

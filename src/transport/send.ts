@@ -7,7 +7,12 @@
 import type { Coordinator, GateOutcome } from "../coordinator/memory.ts";
 import type { Credentials } from "./credentials.ts";
 import { localError, scrubSecrets, TencentCloudError } from "../rules/errors.ts";
-import { classifyConnectionFailure, classifyHttpStatus, OUTCOME_POLICY } from "../rules/outcome.ts";
+import {
+  classifyConnectionFailure,
+  classifyHttpStatus,
+  type ErrorCategory,
+  OUTCOME_POLICY,
+} from "../rules/outcome.ts";
 import { abortableDelay, backoffDelay, type BackoffPolicy } from "./retry.ts";
 
 /**
@@ -84,12 +89,11 @@ export function parseEndpoint(
 export function httpAnswerError(
   answer: RawAnswer,
   why: string,
-  api: "v2" | "v3",
   read = false,
+  category: ErrorCategory = classifyHttpStatus(answer.status),
 ): TencentCloudError {
   const { status } = answer;
   const kind = answer.contentType.split(";")[0]?.trim() || "no content type";
-  const category = classifyHttpStatus(status, api);
   const ok = status >= 200 && status < 300;
   const summary = `HTTP ${status} (${kind}): ${why}` +
     (category === "endpoint" ? "; check the endpoint" : "");
@@ -101,19 +105,15 @@ export function httpAnswerError(
 }
 
 /** Parses the body as a JSON object, or throws the error that fits the HTTP answer. */
-export function readJsonObject(
-  answer: RawAnswer,
-  api: "v2" | "v3",
-  read = false,
-): Record<string, unknown> {
+export function readJsonObject(answer: RawAnswer, read = false): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(answer.text);
   } catch {
-    throw httpAnswerError(answer, "the body is not JSON", api, read);
+    throw httpAnswerError(answer, "the body is not JSON", read);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw httpAnswerError(answer, "the body is not a JSON object", api, read);
+    throw httpAnswerError(answer, "the body is not a JSON object", read);
   }
   return value as Record<string, unknown>;
 }

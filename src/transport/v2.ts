@@ -4,6 +4,7 @@
  */
 import type { Credentials } from "./credentials.ts";
 import { upstreamError } from "../rules/errors.ts";
+import type { ErrorCategory } from "../rules/outcome.ts";
 import {
   httpAnswerError,
   parseEndpoint,
@@ -154,22 +155,71 @@ export interface V2PushTask {
 }
 
 /**
+ * API 2.0's module codes (the `(NNNN)` before a message), which decide before the public
+ * `code` does: those met in prefetch (docs/tencent-api.md §2).
+ */
+export const V2_MODULE_CATEGORIES: Readonly<Record<string, ErrorCategory>> = {
+  __proto__: null as never, // a code named "constructor" is no category
+  "23100": "batch-limit",
+  "23101": "daily-limit",
+  "21000": "daily-limit",
+  "23103": "credentials",
+  "9105": "domain",
+  "9110": "domain",
+  "9307": "domain",
+  "25002": "domain",
+  "28006": "domain",
+  "28008": "domain",
+  "9163": "rate-limit",
+  "22063": "rate-limit",
+  "9000": "server",
+  "22800": "server",
+  "-9015": "server",
+};
+
+/** Decides what an API 2.0 answer means: on the module code when there is one, else `code`. */
+export function classifyV2Error(code: string, moduleCode?: string): ErrorCategory {
+  const known = moduleCode && V2_MODULE_CATEGORIES[moduleCode];
+  if (known) return known;
+  const n = Number(code);
+  if (n === 4400) return "rate-limit";
+  if ((n >= 4100 && n <= 4300) || n === 4500) return "credentials";
+  if (n === 4000 || n === 4600 || n === 6100) return "invalid-request";
+  if (n === 5000) return "domain";
+  if (n === 5400 || n === 6000) return "server";
+  if (n === 6200) return "unavailable";
+  return "unknown";
+}
+
+/**
  * Reads a `CdnOverseaPushser` answer.
  * @throws {TencentCloudError} for an error answer or one that cannot be read.
  */
 export function parseV2PushAnswer(answer: RawAnswer): V2PushTask[] {
-  const body = readJsonObject(answer, "v2");
-  const { code, message, data } = body;
-  if (typeof code !== "number" && typeof code !== "string") {
-    throw httpAnswerError(answer, "the body has no API 2.0 `code`", "v2");
+  // API 2.0 answers 501 to a GET over 32 KB or a POST over 1 MB, before processing anything.
+  if (answer.status === 501) {
+    throw httpAnswerError(answer, "the request is larger than API 2.0 takes", false, "batch-limit");
   }
-  if (String(code).trim() !== "0") {
+  const { code, message, data } = readJsonObject(answer);
+  if (typeof code !== "number" && typeof code !== "string") {
+    throw httpAnswerError(answer, "the body has no API 2.0 `code`");
+  }
+  const id = String(code).trim();
+  if (id !== "0") {
     const text = typeof message === "string" ? message : "";
-    throw upstreamError("v2", String(code).trim(), text, answer.status);
+    const prefix = /^\s*\((-?\d+)\)\s*/.exec(text);
+    const moduleCode = prefix?.[1];
+    throw upstreamError(
+      id,
+      prefix ? text.slice(prefix[0].length) : text,
+      classifyV2Error(id, moduleCode),
+      answer.status,
+      { moduleCode },
+    );
   }
   const tasks = Array.isArray(data) ? data.flatMap(readTask) : [];
   if (tasks.length === 0) {
-    throw httpAnswerError(answer, "success without a task id", "v2");
+    throw httpAnswerError(answer, "success without a task id");
   }
   return tasks;
 }

@@ -6,6 +6,7 @@
  */
 import type { Credentials } from "./credentials.ts";
 import { localError, type TencentCloudError, upstreamError } from "../rules/errors.ts";
+import { classifyV3Error } from "../rules/outcome.ts";
 import {
   type Call,
   type CallContext,
@@ -96,16 +97,11 @@ export function parseV3Answer(
   answer: RawAnswer,
   read = false,
 ): Record<string, unknown> {
-  const response = readJsonObject(answer, "v3", read).Response;
+  const response = readJsonObject(answer, read).Response;
   if (
     typeof response !== "object" || response === null || Array.isArray(response)
   ) {
-    throw httpAnswerError(
-      answer,
-      "the body has no API 3.0 `Response`",
-      "v3",
-      read,
-    );
+    throw httpAnswerError(answer, "the body has no API 3.0 `Response`", read);
   }
   const { Error: error, RequestId } = response as Record<string, unknown>;
   const requestId = typeof RequestId === "string" ? RequestId : undefined;
@@ -114,7 +110,7 @@ export function parseV3Answer(
     return throwV3(Code, Message, requestId, answer, read);
   }
   if (answer.status < 200 || answer.status >= 300) {
-    throw httpAnswerError(answer, "a Response without an Error", "v3", read);
+    throw httpAnswerError(answer, "a Response without an Error", read);
   }
   return response as Record<string, unknown>;
 }
@@ -127,10 +123,10 @@ function throwV3(
   read: boolean,
 ): never {
   if (typeof code !== "string" || code === "") {
-    throw httpAnswerError(answer, "an Error without a Code", "v3", read);
+    throw httpAnswerError(answer, "an Error without a Code", read);
   }
   const text = typeof message === "string" ? message : "";
-  throw upstreamError("v3", code, text, answer.status, requestId, read);
+  throw upstreamError(code, text, classifyV3Error(code), answer.status, { requestId, read });
 }
 
 /** What a call that creates a task answers: its id, and the `RequestId`. */
