@@ -105,7 +105,7 @@ function warmerApi(): TencentApi {
     payload: unknown,
     parse: (value: Record<string, unknown>) => T,
   ): Promise<T> => {
-    const request = call(action, context, payload, parse).sign(0);
+    const request = await call(action, context, payload, parse).sign(0);
     const answer = await context.fetch(request.url, {
       method: request.method,
       headers: request.headers,

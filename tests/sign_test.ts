@@ -5,9 +5,12 @@ import {
   tc3Authorization,
   tc3CanonicalRequest,
   tc3Date,
+  tc3Sign,
   tc3Signature,
   tc3StringToSign,
 } from "../src/transport/tc3.ts";
+import { buildV3Request, signV3Request } from "../src/transport/v3.ts";
+import { fuzzSeed, Random, reproduce } from "./_random.ts";
 import { formEncode } from "../src/transport/v2.ts";
 
 // Vectors from ../shared/spec/tencent-cdn-api.md §1 and §2.
@@ -102,7 +105,7 @@ Deno.test("v2 signature defaults to HmacSHA256", () => {
 const TC3_KEY = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
 const JSON_TYPE = "application/json; charset=utf-8";
 
-Deno.test("tc3 vectors: canonical request hash and signature match the spec", () => {
+Deno.test("tc3 vectors: canonical request hash and signature match the spec", async () => {
   const cases = [
     {
       host: "cvm.tencentcloudapi.com",
@@ -134,7 +137,49 @@ Deno.test("tc3 vectors: canonical request hash and signature match the spec", ()
       `TC3-HMAC-SHA256\n${c.timestamp}\n${c.date}/${c.service}/tc3_request\n${c.canonicalHash}`,
     );
     assert.equal(tc3Signature(TC3_KEY, toSign, c.timestamp, c.service), c.signature);
+    // The send path's signer, hashed by the platform, gives the same signature.
+    assert.equal(
+      await tc3Sign({
+        host: c.host,
+        contentType: JSON_TYPE,
+        body: c.body,
+        secretKey: TC3_KEY,
+        timestamp: c.timestamp,
+        service: c.service,
+      }),
+      c.signature,
+    );
   }
+});
+
+Deno.test("tc3: the send path's signer (WebCrypto) and the synchronous steps agree on any input", async () => {
+  const seed = fuzzSeed();
+  const random = new Random(seed);
+  const alphabet = ["a", "Z", "0", " ", "\\", '"', "é", "路", "😀", "\n", "{", ":", "%"];
+  for (let i = 0; i < 300; i++) {
+    const input = {
+      host: random.pick(["cdn.tencentcloudapi.com", "127.0.0.1:8787", "teo.tencentcloudapi.com"]),
+      contentType: JSON_TYPE,
+      body: random.string(alphabet, random.int(0, 3000)),
+      secretKey: random.string(alphabet, random.int(1, 40)),
+      timestamp: random.int(1_500_000_000, 1_900_000_000),
+      service: random.pick(["cdn", "teo"]),
+    };
+    const toSign = tc3StringToSign(tc3CanonicalRequest(input), input.timestamp, input.service);
+    assert.equal(
+      await tc3Sign(input),
+      tc3Signature(input.secretKey, toSign, input.timestamp, input.service),
+      reproduce(seed),
+    );
+  }
+  // buildV3Request (./sign) and signV3Request (the send path) build the same request.
+  const request = {
+    credentials: { secretId: "AKIDexample", secretKey: TC3_KEY, token: "t" },
+    action: "PushUrlsCache",
+    payload: { Urls: ["https://www.example.com/路径"], Area: "overseas" },
+    timestamp: 1700000000,
+  };
+  assert.deepEqual(await signV3Request(request), buildV3Request(request));
 });
 
 Deno.test("tc3 canonical request layout: empty line before signed headers, body hash last", () => {

@@ -4,6 +4,8 @@
 // bundle sizes. Usage as a script:
 //   node tools/bundle.mjs ENTRY OUTFILE [--platform=node|browser|neutral] [--minify]
 //                         [--external-builtins]   (leave Node built-ins to the runtime)
+//                         [--external=SPECIFIER]  (leave a package to node_modules; repeatable,
+//                                                  `@noble/hashes/*` for all of its modules)
 import { build } from "esbuild";
 import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -51,6 +53,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const external = flags.includes("--external-builtins")
     ? [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
     : [];
+  for (const flag of flags) {
+    if (flag.startsWith("--external=")) {
+      external.push(flag.slice("--external=".length));
+    }
+  }
   await bundle({
     entry,
     outfile,

@@ -9,7 +9,7 @@
 import type { Submission, TaskSearch, TencentApi } from "../api.ts";
 import { localError, type TencentCloudError } from "../rules/errors.ts";
 import { budgetKeys } from "../rules/budget_day.ts";
-import { buildV3Request, parseV3Answer } from "../transport/v3.ts";
+import { parseV3Answer, signV3Request } from "../transport/v3.ts";
 import type { Call, CallContext } from "../transport/send.ts";
 import {
   prefetchTaskLine,
@@ -126,7 +126,7 @@ export function edgeOne(options: EdgeOneOptions): EdgeOneApi {
     return {
       action: CREATE,
       sign: (timestamp) =>
-        buildV3Request({
+        signV3Request({
           credentials,
           endpoint,
           action: CREATE,

@@ -44,7 +44,7 @@ prewarm options:
   --daily-limit N|off    URLs this run may spend per Beijing-time day and area (default
                          1000, the documented overseas quota).
   --batch-size N         URLs per request (default 500 for API 3.0, 20 for API 2.0).
-  --concurrency N        Requests in flight at once (default 4).
+  --concurrency N        Most requests in flight at once (default 64; --rate paces them).
   --rate N|off           Most requests started per second for the account (default 18,
                          shared by everything this process sends; it also slows down by
                          itself when Tencent answers with a rate limit).

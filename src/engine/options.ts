@@ -12,6 +12,10 @@ import {
   type ResolvedCallOptions,
 } from "../transport/call_options.ts";
 
+/** Requests in flight at once by default: enough that the request gate, not this, paces a
+ * run (18 starts a second keep up to 64 requests of 3.5 s each in flight). */
+export const DEFAULT_CONCURRENCY = 64;
+
 /** Options of `prewarm()`: the API to prefetch through, and how the run is sent and paced. */
 export interface PrewarmOptions extends CallOptions {
   /**
@@ -34,7 +38,11 @@ export interface PrewarmOptions extends CallOptions {
   /** Ask the API's quota first (`DescribePushQuota`) and send no more than what is left
    * today. @default {false} */
   checkQuota?: boolean;
-  /** Requests in flight at once. @default {4} */
+  /**
+   * Most requests in flight at once. The account's request gate (`maxRequestsPerSecond`)
+   * decides when each one starts; this only bounds how many wait for slow answers together.
+   * @default {64}
+   */
   concurrency?: number;
   /**
    * Also retry attempts that may have been processed (timeouts, dropped connections, server
@@ -126,7 +134,7 @@ export function resolvePrewarmOptions(
     dailyLimitOption: "dailyLimit",
     budgetWaitMs: integer("budgetWaitMs", options.budgetWaitMs, 30_000, 0, MAX_TIMER_MS),
     checkQuota,
-    concurrency: integer("concurrency", options.concurrency, 4, 1, 64),
+    concurrency: integer("concurrency", options.concurrency, DEFAULT_CONCURRENCY, 1, 64),
     retryAmbiguous: Boolean(options.retryAmbiguous ?? false),
   };
   const onProgress = optionalFunction<ResolvedPrewarmOptions["onProgress"]>(

@@ -6,13 +6,7 @@
  */
 import type { TencentApi } from "../api.ts";
 import type { ApiName, Area, RejectedUrl } from "../rules/report.ts";
-import {
-  type Batch,
-  type CheckedUrl,
-  duplicateKey,
-  planBatches,
-  screenUrl,
-} from "../rules/urls.ts";
+import { type Batch, BatchPlan, duplicateKey, screenUrl } from "../rules/urls.ts";
 
 /** One host of a plan. */
 export interface PlannedHost {
@@ -71,22 +65,26 @@ export async function planDryRun(
   limits: PlanLimits,
 ): Promise<DryRunPlan> {
   const rejected: RejectedUrl[] = [];
-  const accepted: CheckedUrl[] = [];
+  // Planned as they are checked: no list of checked URLs is kept besides the batches.
+  const plan = new BatchPlan(limits.batchSize);
   const seen = new Set<string>();
   let input = 0;
-  for await (const url of urls) {
+  const screen = (url: string) => {
     input++;
     const checked = screenUrl(url, seen);
     if ("reason" in checked) {
       rejected.push({ url, reason: checked.reason, detail: checked.detail });
     } else {
       seen.add(duplicateKey(checked));
-      accepted.push(checked);
+      plan.add(checked);
     }
-  }
+  };
+  if (typeof urls === "object" && urls !== null && Symbol.asyncIterator in urls) {
+    for await (const url of urls) screen(url);
+  } // A plain iterable (the router's array) is read without awaiting each item.
+  else for (const url of urls) screen(url);
   seen.clear();
-  const planned = planBatches(accepted, limits.batchSize);
-  accepted.length = 0;
+  const planned = plan.batches();
   // prewarm() takes budget batch by batch in this order; what does not fit is not sent.
   let budget = limits.budgetLeft;
   const batches: Batch[] = [];

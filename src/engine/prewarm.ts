@@ -28,7 +28,7 @@ import {
   sendWithRetries,
 } from "../transport/send.ts";
 import { abortableDelay } from "../transport/retry.ts";
-import { type Batch, type CheckedUrl, listedAs, planBatches, screenUrl } from "../rules/urls.ts";
+import { type Batch, BatchPlan, duplicateKey, listedAs, screenUrl } from "../rules/urls.ts";
 
 /** Budget a batch holds in the coordinator until it settles. */
 interface Held {
@@ -39,9 +39,27 @@ interface Held {
   startAt?: number;
 }
 
-/** A batch waiting to be sent, with the budget it holds. */
+/**
+ * A batch waiting to be sent, with the budget it holds, and where it stands in the input: the
+ * report lists batches by where they began. A batch cut from another (a split, the part past a
+ * hold) takes its share of the parent's place, `[order, order + span)`, so every batch keeps
+ * its place between the others without a position kept per URL.
+ */
 interface QueuedBatch extends Batch {
   held?: Held;
+  order: number;
+  span: number;
+}
+
+/** The part `[from, to)` of a batch's URLs, as a batch in its own place. */
+function part(batch: QueuedBatch, from: number, to: number): QueuedBatch {
+  const n = batch.urls.length;
+  return {
+    host: batch.host,
+    urls: batch.urls.slice(from, to),
+    order: batch.order + batch.span * from / n,
+    span: batch.span * (to - from) / n,
+  };
 }
 
 /** Why the run stopped sending: the rest is rejected or failed without another request. */
@@ -67,6 +85,8 @@ class PrewarmRun {
   readonly #tasks: PrewarmTask[] = [];
   readonly #rejected: RejectedUrl[] = [];
   readonly #failed: FailedBatch[] = [];
+  /** Where each task and failed batch began in the input (its batch's `order`). */
+  readonly #orderOf = new Map<object, number>();
   readonly #warnings: string[] = [];
   /** Hosts that answered with a domain error: their other batches fail unsent. */
   readonly #stoppedHosts = new Map<string, TencentCloudError>();
@@ -76,12 +96,16 @@ class PrewarmRun {
   #batchesDone = 0;
   #batchesTotal = 0;
   #remoteAvailable = Infinity;
-  /** Input position of each accepted URL: reports list batches in input order. */
-  readonly #position = new Map<string, number>();
+  /** The duplicate keys of the URLs accepted so far. */
+  readonly #seen = new Set<string>();
+  /** The batches being planned as URLs are accepted, and where each began in the input. */
+  #plan: BatchPlan;
+  readonly #begun = new Map<Batch, number>();
 
   constructor(options: ResolvedPrewarmOptions) {
     this.#o = options;
     this.#context = { ...options, onAttempt: () => this.#requests++ };
+    this.#plan = new BatchPlan(options.batchSize);
   }
 
   #reject(
@@ -93,26 +117,25 @@ class PrewarmRun {
     this.#rejected.push(source ? { url, reason, detail, ...source } : { url, reason, detail });
   }
 
-  #accept(item: unknown, index: number, accepted: CheckedUrl[]): void {
+  // Checks a URL and plans it into its batch at once: the run keeps no list of checked URLs.
+  #accept(item: unknown, index: number): void {
     if (typeof item !== "string") {
       throw new TypeError(
         `Invalid urls[${index}]: expected a string, got ${typeof item}`,
       );
     }
-    const checked = screenUrl(item, this.#position);
+    const checked = screenUrl(item, this.#seen);
     if ("reason" in checked) {
       this.#reject(item, checked.reason, checked.detail);
     } else {
-      // Found by its key (a repeat in other case is a duplicate), ordered by the string sent.
-      this.#position.set(checked.url, accepted.length);
-      if (checked.key) this.#position.set(checked.key, accepted.length);
-      accepted.push(checked);
+      this.#seen.add(duplicateKey(checked));
+      const batch = this.#plan.add(checked);
+      if (!this.#begun.has(batch)) this.#begun.set(batch, index);
     }
   }
 
-  async collect(
-    urls: Iterable<string> | AsyncIterable<string>,
-  ): Promise<CheckedUrl[]> {
+  /** Reads and checks the input, planning its batches; throws for a malformed input. */
+  async collect(urls: Iterable<string> | AsyncIterable<string>): Promise<void> {
     if (typeof urls === "string" || urls === null || typeof urls !== "object") {
       throw new TypeError(
         `Invalid urls: expected an iterable of URL strings, got ${
@@ -120,33 +143,42 @@ class PrewarmRun {
         }`,
       );
     }
-    const accepted: CheckedUrl[] = [];
     let index = 0;
     if (Symbol.iterator in urls) {
       // A plain iterable is read without awaiting each item.
-      for (const item of urls) this.#accept(item, index++, accepted);
+      for (const item of urls) this.#accept(item, index++);
     } else if (Symbol.asyncIterator in urls) {
-      for await (const item of urls) this.#accept(item, index++, accepted);
+      for await (const item of urls) this.#accept(item, index++);
     } else {
       throw new TypeError(
         "Invalid urls: expected an iterable or async iterable of strings",
       );
     }
+    this.#seen.clear();
     this.#o.signal?.throwIfAborted();
-    return accepted;
   }
 
-  async run(accepted: CheckedUrl[]): Promise<PrewarmReport> {
+  async run(): Promise<PrewarmReport> {
+    const planned = this.#plan.batches();
     let batchSize = this.#o.batchSize;
     // Where a failed connection cannot say whether the request left (workerd), a read goes
     // first: a dead endpoint then fails the run surely unsent, and later failures are truly
     // ambiguous (and looked up).
     const probe = !this.#o.checkQuota && this.#o.api.readQuota !== undefined &&
       fetchFailuresAreAmbiguous();
-    if (accepted.length > 0 && (this.#o.checkQuota || probe)) {
+    if (planned.length > 0 && (this.#o.checkQuota || probe)) {
       batchSize = await this.#askQuota(batchSize, !probe);
     }
-    this.#queue = planBatches(accepted, batchSize);
+    for (const batch of planned) {
+      const queued = { ...batch, order: this.#begun.get(batch)!, span: 1 };
+      // The quota's per-request limit may be below the batch size planned with.
+      for (let i = 0; i < batch.urls.length; i += batchSize) {
+        this.#queue.push(
+          batch.urls.length <= batchSize ? queued : part(queued, i, i + batchSize),
+        );
+      }
+    }
+    this.#begun.clear();
     this.#batchesTotal = this.#queue.length;
     const workers = Array.from(
       { length: Math.min(this.#o.concurrency, this.#queue.length) },
@@ -199,9 +231,9 @@ class PrewarmRun {
 
   report(): PrewarmReport {
     // Batches settle in whatever order answers arrive; list them in input order instead.
-    const first = (entry: { urls: string[] }) => this.#position.get(entry.urls[0]!) ?? 0;
-    const inInputOrder = <T extends { urls: string[] }>(list: T[]) =>
-      [...list].sort((a, b) => first(a) - first(b));
+    const order = (entry: object) => this.#orderOf.get(entry) ?? 0;
+    const inInputOrder = <T extends object>(list: T[]) =>
+      [...list].sort((a, b) => order(a) - order(b));
     const lists = {
       tasks: inInputOrder(this.#tasks),
       rejected: this.#rejected,
@@ -277,7 +309,7 @@ class PrewarmRun {
     const unsent = error.maybeSubmitted
       ? new TencentCloudError({ ...error.toJSON(), maybeSubmitted: false })
       : error;
-    this.#failed.push({
+    this.#fail(batch, {
       host: batch.host,
       urls: batch.urls,
       error: unsent,
@@ -338,7 +370,10 @@ class PrewarmRun {
           // Send what is free now; the rest waits in the queue as a batch of its own. A batch
           // that gave its part back to wait would hold budget for moments while it looks
           // again, and two such waiters could keep each other waiting until their deadline.
-          this.#queue.push({ host: batch.host, urls: batch.urls.splice(got.granted) });
+          const n = batch.urls.length;
+          this.#queue.push(part(batch, got.granted, n));
+          batch.urls.length = got.granted;
+          batch.span = batch.span * got.granted / n;
           this.#batchesTotal++;
           this.#remoteAvailable += cap - got.granted;
           cap = got.granted;
@@ -432,9 +467,9 @@ class PrewarmRun {
     // Refused URLs of an accepted request may have spent quota: the whole hold is spent.
     await this.#settle(batch, "spend");
     const { failed = [], ...task } = submission;
-    for (const f of failed) this.#failed.push({ host: batch.host, ...f, maybeSubmitted: false });
+    for (const f of failed) this.#fail(batch, { host: batch.host, ...f, maybeSubmitted: false });
     const urls = batch.urls.filter((url) => !failed.some((f) => f.urls.includes(url)));
-    if (urls[0]) this.#tasks.push({ host: batch.host, urls, ...task });
+    if (urls[0]) this.#task(batch, { host: batch.host, urls, ...task });
   }
 
   async #settleFailure(batch: QueuedBatch, thrown: unknown, sentAt: number): Promise<void> {
@@ -460,10 +495,10 @@ class PrewarmRun {
       await this.#settle(batch, "spend");
       const taskId = await this.#lookUp(batch, sentAt);
       if (taskId !== undefined) {
-        this.#tasks.push({ host: batch.host, urls: batch.urls, taskId, recovered: true });
+        this.#task(batch, { host: batch.host, urls: batch.urls, taskId, recovered: true });
         return;
       }
-      this.#failed.push({
+      this.#fail(batch, {
         host: batch.host,
         urls: batch.urls,
         error,
@@ -491,19 +526,19 @@ class PrewarmRun {
     }
     if (retry === "split" && batch.urls.length > 1) {
       const half = Math.ceil(batch.urls.length / 2);
-      const halves = [batch.urls.slice(0, half), batch.urls.slice(half)];
       // The halves share the batch's hold: nothing was spent, nothing needs taking again.
       const held = batch.held;
-      this.#queue.unshift(...halves.map((urls): QueuedBatch => {
-        const half: QueuedBatch = { host: batch.host, urls };
-        if (held) half.held = { ...held, count: urls.length };
-        return half;
-      }));
+      this.#queue.unshift(...[part(batch, 0, half), part(batch, half, batch.urls.length)].map(
+        (piece) => {
+          if (held) piece.held = { ...held, count: piece.urls.length };
+          return piece;
+        },
+      ));
       this.#batchesTotal += 2;
       return;
     }
     await this.#settle(batch, "release");
-    this.#failed.push({
+    this.#fail(batch, {
       host: batch.host,
       urls: batch.urls,
       error,
@@ -538,6 +573,16 @@ class PrewarmRun {
     } catch {
       return undefined; // Not knowing is what maybe-submitted already says.
     }
+  }
+
+  #task(batch: QueuedBatch, task: PrewarmTask): void {
+    this.#orderOf.set(task, batch.order);
+    this.#tasks.push(task);
+  }
+
+  #fail(batch: QueuedBatch, failed: FailedBatch): void {
+    this.#orderOf.set(failed, batch.order);
+    this.#failed.push(failed);
   }
 
   #progress(): void {
@@ -623,5 +668,6 @@ export async function runBatches(
   options: ResolvedPrewarmOptions,
 ): Promise<PrewarmReport> {
   const run = new PrewarmRun(options);
-  return await run.run(await run.collect(urls));
+  await run.collect(urls);
+  return await run.run();
 }

@@ -4,12 +4,15 @@
  * its one style sheet and its one script by their SHA-256 hashes, connects to this origin
  * only, and forbids framing. The page reveals nothing of the configuration: everything it
  * shows comes from the API, with the token the user pastes.
+ *
+ * The page's source (20 KB, `console_page.ts`) is imported when the page is first asked for:
+ * a router without the console, or whose console nobody opens, never loads it, and a Worker's
+ * bundle keeps it in a function that runs then, instead of in the code run at start-up.
  * @module
  */
 import type { Context, Env } from "hono";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { utf8ToBytes } from "@noble/hashes/utils.js";
-import { CONSOLE_SCRIPT, CONSOLE_STYLE, consoleHtml } from "./console_page.ts";
 
 function cspHash(source: string): string {
   return `'sha256-${btoa(String.fromCharCode(...sha256(utf8ToBytes(source))))}'`;
@@ -18,13 +21,13 @@ function cspHash(source: string): string {
 /** The headers of the page, computed once per process or isolate. */
 let pageHeaders: Record<string, string> | undefined;
 
-function headers(): Record<string, string> {
+function headers(script: string, style: string): Record<string, string> {
   pageHeaders ??= {
     "Content-Type": "text/html; charset=utf-8",
     "Content-Security-Policy": [
       "default-src 'none'",
-      `script-src ${cspHash(CONSOLE_SCRIPT)}`,
-      `style-src ${cspHash(CONSOLE_STYLE)}`,
+      `script-src ${cspHash(script)}`,
+      `style-src ${cspHash(style)}`,
       // The favicon is `data:,` so that the browser asks nothing else of the server.
       "img-src data:",
       "connect-src 'self'",
@@ -42,7 +45,14 @@ function headers(): Record<string, string> {
 }
 
 /** The handler of `GET <path>` (and HEAD): the page, for anyone; the API still needs a token. */
-export function consoleHandler<E extends Env>(path: string): (c: Context<E>) => Response {
-  const html = consoleHtml(path);
-  return (c) => c.body(html, 200, headers());
+export function consoleHandler<E extends Env>(path: string): (c: Context<E>) => Promise<Response> {
+  let page: Promise<{ html: string; headers: Record<string, string> }> | undefined;
+  return async (c) => {
+    page ??= import("./console_page.ts").then(({ CONSOLE_SCRIPT, CONSOLE_STYLE, consoleHtml }) => ({
+      html: consoleHtml(path),
+      headers: headers(CONSOLE_SCRIPT, CONSOLE_STYLE),
+    }));
+    const served = await page;
+    return c.body(served.html, 200, served.headers);
+  };
 }

@@ -36,7 +36,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 // letter (so it is no IPv4 address), an optional port, and a path and query of plain RFC 3986
 // characters and well-formed escapes. Anything else takes the full checks below.
 const PLAIN =
-  /^https?:\/\/((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*(?=[a-z0-9-]*[a-z])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?::[1-9]\d{0,3})?(?:[/?](?:[A-Za-z0-9\-._~!$&'()+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$/;
+  /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*(?=[a-z0-9-]*[a-z])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?::[1-9]\d{0,3})?(?:[/?](?:[A-Za-z0-9\-._~!$&'()+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$/;
 const LABEL = /^(?!-)[a-z0-9-]+(?<!-)$/;
 
 /**
@@ -48,9 +48,28 @@ const LABEL = /^(?!-)[a-z0-9-]+(?<!-)$/;
  */
 export function checkUrl(url: string): CheckedUrl | UrlProblem {
   // Punycode labels go the long way: the parser checks that they decode.
-  const plain = url.length <= MAX_URL_LENGTH && !url.includes("xn--") ? PLAIN.exec(url) : null;
-  return plain ? { url, host: plain[1]! } : checkUrlFully(url);
+  if (url.length > MAX_URL_LENGTH || url.includes("xn--") || !PLAIN.test(url)) {
+    return checkUrlFully(url);
+  }
+  // PLAIN matched: a lower-case scheme, then the host up to a port, a path or a query.
+  const start = url.charCodeAt(4) === COLON ? 7 : 8;
+  let end = start;
+  for (let c = url.charCodeAt(end); end < url.length; c = url.charCodeAt(++end)) {
+    if (c === COLON || c === SLASH || c === QUESTION) break;
+  }
+  // URLs come grouped by host: the checked URLs of one host then share one string, instead of
+  // each holding a copy of its own (a long run holds every accepted URL's).
+  if (end - start !== lastHost.length || !url.startsWith(lastHost, start)) {
+    lastHost = url.slice(start, end);
+  }
+  return { url, host: lastHost };
 }
+
+const COLON = 0x3a;
+const SLASH = 0x2f;
+const QUESTION = 0x3f;
+/** The host {@linkcode checkUrl}'s fast path found last. */
+let lastHost = "";
 
 /** {@linkcode checkUrl} without its fast path: every check, through the URL parser. */
 export function checkUrlFully(url: string): CheckedUrl | UrlProblem {
@@ -188,17 +207,46 @@ export function planBatches(
   urls: Iterable<CheckedUrl>,
   batchSize: number,
 ): Batch[] {
-  const byHost = new Map<string, string[]>();
-  for (const { url, host } of urls) {
-    const list = byHost.get(host);
-    if (list) list.push(url);
-    else byHost.set(host, [url]);
+  const plan = new BatchPlan(batchSize);
+  for (const checked of urls) plan.add(checked);
+  return plan.batches();
+}
+
+/**
+ * {@linkcode planBatches} one URL at a time: each URL goes straight into its host's current
+ * batch, so a caller that plans as it checks holds no list of checked URLs besides the batches.
+ */
+export class BatchPlan {
+  readonly #batchSize: number;
+  // Each host's batches, filled as its URLs come: no list of a host's URLs to cut up after.
+  readonly #byHost = new Map<string, Batch[]>();
+
+  /** @param batchSize most URLs per batch */
+  constructor(batchSize: number) {
+    this.#batchSize = batchSize;
   }
-  const batches: Batch[] = [];
-  for (const [host, list] of byHost) {
-    for (let i = 0; i < list.length; i += batchSize) {
-      batches.push({ host, urls: list.slice(i, i + batchSize) });
+
+  /**
+   * Adds a checked URL to its host's last batch, or to a new one when that is full.
+   * @returns the batch it went into.
+   */
+  add({ url, host }: CheckedUrl): Batch {
+    const batches = this.#byHost.get(host);
+    const last = batches?.[batches.length - 1];
+    if (last && last.urls.length < this.#batchSize) {
+      last.urls.push(url);
+      return last;
     }
+    const batch = { host, urls: [url] };
+    if (batches) batches.push(batch);
+    else this.#byHost.set(host, [batch]);
+    return batch;
   }
-  return batches;
+
+  /** The batches so far: hosts in order of first appearance, each host's batches in order. */
+  batches(): Batch[] {
+    const batches: Batch[] = [];
+    for (const ofHost of this.#byHost.values()) for (const batch of ofHost) batches.push(batch);
+    return batches;
+  }
 }

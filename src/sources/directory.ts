@@ -10,6 +10,7 @@ import {
   warningHandler,
 } from "./errors.ts";
 import { globMatcher } from "./glob.ts";
+import type { FileRun } from "./fs/walk.ts";
 
 /** What `index.html` stands for. */
 export type IndexUrls = "folder" | "file" | "both";
@@ -58,6 +59,19 @@ export async function* selectedFiles(
   dir: string,
   selection: FileSelection = {},
 ): AsyncGenerator<string> {
+  for await (const { folder, names } of selectedRuns(dir, selection)) {
+    for (const name of names) yield folder === "" ? name : `${folder}/${name}`;
+  }
+}
+
+/**
+ * {@linkcode selectedFiles} as the walk finds them: runs of files of one folder, in walk order
+ * (a run per folder at least, cut where a subfolder comes between files).
+ */
+async function* selectedRuns(
+  dir: string,
+  selection: FileSelection,
+): AsyncGenerator<FileRun> {
   const include = (selection.include ?? []).map(globMatcher);
   const exclude = (selection.exclude ?? []).map(globMatcher);
   if (typeof dir !== "string" || dir === "") {
@@ -65,7 +79,7 @@ export async function* selectedFiles(
   }
   const onWarning = warningHandler(selection.onWarning);
   const { walkFiles } = await import("./fs/walk.ts");
-  const files = walkFiles(dir, {
+  const runs = walkFiles(dir, {
     dotfiles: selection.dotfiles ?? false,
     signal: selection.signal,
     onNotUtf8: (path, isDirectory) =>
@@ -77,19 +91,26 @@ export async function* selectedFiles(
           : "the file's name is not UTF-8, so it has no URL: skipped (rename it)",
       )),
   });
+  const selects = (path: string) =>
+    (include.length === 0 || include.some((match) => match(path))) &&
+    !exclude.some((match) => match(path));
   for (;;) {
-    let next: IteratorResult<string>;
+    let next: IteratorResult<FileRun>;
     try {
-      next = await files.next();
+      next = await runs.next();
     } catch (error) {
       if (selection.signal?.aborted) throw error;
       throw new SourceError(dir, `cannot read the folder: ${reasonOf(error)}`, { cause: error });
     }
     if (next.done) return;
-    const path = next.value;
-    if (include.length > 0 && !include.some((match) => match(path))) continue;
-    if (exclude.some((match) => match(path))) continue;
-    yield path;
+    const run = next.value;
+    if (include.length === 0 && exclude.length === 0) yield run;
+    else {
+      const names = run.names.filter((name) =>
+        selects(run.folder === "" ? name : `${run.folder}/${name}`)
+      );
+      if (names.length > 0) yield { folder: run.folder, names };
+    }
   }
 }
 
@@ -133,10 +154,20 @@ export function directoryUrls(
   }
   for (const glob of [...(options.include ?? []), ...(options.exclude ?? [])]) globMatcher(glob);
   warningHandler(options.onWarning);
+  const { filter } = options;
   return (async function* () {
-    for await (const path of selectedFiles(dir, options)) {
-      if (options.filter && !(await options.filter(path))) continue;
-      yield* fileUrls(path, prefix, index);
+    for await (const { folder, names } of selectedRuns(dir, options)) {
+      // The folder's part of the URL is encoded once for all of its files.
+      const folderUrl = folder === "" ? prefix : `${prefix}${encodePath(folder)}/`;
+      for (const name of names) {
+        if (filter && !(await filter(folder === "" ? name : `${folder}/${name}`))) continue;
+        // As fileUrls() gives them.
+        if (name !== INDEX || index === "file") yield folderUrl + encodeSegment(name);
+        else {
+          yield folderUrl;
+          if (index === "both") yield folderUrl + INDEX;
+        }
+      }
     }
   })();
 }
@@ -168,11 +199,15 @@ const INDEX = "index.html";
 
 /** The URLs of one file under `prefix` (which ends in `/`). */
 export function fileUrls(path: string, prefix: string, index: IndexUrls): string[] {
-  const segments = path.split("/");
-  const url = prefix + segments.map(encodeSegment).join("/");
-  if (segments.at(-1) !== INDEX || index === "file") return [url];
+  const url = prefix + encodePath(path);
+  if (!(path === INDEX || path.endsWith(`/${INDEX}`)) || index === "file") return [url];
   const folder = url.slice(0, -INDEX.length);
   return index === "both" ? [folder, url] : [folder];
+}
+
+/** A `/`-separated relative path as URL path segments ({@linkcode encodeSegment} each). */
+function encodePath(path: string): string {
+  return path.split("/").map(encodeSegment).join("/");
 }
 
 /**
@@ -184,6 +219,8 @@ export function fileUrls(path: string, prefix: string, index: IndexUrls): string
  * browsers do (some runtimes' parsers, Deno's and Node's, still keep it).
  */
 const KEPT_IN_PATH = /^[A-Za-z0-9!$&'()*+,\-.:;=@[\]_|~]$/;
+/** A name made only of {@linkcode KEPT_IN_PATH}'s characters: the common case, kept whole. */
+const ALL_KEPT = /^[A-Za-z0-9!$&'()*+,\-.:;=@[\]_|~]*$/;
 
 /**
  * A file or folder name as a URL path segment, as a browser requests a link to it: what the
@@ -191,6 +228,7 @@ const KEPT_IN_PATH = /^[A-Za-z0-9!$&'()*+,\-.:;=@[\]_|~]$/;
  * come decoded from UTF-8, so they are well-formed Unicode).
  */
 export function encodeSegment(name: string): string {
+  if (ALL_KEPT.test(name)) return name;
   let out = "";
   // encodeURIComponent() escapes every character that is not kept, and as UTF-8.
   for (const char of name) out += KEPT_IN_PATH.test(char) ? char : encodeURIComponent(char);

@@ -151,7 +151,7 @@ export interface Call<T> {
   /** The action, e.g. `PushUrlsCache`: the gate counts each action apart. */
   action: string;
   /** Builds and signs the request for a Unix timestamp (seconds), right before it is sent. */
-  sign: (timestamp: number) => SignedRequest;
+  sign: (timestamp: number) => SignedRequest | Promise<SignedRequest>;
   /** Reads the answer. @throws {TencentCloudError} for an error answer. */
   parse: (answer: RawAnswer) => T;
   /** An idempotent read: never spends quota, so ambiguous failures are retried too. */
@@ -202,7 +202,7 @@ async function attempt<T>(
   if (wait > 0) await abortableDelay(wait, signal);
   signal?.throwIfAborted();
   // Signed after the gate let it through, so the timestamp is fresh however long it waited.
-  const request = call.sign(Math.floor(context.now() / 1000));
+  const request = await call.sign(Math.floor(context.now() / 1000));
   const init: RequestInit = {
     method: request.method,
     headers: request.headers,

@@ -1,11 +1,20 @@
 /**
  * API 3.0 request signing (TC3-HMAC-SHA256), one inspectable step per function, in the order
  * the algorithm runs: canonical request → string to sign → signature → `Authorization`.
+ *
+ * Two ways to hash, one algorithm: the steps here (`tc3CanonicalRequest` … `tc3Signature`) are
+ * synchronous, with @noble/hashes' SHA-256 and HMAC, for `@qcdn/prewarm/sign` and whoever checks
+ * a signature by hand; {@linkcode tc3Sign}, what every request `prewarm()` sends is signed with,
+ * takes @noble/hashes' WebCrypto functions (`@noble/hashes/webcrypto.js`, the platform's native
+ * SHA-256 and HMAC): a 22 KB body hashes 3 to 7 times faster on every runtime than noble's
+ * JavaScript loop does in a bundle, and a bundle of `prewarm()` carries no hash loop at all.
+ * The two share every string they hash, and a test holds their signatures equal.
  * @module
  */
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { hmac as webHmac, sha256 as webSha256 } from "@noble/hashes/webcrypto.js";
 
 /** The algorithm name that starts every TC3 string to sign and `Authorization` header. */
 export const TC3_ALGORITHM = "TC3-HMAC-SHA256";
@@ -35,9 +44,13 @@ export function tc3Date(timestamp: number): string {
  * Header values are lower-cased and trimmed, as the algorithm requires.
  */
 export function tc3CanonicalRequest(input: Tc3CanonicalInput): string {
+  return canonicalRequest(input, sha256Hex(input.body));
+}
+
+function canonicalRequest(input: Omit<Tc3CanonicalInput, "body">, bodyHash: string): string {
   const canonicalHeaders = `content-type:${input.contentType.trim().toLowerCase()}\n` +
     `host:${input.host.trim().toLowerCase()}\n`;
-  return `POST\n/\n\n${canonicalHeaders}\ncontent-type;host\n${sha256Hex(input.body)}`;
+  return `POST\n/\n\n${canonicalHeaders}\ncontent-type;host\n${bodyHash}`;
 }
 
 /** The TC3 string to sign for a canonical request, timestamp (seconds) and service. */
@@ -46,8 +59,12 @@ export function tc3StringToSign(
   timestamp: number,
   service: string,
 ): string {
+  return stringToSign(sha256Hex(canonicalRequest), timestamp, service);
+}
+
+function stringToSign(canonicalHash: string, timestamp: number, service: string): string {
   const scope = `${tc3Date(timestamp)}/${service}/tc3_request`;
-  return `${TC3_ALGORITHM}\n${timestamp}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+  return `${TC3_ALGORITHM}\n${timestamp}\n${scope}\n${canonicalHash}`;
 }
 
 /**
@@ -99,4 +116,52 @@ export function tc3Authorization(
 ): string {
   return `${TC3_ALGORITHM} Credential=${secretId}/${tc3Date(timestamp)}/${service}/tc3_request, ` +
     `SignedHeaders=content-type;host, Signature=${signature}`;
+}
+
+/** What {@linkcode tc3Sign} signs: the canonical request's parts, when, and for which service. */
+export interface Tc3SignInput extends Tc3CanonicalInput {
+  /** The secret key. */
+  secretKey: string;
+  /** Unix time in seconds. */
+  timestamp: number;
+  /** The service in the credential scope (`cdn`, `teo`). */
+  service: string;
+}
+
+/** Lower-case hex SHA-256 of a string's UTF-8 bytes, hashed by the platform. */
+async function webSha256Hex(text: string): Promise<string> {
+  return bytesToHex(await webSha256(utf8ToBytes(text)));
+}
+
+// The signing key of the platform's HMAC: a promise per secret, day and service, so that
+// concurrent requests derive it once.
+const webSigningKeys = new Map<string, Promise<Uint8Array>>();
+
+function webSigningKey(secretKey: string, date: string, service: string): Promise<Uint8Array> {
+  const cacheKey = `${date}\n${service}\n${secretKey}`;
+  let key = webSigningKeys.get(cacheKey);
+  if (!key) {
+    key = (async () => {
+      const kDate = await webHmac(webSha256, utf8ToBytes("TC3" + secretKey), utf8ToBytes(date));
+      const kService = await webHmac(webSha256, kDate, utf8ToBytes(service));
+      return await webHmac(webSha256, kService, utf8ToBytes("tc3_request"));
+    })();
+    // A failed derivation is not kept: the next request derives again.
+    key.catch(() => webSigningKeys.delete(cacheKey));
+    if (webSigningKeys.size >= 16) webSigningKeys.clear();
+    webSigningKeys.set(cacheKey, key);
+  }
+  return key;
+}
+
+/**
+ * The hex TC3 signature of a request, every step hashed by the platform's WebCrypto through
+ * `@noble/hashes/webcrypto.js`: the same canonical request, string to sign and key derivation
+ * as the synchronous steps above, and the same signature.
+ */
+export async function tc3Sign(input: Tc3SignInput): Promise<string> {
+  const canonical = canonicalRequest(input, await webSha256Hex(input.body));
+  const toSign = stringToSign(await webSha256Hex(canonical), input.timestamp, input.service);
+  const key = await webSigningKey(input.secretKey, tc3Date(input.timestamp), input.service);
+  return bytesToHex(await webHmac(webSha256, key, utf8ToBytes(toSign)));
 }

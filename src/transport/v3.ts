@@ -17,7 +17,13 @@ import {
   sendWithRetries,
   type SignedRequest,
 } from "./send.ts";
-import { tc3Authorization, tc3CanonicalRequest, tc3Signature, tc3StringToSign } from "./tc3.ts";
+import {
+  tc3Authorization,
+  tc3CanonicalRequest,
+  tc3Sign,
+  tc3Signature,
+  tc3StringToSign,
+} from "./tc3.ts";
 
 /** The API 3.0 endpoint (the international site is `https://cdn.intl.tencentcloudapi.com/`). */
 export const V3_ENDPOINT = "https://cdn.tencentcloudapi.com/";
@@ -55,23 +61,59 @@ export interface V3RequestInput {
   service?: V3Service;
 }
 
-/** Builds a signed API 3.0 request (TC3-HMAC-SHA256). */
+/** Builds a signed API 3.0 request (TC3-HMAC-SHA256), synchronously. */
 export function buildV3Request(input: V3RequestInput): SignedRequest {
-  const endpoint = parseEndpoint(input.endpoint ?? V3_ENDPOINT);
-  const { service = V3_SERVICE, version = V3_VERSION } = input.service ?? {};
-  const body = JSON.stringify(input.payload);
+  const { endpoint, service, body } = prepare(input);
   const canonical = tc3CanonicalRequest({
     host: endpoint.host,
     contentType: V3_CONTENT_TYPE,
     body,
   });
-  const toSign = tc3StringToSign(canonical, input.timestamp, service);
+  const toSign = tc3StringToSign(canonical, input.timestamp, service.service);
   const signature = tc3Signature(
     input.credentials.secretKey,
     toSign,
     input.timestamp,
-    service,
+    service.service,
   );
+  return signed(input, endpoint, service, body, signature);
+}
+
+/**
+ * Builds the same signed API 3.0 request as {@linkcode buildV3Request}, hashed by the
+ * platform's WebCrypto (`tc3Sign`): what the send path signs every request with.
+ */
+export async function signV3Request(input: V3RequestInput): Promise<SignedRequest> {
+  const { endpoint, service, body } = prepare(input);
+  const signature = await tc3Sign({
+    host: endpoint.host,
+    contentType: V3_CONTENT_TYPE,
+    body,
+    secretKey: input.credentials.secretKey,
+    timestamp: input.timestamp,
+    service: service.service,
+  });
+  return signed(input, endpoint, service, body, signature);
+}
+
+/** The endpoint, the service and the exact body of a request. */
+function prepare(input: V3RequestInput): { endpoint: URL; service: V3Service; body: string } {
+  const { service = V3_SERVICE, version = V3_VERSION } = input.service ?? {};
+  return {
+    endpoint: parseEndpoint(input.endpoint ?? V3_ENDPOINT),
+    service: { service, version },
+    body: JSON.stringify(input.payload),
+  };
+}
+
+/** The request with its signature, as `fetch` sends it. */
+function signed(
+  input: V3RequestInput,
+  endpoint: URL,
+  { service, version }: V3Service,
+  body: string,
+  signature: string,
+): SignedRequest {
   const headers: Record<string, string> = {
     "Authorization": tc3Authorization(
       input.credentials.secretId,
@@ -155,7 +197,7 @@ export function v3TaskCall(
   const { credentials, endpoint } = context;
   return {
     action,
-    sign: (timestamp) => buildV3Request({ credentials, endpoint, action, payload, timestamp }),
+    sign: (timestamp) => signV3Request({ credentials, endpoint, action, payload, timestamp }),
     parse: (answer) => {
       const { TaskId, RequestId } = parseV3Answer(answer);
       if (typeof TaskId !== "string" || TaskId === "") {
@@ -183,7 +225,7 @@ export function readV3(
     action,
     read: true,
     sign: (timestamp) =>
-      buildV3Request({ credentials, endpoint, action, payload, timestamp, service }),
+      signV3Request({ credentials, endpoint, action, payload, timestamp, service }),
     parse: (answer) => parseV3Answer(answer, true),
   });
 }

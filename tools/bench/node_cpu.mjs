@@ -1,9 +1,13 @@
 // Client CPU per 500-URL API 3.0 batch on Node: this module's bundled core against the
 // official Node SDK (tencentcloud-sdk-nodejs-cdn), both with a transport that answers at once,
-// timed in the same passes; then the parts of ours (TC3 signing with the cached and the derived
-// key, the body hash, the URL checks with and without their fast path).
+// timed in the same passes, next to the floor (issue 21): @noble/hashes' SHA-256 of the body,
+// unbundled, plus the SDK's own work without its body hash. Then the parts of ours (TC3
+// signing with the cached and the derived key, the body hash, the URL checks with and without
+// their fast path).
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
+import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { microsPerAsyncOp, microsPerOp, timeSides } from "./stats.mjs";
 
 const BATCH = 500;
@@ -32,7 +36,7 @@ const instantFetch = () => {
  * option, so its instant transport replaces that module's export, which the SDK reads at each
  * call. The stub counts calls: a request that went elsewhere would fail the check below.
  */
-function sdkWithInstantTransport(require) {
+export function sdkWithInstantTransport(require, fetch = instantFetch) {
   const sdkRequire = createRequire(
     require.resolve("tencentcloud-sdk-nodejs-cdn"),
   );
@@ -40,7 +44,7 @@ function sdkWithInstantTransport(require) {
     "tencentcloud-sdk-nodejs-common/tencentcloud/common/http/fetch.js",
   );
   const real = transport.default;
-  transport.default = instantFetch;
+  transport.default = fetch;
   const { cdn } = sdkRequire("tencentcloud-sdk-nodejs-cdn");
   const client = new cdn.v20180606.Client({
     credential: { ...credentials },
@@ -52,44 +56,61 @@ function sdkWithInstantTransport(require) {
 
 /**
  * @param {any} ours the bundled tools/bench/node_entry.ts
+ * @param {any} oursNpm the same entry bundled with @noble/hashes left to node_modules, as JSR's
+ *   npm layer ships it (each module compiled on its own, dependencies from their packages)
  * @param {NodeRequire} require resolves the SDK from tools/node_modules
  */
-export async function measureNodeCpu(ours, require) {
+export async function measureNodeCpu(ours, oursNpm, require) {
   const { client: sdk, restore } = sdkWithInstantTransport(require);
   try {
-    return await measure(ours, sdk);
+    return await measure(ours, oursNpm, sdk);
   } finally {
     restore(); // the rest of the run calls the SDK over loopback
   }
 }
 
-async function measure(ours, sdk) {
+async function measure(ours, oursNpm, sdk) {
   const BATCHES = 10; // per pass and side: short passes, so the min finds quiet moments
   const inputs = Array.from({ length: BATCHES }, (_, b) => batchUrls(b));
   const check = (ok, what) => {
     if (!ok) throw new Error(`Node CPU benchmark: ${what}`);
   };
 
-  // --- the whole batch, ours against the SDK --------------------------------------------------
-  const batch = await timeSides({
-    ours: () => {
-      // A fresh coordinator per pass: the gate's bookkeeping is in, no earlier pass's history.
-      const coordinator = new ours.MemoryCoordinator();
-      return microsPerAsyncOp(BATCHES, async (i) => {
-        const before = answered;
-        const report = await ours.prewarm(inputs[i], {
-          credentials,
-          fetch: instantFetch,
-          dailyLimit: Infinity,
-          maxRequestsPerSecond: Infinity,
-          coordinator,
-        });
-        check(
-          report.counts.submitted === BATCH && answered === before + 1,
-          "ours lost URLs",
-        );
+  // --- the whole batch, ours against the SDK and the floor ------------------------------------
+  const oursPass = (module) => () => {
+    // A fresh coordinator per pass: the gate's bookkeeping is in, no earlier pass's history.
+    const coordinator = new module.MemoryCoordinator();
+    return microsPerAsyncOp(BATCHES, async (i) => {
+      const before = answered;
+      const report = await module.prewarm(inputs[i], {
+        credentials,
+        fetch: instantFetch,
+        dailyLimit: Infinity,
+        maxRequestsPerSecond: Infinity,
+        coordinator,
       });
-    },
+      check(
+        report.counts.submitted === BATCH && answered === before + 1,
+        "ours lost URLs",
+      );
+    });
+  };
+  const bodies = inputs.map((urls) => JSON.stringify({ Urls: urls, Area: "overseas" }));
+  const batch = await timeSides({
+    ours: oursPass(ours),
+    oursNpm: oursPass(oursNpm),
+    // The floor's parts: what the body's SHA-256 costs with @noble/hashes as its package ships
+    // it, and what the SDK's own hash of it (node:crypto) costs, to take out of the SDK's time.
+    nobleUnbundled: () =>
+      microsPerOp(
+        BATCHES,
+        (i) => bytesToHex(nobleSha256(utf8ToBytes(bodies[i]))),
+      ),
+    sdkBodyHash: () =>
+      microsPerOp(
+        BATCHES,
+        (i) => createHash("sha256").update(bodies[i]).digest("hex"),
+      ),
     sdk: () =>
       microsPerAsyncOp(BATCHES, async (i) => {
         const before = answered;
@@ -195,12 +216,28 @@ async function measure(ours, sdk) {
     "fast path rejects",
   );
 
+  check(
+    bytesToHex(nobleSha256(utf8ToBytes(body))) === ours.sha256Hex(body),
+    "the floor's hash differs from ours",
+  );
+
   const strip = ({ min, median, passes }) => ({ min, median, passes });
+  // The floor: noble's hash, unbundled, plus the SDK without its own hash, of the mins and of
+  // the medians (a sum of one pass's samples would carry each one's noise).
+  const floor = {
+    min: batch.nobleUnbundled.min + batch.sdk.min - batch.sdkBodyHash.min,
+    median: batch.nobleUnbundled.median + batch.sdk.median - batch.sdkBodyHash.median,
+    passes: batch.sdk.passes,
+  };
   return {
     batch: BATCH,
     batchesPerPass: BATCHES,
     ours: strip(batch.ours),
+    oursNpm: strip(batch.oursNpm),
     sdk: strip(batch.sdk),
+    nobleUnbundled: strip(batch.nobleUnbundled),
+    sdkBodyHash: strip(batch.sdkBodyHash),
+    floor,
     // Of the mins (each side's cost at its quietest) and of the medians.
     ratio: {
       min: batch.ours.min / batch.sdk.min,

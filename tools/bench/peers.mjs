@@ -27,6 +27,7 @@ const { TencentCdnSimulator, SIMULATOR_CREDENTIALS: creds } = await import(
 // --- client CPU per 500-URL batch, with instant transports (first: nothing else has run) ----
 const cpu = await measureNodeCpu(
   await import(pathToFileURL(path.join(outDir, "bench.node.js")).href),
+  await import(pathToFileURL(path.join(outDir, "bench.npm.node.js")).href),
   require,
 );
 

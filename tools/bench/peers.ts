@@ -34,7 +34,14 @@ export interface PeerResults {
     batchesPerPass: number;
     bodyBytes: number;
     ours: Summary;
+    /** Ours with @noble/hashes from its package, as JSR's npm layer ships it. */
+    oursNpm: Summary;
     sdk: Summary;
+    /** The floor's parts: noble's SHA-256 of the body unbundled, the SDK's own hash of it. */
+    nobleUnbundled: Summary;
+    sdkBodyHash: Summary;
+    /** noble unbundled + the SDK without its body hash (of the mins, of the medians). */
+    floor: Summary;
     /** ours / SDK: of the mins, and of the medians. */
     ratio: Summary;
     parts: CpuParts;
@@ -116,6 +123,15 @@ export async function measurePeers(): Promise<PeerResults> {
     new URL("tools/bench/node_entry.ts", root).pathname,
     out("bench.node.js"),
     "--platform=node",
+  ]);
+  // As JSR's npm layer ships it: @noble/hashes stays its own package, resolved from
+  // tools/node_modules (esbuild makes the top-level `const`s of what it bundles `var`s).
+  await run([
+    bundler,
+    new URL("tools/bench/node_entry.ts", root).pathname,
+    out("bench.npm.node.js"),
+    "--platform=node",
+    "--external=@noble/hashes/*",
   ]);
   await run([
     bundler,

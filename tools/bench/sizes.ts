@@ -52,6 +52,29 @@ export const push = (SecretId, SecretKey, Urls) =>
   },
 };
 
+/**
+ * Every entry point deno.json exports, each bundled whole (`export *`): what importing it costs
+ * when a bundler keeps all of it. The command line is bundled for Node (it reads files and
+ * runs git); every other entry the way Workers bundle (browser conditions).
+ */
+async function exportEntries(): Promise<typeof ENTRIES> {
+  const config = JSON.parse(
+    await Deno.readTextFile(new URL("deno.json", root)),
+  ) as {
+    name: string;
+    exports: Record<string, string>;
+  };
+  return Object.fromEntries(
+    Object.entries(config.exports).map(([name, path]) => [
+      `${config.name}${name === "." ? "" : name.slice(1)} (the whole entry)`,
+      {
+        platform: name === "./cli" ? "node" : "browser",
+        source: `export * from "${new URL(path, root).pathname}";`,
+      },
+    ]),
+  );
+}
+
 /** Adds entries (e.g. the router) measured the same way. */
 export function addSizeEntry(
   name: string,
@@ -94,10 +117,21 @@ export function measureCoreSize(): Promise<SizeRow> {
   return bundleSize(name, platform, source);
 }
 
-/** Bundles every entry and returns the rows, ours first. */
+/** Bundles every entry and returns the rows, ours first (the core, then the router). */
 export async function measureSizes(): Promise<SizeRow[]> {
   const rows: SizeRow[] = [];
   for (const [name, { platform, source }] of Object.entries(ENTRIES)) {
+    rows.push(await bundleSize(name, platform, source));
+  }
+  return rows;
+}
+
+/** Bundles each entry point of deno.json's `exports`, in its order. */
+export async function measureExportSizes(): Promise<SizeRow[]> {
+  const rows: SizeRow[] = [];
+  for (
+    const [name, { platform, source }] of Object.entries(await exportEntries())
+  ) {
     rows.push(await bundleSize(name, platform, source));
   }
   return rows;
