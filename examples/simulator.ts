@@ -111,7 +111,7 @@ console.log(
     `Its account serves ${DOMAINS.join(", ")}: ${DAILY_LIMIT} URLs a day, tasks done after ` +
     `${taskSeconds} s. Nothing reaches Tencent Cloud.`,
     `Its edge (a CDN node's cache headers) is on ${edgeOrigin}/: prewarm URLs there, then`,
-    `deno task cli --wait --verify ${edgeOrigin}/app.js says hit (docs/verify.md).`,
+    `prewarm --wait --verify ${edgeOrigin}/app.js (deno task prewarm here) says hit (docs/verify.md).`,
     "",
     "In another shell, point the library, the command line and the router examples at it:",
     "",

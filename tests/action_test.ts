@@ -147,7 +147,7 @@ Deno.test("action: outputs, job summary and remaining file, byte for byte", asyn
 
 **Failures**
 
-- \`ResourceNotFound.CdnHostNotExists\` (domain): 1 URL in 1 batch. Add the domain to this account's CDN (online, serving this area), or drop these URLs; if it moved to EdgeOne, use --api teo --zone ZONE.
+- \`ResourceNotFound.CdnHostNotExists\` (domain): 1 URL in 1 batch. Add the domain to this account's CDN (online, unlocked, serving this area) and let this key act on it (CAM: project, tags), or drop these URLs; if it moved to EdgeOne, use --api teo --zone ZONE.
 
 **Not sent**
 

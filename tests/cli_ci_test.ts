@@ -38,10 +38,13 @@ Deno.test("ci: tasks past twenty are counted, not listed; maybe-submitted URLs g
   assert.match(text, /^\| `task-19` \| www\.example\.com \| 1 \|$/m);
   assert.doesNotMatch(text, /task-20/);
   assert.match(text, /^… and 3 more tasks in the report\.$/m);
-  assert.match(text, /^- `NetworkError\.Timeout` \(timeout\): 1 URL in 1 batch\. No clear answer/m);
   assert.match(
     text,
-    /^\*\*May have been submitted:\*\* 1 URL got no clear answer\. Check them with `status --url URL --since 1h` before sending them again\.$/m,
+    /^- `NetworkError\.Timeout` \(timeout\): 1 URL in 1 batch\. It may have been processed: look its URLs up \(prewarm status --url URL --since 1h\)/m,
+  );
+  assert.match(
+    text,
+    /^\*\*May have been submitted:\*\* 1 URL got no clear answer\. Check them with `prewarm status --url URL --since 1h` before sending them again\.$/m,
   );
   assert.equal(
     githubOutputs(

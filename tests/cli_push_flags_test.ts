@@ -88,7 +88,10 @@ Deno.test("cli: --purge-first purges, then prefetches only what was purged", asy
   assert.deepEqual(sim.accepted.flatMap((t) => t.urls), [input[0]]);
   assert.equal(report.failed[0].error.code, "PurgeFailed");
   assert.match(result.stderr, /Purged first: 1 purge task for 2 URLs/);
-  assert.match(result.stderr, /PurgeFailed \(server\): 1 URL[\s\S]*run again with --purge-first/);
+  assert.match(
+    result.stderr,
+    /PurgeFailed \(server\): 1 URL[\s\S]*What to do: Purge and prefetch these again \(--purge-first\)\./,
+  );
 
   const dry = await run([...input, "--purge-first", "--dry-run"], sim);
   assert.equal(dry.code, 0, dry.stderr);

@@ -77,7 +77,10 @@ Deno.test("cli: a file with rejected URLs exits 1 and says which and why", async
   await Deno.remove(dir, { recursive: true });
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stdout, /^Not sent: 3 URLs$/m);
-  assert.match(result.stdout, /^ {2}invalid-url: 2 URLs\. Fix these lines/m);
+  assert.match(
+    result.stdout,
+    /^ {2}invalid-url: 2 URLs\. Fix these \(each one's problem is shown\)/m,
+  );
   assert.match(result.stdout, /ftp:\/\/www\.example\.com\/x {2}\(The URL must start with http/);
   assert.match(result.stdout, /wildcard/);
   assert.match(result.stdout, /^ {2}duplicate: 1 URL\. Each appears earlier/m);
@@ -104,9 +107,16 @@ Deno.test("cli: failures are grouped by error code, with what to do about each",
   assert.match(out, /^Failed: 6 URLs in 4 batches$/m);
   assert.match(out, /^ {2}ResourceNotFound\.CdnHostNotExists \(domain\): 4 URLs in 3 batches$/m);
   assert.match(out, /What to do: Add the domain to this account's CDN/);
+  // What went wrong, then what to do in the command line's words: never the library's.
+  assert.match(
+    out,
+    /^ {4}Domain does not exist.*\(ResourceNotFound\.CdnHostNotExists\)\n {4}What to do: /m,
+  );
+  assert.match(out, /use --api teo --zone ZONE\./);
+  assert.doesNotMatch(out, /zoneId|edgeOne\(|describePushTasks|retryAmbiguous|batchSize/);
   assert.match(out, /^ {2}NetworkError\.Timeout \(timeout\): 2 URLs in 1 batch$/m);
   assert.match(out, /^MAY HAVE BEEN SUBMITTED: 2 URLs got no clear answer/m);
-  assert.match(out, /look their URLs up first with: status --url URL --since 1h/);
+  assert.match(out, /look their URLs up first with: prewarm status --url URL --since 1h\./);
   assert.match(out, /Do not resend them blindly/);
   assert.match(out, /\(2 may be submitted\)/);
 
@@ -123,7 +133,7 @@ Deno.test("cli: failures are grouped by error code, with what to do about each",
   assert.equal(spent.code, 1, spent.stderr);
   assert.match(
     spent.stdout,
-    /^ {2}daily-limit: 2 URLs\. Daily quota spent: it resets at 00:00 Beijing time \(UTC\+8\), in \d+ (h|min) /m,
+    /^ {2}daily-limit: 2 URLs\. The daily quota is spent: it resets at 00:00 Beijing time \(UTC\+8\), in \d+ (h|min) /m,
   );
   assert.match(spent.stdout, /send these again then\./);
 });

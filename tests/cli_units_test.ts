@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { TencentCloudError } from "../src/rules/errors.ts";
-import type { PrewarmReport } from "../src/rules/report.ts";
+import type { PrewarmReport, RejectedUrl } from "../src/rules/report.ts";
 import { main } from "../src/cli/main.ts";
 import type { CliIo } from "../src/cli/io.ts";
 import { splitArgs, UsageError } from "../src/cli/args.ts";
@@ -225,6 +225,8 @@ Deno.test("summary: failures grouped by code with advice; maybe-submitted said c
       url: "https://x/6",
       reason: "daily-limit",
       detail: "The daily budget (dailyLimit 6) for 2026-11-28 (Beijing time) is spent; not sent",
+      by: "local",
+      option: "dailyLimit",
     }],
     failed,
     counts: {
@@ -244,10 +246,22 @@ Deno.test("summary: failures grouped by code with advice; maybe-submitted said c
   assert.match(text, /^ {2}t-1 +www\.example\.com +1$/m);
   assert.match(text, /^Failed: 5 URLs in 3 batches$/m);
   assert.match(text, /^ {2}ResourceNotFound\.CdnHostNotExists \(domain\): 3 URLs in 2 batches$/m);
-  assert.match(text, /^ {4}What to do: No clear answer: these may have been processed/m);
   assert.match(
     text,
-    /^ {2}daily-limit: 1 URL\. Daily quota spent: it resets at 00:00 Beijing time \(UTC\+8\), in 4 h 00 min; send these again then\. If the account's quota is larger than --daily-limit/m,
+    /^ {4}What to do: It may have been processed: look its URLs up \(prewarm status --url URL --since 1h\) before sending them again \(or use --retry-ambiguous\)\.$/m,
+  );
+  assert.match(
+    text,
+    /^ {2}daily-limit: 1 URL\. The daily quota is spent: it resets at 00:00 Beijing time \(UTC\+8\), in 4 h 00 min; send these again then\. If the account's quota is larger than --daily-limit \(see prewarm quota\), raise --daily-limit\.$/m,
+  );
+  // Which budget refused is data: the same sentence refused by Tencent's count raises nothing.
+  const tencent = formatSummary(
+    { ...report, rejected: [{ ...report.rejected[0]!, by: "tencent", option: undefined }] },
+    { simulated: false, now, elapsedMs: 1500, listTasks: true },
+  );
+  assert.match(
+    tencent,
+    /^ {2}daily-limit: 1 URL\. The daily quota is spent: .*send these again then\.$/m,
   );
   assert.match(text, /^MAY HAVE BEEN SUBMITTED: 2 URLs/m);
   assert.match(
@@ -404,4 +418,94 @@ Deno.test("main: a simulated run says so at its end, suggests no status, shorten
   const plan = await runMain(["--dry-run", ...args]);
   assert.match(plan.stdout, /^ {4}… and 3 more \(run with --json to list every one\)$/m);
   for (const line of plan.stdout.split("\n")) assert.ok(line.length <= 200, line.slice(0, 80));
+});
+
+Deno.test("main: a line that is no URL is named by its file and line, in the summary and the JSON", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/urls.txt`;
+  await Deno.writeTextFile(
+    file,
+    [
+      "# release", // 1
+      "https://www.example.com/a.js", // 2
+      "", // 3
+      "www.example.com/b.js", // 4: no scheme
+      "https://www.example.com/a.js", // 5: a duplicate, not a bad line
+      "www.example.com/b.js", // 6: the same bad text again
+    ].join("\n"),
+  );
+  const sim = new TencentCdnSimulator({ domains: ["www.example.com"] });
+  const env: Record<string, string> = {
+    TENCENTCLOUD_SECRET_ID: SIMULATOR_CREDENTIALS.secretId,
+    TENCENTCLOUD_SECRET_KEY: SIMULATOR_CREDENTIALS.secretKey,
+  };
+  const io = { env: (name: string) => env[name], fetch: sim.fetch };
+  try {
+    // The same bad text as an argument first: arguments have no line, and take none of the file's.
+    const args = ["www.example.com/b.js", "--file", file, "--file", "-", "--rate", "off"];
+    const stdin = () => chunksOf("https://www.example.com/c.js\n\nftp://www.example.com/d.js\n");
+    const human = await runMain(args, { ...io, stdin });
+    assert.equal(human.code, 1, human.stderr);
+    const quoted = human.stdout.split("\n").filter((line) => /^ {4}\S/.test(line));
+    assert.deepEqual(quoted, [
+      "    www.example.com/b.js  (The URL must start with http:// or https://)",
+      `    ${file}:4: www.example.com/b.js  (The URL must start with http:// or https://)`,
+      `    ${file}:6: www.example.com/b.js  (The URL must start with http:// or https://)`,
+      "    stdin:3: ftp://www.example.com/d.js  (The URL must start with http:// or https://)",
+    ]);
+
+    const json = await runMain([...args, "--json"], { ...io, stdin });
+    const rejected = JSON.parse(json.stdout).rejected;
+    assert.deepEqual(
+      rejected.map((
+        r: RejectedUrl & { file?: string; line?: number },
+      ) => [r.reason, r.file, r.line]),
+      [
+        ["invalid-url", undefined, undefined],
+        ["invalid-url", file, 4],
+        ["duplicate", undefined, undefined],
+        ["invalid-url", file, 6],
+        ["invalid-url", "-", 3],
+      ],
+    );
+    // A dry run names them alike.
+    const plan = await runMain([...args, "--dry-run"], { ...io, stdin });
+    assert.match(plan.stdout, new RegExp(`^ {4}${file}:4: www\\.example\\.com/b\\.js {2}\\(`, "m"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("main: status TASK_ID says pending, as --wait does, never the service's own word", async () => {
+  const env: Record<string, string> = {
+    TENCENTCLOUD_SECRET_ID: SIMULATOR_CREDENTIALS.secretId,
+    TENCENTCLOUD_SECRET_KEY: SIMULATOR_CREDENTIALS.secretKey,
+  };
+  const zone = "zone-status1";
+  const sim = new TencentCdnSimulator({
+    domains: ["www.example.com"],
+    teoZones: [{ zoneId: zone, domains: ["www.example.com"] }],
+    taskDurationMs: 60 * 60_000,
+  });
+  const io = { env: (name: string) => env[name], fetch: sim.fetch };
+  // CDN API 3.0 lists such a URL as "process"; EdgeOne as "processing".
+  for (const api of [[], ["--api", "teo", "--zone", zone]]) {
+    const sent = await runMain(["https://www.example.com/a.js", "--json", ...api], io);
+    assert.equal(sent.code, 0, sent.stderr);
+    const taskId = JSON.parse(sent.stdout).tasks[0].taskId;
+    const shown = await runMain(["status", taskId, ...api], io);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, new RegExp(`^Task ${taskId}: 1 URL: 1 pending$`, "m"));
+    assert.match(shown.stdout, /^https:\/\/www\.example\.com\/a\.js +pending +\d+%/m);
+    assert.doesNotMatch(shown.stdout, /process/);
+    const json = JSON.parse((await runMain(["status", taskId, "--json", ...api], io)).stdout);
+    assert.equal(json.lines[0].status, "pending");
+    assert.match(json.lines[0].upstreamStatus, /^process(ing)?$/);
+    // --wait names it the same.
+    const waited = await runMain(["status", taskId, "--wait", "--wait-timeout", "1ms", ...api], {
+      ...io,
+      sleep: () => Promise.resolve(),
+    });
+    assert.match(waited.stdout, /^pending at the timeout: 1 URL\./m);
+  }
 });

@@ -108,7 +108,7 @@ Deno.test("cli --wait: a timeout with URLs pending and nothing else wrong exits 
   assert.deepEqual(json.wait.counts, { done: 2, failed: 0, invalid: 0, pending: 1, unknown: 0 });
   assert.match(
     slow.stderr,
-    /^pending at the timeout: 1 URL\. Still in process when the wait ended: the task may still finish; check again later \(the command line's status TASK_ID\)\.\n {4}https:\/\/www\.example\.com\/asset-1\.js {2}task \S+ {2}40%$/m,
+    /^pending at the timeout: 1 URL\. Still in process when the wait ended: the task may still finish; check again later \(prewarm status TASK_ID\)\.\n {4}https:\/\/www\.example\.com\/asset-1\.js {2}task \S+ {2}40%$/m,
   );
   assert.match(slow.stderr, /^Waited 20 min 00 s for 3 URLs: .* \(the wait timed out\)\.$/m);
 

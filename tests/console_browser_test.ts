@@ -20,6 +20,8 @@ const chromium = await findChromium();
 
 /** The router with its console, served on 127.0.0.1 before a simulator on a clock the test moves. */
 function serveRouter(sim: SimulatorOptions, simulated: boolean) {
+  // Assigned once the router that reads it (through the closure below) is made.
+  // deno-lint-ignore prefer-const
   let edge: SimulatedEdge | undefined;
   const { app, sim: simulator, advance } = setup(
     {

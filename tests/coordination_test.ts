@@ -14,6 +14,7 @@ import {
 import { prewarmRouter } from "../src/hono/mod.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { assertAccounted, urlsOn } from "./_helpers.ts";
+import { FakeTime } from "./_fake_time.ts";
 
 const NOW = Date.UTC(2026, 10, 28, 4, 0, 0);
 const ACCOUNT = `${SIMULATOR_CREDENTIALS.secretId}@cdn.tencentcloudapi.com`;
@@ -113,7 +114,9 @@ Deno.test("finding 3: a daily-limit answer after Beijing midnight marks the day 
 });
 
 Deno.test("finding 4: four concurrent runs at default rate share the account's gate", async () => {
-  // Real time: the simulator enforces Tencent's 20 requests/s per action on the wall clock.
+  // The simulator enforces Tencent's 20 requests/s per action on its clock, the gate keeps to 18
+  // on its own: one fake clock for both, so a loaded machine cannot skew one against the other.
+  using time = new FakeTime(NOW);
   const sim = new TencentCdnSimulator({ domains: ["*.example.com"], dailyLimit: 100_000 });
   const coordinator = new MemoryCoordinator();
   const runs = Array.from({ length: 4 }, (_, run) =>
@@ -124,7 +127,7 @@ Deno.test("finding 4: four concurrent runs at default rate share the account's g
       dailyLimit: Infinity,
       batchSize: 10,
     }));
-  const reports = await Promise.all(runs);
+  const reports = await time.run(Promise.all(runs));
   for (const report of reports) {
     assert.equal(report.counts.submitted, 150, JSON.stringify(report.failed[0]?.error));
   }
@@ -136,20 +139,21 @@ Deno.test("finding 4: four concurrent runs at default rate share the account's g
 });
 
 Deno.test("finding 4: a server far slower than maxRequestsPerSecond still gets every URL", async () => {
+  using time = new FakeTime(NOW);
   const sim = new TencentCdnSimulator({
     domains: ["*.example.com"],
     requestsPerSecond: 3,
     dailyLimit: 100_000,
   });
   const input = Array.from({ length: 12 }, (_, i) => urlsOn(`s${i}.example.com`, 2)).flat();
-  const report = await prewarm(input, {
+  const report = await time.run(prewarm(input, {
     credentials: { ...SIMULATOR_CREDENTIALS },
     fetch: sim.fetch,
     coordinator: new MemoryCoordinator(),
     concurrency: 8,
     maxRequestsPerSecond: 100,
     retryDelayMs: 50,
-  });
+  }));
   assertAccounted(input, report);
   assert.equal(report.counts.submitted, input.length, JSON.stringify(report.failed[0]?.error));
 });
@@ -240,10 +244,11 @@ Deno.test("finding 10: a temporary DNS failure is retried (nothing was sent)", a
 });
 
 Deno.test("finding 11: requests are signed when the gate lets them go, not before", async () => {
+  using time = new FakeTime(NOW);
   const sim = new TencentCdnSimulator({ domains: ["*.example.com"] });
   const lag: number[] = [];
   const input = Array.from({ length: 4 }, (_, i) => urlsOn(`t${i}.example.com`, 1)).flat();
-  const report = await prewarm(input, {
+  const report = await time.run(prewarm(input, {
     credentials: { ...SIMULATOR_CREDENTIALS },
     coordinator: new MemoryCoordinator(),
     concurrency: 4,
@@ -253,8 +258,9 @@ Deno.test("finding 11: requests are signed when the gate lets them go, not befor
       lag.push(Math.floor(Date.now() / 1000) - signed);
       return sim.fetch(url, init);
     },
-  });
+  }));
   assert.equal(report.counts.submitted, 4);
+  assert.ok(time.elapsed >= 3000, "the gate let one request go a second");
   // At one request a second the last one waited about three seconds in the gate.
   assert.ok(lag.every((l) => l <= 1), `seconds between signing and sending: ${lag}`);
 });
@@ -336,7 +342,8 @@ Deno.test("finding 12: a caller waits for held budget that comes free (budgetWai
 });
 
 Deno.test("finding 4: 200 router clients in waves share the account's gate: no URL lost to rate limits", async () => {
-  // Real time: the simulator enforces Tencent's 20 requests/s per action on the wall clock.
+  // The simulator's 20 requests/s and the gate's 18 on one fake clock (as above).
+  using time = new FakeTime(NOW);
   const sim = new TencentCdnSimulator({ domains: ["*.example.com"], dailyLimit: 100_000 });
   const token = "t".repeat(32);
   const app = prewarmRouter({
@@ -346,7 +353,7 @@ Deno.test("finding 4: 200 router clients in waves share the account's gate: no U
   });
   const statuses: number[] = [];
   for (let wave = 0; wave < 4; wave++) {
-    const answers = await Promise.all(Array.from({ length: 50 }, async (_, client) => {
+    const answers = await time.run(Promise.all(Array.from({ length: 50 }, async (_, client) => {
       const response = await app.request("/prewarm", {
         method: "POST",
         headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -354,7 +361,7 @@ Deno.test("finding 4: 200 router clients in waves share the account's gate: no U
       });
       await response.body?.cancel();
       return response.status;
-    }));
+    })));
     statuses.push(...answers);
   }
   assert.deepEqual(statuses.filter((s) => s !== 200), [], "every client's URLs submitted");

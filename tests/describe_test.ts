@@ -8,6 +8,7 @@ import {
 } from "../mod.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { urlsOn } from "./_helpers.ts";
+import { FakeTime } from "./_fake_time.ts";
 
 const NOW = Date.UTC(2026, 10, 28, 4, 0, 0);
 
@@ -88,9 +89,13 @@ Deno.test("describePushTasks widens the window to whole seconds: a push just now
 });
 
 Deno.test("describe calls retry rate limits and ambiguous failures (reads are idempotent)", async () => {
+  // The gate's pause after the rate limit, on a fake clock, in a gate of its own: the shared
+  // default one must not keep fake times for the tests after this one.
+  using time = new FakeTime();
   const { sim, options } = setup();
   sim.inject({ type: "rate-limit" }, { type: "html", status: 502 });
-  const { quotas } = await describePushQuota(options);
+  const coordinator = new MemoryCoordinator();
+  const { quotas } = await time.run(describePushQuota({ ...options, coordinator }));
   assert.equal(quotas.length, 2);
   assert.equal(sim.requests.length, 3);
 });

@@ -276,7 +276,7 @@ Deno.test("edgeone: an unknown zone stops the run before a second request, advic
     assert.equal(f.error.code, "InvalidParameter.ZoneNotFound");
     assert.equal(f.error.category, "account");
     assert.equal(f.maybeSubmitted, false);
-    assert.match(f.error.message, /No EdgeOne zone has this zoneId/);
+    assert.match(f.error.message, /Check zoneId: no EdgeOne zone of this account has it\./);
   }
   assert.equal(sim.prefetchJobs.length, 0);
   assert.equal(teoBudget("zone-nope"), 0, "budget given back");
@@ -298,7 +298,10 @@ Deno.test("edgeone: a domain outside the zone fails its host only; other hosts g
     ["other.example.net", 1, "InvalidParameter.DomainNotFound"],
   ]);
   assert.equal(report.failed[0]!.error.category, "domain");
-  assert.match(report.failed[0]!.error.message, /Not a domain of this EdgeOne zone \(zoneId\)/);
+  assert.match(
+    report.failed[0]!.error.message,
+    /Add the domain to the zone \(zoneId\), or drop these URLs\./,
+  );
   // The host's second batch was not sent.
   assert.equal(sim.requests.filter((r) => r.action === "CreatePrefetchTask").length, 2);
 });

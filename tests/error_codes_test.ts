@@ -5,12 +5,12 @@
 
 import assert from "node:assert/strict";
 import {
-  adviceFor,
   classifyV3Error,
   type ErrorCategory,
   OUTCOME_POLICY,
   V3_CATEGORIES,
 } from "../src/rules/outcome.ts";
+import { adviceFor } from "../src/rules/advice.ts";
 import { upstreamError } from "../src/rules/errors.ts";
 import { MemoryCoordinator, prewarm, type PrewarmOptions } from "../mod.ts";
 import { edgeOne } from "../src/edgeone.ts";

@@ -10,6 +10,7 @@ import {
 } from "../mod.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { assertAccounted, faultSubmissions, requestsOf, spentBudget, urlsOn } from "./_helpers.ts";
+import { FakeTime } from "./_fake_time.ts";
 
 const NOW = Date.UTC(2026, 10, 28, 4, 0, 0);
 
@@ -277,10 +278,13 @@ const retryable = [
 
 for (const c of retryable) {
   Deno.test(`retried: ${c.name}`, async () => {
+    // The gate's pause after a rate limit (a second) on a fake clock.
+    using time = new FakeTime(NOW);
     const { sim, options } = setup();
     sim.inject(c.fault, c.fault);
     const input = urlsOn("www.example.com", 3);
-    const report = await prewarm(input, { ...options, api: c.api === "v2" ? cdnV2() : cdn() });
+    const api = c.api === "v2" ? cdnV2() : cdn();
+    const report = await time.run(prewarm(input, { ...options, api }));
     assert.equal(report.counts.submitted, 3);
     assert.equal(report.counts.requests, 3);
     assert.equal(sim.accepted.length, 1);
@@ -469,20 +473,22 @@ Deno.test("concurrency cap holds at the server", async () => {
 });
 
 Deno.test("rate cap: no more than maxRequestsPerSecond starts in any second", async () => {
+  // The gate's clock and the simulator's are one fake clock: the starts are exact.
+  using time = new FakeTime(NOW);
   const sim = new TencentCdnSimulator({
     now: () => NOW,
     domains: ["*.example.com"],
     requestsPerSecond: 1000,
   });
   const input = Array.from({ length: 8 }, (_, i) => urlsOn(`h${i}.example.com`, 1)).flat();
-  const report = await prewarm(input, {
+  const report = await time.run(prewarm(input, {
     credentials: SIMULATOR_CREDENTIALS,
     fetch: sim.fetch,
     now: () => NOW,
     coordinator: new MemoryCoordinator(),
     concurrency: 8,
     maxRequestsPerSecond: 5,
-  });
+  }));
   assert.equal(report.counts.submitted, 8);
   // A slower machine only spreads starts further apart, so this cannot fail for slowness.
   const starts = sim.requests.map((r) => r.receivedAt).sort((a, b) => a - b);

@@ -117,7 +117,7 @@ Deno.test("console: served at console.path, and found when the router is mounted
   assert.equal((await app.request("/ui/console")).status, 200);
   assert.equal((await app.request("/")).status, 404);
   const html = await (await app.request("/ui/console")).text();
-  assert.match(html, /<html lang="en" data-page="\/ui\/console">/);
+  assert.match(html, /<html lang="en" data-page="\/ui\/console" data-advice="/);
 
   // app.route() adds the routes to the outer app, whose strict routing tells /cdn/ from /cdn;
   // app.mount() hands the router every path under /cdn.
@@ -284,6 +284,8 @@ Deno.test("GET /tasks?ids=: one round for several tasks, pending until the clock
   );
   assert.equal(round.body.counts.pending, 2);
   assert.match(round.body.advice.pending, /Still in process/);
+  // In the router's words: the route to ask again, not a command line.
+  assert.match(round.body.advice.pending, /check again later \(GET \/tasks\?ids=TASK_ID\)\.$/);
 
   advance(60_000);
   round = await poll(`${ids[0]},${ids[1]},${ids[0]},nosuchtask`);

@@ -8,6 +8,7 @@ import type { PrewarmReport } from "../mod.ts";
 import type { SimulatorFault } from "../src/testing/mod.ts";
 import { assertAccounted, faultSubmissions } from "./_helpers.ts";
 import { setup } from "./router/setup.ts";
+import { FakeTime } from "./_fake_time.ts";
 
 const URLS = [
   "https://www.example.com/a.js",
@@ -80,11 +81,13 @@ const CASES: Case[] = [
 
 for (const c of CASES) {
   Deno.test(`router under upstream faults: ${c.name}`, async () => {
+    // Timeouts, slow answers and the gate's pauses after a rate limit, on a fake clock.
+    using time = new FakeTime();
     const options = c.options ?? {};
     const { sim, postJson } = setup({}, { timeoutMs: 20, concurrency: 1, retries: 3, ...options });
     faultSubmissions(sim, ...c.faults);
-    const response = await postJson({ urls: URLS });
-    const body = await response.json();
+    const response = await time.run(postJson({ urls: URLS }));
+    const body = await time.run(response.json());
     const report: PrewarmReport = body.report ?? body;
     assert.equal(response.status, c.status);
     assertAccounted(URLS, report);
@@ -96,7 +99,7 @@ for (const c of CASES) {
     }
     // Wait for delayed requests the client gave up on: the server still processes them.
     while (sim.requests.some((r) => r.finishedAt === undefined)) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await time.run(new Promise((resolve) => setTimeout(resolve, 5)));
     }
     assert.equal(sim.quotaUsed("overseas"), c.spent);
   });

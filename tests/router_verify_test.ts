@@ -16,6 +16,8 @@ function verifySetup(
   verify: RouterVerifyOptions = {},
   edgeOptions: SimulatedEdgeOptions = {},
 ) {
+  // Assigned once the router that reads it (through the closure below) is made.
+  // deno-lint-ignore prefer-const
   let edge: SimulatedEdge | undefined;
   const routed = setup(
     {

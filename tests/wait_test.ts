@@ -11,6 +11,7 @@ import {
 } from "../src/testing/mod.ts";
 import { urlsOn } from "./_helpers.ts";
 import { MINUTE, simulatorOnFakeClock } from "./_fake_clock.ts";
+import { FakeTime } from "./_fake_time.ts";
 
 /** A simulator, and call options that share its fake clock; `sleep` moves the clock on. */
 function setup(options: SimulatorOptions = {}) {
@@ -190,23 +191,25 @@ Deno.test("wait: an abort mid-wait resolves with aborted: true and the rest pend
 });
 
 Deno.test("wait: transient failures are retried; a lasting error ends the wait with the rest pending", async () => {
+  // The request gate's pause after the rate limit, on a fake clock of its own.
+  using time = new FakeTime();
   const { sim, call, sleep } = setup({ taskDurationMs: 3 * MINUTE });
-  const report = await prewarm(urlsOn("www.example.com", 2), call);
+  const report = await time.run(prewarm(urlsOn("www.example.com", 2), call));
   const fast = { ...call, retryDelayMs: 0, sleep };
   // A dropped answer and a rate limit: both retried, the wait ends normally.
   sim.inject({ type: "reset" }, { type: "rate-limit" }, { type: "html", status: 502 });
-  const retried = await waitForTasks(report, fast);
+  const retried = await time.run(waitForTasks(report, fast));
   assert.equal(retried.error, undefined);
   assert.deepEqual(retried.counts, { done: 2, failed: 0, invalid: 0, pending: 0, unknown: 0 });
 
   // A refusal that retrying cannot fix ends the wait at once: the URLs stay pending.
-  const later = await prewarm(urlsOn("img.example.com", 2), call);
+  const later = await time.run(prewarm(urlsOn("img.example.com", 2), call));
   const progress: number[] = [];
   sim.inject({ type: "error", code: "AuthFailure.SignatureFailure" });
-  const refused = await waitForTasks(later, {
+  const refused = await time.run(waitForTasks(later, {
     ...fast,
     onProgress: (c) => progress.push(c.pending),
-  });
+  }));
   assert.equal(refused.error?.code, "AuthFailure.SignatureFailure");
   assert.equal(refused.error?.maybeSubmitted, false);
   assert.match(refused.error?.message ?? "", /TENCENTCLOUD_SECRET_KEY/);
@@ -216,7 +219,7 @@ Deno.test("wait: transient failures are retried; a lasting error ends the wait w
 
   // A task given by id only, never read: it stands for itself, pending.
   sim.inject({ type: "error", code: "AuthFailure.SignatureFailure" });
-  const byId = await pollTasks(["some-task"], call);
+  const byId = await time.run(pollTasks(["some-task"], call));
   assert.deepEqual(byId.urls, [{ url: "", taskId: "some-task", status: "pending", percent: 0 }]);
   assert.equal(byId.error?.code, "AuthFailure.SignatureFailure");
 });
@@ -291,10 +294,10 @@ Deno.test("wait: bad tasks and options throw before anything is sent; a throwing
 });
 
 Deno.test("wait: waiting beside a prewarm of the same account never exceeds the request rate", async () => {
-  // The real clock: the simulator admits 10 requests per action per second; every caller
-  // shares one coordinator that allows 5. The margin is wide because a loaded machine fires
-  // timers late, which bunches requests the gate spaced out (the default, 18 against Tencent's
-  // 20, assumes a machine that is not shared by a test suite).
+  // The simulator admits 10 requests per action per second; every caller shares one
+  // coordinator that allows 5. Both count seconds on one fake clock, so a loaded machine
+  // cannot bunch requests the gate spaced out, and the test takes no real seconds.
+  using time = new FakeTime();
   const sim = new TencentCdnSimulator({
     domains: ["*.example.com"],
     requestsPerSecond: 10,
@@ -308,17 +311,17 @@ Deno.test("wait: waiting beside a prewarm of the same account never exceeds the 
   };
   const hosts = (prefix: string) =>
     Array.from({ length: 4 }, (_, i) => urlsOn(`${prefix}${i}.example.com`, 2)).flat();
-  const first = await prewarm(hosts("a"), call);
+  const first = await time.run(prewarm(hosts("a"), call));
   assert.equal(first.tasks.length, 4);
   const poll = { ...call, pollIntervalMs: 20, maxPollIntervalMs: 50 };
   // Three waiters (alone, each would stay within the rate; together they would not) and a
   // second prewarm (with a quota read of its own) at once.
-  const [waited, again, third, second] = await Promise.all([
+  const [waited, again, third, second] = await time.run(Promise.all([
     waitForTasks(first, poll),
     waitForTasks(first.tasks.map((t) => t.taskId), poll),
     waitForTasks(first.tasks, poll),
     prewarm(hosts("b"), { ...call, batchSize: 1, checkQuota: true }),
-  ]);
+  ]));
   assert.equal(second.counts.submitted, 8);
   for (const result of [waited, again, third]) assert.equal(result.counts.done, 8);
   const describes = sim.requests.filter((r) => r.action === "DescribePushTasks").length;

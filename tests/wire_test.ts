@@ -176,7 +176,7 @@ Deno.test("v2 answers: success with numeric task id, module codes, string codes"
   assert.equal(notFound.category, "domain");
   assert.match(
     notFound.message,
-    /域名不存在 \(4000, module 9105\)\. Check the domain in the CDN console/,
+    /域名不存在 \(4000, module 9105\)\. Add the domain to this account's CDN/,
   );
   const quota = rejects(() =>
     parseV2PushAnswer(answer('{"code":"4000","message":"(23101)超过每日预热上限"}'))
@@ -280,7 +280,9 @@ Deno.test("errors serialize every field and nothing else", () => {
     "name",
     "requestId",
     "retryable",
+    "summary",
   ]);
   assert.equal(json.name, "TencentCloudError");
+  assert.equal(json.summary, "boom (InternalError)");
   assert.equal(String(error).startsWith("TencentCloudError: boom (InternalError)."), true);
 });

@@ -13,6 +13,7 @@ import type { DryRunPlan } from "./dry_run.ts";
 import { InputError } from "./input.ts";
 import type { SourcesOutcome } from "./sources.ts";
 import { failureAdvice, groupFailures } from "./summary.ts";
+import { cliWords } from "./words.ts";
 import { formatCount, plural } from "./text.ts";
 import { type VerifyResult, WARM_STATES } from "../verify/probe.ts";
 
@@ -133,6 +134,7 @@ export function stepSummary(run: CiRun): string {
     return out.join("");
   }
   const report = run.result.report;
+  const words = cliWords(run.now, report.zoneId);
   out.push("| Submitted | Failed | Not sent | Deferred |\n| ---: | ---: | ---: | ---: |\n");
   out.push(
     `| ${formatCount(t.submitted)} | ${formatCount(t.failed)} | ${formatCount(t.rejected)} | ` +
@@ -160,7 +162,7 @@ export function stepSummary(run: CiRun): string {
       out.push(
         `- ${code(group.code)} (${group.category}): ${plural(group.urls, "URL")} in ` +
           `${plural(group.batches, "batch", "batches")}. ${
-            markdownText(failureAdvice(group.code, group.category, run.now))
+            markdownText(failureAdvice(group, words))
           }\n`,
       );
     }
@@ -187,7 +189,7 @@ export function stepSummary(run: CiRun): string {
   if (t.maybeSubmitted > 0) {
     out.push(
       `\n**May have been submitted:** ${plural(t.maybeSubmitted, "URL")} got no clear answer. ` +
-        `Check them with ${code("status --url URL --since 1h")} before sending them again` +
+        `Check them with ${code(words.describePushTasks)} before sending them again` +
         (sources?.remainingFile !== undefined ? "; they are not in the remaining file.\n" : ".\n"),
     );
   }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { QuotaReading, TaskLine } from "../api.ts";
-import { quotaResetTime } from "./summary.ts";
+import { quotaResetTime } from "./words.ts";
 import { displayUrl, formatCount, formatTable, plural } from "./text.ts";
 
 /** The line over a status table: how many URLs, how many listed, and the totals by status. */

@@ -7,6 +7,7 @@
 import type { ResolvedPrewarmOptions } from "../engine/options.ts";
 import { type DryRunPlan, planDryRun as planUrls } from "../engine/plan.ts";
 import { ALL_LISTED_BY_JSON, formatRejected } from "./summary.ts";
+import { cliWords } from "./words.ts";
 import { formatCount, formatTable, plural } from "./text.ts";
 
 export type { DryRunPlan, PlannedHost } from "../engine/plan.ts";
@@ -58,7 +59,7 @@ export function formatPlan(
   );
   if (plan.rejected.length > 0) {
     out.push(`\nWould not send: ${plural(plan.counts.rejected, "URL")}\n`);
-    out.push(formatRejected(plan.rejected, now, ALL_LISTED_BY_JSON));
+    out.push(formatRejected(plan.rejected, cliWords(now, plan.zoneId), ALL_LISTED_BY_JSON));
   }
   return out.join("");
 }

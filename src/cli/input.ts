@@ -5,6 +5,8 @@
  */
 import { open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
+import type { RejectedUrl } from "../rules/report.ts";
+import { checkUrl } from "../rules/urls.ts";
 import { UsageError } from "./args.ts";
 
 /** One place URLs are read from, in the order given. */
@@ -110,10 +112,55 @@ export function isSkippedLine(line: string): boolean {
   return trimmed === "" || trimmed.startsWith("#");
 }
 
+/** Where a line of the input was read: the `--file` as given (`-`: standard input), 1-based. */
+export interface InputLine {
+  /** The file, as `--file` named it; `-` for standard input. */
+  file: string;
+  /** The line's number in it, counting blank lines and comments. */
+  line: number;
+}
+
 /** What {@linkcode readUrls} reports as it goes. */
 export interface ReadObserver {
   /** Called once every source is read to its end (not when reading stops on the signal). */
   onEnd?: (count: number) => void;
+  /** Called for each URL before it is yielded, with where it was read (none for arguments). */
+  onUrl?: (url: string, where: InputLine | undefined) => void;
+}
+
+/**
+ * Where each input line that is not a URL was read, so that the summary and the JSON name the
+ * file and line of each `invalid-url` rejection. `prewarm()` sees strings only: lines are noted
+ * as they are read, with the check `prewarm()` makes (`checkUrl`), and matched back to its
+ * rejections in input order (the same text twice is rejected twice, in that order). Only lines
+ * that are not URLs are kept, not every line read.
+ */
+export class InvalidLines {
+  readonly #waiting = new Map<string, (InputLine | undefined)[]>();
+
+  /** Notes `url` when `prewarm()` will reject it as not a URL; `where` is absent for arguments. */
+  note(url: string, where: InputLine | undefined): void {
+    if (!("reason" in checkUrl(url))) return;
+    const list = this.#waiting.get(url);
+    if (list) list.push(where);
+    else this.#waiting.set(url, [where]);
+  }
+
+  /**
+   * The rejections, each `invalid-url` one read from a file with its `file` and `line`. Call it
+   * once per run: each noted line is given to one rejection.
+   */
+  place<T extends RejectedUrl>(rejected: readonly T[]): (T & Partial<InputLine>)[] {
+    return rejected.map((r) => {
+      const where = r.reason === "invalid-url" ? this.#waiting.get(r.url)?.shift() : undefined;
+      return where ? { ...r, ...where } : r;
+    });
+  }
+}
+
+/** `urls.txt:12` (`stdin:12` for standard input): where a line was read, as editors name it. */
+export function lineName(where: InputLine): string {
+  return `${where.file === "-" ? "stdin" : where.file}:${where.line}`;
 }
 
 /**
@@ -135,11 +182,14 @@ export async function* readUrls(
       for (const url of source.urls) {
         if (signal?.aborted) return;
         count++;
+        observer.onUrl?.(url, undefined);
         yield url;
       }
       continue;
     }
     const name = source.kind === "file" ? `--file ${source.path}` : "standard input";
+    const file = source.kind === "file" ? source.path : "-";
+    let line = 0;
     const chunks = source.kind === "file" ? fileChunks(source.handle) : stdin();
     const lines = splitLines(chunks)[Symbol.asyncIterator]();
     try {
@@ -151,9 +201,12 @@ export async function* readUrls(
           throw new InputError(`Cannot read ${name}: ${reason(error)}`);
         }
         if (next === undefined || next.done) break;
+        line++;
         if (isSkippedLine(next.value)) continue;
         count++;
-        yield next.value.trim();
+        const url = next.value.trim();
+        observer.onUrl?.(url, { file, line });
+        yield url;
       }
     } finally {
       // After an interrupt a read may still be pending, and return() would wait for it: the

@@ -1,17 +1,20 @@
 /**
- * The command line: prewarm URLs from arguments, files or standard input, plan a run without
- * sending anything, read a task's status and the daily quota.
+ * The command line, `prewarm`: prewarm URLs from arguments, files or standard input, plan a run
+ * without sending anything, read a task's status and the daily quota. Install it under its name
+ * with exactly the permissions it uses (the network, the environment, files, and `git` for
+ * `--changed-since`):
  *
  * ```sh
+ * deno install -g -n prewarm --allow-net --allow-env --allow-read --allow-write --allow-run=git jsr:@qcdn/prewarm/cli
  * export TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=...
- * deno run -A jsr:@qcdn/prewarm/cli --file urls.txt
- * deno run -A jsr:@qcdn/prewarm/cli --dry-run https://www.example.com/app.js
- * cat urls.txt | deno run -A jsr:@qcdn/prewarm/cli --file - --json > report.json
- * deno run -A jsr:@qcdn/prewarm/cli --wait --file urls.txt  # and wait until they are done
- * deno run -A jsr:@qcdn/prewarm/cli --wait --verify --file urls.txt  # then ask the edge
- * deno run -A jsr:@qcdn/prewarm/cli verify https://www.example.com/app.js  # is it warm?
- * deno run -A jsr:@qcdn/prewarm/cli status 1764302400-6f1c...
- * deno run -A jsr:@qcdn/prewarm/cli quota
+ * prewarm --file urls.txt
+ * prewarm --dry-run https://www.example.com/app.js
+ * cat urls.txt | prewarm --file - --json > report.json
+ * prewarm --wait --file urls.txt  # and wait until they are done
+ * prewarm --wait --verify --file urls.txt  # then ask the edge
+ * prewarm verify https://www.example.com/app.js  # is it warm?
+ * prewarm status 1764302400-6f1c...
+ * prewarm quota
  * ```
  *
  * Run with `--help` for every option. Exit status: 0 every URL submitted (a duplicate counts,
@@ -65,7 +68,7 @@ import { apiFromFlags } from "./api_flags.ts";
 import { purgeOptions, PUSH_FLAGS } from "./push_flags.ts";
 import { formatQuota, formatTaskStatus } from "./describe_view.ts";
 import { formatPlan, planDryRun } from "./dry_run.ts";
-import { closeSources, InputError, openSources, readUrls } from "./input.ts";
+import { closeSources, InputError, InvalidLines, openSources, readUrls } from "./input.ts";
 import { type CliIo, processIo, stdinWasRead } from "./io.ts";
 import { ProgressDisplay } from "./progress.ts";
 import { parseDuration } from "./since.ts";
@@ -76,6 +79,8 @@ import type { SimulatedAccount } from "./simulated.ts";
 import { formatSummary } from "./summary.ts";
 import { USAGE } from "./usage.ts";
 import { formatWaitSummary } from "./wait_view.ts";
+import { cliWords } from "./words.ts";
+import { errorText } from "../rules/advice.ts";
 import {
   type ProbeSettings,
   probeSettings,
@@ -444,11 +449,11 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   if (flags.has("dry-run")) {
     await inputs.prepare(signal);
     const sources = await openSources(parsed.positionals, files);
-    const plan = await planDryRun(
-      inputs.urls(readUrls(sources, io.stdin, signal), signal),
-      resolved,
-    )
+    const invalid = new InvalidLines();
+    const read = readUrls(sources, io.stdin, signal, { onUrl: (url, at) => invalid.note(url, at) });
+    const planned = await planDryRun(inputs.urls(read, signal), resolved)
       .finally(() => closeSources(sources));
+    const plan = { ...planned, rejected: invalid.place(planned.rejected) };
     if (signal?.aborted) {
       io.stderr("Interrupted while reading the input: no plan.\n");
       return interruptedStatus(io.interrupt);
@@ -481,7 +486,8 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   await inputs.prepare(signal);
   const sources = await openSources(parsed.positionals, files);
   const started = performance.now();
-  const listed = readUrls(sources, io.stdin, signal);
+  const invalid = new InvalidLines();
+  const listed = readUrls(sources, io.stdin, signal, { onUrl: (url, at) => invalid.note(url, at) });
   let urls = inputs.urls(listed, signal, (n) => progress.inputRead(n));
   if (target.simulated) urls = target.simulated.noteHosts(urls);
   let report: PrewarmReport;
@@ -533,7 +539,8 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     elapsedMs: performance.now() - started,
   };
   // What is shown has the upstream strings masked; the queue and the wait need them as they are.
-  const shown = io.shown(report);
+  // Lines that are not URLs name their file and line (before masking, which may change a URL).
+  const shown = io.shown({ ...report, rejected: invalid.place(report.rejected) });
   // People read the run's summary (its task ids) before the wait starts.
   (json ? io.stderr : io.stdout)(formatSummary(shown, { ...context, listTasks: !json }) + notes);
   if (outcome?.untouched) io.stderr(outcome.untouched);
@@ -550,7 +557,11 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
       maxRequestsPerSecond,
     }, io);
     (json ? io.stderr : io.stdout)(
-      formatWaitSummary(waited.result, { elapsedMs: waited.elapsedMs, waited: true }),
+      formatWaitSummary(waited.result, {
+        elapsedMs: waited.elapsedMs,
+        waited: true,
+        words: cliWords(io.now(), report.zoneId),
+      }),
     );
   }
   const verified = waited &&
@@ -717,7 +728,11 @@ async function tasksStatus(
   const { result, elapsedMs } = wait
     ? await waitWithProgress(ids, wait, call, io)
     : { result: io.shown(await pollTasks(ids, call)), elapsedMs: io.now() - started };
-  const summary = formatWaitSummary(result, { elapsedMs, waited: wait !== undefined });
+  const summary = formatWaitSummary(result, {
+    elapsedMs,
+    waited: wait !== undefined,
+    words: cliWords(io.now(), flags.string("zone")),
+  });
   const json = flags.has("json");
   (json ? io.stderr : io.stdout)(summary);
   const verified = await verifyAfterWait(result, probe, probeFetch(target, io), io, {
@@ -788,7 +803,8 @@ function reportError(error: unknown, io: RunIo, json: boolean): number {
     // prewarm() and the describe calls throw TypeError and RangeError for caller mistakes only.
     [code, kind, message] = [USAGE_ERROR, "Configuration", sentence(error.message)];
   } else if (error instanceof TencentCloudError) {
-    [code, kind, message] = [INCOMPLETE, error.code, error.message];
+    // What went wrong, with the advice in the command line's words.
+    [code, kind, message] = [INCOMPLETE, error.code, errorText(error, cliWords(io.now()))];
   } else {
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);
     [code, kind, message] = [INCOMPLETE, "Unexpected", `Unexpected failure: ${detail}`];
@@ -868,12 +884,19 @@ function isProgram(): boolean {
   }
 }
 
-if (isProgram()) {
+/**
+ * Runs the command line as the program itself does (`deno task start` runs it so too): stop
+ * signals handled, the exit status set on the process, which exits when an interrupt left
+ * standard input being read.
+ *
+ * @param args The arguments, without the program name.
+ */
+export async function runProgram(args: readonly string[]): Promise<void> {
   // Ctrl-C, SIGTERM (timeout, docker stop, Kubernetes, systemd) and SIGHUP stop the run alike:
   // nothing new is sent, and --remaining keeps what was not.
   const interrupt = new AbortController();
   const stopListening = onStopSignals(stopper(interrupt, (code) => process.exit(code)));
-  const code = await main(process.argv.slice(2), { interrupt: interrupt.signal });
+  const code = await main(args, { interrupt: interrupt.signal });
   process.exitCode = code;
   stopListening();
   if (interrupt.signal.aborted && stdinWasRead()) {
@@ -882,3 +905,5 @@ if (isProgram()) {
     process.stdout.write("", () => process.exit(code));
   }
 }
+
+if (isProgram()) await runProgram(process.argv.slice(2));

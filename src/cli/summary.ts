@@ -3,10 +3,12 @@
  * grouped by error code with what to do about each, and what may have been submitted anyway.
  * @module
  */
-import type { ErrorCategory } from "../rules/errors.ts";
-import { msUntilBeijingMidnight } from "../rules/budget_day.ts";
+import type { ErrorCategory, TencentCloudError } from "../rules/errors.ts";
+import { adviceFor, rejectAdvice, type Words } from "../rules/advice.ts";
 import type { FailedBatch, PrewarmReport, RejectedUrl, RejectReason } from "../rules/report.ts";
 import { displayUrl, formatCount, formatDuration, formatTable, plural } from "./text.ts";
+import { cliWords } from "./words.ts";
+import { type InputLine, lineName } from "./input.ts";
 
 /** How many rejected URLs of each reason are quoted; `--json` lists them all. */
 const QUOTED_PER_REASON = 5;
@@ -30,101 +32,28 @@ export interface SummaryContext {
   listTasks: boolean;
 }
 
-/** When the daily quota comes back, for people: `00:00 Beijing time (UTC+8), in 5 h 12 min`. */
-export function quotaResetTime(now: number): string {
-  return `00:00 Beijing time (UTC+8), in ${formatDuration(msUntilBeijingMidnight(now))}`;
-}
-
-function quotaSpentAdvice(now: number): string {
-  return `Daily quota spent: it resets at ${quotaResetTime(now)}; send these again then.`;
-}
-
-/** What to do about URLs rejected for a reason. */
-function rejectAdvice(reason: RejectReason, details: readonly string[], now: number): string {
-  switch (reason) {
-    case "invalid-url":
-      return "Fix these lines (each one's problem is shown) and send them again.";
-    case "duplicate":
-      return "Each appears earlier in the input and is sent there: nothing to do.";
-    case "daily-limit": {
-      // The core words the local budget's detail this way; Tencent's own refusal differs.
-      const local = details.some((d) =>
-        /^The (local )?daily budget \((--daily-limit|dailyLimit)/.test(d)
-      );
-      const raise = local
-        ? " If the account's quota is larger than --daily-limit (see the quota command), " +
-          "raise --daily-limit."
-        : "";
-      return quotaSpentAdvice(now) + raise;
-    }
-    case "busy":
-      return "The rest of today's budget was held by other prefetches in flight: send these again in a minute.";
-    case "aborted":
-      return "The run was interrupted before these were sent: send them again.";
-    case "host-not-allowed":
-      return "Their host is not allowed here.";
-  }
-}
-
-/** What to do about batches that failed with an error, in command-line terms. */
-export function failureAdvice(code: string, category: ErrorCategory, now: number): string {
-  if (code === "NetworkError.Aborted") {
-    return "Interrupted while in flight: these may have been processed (see below).";
-  }
-  if (code === "PurgeFailed" || code === "PurgeTimeout") {
-    return "Not prefetched: run again with --purge-first once the purge can succeed.";
-  }
-  switch (category) {
-    case "rate-limit":
-      return "Rate-limited for longer than the client waits (other tools share this key's 20 requests/s): lower --rate, then send these again.";
-    case "unavailable":
-      return "Tencent Cloud was unavailable: send these again later.";
-    case "daily-limit":
-      return quotaSpentAdvice(now);
-    case "batch-limit":
-      return "Too many URLs in one request: lower --batch-size.";
-    case "domain":
-      return code === "InvalidParameter.DomainNotFound"
-        ? "Add the domain to the EdgeOne zone given with --zone, or drop these URLs."
-        : "Add the domain to this account's CDN (online, serving this area), or drop these " +
-          "URLs; if it moved to EdgeOne, use --api teo --zone ZONE.";
-    case "invalid-request":
-      return "Tencent refused a parameter: check these URLs and the options.";
-    case "credentials":
-      return "Check TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY (and the session token) and " +
-        "the key's CDN permissions; nothing else was sent with them.";
-    case "account":
-      return /ZoneNotFound$/.test(code)
-        ? "Check --zone: it names no EdgeOne zone (site) of this account."
-        : code === "OperationDenied.ProductUpgraded"
-        ? "This account's CDN moved to EdgeOne: prefetch with --api teo --zone ZONE."
-        : "This account cannot prefetch: see the Tencent Cloud console.";
-    case "server":
-    case "timeout":
-      return "No clear answer: these may have been processed (see below).";
-    case "network":
-      return "The connection dropped: these may have been processed (see below).";
-    case "endpoint":
-      return "Nothing was sent: check --endpoint, the network and the options.";
-    case "unknown":
-      return "See Tencent Cloud's error code documentation.";
-  }
-}
-
-interface FailureGroup {
+/** Failed batches of one error code. */
+export interface FailureGroup {
   code: string;
   category: ErrorCategory;
-  message: string;
+  /** The first batch's error. */
+  error: TencentCloudError;
   batches: number;
   urls: number;
+}
+
+/** What to do about a group of failed batches, in `words`: the one advice table's. */
+export function failureAdvice(group: FailureGroup, words: Readonly<Words>): string {
+  return adviceFor(group.category, group.code, !group.error.maybeSubmitted, words);
 }
 
 /** Failed batches grouped by error code, largest group first. */
 export function groupFailures(failed: readonly FailedBatch[]): FailureGroup[] {
   const groups = new Map<string, FailureGroup>();
   for (const batch of failed) {
-    const { code, category, message } = batch.error;
-    const group = groups.get(code) ?? { code, category, message, batches: 0, urls: 0 };
+    const { error } = batch;
+    const { code, category } = error;
+    const group = groups.get(code) ?? { code, category, error, batches: 0, urls: 0 };
     group.batches++;
     group.urls += batch.urls.length;
     groups.set(code, group);
@@ -138,23 +67,30 @@ export function groupFailures(failed: readonly FailedBatch[]): FailureGroup[] {
  * left out.
  */
 export function formatRejected(
-  rejected: readonly RejectedUrl[],
-  now: number,
+  rejected: readonly (RejectedUrl & Partial<InputLine>)[],
+  words: Readonly<Words>,
   moreHint: string,
 ): string {
   const out: string[] = [];
-  const byReason = new Map<RejectReason, RejectedUrl[]>();
+  const byReason = new Map<RejectReason, (RejectedUrl & Partial<InputLine>)[]>();
   for (const r of rejected) {
     const list = byReason.get(r.reason) ?? [];
     list.push(r);
     byReason.set(r.reason, list);
   }
   for (const [reason, list] of byReason) {
-    const details = [...new Set(list.map((r) => r.detail))];
-    out.push(`  ${reason}: ${plural(list.length, "URL")}. ${rejectAdvice(reason, details, now)}\n`);
+    // The local budget may be smaller than the account's quota: its advice says how to raise it.
+    const advice = rejectAdvice(list.find((r) => r.by === "local") ?? list[0]!, words);
+    out.push(`  ${reason}: ${plural(list.length, "URL")}. ${advice}\n`);
     if (reason === "duplicate" || reason === "aborted") continue;
     for (const r of list.slice(0, QUOTED_PER_REASON)) {
-      out.push(`    ${displayUrl(r.url)}${reason === "invalid-url" ? `  (${r.detail})` : ""}\n`);
+      // A line read from a file is named as editors and compilers name one: urls.txt:12.
+      const where = r.file !== undefined && r.line !== undefined
+        ? `${lineName({ file: r.file, line: r.line })}: `
+        : "";
+      out.push(
+        `    ${where}${displayUrl(r.url)}${reason === "invalid-url" ? `  (${r.detail})` : ""}\n`,
+      );
     }
     if (list.length > QUOTED_PER_REASON) {
       out.push(`    … and ${formatCount(list.length - QUOTED_PER_REASON)} more (${moreHint})\n`);
@@ -184,8 +120,8 @@ export function formatSummary(report: PrewarmReport, context: SummaryContext): s
           : ".\n"),
     );
   }
-  // EdgeOne's jobs are looked up in their zone.
-  const zone = report.zoneId === undefined ? "" : ` --api teo --zone ${report.zoneId}`;
+  // EdgeOne's jobs are looked up in their zone: the words name it.
+  const words = cliWords(context.now, report.zoneId);
   if (report.tasks.length > 0) {
     out.push(
       `Created ${plural(counts.tasks, "task")} for ${plural(counts.submitted, "URL")}` +
@@ -202,13 +138,13 @@ export function formatSummary(report: PrewarmReport, context: SummaryContext): s
       out.push(
         context.simulated
           ? "These task ids belong to this run's simulator: status cannot look them up.\n"
-          : `Check progress with: status TASK_ID${zone}\n`,
+          : `Check progress with: ${words.waitForTasks}\n`,
       );
     }
   }
   if (report.rejected.length > 0) {
     out.push(`\nNot sent: ${plural(counts.rejected, "URL")}\n`);
-    out.push(formatRejected(report.rejected, context.now, moreHint));
+    out.push(formatRejected(report.rejected, words, moreHint));
   }
   if (report.failed.length > 0) {
     out.push(
@@ -222,8 +158,10 @@ export function formatSummary(report: PrewarmReport, context: SummaryContext): s
           plural(group.batches, "batch", "batches")
         }\n`,
       );
-      out.push(`    ${group.message}\n`);
-      out.push(`    What to do: ${failureAdvice(group.code, group.category, context.now)}\n`);
+      // What went wrong, then what to do in the command line's words (the message has the
+      // library's).
+      out.push(`    ${group.error.summary ?? group.error.message}\n`);
+      out.push(`    What to do: ${failureAdvice(group, words)}\n`);
     }
   }
   if (counts.maybeSubmitted > 0) {
@@ -233,9 +171,9 @@ export function formatSummary(report: PrewarmReport, context: SummaryContext): s
         "may have created tasks for them and spent their quota.\n" +
         (context.simulated
           ? "  In this simulated run nothing reached Tencent Cloud: a real run would have to " +
-            "look these up with status --url URL before sending them again.\n"
+            `look these up with ${words.describePushTasks} before sending them again.\n`
           : "  Do not resend them blindly: their task ids never arrived, so look their URLs up " +
-            `first with: status --url URL --since 1h${zone}. ` +
+            `first with: ${words.describePushTasks}. ` +
             '--json marks them with "maybeSubmitted": true.\n'),
     );
     const batches = report.failed.filter((f) => f.maybeSubmitted);

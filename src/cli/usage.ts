@@ -2,23 +2,25 @@
  * The `--help` text.
  * @module
  */
+import { INSTALL } from "./words.ts";
 
 /** Printed by `--help`; `Run with --help` points here after a usage mistake. */
 export const USAGE = `Usage:
-  qcdn-prewarm [prewarm] [URL...] [--file FILE | --file -] [options]
-  qcdn-prewarm --sitemap URL|FILE [--order priority] [--remaining FILE] [options]
-  qcdn-prewarm --dir DIR --base URL [--changed-since REF | --changed-manifest FILE]
-  qcdn-prewarm [URL...] --wait [--wait-timeout 30m] [--poll-interval 10s] [options]
-  qcdn-prewarm [URL...] --wait --verify [--probe-method GET|HEAD] [options]
-  qcdn-prewarm verify URL... | --file FILE [--json]
-  qcdn-prewarm status TASK_ID... [--wait] [--json]
-  qcdn-prewarm status --url URL [--since 24h] [--json]
-  qcdn-prewarm quota [--json]
-  qcdn-prewarm ... --api teo --zone ZONE   (EdgeOne: prewarm, status JOB_ID, quota)
+  prewarm [URL...] [--file FILE | --file -] [options]
+  prewarm --sitemap URL|FILE [--order priority] [--remaining FILE] [options]
+  prewarm --dir DIR --base URL [--changed-since REF | --changed-manifest FILE]
+  prewarm [URL...] --wait [--wait-timeout 30m] [--poll-interval 10s] [options]
+  prewarm [URL...] --wait --verify [--probe-method GET|HEAD] [options]
+  prewarm verify URL... | --file FILE [--json]
+  prewarm status TASK_ID... [--wait] [--json]
+  prewarm status --url URL [--since 24h] [--json]
+  prewarm quota [--json]
+  prewarm ... --api teo --zone ZONE   (EdgeOne: prewarm, status JOB_ID, quota)
 
 Submits Tencent Cloud CDN URL prefetch ("prewarm") tasks, reads their status and the daily
-quota, and asks the CDN's edge whether it serves the URLs from its cache. Run it with:
-deno run -A jsr:@qcdn/prewarm/cli ...
+quota, and asks the CDN's edge whether it serves the URLs from its cache. Install it as
+prewarm with:
+  ${INSTALL}
 
 URLs come from the arguments, then from each --file in turn (one per line, blank lines and
 lines starting with # skipped; --file - reads standard input), then from each --sitemap, then

@@ -1,10 +1,12 @@
 /**
  * How `--wait` and `status TASK_ID...` show where the tasks stand: a progress line per poll
  * round, and a summary that lists every URL that did not end `done`, grouped by status with
- * what to do about it (the advice is `statusAdvice()` of the library, shared with the router).
+ * what to do about it (the one advice table's, `statusAdvice()`, in the command line's words).
  * @module
  */
-import { statusAdvice, URL_STATUSES, type UrlStatus, type WaitResult } from "../engine/wait.ts";
+import { URL_STATUSES, type UrlStatus, type WaitResult } from "../engine/wait.ts";
+import { errorText, statusAdvice, type Words } from "../rules/advice.ts";
+import { cliWords } from "./words.ts";
 import { displayUrl, formatCount, formatDuration, plural } from "./text.ts";
 
 /** `12 done, 1 failed, 0 invalid, 5 pending` (and `unknown` when there are any). */
@@ -29,6 +31,9 @@ export interface WaitSummaryContext {
   elapsedMs: number;
   /** Whether this was a wait (`--wait`) or a single look (`status` without `--wait`). */
   waited: boolean;
+  /** The command line's words (`cliWords()`), which the advice names commands in.
+   * @default {cliWords(Date.now())} */
+  words?: Readonly<Words>;
 }
 
 /**
@@ -36,13 +41,14 @@ export interface WaitSummaryContext {
  * advice), then why polling ended early if it did, then a line of totals.
  */
 export function formatWaitSummary(result: WaitResult, context: WaitSummaryContext): string {
+  const words = context.words ?? cliWords(Date.now());
   const out: string[] = [];
   for (const status of URL_STATUSES) {
     if (status === "done") continue;
     const urls = result.urls.filter((u) => u.status === status);
     if (urls.length === 0) continue;
     const label = status === "pending" && result.timedOut ? "pending at the timeout" : status;
-    out.push(`\n${label}: ${plural(urls.length, "URL")}. ${statusAdvice(status)}\n`);
+    out.push(`\n${label}: ${plural(urls.length, "URL")}. ${statusAdvice(status, words)}\n`);
     for (const u of urls) {
       const what = u.url === "" ? "(no URL listed)" : displayUrl(u.url);
       const percent = status === "pending" ? `  ${u.percent}%` : "";
@@ -50,7 +56,7 @@ export function formatWaitSummary(result: WaitResult, context: WaitSummaryContex
     }
   }
   if (result.error) {
-    out.push(`\nStopped polling: ${result.error.message}\n`);
+    out.push(`\nStopped polling: ${errorText(result.error, words)}\n`);
   }
   if (result.aborted) out.push("\nINTERRUPTED while waiting: the URLs not final are pending.\n");
   const total = `${plural(result.urls.length, "URL")}: ${formatStatusCounts(result.counts)}`;

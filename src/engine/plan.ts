@@ -98,6 +98,7 @@ export async function planDryRun(
         reason: "daily-limit",
         detail: limits.overBudget,
         by: "local",
+        option: "dailyLimit",
       });
     }
     if (granted === 0) continue;

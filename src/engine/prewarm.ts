@@ -249,12 +249,13 @@ class PrewarmRun {
     } catch (error) {
       this.#o.signal?.throwIfAborted();
       const cause = asCloudError(error);
+      const what = `Could not read the quota (${this.#o.api.quotaAction}), so nothing was sent: `;
       const failure = new TencentCloudError({
         ...cause.toJSON(),
         retryable: false,
         maybeSubmitted: false,
-        message:
-          `Could not read the quota (${this.#o.api.quotaAction}), so nothing was sent: ${cause.message}`,
+        summary: what + (cause.summary ?? cause.message),
+        message: what + cause.message,
       });
       this.#stop = { kind: "fatal", error: failure };
       return batchSize;

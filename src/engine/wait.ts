@@ -3,8 +3,8 @@
  * API 3.0 `DescribePushTasks` through the account's request gate, so that waiting never starves
  * or rate-limits prewarms of the same account running beside it. {@linkcode waitForTasks} polls
  * until every URL is final, the wait runs out, or the signal aborts; {@linkcode pollTasks} asks
- * once. What to do about each status is {@linkcode statusAdvice}, the one text the command line
- * and the router show.
+ * once. What to do about each status is `statusAdvice()` of `../rules/advice.ts`, which the
+ * command line and the router show in their own words.
  * @module
  */
 import type { TaskLine, TencentApi, UrlStatus } from "../api.ts";
@@ -93,22 +93,6 @@ const DEFAULT_MAX_WAIT_MS = 30 * 60_000;
 const POLL_GROWTH = 1.5;
 /** Tasks read at once in a round. */
 const POLL_CONCURRENCY = 4;
-
-const ADVICE: Record<UrlStatus, string> = {
-  done: "Prefetched: nothing to do.",
-  failed: "Tencent could not prefetch these: prewarm them again later.",
-  invalid:
-    "The origin answered 4xx/5xx for these: check that each answers 200, then prewarm them again.",
-  pending:
-    "Still in process when the wait ended: the task may still finish; check again later (the command line's status TASK_ID).",
-  unknown:
-    "Tencent does not list these: the task id is wrong, from another account or endpoint, or too old to be listed.",
-};
-
-/** What to do about URLs that ended in `status`: the text the command line and router show. */
-export function statusAdvice(status: UrlStatus): string {
-  return ADVICE[status];
-}
 
 /** Whether a URL in this status will not change any more. */
 function isFinal(status: UrlStatus): boolean {

@@ -7,7 +7,7 @@
 import type { UrlStatus } from "../api.ts";
 import { cdn, type CdnApi, isCdn } from "../apis/cdn.ts";
 import { cdnPurge } from "../apis/cdn_purge.ts";
-import { TencentCloudError } from "../rules/errors.ts";
+import { localError, TencentCloudError } from "../rules/errors.ts";
 import {
   checkApi,
   type PrewarmOptions,
@@ -122,11 +122,13 @@ export function resolvePurgeOptions(options: PurgeThenPrewarmOptions = {}): Reso
 
 /** The same error, saying the URL was not prefetched (the prefetch was certainly not sent). */
 function notPrefetched(error: TencentCloudError, what: string): TencentCloudError {
+  const why = `${what}, ${NOT_PREFETCHED}: `;
   return new TencentCloudError({
     ...error.toJSON(),
     retryable: false,
     maybeSubmitted: false,
-    message: `${what}, ${NOT_PREFETCHED}: ${error.message}`,
+    summary: why + (error.summary ?? error.message),
+    message: why + error.message,
   });
 }
 
@@ -137,8 +139,9 @@ function purgeProblem(
   wait: WaitResult,
   waitMs: number,
 ): TencentCloudError | undefined {
-  const error = (code: string, category: TencentCloudError["category"], message: string) =>
-    new TencentCloudError({ code, category, retryable: false, maybeSubmitted: false, message });
+  // The advice (purge and prefetch again) is the one table's, by code.
+  const error = (code: string, category: TencentCloudError["category"], summary: string) =>
+    localError(code, category, summary, { retryable: false, maybeSubmitted: false });
   switch (status) {
     case "done":
       return undefined;
@@ -147,19 +150,19 @@ function purgeProblem(
       return error(
         "PurgeFailed",
         "server",
-        `Tencent Cloud reports the purge of these URLs failed (task ${taskId}), ${NOT_PREFETCHED}. Purge and prefetch them again`,
+        `Tencent Cloud reports the purge of these URLs failed (task ${taskId}), ${NOT_PREFETCHED}`,
       );
     case "unknown":
       return error(
         "PurgeFailed",
         "server",
-        `Tencent Cloud does not list these URLs in purge task ${taskId}, ${NOT_PREFETCHED}. Check it with DescribePurgeTasks, then prefetch them`,
+        `Tencent Cloud does not list these URLs in purge task ${taskId}, ${NOT_PREFETCHED}`,
       );
     case "pending":
       return wait.error ? notPrefetched(wait.error, "The purge could not be confirmed") : error(
         "PurgeTimeout",
         "timeout",
-        `The purge was not done within purgeWaitMs (${waitMs} ms), ${NOT_PREFETCHED}. Check it with DescribePurgeTasks, then prefetch it`,
+        `The purge was not done within purgeWaitMs (${waitMs} ms), ${NOT_PREFETCHED}`,
       );
   }
 }

@@ -5,6 +5,21 @@
  * page with a Content-Security-Policy that admits exactly this style and this script by hash.
  * @module
  */
+import { statusAdvice } from "../rules/advice.ts";
+import { URL_STATUSES, type UrlStatus } from "../engine/wait.ts";
+import { CONSOLE_WORDS, ROUTER_WORDS } from "./words.ts";
+
+/** What to do about the statuses whose advice the console words otherwise than the router's
+ * answers (those that name a route): the script shows it instead. */
+const CONSOLE_ADVICE = Object.fromEntries(
+  URL_STATUSES.map((status) => [status, statusAdvice(status, CONSOLE_WORDS)])
+    .filter(([status, advice]) => advice !== statusAdvice(status as UrlStatus, ROUTER_WORDS)),
+);
+
+/** Text as the value of a double-quoted HTML attribute. */
+function attribute(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+}
 
 /** The page's style sheet. */
 export const CONSOLE_STYLE: string = `
@@ -51,6 +66,8 @@ export const CONSOLE_SCRIPT: string = String.raw`
 (() => {
   const KEY = "prewarm-token";
   const $ = (id) => document.getElementById(id);
+  // Advice in the page's words.
+  const ADVICE = JSON.parse(document.documentElement.dataset.advice);
   // The API routes are siblings of the page, wherever the router is mounted.
   const own = (document.documentElement.dataset.page || "/").replace(/\/$/, "");
   let path = location.pathname.replace(/\/$/, "");
@@ -320,7 +337,7 @@ export const CONSOLE_SCRIPT: string = String.raw`
       fill("progress",
         ...urls.map((u) => h("li", "", tag(LOOKS[u.status][0] + (u.status === "pending" ? " " + u.percent + "%" : ""), LOOKS[u.status][1]),
           url(u.url), h("span", "detail", "task " + u.taskId + (u.updatedAt ? ", updated " + u.updatedAt + " (Beijing)" : "")))));
-      fill("advice", ...Object.keys(advice).filter((s) => s !== "done").map((s) => h("p", "hint", s + ": " + advice[s])));
+      fill("advice", ...Object.keys(advice).filter((s) => s !== "done").map((s) => h("p", "hint", s + ": " + (ADVICE[s] || advice[s]))));
       if (error) alarm("Some tasks could not be read this time (" + error.code + "): " + error.message);
       if (!open) {
         finished(counts);
@@ -370,7 +387,7 @@ export const CONSOLE_SCRIPT: string = String.raw`
  */
 export function consoleHtml(page: string): string {
   return `<!doctype html>
-<html lang="en" data-page="${page}">
+<html lang="en" data-page="${page}" data-advice="${attribute(JSON.stringify(CONSOLE_ADVICE))}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

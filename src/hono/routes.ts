@@ -15,6 +15,8 @@ import type { CdnApi } from "../apis/cdn.ts";
 import { msUntilBeijingMidnight } from "../rules/budget_day.ts";
 import { secretRedactor } from "../rules/redact.ts";
 import type { PrewarmReport } from "../rules/report.ts";
+import { errorText } from "../rules/advice.ts";
+import { ROUTER_WORDS } from "./words.ts";
 import { checkArea, configureApi, readUrlRequest } from "./body.ts";
 import { type RouterBudget, todayBudget } from "./budget.ts";
 import { RouterError } from "./errors.ts";
@@ -251,9 +253,11 @@ export class AnswerRedactor {
     this.#text = secretRedactor(this.#secrets);
   }
 
-  /** The error with every upstream string field masked. */
+  /** The error with every upstream string field masked, its advice in the router's words
+   * (the options the operator sets, the routes to call). */
   error(error: TencentCloudError): TencentCloudError {
-    return scrubSecrets(error, this.#secrets);
+    const masked = scrubSecrets(error, this.#secrets);
+    return new TencentCloudError({ ...masked.toJSON(), message: errorText(masked, ROUTER_WORDS) });
   }
 
   /**

@@ -7,7 +7,9 @@
  */
 import type { Context, Env } from "hono";
 import type { TencentCloudErrorJSON } from "../rules/errors.ts";
-import { pollTasks, statusAdvice, type UrlResult, type UrlStatus } from "../engine/wait.ts";
+import { pollTasks, type UrlResult, type UrlStatus } from "../engine/wait.ts";
+import { statusAdvice } from "../rules/advice.ts";
+import { ROUTER_WORDS } from "./words.ts";
 import { RouterError } from "./errors.ts";
 import { callOptions, type ResolvedRouterOptions } from "./options.ts";
 import { AnswerRedactor, checkTaskId, requireTaskApi } from "./routes.ts";
@@ -22,7 +24,8 @@ export interface RouterTaskList {
   urls: UrlResult[];
   /** URLs per status (every status present, 0 when none). */
   counts: Record<UrlStatus, number>;
-  /** What to do, for each status some URL is in (the text `statusAdvice()` gives). */
+  /** What to do, for each status some URL is in (the one advice table's, in the router's
+   * words: `GET /tasks?ids=` is how to look again). */
   advice: Partial<Record<UrlStatus, string>>;
   /** The error that ended this round early (URLs not read are `pending`): ask again later. */
   error?: TencentCloudErrorJSON;
@@ -61,7 +64,7 @@ export function taskListHandler<E extends Env>(
     const error = polled.error && redact.error(polled.error);
     const answer: RouterTaskList = { urls, counts: polled.counts, advice: {} };
     for (const [status, count] of Object.entries(polled.counts) as [UrlStatus, number][]) {
-      if (count > 0) answer.advice[status] = statusAdvice(status);
+      if (count > 0) answer.advice[status] = statusAdvice(status, ROUTER_WORDS);
     }
     if (error) answer.error = error.toJSON();
     return c.json(answer, 200);

@@ -1,11 +1,11 @@
 /**
  * The one error class callers catch, and the two ways one is made: from an upstream error
  * answer, or locally for a failure with no usable answer. What each means is decided in
- * `outcome.ts`.
+ * `outcome.ts`; what to do about it, in `advice.ts`.
  * @module
  */
-import { adviceFor, type ErrorCategory } from "./outcome.ts";
-import { OUTCOME_POLICY } from "./outcome.ts";
+import { type ErrorCategory, OUTCOME_POLICY } from "./outcome.ts";
+import { adviceFor } from "./advice.ts";
 import { secretRedactor } from "./redact.ts";
 
 export type { ErrorCategory } from "./outcome.ts";
@@ -28,8 +28,14 @@ export interface TencentCloudErrorInit {
   /** True when the request may have been processed (and quota spent) despite the error.
    * @default {true} when the category's policy says it may have spent quota (`server`, `timeout`, `network`) */
   maybeSubmitted?: boolean;
-  /** What went wrong and what to do about it. */
+  /** What went wrong and what to do about it, in this library's words (option names). */
   message: string;
+  /**
+   * What went wrong, without what to do about it: `message` is this and the advice
+   * (`adviceFor(category, code, !maybeSubmitted)`). The command line and the router show it with
+   * the same advice in their own words (flags, commands). Absent on an error made without one.
+   */
+  summary?: string;
 }
 
 /** What `TencentCloudError.toJSON()` returns. */
@@ -50,6 +56,7 @@ const FIELDS = [
   "category",
   "retryable",
   "maybeSubmitted",
+  "summary",
 ] as const;
 
 /**
@@ -74,6 +81,9 @@ export class TencentCloudError extends Error {
   declare readonly retryable: boolean;
   /** True when the request may have been processed (and quota spent) despite the error. */
   declare readonly maybeSubmitted: boolean;
+  /** What went wrong, without the advice `message` ends with (see
+   * {@linkcode TencentCloudErrorInit.summary}). */
+  declare readonly summary?: string;
 
   /** Creates an error from its fields; `retryable` and `maybeSubmitted` follow the category's
    * policy unless given. */
@@ -120,14 +130,11 @@ export function upstreamError(
   const { requestId, moduleCode, read = false } = extra;
   const summary = message.trim() || "Tencent Cloud refused the request";
   const id = moduleCode ? `${code}, module ${moduleCode}` : code;
-  return new TencentCloudError({
-    code,
+  return localError(code, category, `${summary} (${id})`, {
     moduleCode,
     requestId,
     httpStatus,
-    category,
-    ...(read ? { maybeSubmitted: false } : {}),
-    message: `${summary} (${id}). ${adviceFor(category, code, read)}`,
+    read,
   });
 }
 
@@ -144,25 +151,26 @@ export function localError(
     category,
     ...(read ? { maybeSubmitted: false } : {}),
     ...fields,
+    summary,
     message: `${summary}. ${adviceFor(category, code, read)}`,
   });
 }
 
 /**
  * Returns the error with the given secrets (in any case, percent-encoded too) and every
- * `Signature=` value masked in each upstream string field (`code`, `moduleCode`, `requestId`,
- * `message`); the error itself when none occurs. See `secretRedactor` in `./redact.ts`.
+ * `Signature=` value masked in each string field (the upstream ones: `code`, `moduleCode`,
+ * `requestId`, `message`, `summary`); the error itself when none occurs. See `secretRedactor` in `./redact.ts`.
  */
 export function scrubSecrets(
   error: TencentCloudError,
   secrets: ReadonlyArray<string | undefined>,
 ): TencentCloudError {
   const redact = secretRedactor(secrets);
-  const json = error.toJSON();
+  const json = error.toJSON() as unknown as Record<string, unknown>;
   let changed = false;
-  for (const field of ["code", "moduleCode", "requestId", "message"] as const) {
-    const value = json[field];
-    if (value) changed = (json[field] = redact(value)) !== value || changed;
+  // Every string field: the upstream ones, and `name` and `category`, which hold none.
+  for (const [field, value] of Object.entries(json)) {
+    if (typeof value === "string") changed = (json[field] = redact(value)) !== value || changed;
   }
-  return changed ? new TencentCloudError(json) : error;
+  return changed ? new TencentCloudError(json as unknown as TencentCloudErrorJSON) : error;
 }

@@ -2,10 +2,10 @@
  * The one outcome policy: what every failure means and what the client does about it.
  *
  * Each upstream answer, HTTP status and network failure is named by a category (the tables
- * below); each category maps to `{ retry, spent, stop }` ({@linkcode OUTCOME_POLICY}) and to
- * advice. `prewarm()`, the reads, the router and the command line all decide from here, so
- * "is X retried?" has one answer, in one table (mirrored in docs/reliability.md, which a test
- * checks against it).
+ * below); each category maps to `{ retry, spent, stop }` ({@linkcode OUTCOME_POLICY}), and to
+ * advice in `advice.ts`. `prewarm()`, the reads, the router and the command line all decide
+ * from here, so "is X retried?" has one answer, in one table (mirrored in docs/reliability.md,
+ * which a test checks against it).
  * @module
  */
 
@@ -231,92 +231,4 @@ export function classifyConnectionFailure(error: unknown): {
     code: "NetworkError.ConnectionDropped",
     summary: "The connection failed after the request may have been sent",
   };
-}
-
-const MAYBE =
-  "It may have been processed: look its URLs up (describePushTasks by keyword and time, or the CLI's status --url) before sending them again";
-
-const CATEGORY_ADVICE: Record<ErrorCategory, string> = {
-  "rate-limit":
-    "Rate-limited: the client slows down and retries; if it persists, other tools share this key's 20 requests/s.",
-  "unavailable": "Temporarily unavailable: nothing was sent; try again later.",
-  "daily-limit": "The daily quota is spent: it resets at 00:00 Beijing time (UTC+8).",
-  "batch-limit": "Too many URLs in one request: lower batchSize.",
-  "domain":
-    'Check the domain in the CDN console (on this account, online, unlocked, serving this area) and that this key may act on it (CAM: its project, tags); if it moved to EdgeOne, use api "teo" and the site\'s zoneId. Other domains go on.',
-  "invalid-request": "Check the URLs and options.",
-  "endpoint": "Nothing was processed: check the endpoint, its API, the network and the options.",
-  "credentials":
-    "Check TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, the token, and the key's CDN permissions (see docs/keys.md).",
-  "account": "This account cannot use CDN prefetch now: see the Tencent Cloud console.",
-  "server": MAYBE + ".",
-  "timeout": MAYBE + " (or set retryAmbiguous).",
-  "network": MAYBE + ".",
-  "unknown": "See Tencent Cloud's error code documentation.",
-};
-
-const READ_ADVICE = "Nothing was changed by this read: try again later.";
-
-const CLOCK = "The local clock is over 5 minutes off: synchronise it.";
-const WRONG_KEY = "TENCENTCLOUD_SECRET_KEY does not match TENCENTCLOUD_SECRET_ID.";
-const NO_ID = "TENCENTCLOUD_SECRET_ID names no key.";
-const BAD_TOKEN = "The session token is wrong or expired.";
-const EDGEONE =
-  "This account's CDN moved to EdgeOne: prefetch with api \"teo\" and the site's zoneId.";
-const ZONE = "No EdgeOne zone has this zoneId.";
-const IP_LIST = "The account's API IP list refuses this machine: use an allowed IP.";
-const VERIFY = "Complete the account's identity verification in the Tencent Cloud console.";
-
-// Codes whose advice is more precise than their category's. API 2.0 codes share it.
-const CODE_ADVICE: Record<string, string> = {
-  __proto__: null as never, // as V3_CATEGORIES
-  "AuthFailure.SignatureExpire": CLOCK,
-  "AuthFailure.SecretIdNotFound": NO_ID,
-  "AuthFailure.SignatureFailure": WRONG_KEY,
-  "AuthFailure.TokenFailure": BAD_TOKEN,
-  "InvalidParameter.DomainNotFound": "Not a domain of this EdgeOne zone (zoneId).",
-  "InvalidParameter.ZoneNotFound": ZONE,
-  "InvalidParameterValue.ZoneNotFound": ZONE,
-  "ResourceNotFound.ZoneNotFound": ZONE,
-  "ResourceUnavailable.ZoneNotFound": ZONE,
-  "IpInBlacklist": IP_LIST,
-  "IpNotInWhitelist": IP_LIST,
-  "UnauthorizedOperation.CdnUserAuthFail": VERIFY,
-  "UnauthorizedOperation.CdnUserAuthWait": VERIFY,
-  "UnauthorizedOperation.CdnUserIsIsolated":
-    "The account is suspended for arrears: top it up in the Tencent Cloud console, then run again.",
-  "ResourceNotFound.CdnUserNotExists":
-    "CDN is not activated on this account: activate it in the Tencent Cloud console.",
-  "UnauthorizedOperation.CdnAccountUnauthorized":
-    "This key may not use CDN on the account: grant it in CAM (see docs/keys.md).",
-  "OperationDenied.ProductUpdating":
-    "Tencent Cloud CDN is updating this account's service: run again later.",
-  "OperationDenied.ProductUpgraded": EDGEONE,
-  "OperationDenied.UserMigrating": "This account is moving to EdgeOne: run again after the move.",
-  "NetworkError.DnsTemporary": "Name resolution failed for now: it was retried; run again later.",
-  "4100": WRONG_KEY,
-  "4104": NO_ID,
-  "4105": BAD_TOKEN,
-  "4200": CLOCK,
-  "4500": CLOCK,
-};
-
-/**
- * The advice that ends an error message: what to do about it. `read` errors come from
- * idempotent reads, which never spend quota, so they get no "may have been processed" advice.
- */
-export function adviceFor(
-  category: ErrorCategory,
-  code: string,
-  read = false,
-): string {
-  const known = CODE_ADVICE[code];
-  if (known) return known;
-  if (
-    read &&
-    (category === "server" || category === "timeout" || category === "network")
-  ) {
-    return READ_ADVICE;
-  }
-  return CATEGORY_ADVICE[category];
 }
