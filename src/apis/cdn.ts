@@ -114,6 +114,7 @@ export function cdn(options: CdnOptions = {}): CdnApi {
   const push = pushFields(options);
   return Object.freeze({
     ...prefetch(area, push),
+    ...TASK_READS,
     ...(push.ParseM3U8 === true && { uncounted: PLAYLIST_SEGMENTS }),
     name: "v3" as const,
     area,
@@ -130,6 +131,22 @@ export function cdn(options: CdnOptions = {}): CdnApi {
     },
   });
 }
+
+/** How `cdn()` reads a task: what `waitForTasks()` and the command line call, not `prewarm()`. */
+const TASK_READS: Pick<TencentApi, "readTask" | "describeTask"> = {
+  readTask: async (context: CallContext, taskId: string) =>
+    (await readAllPushTasks(context, { TaskId: taskId })).logs.map(pushTaskLine),
+  describeTask: (
+    context: CallContext,
+    taskId: string,
+    page: { offset?: number; limit?: number },
+  ) =>
+    readPushTasks(context, {
+      TaskId: taskId,
+      ...(page.offset !== undefined && { Offset: page.offset }),
+      ...(page.limit !== undefined && { Limit: page.limit }),
+    }),
+};
 
 /**
  * Playlist segments (`ParseM3U8`) spend quota the local budget cannot count in advance. With
@@ -162,8 +179,9 @@ const DAY_MS = 24 * 3600_000;
 
 /**
  * `prewarm()`'s API when none is given: `cdn()`'s, area overseas and no `PushUrlsCache`
- * parameter, without what only a caller's settings need (their checks, `configure()`), so that
- * a bundle of `prewarm()` alone carries none of them.
+ * parameter, without what only a caller's settings need (their checks, `configure()`) nor what
+ * only `waitForTasks()` reads (a task's status), so that a bundle of `prewarm()` alone carries
+ * none of them.
  */
 export function defaultCdn(): TencentApi {
   return Object.freeze(prefetch("overseas", {}));
@@ -204,18 +222,6 @@ function prefetch(area: Area, push: Readonly<Record<string, unknown>>): TencentA
     quotaAction: "DescribePushQuota",
     readQuota,
     tasksAction: "DescribePushTasks",
-    readTask: async (context: CallContext, taskId: string) =>
-      (await readAllPushTasks(context, { TaskId: taskId })).logs.map(pushTaskLine),
-    describeTask: (
-      context: CallContext,
-      taskId: string,
-      page: { offset?: number; limit?: number },
-    ) =>
-      readPushTasks(context, {
-        TaskId: taskId,
-        ...(page.offset !== undefined && { Offset: page.offset }),
-        ...(page.limit !== undefined && { Limit: page.limit }),
-      }),
     findTasks: async (context: CallContext, search: TaskSearch) =>
       (await readAllPushTasks(context, hostSearch(search))).logs.map(pushTaskLine),
   };

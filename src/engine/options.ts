@@ -4,6 +4,7 @@
  */
 import type { TencentApi } from "../api.ts";
 import { defaultCdn } from "../apis/cdn.ts";
+import { PUSH_PARAMETERS } from "../apis/push_parameters.ts";
 import { fail, integer, MAX_TIMER_MS, optionalFunction } from "../rules/option_checks.ts";
 import type { PrewarmProgress } from "../rules/report.ts";
 import {
@@ -77,18 +78,11 @@ export interface ResolvedPrewarmOptions extends ResolvedCallOptions {
 
 // Options that belong to an API since each API takes its own: a JavaScript caller who still
 // passes one gets the way to say it now, not a run that silently ignores it.
-const MOVED: Record<string, string> = {
-  area: "api: cdn({ area })",
-  userAgent: "api: cdn({ userAgent })",
-  layer: "api: cdn({ layer })",
-  parseM3U8: "api: cdn({ parseM3U8 })",
-  disableRange: "api: cdn({ disableRange })",
-  headers: "api: cdn({ headers })",
-  urlEncode: "api: cdn({ urlEncode })",
-  method: 'api: cdnV2({ method }) from "@qcdn/prewarm/v2"',
-  signatureMethod: 'api: cdnV2({ signatureMethod }) from "@qcdn/prewarm/v2"',
-  backend: 'api: edgeOne({ zoneId }) from "@qcdn/prewarm/edgeone"',
-};
+const MOVED: readonly [readonly string[], string][] = [
+  [["area", ...PUSH_PARAMETERS], "api: cdn({ NAME })"],
+  [["method", "signatureMethod"], 'api: cdnV2({ NAME }) from "@qcdn/prewarm/v2"'],
+  [["backend"], 'api: edgeOne({ zoneId }) from "@qcdn/prewarm/edgeone"'],
+];
 
 /**
  * Checks an `api` option: a {@linkcode TencentApi} value.
@@ -112,13 +106,15 @@ export function checkApi(value: unknown, fallback: () => TencentApi): TencentApi
 export function resolvePrewarmOptions(
   options: PrewarmOptions = {},
 ): ResolvedPrewarmOptions {
-  const moved = Object.keys(MOVED).find((name) =>
-    (options as Record<string, unknown> | null)?.[name] !== undefined
-  );
-  if (moved !== undefined) {
-    throw new TypeError(
-      `Invalid option ${moved}: it is an option of the API; pass ${MOVED[moved]}`,
+  for (const [names, to] of MOVED) {
+    const moved = names.find((name) =>
+      (options as Record<string, unknown> | null)?.[name] !== undefined
     );
+    if (moved !== undefined) {
+      throw new TypeError(
+        `Invalid option ${moved}: it is an option of the API; pass ${to.replace("NAME", moved)}`,
+      );
+    }
   }
   const api = checkApi(options?.api, defaultCdn);
   const call = resolveCallOptions(options, api.endpoint);
