@@ -43,11 +43,13 @@
  * @module
  */
 import type { TencentCloudError } from "./rules/errors.ts";
+import type { ErrorRows } from "./rules/outcome.ts";
 import type { Area } from "./rules/report.ts";
 import type { Call, CallContext } from "./transport/send.ts";
 
 export type { Call, CallContext, FetchLike, RawAnswer, SignedRequest } from "./transport/send.ts";
 export type { BackoffPolicy } from "./transport/retry.ts";
+export type { ErrorCategory, ErrorRows } from "./rules/outcome.ts";
 export type { Coordinator } from "./coordinator/memory.ts";
 export type { Credentials } from "./transport/credentials.ts";
 
@@ -168,6 +170,12 @@ export interface TencentApi {
   readonly endpoint: string;
   /** The action a batch is sent as: the request gate counts each action apart. */
   readonly action: string;
+  /**
+   * Its own error rows, on top of the shared ones: what its codes mean and what to do about
+   * them. Its calls classify with them; readers that say the advice in their own words (the
+   * command line, the router) read them too.
+   */
+  readonly errors?: ErrorRows;
   /** URLs per request: the default, and the most the options may set. */
   readonly batchSize: { readonly default: number; readonly max: number };
   /** URLs per Beijing-time day when the options set no `dailyLimit`. */

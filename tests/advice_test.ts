@@ -3,6 +3,7 @@
 // the router and its console name the operator's options and the routes. Every category, every
 // code with advice of its own, every status and every reason, each in every vocabulary.
 
+import { KNOWN_ERROR_ROWS } from "../src/apis/spec.ts";
 import assert from "node:assert/strict";
 import {
   adviceFor,
@@ -34,7 +35,8 @@ const LIBRARY_NAMES =
 const CLI_NAMES = new RegExp(`(^|[\\s(])--[a-z]|\\b${COMMAND} (status|quota)\\b|\\bthe CLI\\b`);
 
 const CATEGORIES = Object.keys(OUTCOME_POLICY).filter((c) => c !== "success") as ErrorCategory[];
-const CODES = Object.keys(CODE_ADVICE);
+// The shared codes' advice, and every API's own (as the command line and the router read it).
+const CODE_TEMPLATES: Record<string, string> = { ...CODE_ADVICE, ...KNOWN_ERROR_ROWS.advice };
 
 /** Every template with the words it names. */
 function wordsIn(template: string): (keyof Words)[] {
@@ -55,10 +57,10 @@ function everyAdvice(words: Readonly<Words>): { template: string; text: string; 
       });
     }
   }
-  for (const code of CODES) {
+  for (const [code, template] of Object.entries(CODE_TEMPLATES)) {
     all.push({
-      template: CODE_ADVICE[code]!,
-      text: adviceFor("unknown", code, false, words),
+      template,
+      text: adviceFor("unknown", code, false, words, KNOWN_ERROR_ROWS),
       what: `code ${code}`,
     });
   }
@@ -87,7 +89,7 @@ function everyAdvice(words: Readonly<Words>): { template: string; text: string; 
 
 Deno.test("advice: the command line's advice names flags and commands, never the library's names", () => {
   const advice = everyAdvice(CLI);
-  assert.ok(advice.length > CATEGORIES.length + CODES.length);
+  assert.ok(advice.length > CATEGORIES.length + Object.keys(CODE_TEMPLATES).length);
   for (const { template, text, what } of advice) {
     assert.doesNotMatch(text, LIBRARY_NAMES, what);
     assert.doesNotMatch(text, /\{\w+\}/, `${what}: every word filled in`);
@@ -105,7 +107,10 @@ Deno.test("advice: the command line's advice names flags and commands, never the
     /prewarm status --url URL --since 1h.*--retry-ambiguous/,
   );
   assert.match(statusAdvice("pending", CLI), /check again later \(prewarm status TASK_ID\)/);
-  assert.match(adviceFor("account", "ResourceNotFound.ZoneNotFound", false, CLI), /^Check --zone:/);
+  assert.match(
+    adviceFor("account", "ResourceNotFound.ZoneNotFound", false, CLI, KNOWN_ERROR_ROWS),
+    /^Check --zone:/,
+  );
   assert.match(
     adviceFor("daily-limit", "", false, CLI),
     /00:00 Beijing time \(UTC\+8\), in 12 h 00 min/,

@@ -7,10 +7,15 @@ import assert from "node:assert/strict";
 import {
   classifyV3Error,
   type ErrorCategory,
+  type Outcome,
   OUTCOME_POLICY,
   V3_CATEGORIES,
 } from "../src/rules/outcome.ts";
 import { adviceFor } from "../src/rules/advice.ts";
+import type { ErrorRows } from "../src/rules/outcome.ts";
+import { KNOWN_ERROR_ROWS } from "../src/apis/spec.ts";
+import { PURGE_ERRORS } from "../src/apis/cdn_purge.ts";
+import { EDGEONE_ERRORS } from "../src/apis/edgeone_zone.ts";
 import { upstreamError } from "../src/rules/errors.ts";
 import { MemoryCoordinator, prewarm, type PrewarmOptions } from "../mod.ts";
 import { edgeOne } from "../src/edgeone.ts";
@@ -68,14 +73,40 @@ for (
 
 // Each list: its heading's first word (an action, "Common" or "Other") → its codes.
 const lists = new Map<string, string[]>();
+// The API whose own error rows (on top of the shared table) decide a code of each list; the
+// "Other" list names each code's product.
+const API_ROWS: Record<string, ErrorRows> = {
+  PurgeUrlsCache: PURGE_ERRORS,
+  DescribePurgeTasks: PURGE_ERRORS,
+  DescribePurgeQuota: PURGE_ERRORS,
+  CreatePrefetchTask: EDGEONE_ERRORS,
+  DescribePrefetchTasks: EDGEONE_ERRORS,
+  DescribeContentQuota: EDGEONE_ERRORS,
+};
+const otherRows = new Map<string, ErrorRows | undefined>();
 for (
   const section of between("<!-- error-lists:start -->", "<!-- error-lists:end -->").split(/^### /m)
     .slice(1)
 ) {
   const name = section.split(/\s/, 1)[0]!;
   lists.set(name, rows(section).map(([code]) => unquote(code!)));
+  if (name !== "Other") continue;
+  for (const [code, product] of rows(section)) {
+    otherRows.set(unquote(code!), product === "EdgeOne" ? EDGEONE_ERRORS : undefined);
+  }
 }
 const listed = new Set([...lists.values()].flat());
+/** The lists of a code, each with the rows its API decides it by. */
+function listsOf(code: string): [string, ErrorRows | undefined][] {
+  return [...lists].filter(([, codes]) => codes.includes(code)).map(([name]) => [
+    name,
+    name === "Other" ? otherRows.get(code) : API_ROWS[name],
+  ]);
+}
+// Outside one list's context: every API's rows, as the command line and the router read them.
+const classify = (code: string) => classifyV3Error(code, KNOWN_ERROR_ROWS);
+const advise = (category: ErrorCategory, code: string) =>
+  adviceFor(category, code, false, undefined, KNOWN_ERROR_ROWS);
 
 const GENERIC = adviceFor("unknown", "");
 const KEYS = adviceFor("credentials", "");
@@ -109,29 +140,44 @@ Deno.test("every listed code: the category, row, policy and advice its decision 
   for (const [code, { category, row, why }] of decisions) {
     assert.ok(category in OUTCOME_POLICY && category !== "unknown", `${code}: ${category}`);
     assert.ok(why.length > 0, `${code} says why`);
-    assert.equal(classifyV3Error(code), category, code);
-    // Its own row, or the family row the decision names: never one it falls into unawares.
-    if (row === "own") {
-      assert.ok(Object.hasOwn(V3_CATEGORIES, code), `${code} has its own row`);
-    } else {
-      const family = code.split(".")[0]!;
-      assert.equal(row, `${family}.*`, `${code}: its row is its own or its family's`);
-      assert.ok(
-        !Object.hasOwn(V3_CATEGORIES, code),
-        `${code} is decided by ${row}, not its own row`,
-      );
-      assert.equal(V3_CATEGORIES[family], category, `${code} by ${row}`);
+    for (const [list, apiRows] of listsOf(code)) {
+      const where = `${code} (${list})`;
+      assert.equal(classifyV3Error(code, apiRows), category, where);
+      // Its own row (shared, or its API's), or the family row the decision names: never one it
+      // falls into unawares.
+      const own = Object.hasOwn(V3_CATEGORIES, code) ||
+        Object.hasOwn(apiRows?.categories ?? {}, code);
+      if (row === "own") {
+        assert.ok(own, `${where} has its own row`);
+      } else {
+        const family = code.split(".")[0]!;
+        assert.equal(row, `${family}.*`, `${where}: its row is its own or its family's`);
+        assert.ok(!own, `${where} is decided by ${row}, not its own row`);
+        assert.equal(V3_CATEGORIES[family], category, `${where} by ${row}`);
+      }
+      const error = upstreamError(code, "Tencent's message", classifyV3Error(code, apiRows), 200, {
+        requestId: "request-1",
+        rows: apiRows,
+      });
+      const policy: Outcome = OUTCOME_POLICY[category];
+      assert.equal(error.category, category, where);
+      assert.equal(error.maybeSubmitted, policy.spent === "maybe", `${where} maybeSubmitted`);
+      assert.equal(error.retryable, policy.retry === "rate" || policy.retry === "backoff", where);
+      const advice = adviceFor(category, code, false, undefined, apiRows);
+      assert.notEqual(advice, GENERIC, `${where} gets more than the generic advice`);
+      assert.ok(error.message.endsWith(advice), where);
     }
-    const error = upstreamError(code, "Tencent's message", classifyV3Error(code), 200, {
-      requestId: "request-1",
-    });
-    const policy = OUTCOME_POLICY[category];
-    assert.equal(error.category, category, code);
-    assert.equal(error.maybeSubmitted, policy.spent === "maybe", `${code} maybeSubmitted`);
-    assert.equal(error.retryable, policy.retry === "rate" || policy.retry === "backoff", code);
-    const advice = adviceFor(category, code);
-    assert.notEqual(advice, GENERIC, `${code} gets more than the generic advice`);
-    assert.ok(error.message.endsWith(advice), code);
+  }
+});
+
+Deno.test("an API's own rows decide only its codes: the shared table knows none of them", () => {
+  for (const apiRows of [PURGE_ERRORS, EDGEONE_ERRORS]) {
+    for (const code of Object.keys(apiRows.categories ?? {})) {
+      assert.ok(!Object.hasOwn(V3_CATEGORIES, code), `${code} is decided in one place`);
+      for (const [list, rowsOfList] of listsOf(code)) {
+        assert.equal(rowsOfList, apiRows, `${code} is listed for ${list}, an action of its API`);
+      }
+    }
   }
 });
 
@@ -154,12 +200,12 @@ Deno.test("refusals of every request stop the run, with advice that fits", () =>
       "OperationDenied",
     ]
   ) {
-    const category = classifyV3Error(code);
+    const category = classify(code);
     assert.deepEqual(OUTCOME_POLICY[category], { retry: "no", spent: "no", stop: "run" }, code);
-    assert.notEqual(adviceFor(category, code), KEYS, `${code} is not about the keys`);
+    assert.notEqual(advise(category, code), KEYS, `${code} is not about the keys`);
   }
   assert.match(adviceFor("account", "IpNotInWhitelist"), /IP/);
-  assert.match(adviceFor("account", "ResourceNotFound.ZoneNotFound"), /zoneId/);
+  assert.match(advise("account", "ResourceNotFound.ZoneNotFound"), /zoneId/);
 });
 
 Deno.test("refusals about one domain stop that host only", () => {
@@ -171,7 +217,7 @@ Deno.test("refusals about one domain stop that host only", () => {
       "InvalidParameter.CdnHostInvalidParam",
     ]
   ) {
-    assert.equal(classifyV3Error(code), "domain", code);
+    assert.equal(classify(code), "domain", code);
   }
   assert.equal(OUTCOME_POLICY.domain.stop, "host");
 });
@@ -191,7 +237,7 @@ Deno.test("server-side failures may have been processed, whatever their family",
   );
   assert.ok(server.length > 15);
   for (const code of server) {
-    const error = upstreamError(code, "m", classifyV3Error(code), 200);
+    const error = upstreamError(code, "m", classify(code), 200);
     assert.equal(error.maybeSubmitted, true, code);
     assert.equal(error.retryable, false, code);
   }
@@ -209,9 +255,9 @@ Deno.test("account states get advice about the account, not the keys", () => {
       "ResourceNotFound.CdnUserNotExists",
     ]
   ) {
-    const category = classifyV3Error(code);
+    const category = classify(code);
     assert.equal(category, "account", code);
-    const advice = adviceFor(category, code);
+    const advice = advise(category, code);
     assert.doesNotMatch(advice, /SECRET|token|key/i, code);
     assert.match(advice, /account/, code);
   }
@@ -234,14 +280,14 @@ Deno.test("rate limits and quotas keep their rows", () => {
     ["LimitExceeded.CdnPurgeUrlExceedBatchLimit", "batch-limit"],
     ["LimitExceeded.BatchQuota", "batch-limit"],
   ];
-  for (const [code, category] of expected) assert.equal(classifyV3Error(code), category, code);
+  for (const [code, category] of expected) assert.equal(classify(code), category, code);
 });
 
 Deno.test("a code named like an Object member is just unknown", () => {
   for (const code of ["constructor", "toString", "__proto__", "hasOwnProperty.x", "valueOf"]) {
-    assert.equal(classifyV3Error(code), "unknown", code);
+    assert.equal(classify(code), "unknown", code);
     assert.equal(adviceFor("unknown", code), GENERIC, code);
-    assert.equal(typeof upstreamError(code, "m", classifyV3Error(code), 200).message, "string");
+    assert.equal(typeof upstreamError(code, "m", classify(code), 200).message, "string");
   }
 });
 

@@ -9,6 +9,7 @@ import type { TaskLine, TaskSearch, TencentApi } from "../api.ts";
 import { readPushQuota } from "./cdn_reads.ts";
 import { count, readAllPages, text } from "../transport/v3.ts";
 import { oneOf } from "../rules/option_checks.ts";
+import type { ErrorRows } from "../rules/outcome.ts";
 import { budgetKeys, quotaAreas } from "../rules/budget_day.ts";
 import type { Area } from "../rules/report.ts";
 import { V3_ENDPOINT, v3TaskCall } from "../transport/v3.ts";
@@ -30,6 +31,22 @@ export interface CdnPurgeOptions {
 export const PURGE_BATCH_SIZE = 1000;
 /** URLs purged per account, area and day when the options do not say. */
 export const PURGE_DAILY_LIMIT = 10_000;
+
+/**
+ * Purge's own error rows: too many URLs in one purge halves the batch; a purge that failed or
+ * did not finish before a prefetch (`purgeThenPrewarm()`'s `PurgeFailed`, `PurgeTimeout`) is
+ * done again.
+ */
+export const PURGE_ERRORS: ErrorRows = {
+  categories: {
+    "LimitExceeded.CdnPurgeExceedBatchLimit": "batch-limit",
+    "LimitExceeded.CdnPurgeUrlExceedBatchLimit": "batch-limit",
+  },
+  advice: {
+    PurgeFailed: "Purge and prefetch these again ({purgeThenPrewarm}).",
+    PurgeTimeout: "Purge and prefetch these again ({purgeThenPrewarm}).",
+  },
+};
 
 /** One `PurgeLogs` entry in the terms of `waitForTasks()`: `done`, `fail` or in process. */
 function purgeTaskLine(entry: unknown): TaskLine {
@@ -74,6 +91,7 @@ export function cdnPurge(options: CdnPurgeOptions = {}): TencentApi {
     report: Object.freeze({ area }),
     endpoint: V3_ENDPOINT,
     action: "PurgeUrlsCache",
+    errors: PURGE_ERRORS,
     batchSize: { default: PURGE_BATCH_SIZE, max: 10_000 },
     dailyLimit: PURGE_DAILY_LIMIT,
     reads: ["purge"],
@@ -88,6 +106,7 @@ export function cdnPurge(options: CdnPurgeOptions = {}): TencentApi {
           ...(area !== "global" && { Area: area }),
           ...(urlEncode !== undefined && { UrlEncode: urlEncode }),
         }, urls),
+        PURGE_ERRORS,
       ),
     quotaAction: "DescribePurgeQuota",
     readQuota: async (context: CallContext) => {

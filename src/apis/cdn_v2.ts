@@ -9,7 +9,7 @@
 import type { TencentApi } from "../api.ts";
 import { fail, oneOf } from "../rules/option_checks.ts";
 import { budgetKeys } from "../rules/budget_day.ts";
-import { pushV2Call, V2_ENDPOINT, V2_PUSH_ACTION } from "../transport/v2.ts";
+import { pushV2Call, V2_ENDPOINT, V2_ERRORS, V2_PUSH_ACTION } from "../transport/v2.ts";
 import type { CallContext, RawAnswer } from "../transport/send.ts";
 import type { V2HttpMethod, V2SignatureMethod } from "../transport/v2_signature.ts";
 
@@ -63,6 +63,7 @@ export function cdnV2(options: CdnV2Options = {}): TencentApi {
     report: Object.freeze({ area: "overseas" as const }),
     endpoint: V2_ENDPOINT,
     action: V2_PUSH_ACTION,
+    errors: V2_ERRORS,
     batchSize: { default: CDN_V2_BATCH_SIZE, max: CDN_V2_BATCH_SIZE },
     dailyLimit: 1000,
     reads: [],

@@ -134,7 +134,7 @@ export function edgeOne(options: EdgeOneOptions): EdgeOneApi {
           timestamp,
           service: TEO_SERVICE,
         }),
-      parse: (answer) => parseCreated(parseV3Answer(answer), urls),
+      parse: (answer) => parseCreated(parseV3Answer(answer, false, TEO_SERVICE.errors), urls),
     };
   };
   return Object.freeze({
@@ -145,6 +145,7 @@ export function edgeOne(options: EdgeOneOptions): EdgeOneApi {
     report: Object.freeze({ area: "global" as const, zoneId }),
     endpoint: TEO_ENDPOINT,
     action: CREATE,
+    errors: TEO_SERVICE.errors,
     // EdgeOne's per-request limit depends on the plan: DescribeContentQuota says it.
     batchSize: { default: 500, max: 10_000 },
     dailyLimit: 1000,

@@ -2,15 +2,41 @@
  * EdgeOne's API 3.0 service: where it is, what it signs, and the zone id every call names.
  * @module
  */
+import type { ErrorRows } from "../rules/outcome.ts";
 import type { V3Service } from "../transport/v3.ts";
 
 /** EdgeOne's endpoint (the international site is `https://teo.intl.tencentcloudapi.com/`). */
 export const TEO_ENDPOINT = "https://teo.tencentcloudapi.com/";
 
+const ZONE = "Check {zoneId}: no EdgeOne zone of this account has it.";
+
+/**
+ * EdgeOne's own error rows (docs/tencent-error-codes.md): its zone codes stop the run, a domain
+ * missing from the zone stops that host, `BatchQuota` halves the batch.
+ */
+export const EDGEONE_ERRORS: ErrorRows = {
+  categories: {
+    "InvalidParameter.DomainNotFound": "domain",
+    "LimitExceeded.BatchQuota": "batch-limit",
+    "ResourceNotFound.ZoneNotFound": "account",
+    "ResourceUnavailable.ZoneNotFound": "account",
+    "InvalidParameter.ZoneNotFound": "account",
+    "InvalidParameterValue.ZoneNotFound": "account",
+  },
+  advice: {
+    "InvalidParameter.DomainNotFound": "Add the domain to the zone ({zoneId}), or drop these URLs.",
+    "InvalidParameter.ZoneNotFound": ZONE,
+    "InvalidParameterValue.ZoneNotFound": ZONE,
+    "ResourceNotFound.ZoneNotFound": ZONE,
+    "ResourceUnavailable.ZoneNotFound": ZONE,
+  },
+};
+
 /** EdgeOne's TC3 service name and API version. */
 export const TEO_SERVICE: Readonly<V3Service> = Object.freeze({
   service: "teo",
   version: "2022-09-01",
+  errors: EDGEONE_ERRORS,
 });
 
 // EdgeOne zone ids look like `zone-2o0i2m9sk3li`; letters, digits, "-" and "_" cover them.

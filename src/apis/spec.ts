@@ -7,7 +7,10 @@
  */
 import type { TencentApi } from "../api.ts";
 import { edgeOne } from "./edgeone.ts";
-import { checkZoneId } from "./edgeone_zone.ts";
+import { checkZoneId, EDGEONE_ERRORS } from "./edgeone_zone.ts";
+import { PURGE_ERRORS } from "./cdn_purge.ts";
+import type { ErrorRows } from "../rules/outcome.ts";
+import { V2_ERRORS } from "../transport/v2.ts";
 import { oneOf } from "../rules/option_checks.ts";
 import { cdn, type CdnOptions } from "./cdn.ts";
 import { cdnV2, type CdnV2Options } from "./cdn_v2.ts";
@@ -22,6 +25,15 @@ export interface ApiSpec extends CdnOptions, CdnV2Options {
   /** EdgeOne's zone (`api: "teo"` only, where it is required). */
   zoneId?: string;
 }
+
+/**
+ * Every API's own error rows in one table, for readers that say advice in their own words
+ * about errors of any API (the command line, the router).
+ */
+export const KNOWN_ERROR_ROWS: ErrorRows = Object.freeze({
+  categories: { ...PURGE_ERRORS.categories, ...EDGEONE_ERRORS.categories },
+  advice: { ...V2_ERRORS.advice, ...PURGE_ERRORS.advice, ...EDGEONE_ERRORS.advice },
+});
 
 /** The fields each API's factory takes. */
 const FIELDS: Record<(typeof API_NAMES)[number], readonly string[]> = {

@@ -41,6 +41,7 @@
  *
  * @module
  */
+import { KNOWN_ERROR_ROWS } from "../apis/spec.ts";
 import process from "node:process";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -804,7 +805,11 @@ function reportError(error: unknown, io: RunIo, json: boolean): number {
     [code, kind, message] = [USAGE_ERROR, "Configuration", sentence(error.message)];
   } else if (error instanceof TencentCloudError) {
     // What went wrong, with the advice in the command line's words.
-    [code, kind, message] = [INCOMPLETE, error.code, errorText(error, cliWords(io.now()))];
+    [code, kind, message] = [
+      INCOMPLETE,
+      error.code,
+      errorText(error, cliWords(io.now()), KNOWN_ERROR_ROWS),
+    ];
   } else {
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);
     [code, kind, message] = [INCOMPLETE, "Unexpected", `Unexpected failure: ${detail}`];

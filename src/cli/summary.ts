@@ -3,6 +3,7 @@
  * grouped by error code with what to do about each, and what may have been submitted anyway.
  * @module
  */
+import { KNOWN_ERROR_ROWS } from "../apis/spec.ts";
 import type { ErrorCategory, TencentCloudError } from "../rules/errors.ts";
 import { adviceFor, rejectAdvice, type Words } from "../rules/advice.ts";
 import type { FailedBatch, PrewarmReport, RejectedUrl, RejectReason } from "../rules/report.ts";
@@ -44,7 +45,13 @@ export interface FailureGroup {
 
 /** What to do about a group of failed batches, in `words`: the one advice table's. */
 export function failureAdvice(group: FailureGroup, words: Readonly<Words>): string {
-  return adviceFor(group.category, group.code, !group.error.maybeSubmitted, words);
+  return adviceFor(
+    group.category,
+    group.code,
+    !group.error.maybeSubmitted,
+    words,
+    KNOWN_ERROR_ROWS,
+  );
 }
 
 /** Failed batches grouped by error code, largest group first. */

@@ -4,6 +4,7 @@
  * what to do about it (the one advice table's, `statusAdvice()`, in the command line's words).
  * @module
  */
+import { KNOWN_ERROR_ROWS } from "../apis/spec.ts";
 import { URL_STATUSES, type UrlStatus, type WaitResult } from "../engine/wait.ts";
 import { errorText, statusAdvice, type Words } from "../rules/advice.ts";
 import { cliWords } from "./words.ts";
@@ -56,7 +57,7 @@ export function formatWaitSummary(result: WaitResult, context: WaitSummaryContex
     }
   }
   if (result.error) {
-    out.push(`\nStopped polling: ${errorText(result.error, words)}\n`);
+    out.push(`\nStopped polling: ${errorText(result.error, words, KNOWN_ERROR_ROWS)}\n`);
   }
   if (result.aborted) out.push("\nINTERRUPTED while waiting: the URLs not final are pending.\n");
   const total = `${plural(result.urls.length, "URL")}: ${formatStatusCounts(result.counts)}`;

@@ -6,7 +6,7 @@
  */
 import type { UrlStatus } from "../api.ts";
 import { cdn, type CdnApi, isCdn } from "../apis/cdn.ts";
-import { cdnPurge } from "../apis/cdn_purge.ts";
+import { cdnPurge, PURGE_ERRORS } from "../apis/cdn_purge.ts";
 import { localError, TencentCloudError } from "../rules/errors.ts";
 import {
   checkApi,
@@ -139,9 +139,13 @@ function purgeProblem(
   wait: WaitResult,
   waitMs: number,
 ): TencentCloudError | undefined {
-  // The advice (purge and prefetch again) is the one table's, by code.
+  // The advice (purge and prefetch again) is the purge's own rows', by code.
   const error = (code: string, category: TencentCloudError["category"], summary: string) =>
-    localError(code, category, summary, { retryable: false, maybeSubmitted: false });
+    localError(code, category, summary, {
+      retryable: false,
+      maybeSubmitted: false,
+      rows: PURGE_ERRORS,
+    });
   switch (status) {
     case "done":
       return undefined;

@@ -4,6 +4,7 @@
  * and `GET /tasks/:id`; and the masking of the account's secrets in everything they answer.
  * @module
  */
+import { KNOWN_ERROR_ROWS } from "../apis/spec.ts";
 import type { Context, Env } from "hono";
 import type { Credentials } from "../transport/credentials.ts";
 import { resolveCallOptions } from "../transport/call_options.ts";
@@ -257,7 +258,10 @@ export class AnswerRedactor {
    * (the options the operator sets, the routes to call). */
   error(error: TencentCloudError): TencentCloudError {
     const masked = scrubSecrets(error, this.#secrets);
-    return new TencentCloudError({ ...masked.toJSON(), message: errorText(masked, ROUTER_WORDS) });
+    return new TencentCloudError({
+      ...masked.toJSON(),
+      message: errorText(masked, ROUTER_WORDS, KNOWN_ERROR_ROWS),
+    });
   }
 
   /**

@@ -12,7 +12,7 @@
  * `reason`, `by`, `option`).
  * @module
  */
-import { type ErrorCategory, OUTCOME_POLICY } from "./outcome.ts";
+import { type ErrorCategory, type ErrorRows, OUTCOME_POLICY, ownRow } from "./outcome.ts";
 
 // The shapes advice is chosen by, written here: `report.ts` (`RejectedUrl`) imports `errors.ts`,
 // which imports this module, and `../api.ts` (`UrlStatus`) is a layer above. A caller passing
@@ -117,23 +117,17 @@ const CLOCK = "The local clock is over 5 minutes off: synchronise it.";
 const WRONG_KEY = "TENCENTCLOUD_SECRET_KEY does not match TENCENTCLOUD_SECRET_ID.";
 const NO_ID = "TENCENTCLOUD_SECRET_ID names no key.";
 const BAD_TOKEN = "The session token is wrong or expired.";
-const ZONE = "Check {zoneId}: no EdgeOne zone of this account has it.";
 const IP_LIST = "The account's API IP list refuses this machine: use an allowed IP.";
 const VERIFY = "Complete the account's identity verification in the Tencent Cloud console.";
-const NOT_PREFETCHED = "Purge and prefetch these again ({purgeThenPrewarm}).";
 
-/** Codes whose advice is more precise than their category's. API 2.0 codes share it. */
+/** Codes whose advice is more precise than their category's (an API's own codes: its
+ * {@linkcode ErrorRows}). */
 export const CODE_ADVICE: Readonly<Record<string, string>> = {
   __proto__: null as never, // A code such as "constructor" must not find Object's members.
   "AuthFailure.SignatureExpire": CLOCK,
   "AuthFailure.SecretIdNotFound": NO_ID,
   "AuthFailure.SignatureFailure": WRONG_KEY,
   "AuthFailure.TokenFailure": BAD_TOKEN,
-  "InvalidParameter.DomainNotFound": "Add the domain to the zone ({zoneId}), or drop these URLs.",
-  "InvalidParameter.ZoneNotFound": ZONE,
-  "InvalidParameterValue.ZoneNotFound": ZONE,
-  "ResourceNotFound.ZoneNotFound": ZONE,
-  "ResourceUnavailable.ZoneNotFound": ZONE,
   "IpInBlacklist": IP_LIST,
   "IpNotInWhitelist": IP_LIST,
   "UnauthorizedOperation.CdnUserAuthFail": VERIFY,
@@ -147,29 +141,23 @@ export const CODE_ADVICE: Readonly<Record<string, string>> = {
   "OperationDenied.ProductUpgraded": "This account's CDN moved to EdgeOne: prefetch with {teo}.",
   "OperationDenied.UserMigrating": "This account is moving to EdgeOne: run again after the move.",
   "NetworkError.DnsTemporary": "It was retried: run again later.",
-  "PurgeFailed": NOT_PREFETCHED,
-  "PurgeTimeout": NOT_PREFETCHED,
-  "4100": WRONG_KEY,
-  "4104": NO_ID,
-  "4105": BAD_TOKEN,
-  "4200": CLOCK,
-  "4500": CLOCK,
 };
 
 /**
- * What to do about an error, in `words` (the library's by default): its code's own advice, else
- * its category's. `spentNothing` marks a request that certainly spent no quota (an idempotent
- * read, a batch never sent: `maybeSubmitted` false), which gets no "may have been processed"
- * advice.
+ * What to do about an error, in `words` (the library's by default): its code's own advice (the
+ * API's `rows` first), else its category's. `spentNothing` marks a request that certainly spent
+ * no quota (an idempotent read, a batch never sent: `maybeSubmitted` false), which gets no "may
+ * have been processed" advice.
  */
 export function adviceFor(
   category: ErrorCategory,
   code: string,
   spentNothing = false,
   words: Readonly<Words> = LIBRARY_WORDS,
+  rows?: ErrorRows,
 ): string {
   return fill(
-    CODE_ADVICE[code] ??
+    ownRow(rows?.advice, code) ?? CODE_ADVICE[code] ??
       (spentNothing && OUTCOME_POLICY[category].spent === "maybe"
         ? SPENT_NOTHING
         : CATEGORY_ADVICE[category]),
@@ -177,8 +165,8 @@ export function adviceFor(
   );
 }
 
-/** What an error says, with the advice in `words`: its `summary` (what went wrong) and
- * {@linkcode adviceFor} it; its `message` as it is when it has no summary. */
+/** What an error says, with the advice in `words` (and the API's `rows`): its `summary` (what
+ * went wrong) and {@linkcode adviceFor} it; its `message` as it is when it has no summary. */
 export function errorText(
   error: {
     code: string;
@@ -188,10 +176,13 @@ export function errorText(
     message: string;
   },
   words: Readonly<Words>,
+  rows?: ErrorRows,
 ): string {
   return error.summary === undefined
     ? error.message
-    : `${error.summary}. ${adviceFor(error.category, error.code, !error.maybeSubmitted, words)}`;
+    : `${error.summary}. ${
+      adviceFor(error.category, error.code, !error.maybeSubmitted, words, rows)
+    }`;
 }
 
 /** What to do about URLs that ended in each status. */

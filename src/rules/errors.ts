@@ -4,7 +4,7 @@
  * `outcome.ts`; what to do about it, in `advice.ts`.
  * @module
  */
-import { type ErrorCategory, OUTCOME_POLICY } from "./outcome.ts";
+import { type ErrorCategory, type ErrorRows, OUTCOME_POLICY } from "./outcome.ts";
 import { adviceFor } from "./advice.ts";
 import { secretRedactor } from "./redact.ts";
 
@@ -118,41 +118,38 @@ export class TencentCloudError extends Error {
 /**
  * Builds the error for an upstream error answer (API 3.0 `Response.Error`, or an API 2.0 answer
  * whose `code` is not 0), classified by the caller's table: the message is Tencent's, then the
- * code, then what to do. `read` marks an idempotent read, which never spends quota.
+ * code, then what to do (the API's own `rows` first). `read` marks an idempotent read, which
+ * never spends quota.
  */
 export function upstreamError(
   code: string,
   message: string,
   category: ErrorCategory,
   httpStatus: number,
-  extra: { requestId?: string; moduleCode?: string; read?: boolean } = {},
+  extra: { requestId?: string; moduleCode?: string; read?: boolean; rows?: ErrorRows } = {},
 ): TencentCloudError {
-  const { requestId, moduleCode, read = false } = extra;
+  const { moduleCode } = extra;
   const summary = message.trim() || "Tencent Cloud refused the request";
   const id = moduleCode ? `${code}, module ${moduleCode}` : code;
-  return localError(code, category, `${summary} (${id})`, {
-    moduleCode,
-    requestId,
-    httpStatus,
-    read,
-  });
+  return localError(code, category, `${summary} (${id})`, { ...extra, httpStatus });
 }
 
-/** Builds an error for a failure with no usable Tencent answer (network, HTTP, bad body). */
+/** Builds an error for a failure with no usable Tencent answer (network, HTTP, bad body), or
+ * one a flow decides; its advice is the API's own `rows`, else the shared table's. */
 export function localError(
   code: string,
   category: ErrorCategory,
   summary: string,
-  extra: Partial<TencentCloudErrorInit> & { read?: boolean } = {},
+  extra: Partial<TencentCloudErrorInit> & { read?: boolean; rows?: ErrorRows } = {},
 ): TencentCloudError {
-  const { read = false, ...fields } = extra;
+  const { read = false, rows, ...fields } = extra;
   return new TencentCloudError({
     code,
     category,
     ...(read ? { maybeSubmitted: false } : {}),
     ...fields,
     summary,
-    message: `${summary}. ${adviceFor(category, code, read)}`,
+    message: `${summary}. ${adviceFor(category, code, read, undefined, rows)}`,
   });
 }
 

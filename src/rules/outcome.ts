@@ -88,8 +88,9 @@ export const OUTCOME_POLICY: Readonly<
 /**
  * What each API 3.0 code means: the code's own row, else its family's (the part before the first
  * dot: `AuthFailure.*`). Every code Tencent lists for the actions called here, and the common
- * codes, has a deliberate row: docs/tencent-error-codes.md gives each its source and its reason,
- * and a test holds the two together.
+ * codes, has a deliberate row, here or in its API's own rows ({@linkcode ErrorRows}):
+ * docs/tencent-error-codes.md gives each its source and its reason, and a test holds them
+ * together.
  */
 export const V3_CATEGORIES: Readonly<Record<string, ErrorCategory>> = {
   // No prototype: a code such as "constructor" must not find Object's members.
@@ -128,9 +129,6 @@ export const V3_CATEGORIES: Readonly<Record<string, ErrorCategory>> = {
   "LimitExceeded.CdnHostOpTooOften": "rate-limit",
   "UnauthorizedOperation.OperationTooOften": "rate-limit",
   "LimitExceeded.CdnPushExceedBatchLimit": "batch-limit",
-  "LimitExceeded.CdnPurgeExceedBatchLimit": "batch-limit",
-  "LimitExceeded.CdnPurgeUrlExceedBatchLimit": "batch-limit",
-  "LimitExceeded.BatchQuota": "batch-limit",
   "UnauthorizedOperation.CdnHostUnauthorized": "domain",
   "UnauthorizedOperation.CdnProjectUnauthorized": "domain",
   "UnauthorizedOperation.CdnTagUnauthorized": "domain",
@@ -139,7 +137,6 @@ export const V3_CATEGORIES: Readonly<Record<string, ErrorCategory>> = {
   "InvalidParameter.CdnHostInvalidStatus": "domain",
   "InvalidParameter.CdnHostInvalidMiddleConfig": "domain",
   "InvalidParameter.CdnHostInvalidParam": "domain",
-  "InvalidParameter.DomainNotFound": "domain",
   "UnauthorizedOperation.CdnUserIsIsolated": "account",
   "UnauthorizedOperation.CdnUserIsSuspended": "account",
   "UnauthorizedOperation.CdnUserAuthFail": "account",
@@ -151,17 +148,38 @@ export const V3_CATEGORIES: Readonly<Record<string, ErrorCategory>> = {
   "UnauthorizedOperation.OpNoAuth": "account",
   "ResourceNotFound.CdnUserNotExists": "account",
   "ResourceUnavailable.CheckUserHighRisk": "account",
-  "ResourceNotFound.ZoneNotFound": "account",
-  "ResourceUnavailable.ZoneNotFound": "account",
-  "InvalidParameter.ZoneNotFound": "account",
-  "InvalidParameterValue.ZoneNotFound": "account",
   "InvalidParameter.CdnInterfaceError": "server",
   "UnauthorizedOperation.Unknown": "server",
 };
 
-/** Decides what an API 3.0 `Error.Code` means (on the code only, never the message). */
-export function classifyV3Error(code: string): ErrorCategory {
-  return V3_CATEGORIES[code] ?? V3_CATEGORIES[code.split(".")[0]!] ?? "unknown";
+/**
+ * An API's own error rows, on top of the shared ones ({@linkcode V3_CATEGORIES} and the advice
+ * of `advice.ts`): the codes only its actions answer with (EdgeOne's zone codes, purge's batch
+ * limits, API 2.0's numeric codes), what each means and what to do about it. They live in the
+ * API's module, so a bundle carries them only with the API.
+ */
+export interface ErrorRows {
+  /** What each of its codes means, where the shared table has no row of its own for it. */
+  readonly categories?: Readonly<Record<string, ErrorCategory>>;
+  /** What to do about each of its codes, written as the shared advice is (`{word}`s). */
+  readonly advice?: Readonly<Record<string, string>>;
+}
+
+/** The row a table has for `code` itself (never one of Object's members), else `undefined`. */
+export function ownRow<T>(
+  table: Readonly<Record<string, T>> | undefined,
+  code: string,
+): T | undefined {
+  return table && Object.hasOwn(table, code) ? table[code] : undefined;
+}
+
+/**
+ * Decides what an API 3.0 `Error.Code` means (on the code only, never the message): the API's
+ * own row (`rows`), else the code's shared row, else its family's.
+ */
+export function classifyV3Error(code: string, rows?: ErrorRows): ErrorCategory {
+  return ownRow(rows?.categories, code) ?? V3_CATEGORIES[code] ??
+    V3_CATEGORIES[code.split(".")[0]!] ?? "unknown";
 }
 
 /**

@@ -4,7 +4,8 @@
  */
 import type { Credentials } from "./credentials.ts";
 import { upstreamError } from "../rules/errors.ts";
-import type { ErrorCategory } from "../rules/outcome.ts";
+import type { ErrorCategory, ErrorRows } from "../rules/outcome.ts";
+import { CODE_ADVICE } from "../rules/advice.ts";
 import {
   httpAnswerError,
   parseEndpoint,
@@ -177,6 +178,18 @@ export const V2_MODULE_CATEGORIES: Readonly<Record<string, ErrorCategory>> = {
   "-9015": "server",
 };
 
+/** API 2.0's own error rows: its numeric key and clock codes get the advice of their API 3.0
+ * counterparts (`AuthFailure.*`). */
+export const V2_ERRORS: ErrorRows = {
+  advice: {
+    "4100": CODE_ADVICE["AuthFailure.SignatureFailure"]!,
+    "4104": CODE_ADVICE["AuthFailure.SecretIdNotFound"]!,
+    "4105": CODE_ADVICE["AuthFailure.TokenFailure"]!,
+    "4200": CODE_ADVICE["AuthFailure.SignatureExpire"]!,
+    "4500": CODE_ADVICE["AuthFailure.SignatureExpire"]!,
+  },
+};
+
 /** Decides what an API 2.0 answer means: on the module code when there is one, else `code`. */
 export function classifyV2Error(code: string, moduleCode?: string): ErrorCategory {
   const known = moduleCode && V2_MODULE_CATEGORIES[moduleCode];
@@ -214,7 +227,7 @@ export function parseV2PushAnswer(answer: RawAnswer): V2PushTask[] {
       prefix ? text.slice(prefix[0].length) : text,
       classifyV2Error(id, moduleCode),
       answer.status,
-      { moduleCode },
+      { moduleCode, rows: V2_ERRORS },
     );
   }
   const tasks = Array.isArray(data) ? data.flatMap(readTask) : [];

@@ -6,7 +6,7 @@
  */
 import type { Credentials } from "./credentials.ts";
 import { localError, type TencentCloudError, upstreamError } from "../rules/errors.ts";
-import { classifyV3Error } from "../rules/outcome.ts";
+import { classifyV3Error, type ErrorRows } from "../rules/outcome.ts";
 import {
   type Call,
   type CallContext,
@@ -40,6 +40,8 @@ export interface V3Service {
   service: string;
   /** `X-TC-Version`. */
   version: string;
+  /** The error rows of its codes, on top of the shared ones (EdgeOne's zone codes). */
+  errors?: ErrorRows;
 }
 
 /** The exact `Content-Type` sent and signed. */
@@ -132,12 +134,13 @@ function signed(
 
 /**
  * Reads an API 3.0 answer and returns its `Response` object. `read` marks an idempotent read
- * (its errors never say "may have been processed").
+ * (its errors never say "may have been processed"); `rows` are the API's own error rows.
  * @throws {TencentCloudError} for an error answer or one that cannot be read.
  */
 export function parseV3Answer(
   answer: RawAnswer,
   read = false,
+  rows?: ErrorRows,
 ): Record<string, unknown> {
   const response = readJsonObject(answer, read).Response;
   if (
@@ -149,7 +152,7 @@ export function parseV3Answer(
   const requestId = typeof RequestId === "string" ? RequestId : undefined;
   if (error !== undefined) {
     const { Code, Message } = (error ?? {}) as Record<string, unknown>;
-    return throwV3(Code, Message, requestId, answer, read);
+    return throwV3(Code, Message, requestId, answer, read, rows);
   }
   if (answer.status < 200 || answer.status >= 300) {
     throw httpAnswerError(answer, "a Response without an Error", read);
@@ -163,12 +166,17 @@ function throwV3(
   requestId: string | undefined,
   answer: RawAnswer,
   read: boolean,
+  rows: ErrorRows | undefined,
 ): never {
   if (typeof code !== "string" || code === "") {
     throw httpAnswerError(answer, "an Error without a Code", read);
   }
   const text = typeof message === "string" ? message : "";
-  throw upstreamError(code, text, classifyV3Error(code), answer.status, { requestId, read });
+  throw upstreamError(code, text, classifyV3Error(code, rows), answer.status, {
+    requestId,
+    read,
+    rows,
+  });
 }
 
 /** What a call that creates a task answers: its id, and the `RequestId`. */
@@ -188,18 +196,19 @@ export interface Submission {
 }
 
 /** An API 3.0 call that creates a task (`PushUrlsCache`, `PurgeUrlsCache`): its answer must
- * carry a `TaskId`. */
+ * carry a `TaskId`. `rows` are the API's own error rows (purge's batch limits). */
 export function v3TaskCall(
   context: { credentials: Credentials; endpoint: URL },
   action: string,
   payload: Readonly<Record<string, unknown>>,
+  rows?: ErrorRows,
 ): Call<Submission> {
   const { credentials, endpoint } = context;
   return {
     action,
     sign: (timestamp) => signV3Request({ credentials, endpoint, action, payload, timestamp }),
     parse: (answer) => {
-      const { TaskId, RequestId } = parseV3Answer(answer);
+      const { TaskId, RequestId } = parseV3Answer(answer, false, rows);
       if (typeof TaskId !== "string" || TaskId === "") {
         throw localError("InvalidResponse", "server", `${action} answered without a TaskId`);
       }
@@ -226,7 +235,7 @@ export function readV3(
     read: true,
     sign: (timestamp) =>
       signV3Request({ credentials, endpoint, action, payload, timestamp, service }),
-    parse: (answer) => parseV3Answer(answer, true),
+    parse: (answer) => parseV3Answer(answer, true, service?.errors),
   });
 }
 
