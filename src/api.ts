@@ -152,6 +152,16 @@ export interface ApiReportFields {
   zoneId?: string;
 }
 
+/** What {@linkcode TencentApi.afterRun} learns of a run. */
+export interface RunSummary {
+  /** Whether the caller asked for quota reads (`checkQuota`). */
+  readonly checkQuota: boolean;
+  /** How many tasks the run created. */
+  readonly tasks: number;
+  /** This run's quotas (those its budget keys count against), read now. */
+  quotas(): Promise<QuotaReading[]>;
+}
+
 /**
  * A Tencent Cloud API the engine drives. Make one with `cdn()`, `cdnV2()`, `cdnPurge()` or
  * `edgeOne()`; a test may write its own (an in-memory fake with its own limits and statuses).
@@ -184,16 +194,11 @@ export interface TencentApi {
    * first: API 3.0 reads the tasks of API 2.0 runs too). */
   readonly reads: readonly string[];
   /**
-   * What the local budget cannot count (`ParseM3U8` playlist segments): the run then warns
-   * with `what`, and with `checkQuota` calls `book` once it has created tasks, with this run's
-   * quotas as read then, to book what they say was spent beyond the budget's count.
+   * Runs once every batch has settled, for what the local budget cannot count in advance
+   * (`cdn({ parseM3U8 })`: playlist segments spend quota too). Returns a warning for the
+   * report, if any; a failure becomes the warning.
    */
-  readonly uncounted?: {
-    /** What is not counted, in the report's warning. */
-    readonly what: string;
-    /** Books in the coordinator what the quotas say was spent beyond its count. */
-    book(context: CallContext, quotas: readonly QuotaReading[], now: number): Promise<void>;
-  };
+  afterRun?(context: CallContext, run: RunSummary): Promise<string | undefined>;
   /** The budget keys (one per quota it counts against) a URL submitted at `now` (ms) spends. */
   budgetKeys(now: number): string[];
   /** The call that submits one batch, signed at send time for `context`. */

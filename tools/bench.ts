@@ -66,8 +66,8 @@ sections.push(
     (overKb > 0
       ? `exceeds it: ${kb(ours.gzip)} KB, ${overKb.toFixed(1)} KB (${
         ((overKb / DESIGN_BUDGET_KB) * 100).toFixed(0)
-      } %) over. The account coordinator and the outcome policy took it there; ` +
-        `${SIZE_CHECK_KB} KB holds it until it is trimmed back.`
+      } %) over. What is over is what every CDN API 3.0 call carries (tools/bench/sizes.ts ` +
+        `names it, with its cost); ${SIZE_CHECK_KB} KB holds it until it is cut.`
       : `is within it (${kb(ours.gzip)} KB).`) +
     "\n\n" +
     table(

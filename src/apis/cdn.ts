@@ -4,7 +4,7 @@
  * `DescribePushTasks` reads the status of each URL of a task, and finds the tasks of a host.
  * @module
  */
-import type { QuotaReading, TaskLine, TaskSearch, TencentApi } from "../api.ts";
+import type { QuotaReading, RunSummary, TaskLine, TaskSearch, TencentApi } from "../api.ts";
 import type { CallContext } from "../transport/send.ts";
 import {
   beijingTime,
@@ -74,8 +74,8 @@ export function pushTaskLine(log: PushLog): TaskLine {
  * window: `Keyword` is documented to take a domain, so the window is what narrows it. */
 export function hostSearch(search: TaskSearch): Record<string, unknown> {
   return {
-    StartTime: beijingTime(search.from, "from", "floor"),
-    EndTime: beijingTime(search.to, "to", "ceil"),
+    StartTime: beijingTime(search.from, "floor"),
+    EndTime: beijingTime(search.to, "ceil"),
     ...(search.host !== undefined && { Keyword: search.host }),
   };
 }
@@ -115,7 +115,7 @@ export function cdn(options: CdnOptions = {}): CdnApi {
   return Object.freeze({
     ...prefetch(area, push),
     ...TASK_READS,
-    ...(push.ParseM3U8 === true && { uncounted: PLAYLIST_SEGMENTS }),
+    ...(push.ParseM3U8 === true && { afterRun: bookPlaylistSegments }),
     name: "v3" as const,
     area,
     options: Object.freeze({ ...options }),
@@ -149,14 +149,22 @@ const TASK_READS: Pick<TencentApi, "readTask" | "describeTask"> = {
 };
 
 /**
- * Playlist segments (`ParseM3U8`) spend quota the local budget cannot count in advance. With
- * `checkQuota`, what Tencent counts as used beyond what the budget counts (spent or held) is
- * booked as spent, so nothing is counted twice; a quota with nothing left is exhausted.
+ * Playlist segments (`ParseM3U8`) spend quota the local budget cannot count in advance: the
+ * report warns. With `checkQuota`, what Tencent counts as used beyond what the budget counts
+ * (spent or held) is booked as spent, so nothing is counted twice; a quota with nothing left
+ * is exhausted.
  */
-const PLAYLIST_SEGMENTS: NonNullable<TencentApi["uncounted"]> = {
-  what: "parseM3U8: playlist segments spent quota too, how much is unknown in advance",
-  async book({ coordinator, account }, quotas, now) {
-    for (const q of quotas) {
+async function bookPlaylistSegments(
+  { coordinator, account, now: clock }: CallContext,
+  run: RunSummary,
+): Promise<string | undefined> {
+  const warning =
+    "parseM3U8: playlist segments spent quota too, how much is unknown in advance; the local budget";
+  if (run.tasks === 0) return undefined;
+  if (!run.checkQuota) return `${warning} counts listed URLs only: set checkQuota`;
+  try {
+    const now = clock();
+    for (const q of await run.quotas()) {
       const { spent, held } = await coordinator.usage(account, q.keys[0]!, now);
       const extra = q.total - q.available - spent - held;
       if (q.available <= 0) await coordinator.exhaust(account, q.keys, now);
@@ -171,8 +179,11 @@ const PLAYLIST_SEGMENTS: NonNullable<TencentApi["uncounted"]> = {
         await coordinator.settle(account, id, granted, 0, now);
       }
     }
-  },
-};
+    return `${warning} was reconciled with DescribePushQuota`;
+  } catch (error) {
+    return `${warning} could not be reconciled: ${(error as Error)?.message ?? error}`;
+  }
+}
 
 // The lease of what is booked: settled at once, so any length would do.
 const DAY_MS = 24 * 3600_000;

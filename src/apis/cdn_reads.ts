@@ -92,27 +92,22 @@ export interface DescribePushTasksOptions extends CallOptions {
 }
 
 /**
- * A time as Tencent's CDN reads take it: "YYYY-MM-DD hh:mm:ss" in Beijing time (UTC+8), whole
- * seconds, widened outwards (`floor` for a start, `ceil` for an end) so that a push in the last
- * second is not left out.
- * @throws {TypeError} naming `name` for anything but a `Date` or a finite number of ms.
+ * A time (ms since the epoch) as Tencent's CDN reads take it: "YYYY-MM-DD hh:mm:ss" in Beijing
+ * time (UTC+8), whole seconds, widened outwards (`floor` for a start, `ceil` for an end) so that
+ * a push in the last second is not left out.
  */
-export function beijingTime(
-  value: Date | number,
-  name: string,
-  round: "floor" | "ceil",
-): string {
+export function beijingTime(ms: number, round: "floor" | "ceil"): string {
+  const seconds = Math[round](ms / 1000) * 1000;
+  return new Date(seconds + 8 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
+}
+
+/** A caller's `Date` or ms, checked, as {@linkcode beijingTime}. */
+function callerTime(value: Date | number, name: string, round: "floor" | "ceil"): string {
   const ms = value instanceof Date ? value.getTime() : value;
   if (typeof ms !== "number" || !Number.isFinite(ms)) {
-    throw new TypeError(
-      `Invalid ${name}: expected a Date or ms since the epoch, got ${value}`,
-    );
+    throw new TypeError(`Invalid ${name}: expected a Date or ms since the epoch, got ${value}`);
   }
-  const seconds = Math[round](ms / 1000) * 1000;
-  return new Date(seconds + 8 * 3600_000).toISOString().slice(0, 19).replace(
-    "T",
-    " ",
-  );
+  return beijingTime(ms, round);
 }
 
 function pushTasksPayload(
@@ -130,8 +125,8 @@ function pushTasksPayload(
     );
   }
   const payload: Record<string, unknown> = {
-    StartTime: beijingTime(task.startTime, "startTime", "floor"),
-    EndTime: beijingTime(task.endTime, "endTime", "ceil"),
+    StartTime: callerTime(task.startTime, "startTime", "floor"),
+    EndTime: callerTime(task.endTime, "endTime", "ceil"),
   };
   if (task.keyword !== undefined) payload.Keyword = task.keyword;
   if (task.area !== undefined) payload.Area = task.area;

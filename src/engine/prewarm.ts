@@ -2,7 +2,7 @@
  * `prewarm()`: checks, batches and submits URLs, and accounts for every one of them.
  * @module
  */
-import type { QuotaReading, Submission, TencentApi } from "../api.ts";
+import type { QuotaReading, Submission } from "../api.ts";
 import type { BudgetHold } from "../coordinator/memory.ts";
 import { localError, TencentCloudError } from "../rules/errors.ts";
 import {
@@ -117,6 +117,15 @@ class PrewarmRun {
     this.#rejected.push(source ? { url, reason, detail, ...source } : { url, reason, detail });
   }
 
+  #rejectAll(
+    urls: readonly string[],
+    reason: RejectReason,
+    detail: string,
+    source?: Pick<RejectedUrl, "by" | "option">,
+  ): void {
+    for (const url of urls) this.#reject(url, reason, detail, source);
+  }
+
   // Checks a URL and plans it into its batch at once: the run keeps no list of checked URLs.
   #accept(item: unknown, index: number): void {
     if (typeof item !== "string") {
@@ -136,24 +145,20 @@ class PrewarmRun {
 
   /** Reads and checks the input, planning its batches; throws for a malformed input. */
   async collect(urls: Iterable<string> | AsyncIterable<string>): Promise<void> {
-    if (typeof urls === "string" || urls === null || typeof urls !== "object") {
-      throw new TypeError(
-        `Invalid urls: expected an iterable of URL strings, got ${
+    const malformed = () =>
+      new TypeError(
+        `Invalid urls: expected an iterable or async iterable of URL strings, got ${
           typeof urls === "string" ? "a single string" : String(urls)
         }`,
       );
-    }
+    if (typeof urls !== "object" || urls === null) throw malformed();
     let index = 0;
     if (Symbol.iterator in urls) {
       // A plain iterable is read without awaiting each item.
       for (const item of urls) this.#accept(item, index++);
     } else if (Symbol.asyncIterator in urls) {
       for await (const item of urls) this.#accept(item, index++);
-    } else {
-      throw new TypeError(
-        "Invalid urls: expected an iterable or async iterable of strings",
-      );
-    }
+    } else throw malformed();
     this.#seen.clear();
     this.#o.signal?.throwIfAborted();
   }
@@ -185,26 +190,25 @@ class PrewarmRun {
       () => this.#work(),
     );
     await Promise.all(workers);
-    if (this.#o.api.uncounted !== undefined) await this.#reconcile(this.#o.api.uncounted);
+    await this.#afterRun();
     return this.report();
   }
 
-  // What the budget could not count (playlist segments) spent quota too: the report says so,
-  // and with checkQuota the API books what its quota read says was spent beyond the count.
-  async #reconcile(uncounted: NonNullable<TencentApi["uncounted"]>): Promise<void> {
-    const { now, checkQuota, api } = this.#o;
-    let warning = `${uncounted.what}; the local budget `;
+  // The API's own last step (cdn({ parseM3U8 }) books what its quota read says was spent beyond
+  // the budget's count); what it says goes into the report's warnings.
+  async #afterRun(): Promise<void> {
+    const { api, checkQuota, now } = this.#o;
+    let warning: string | undefined;
     try {
-      if (!checkQuota) return void (warning += "counts listed URLs only: set checkQuota");
-      if (this.#tasks.length === 0) return;
-      const t = now();
-      await uncounted.book(this.#context, await this.#myQuotas(t), t);
-      warning += `was reconciled with ${api.quotaAction}`;
+      warning = await api.afterRun?.(this.#context, {
+        checkQuota,
+        tasks: this.#tasks.length,
+        quotas: () => this.#myQuotas(now()),
+      });
     } catch (error) {
-      warning += `could not be reconciled: ${asCloudError(error).message}`;
-    } finally {
-      this.#warnings.push(warning);
+      warning = asCloudError(error).message;
     }
+    if (warning) this.#warnings.push(warning);
   }
 
   /** The quotas this run's budget keys count against, as the API reads them now. */
@@ -281,9 +285,8 @@ class PrewarmRun {
   async #skip(batch: QueuedBatch, stop: Stop): Promise<void> {
     if (stop.kind === "fatal") return await this.#failUnsent(batch, stop.error);
     await this.#settle(batch, "release");
-    if (stop.kind === "aborted") {
-      for (const url of batch.urls) this.#reject(url, "aborted", ABORTED_DETAIL);
-    } else for (const url of batch.urls) this.#reject(url, stop.kind, stop.detail, TENCENT);
+    if (stop.kind === "aborted") this.#rejectAll(batch.urls, "aborted", ABORTED_DETAIL);
+    else this.#rejectAll(batch.urls, stop.kind, stop.detail, TENCENT);
   }
 
   async #failUnsent(
@@ -294,12 +297,7 @@ class PrewarmRun {
     const unsent = error.maybeSubmitted
       ? new TencentCloudError({ ...error.toJSON(), maybeSubmitted: false })
       : error;
-    this.#fail(batch, {
-      host: batch.host,
-      urls: batch.urls,
-      error: unsent,
-      maybeSubmitted: false,
-    });
+    this.#fail(batch, { urls: batch.urls, error: unsent, maybeSubmitted: false });
   }
 
   #leaseMs(): number {
@@ -320,14 +318,12 @@ class PrewarmRun {
     let cap = Math.min(batch.urls.length, this.#remoteAvailable);
     this.#remoteAvailable -= cap;
     if (cap < batch.urls.length) {
-      for (const url of batch.urls.splice(cap)) {
-        this.#reject(
-          url,
-          "daily-limit",
-          `${this.#o.api.quotaAction} reported no quota left for today; not sent`,
-          TENCENT,
-        );
-      }
+      this.#rejectAll(
+        batch.urls.splice(cap),
+        "daily-limit",
+        `${this.#o.api.quotaAction} reported no quota left for today; not sent`,
+        TENCENT,
+      );
     }
     if (cap === 0) return false;
     const deadline = performance.now() + budgetWaitMs;
@@ -373,9 +369,7 @@ class PrewarmRun {
       this.#remoteAvailable += cap;
       if (signal?.aborted) {
         this.#stop ??= { kind: "aborted" };
-        for (const url of batch.urls) {
-          this.#reject(url, "aborted", ABORTED_DETAIL);
-        }
+        this.#rejectAll(batch.urls, "aborted", ABORTED_DETAIL);
         return false;
       }
       const failure = coordinatorError(error);
@@ -398,9 +392,12 @@ class PrewarmRun {
           } (Beijing time) is spent; not sent`,
           "local",
         ];
-    for (const url of batch.urls.splice(got.granted)) {
-      this.#reject(url, reason, detail, source && { by: source, option });
-    }
+    this.#rejectAll(
+      batch.urls.splice(got.granted),
+      reason,
+      detail,
+      source && { by: source, option },
+    );
     if (got.granted === 0) return false;
     batch.held = { id: got.id, keys, count: got.granted };
     if (got.wait !== undefined) batch.held.startAt = performance.now() + got.wait;
@@ -452,9 +449,9 @@ class PrewarmRun {
     // Refused URLs of an accepted request may have spent quota: the whole hold is spent.
     await this.#settle(batch, "spend");
     const { failed = [], ...task } = submission;
-    for (const f of failed) this.#fail(batch, { host: batch.host, ...f, maybeSubmitted: false });
+    for (const f of failed) this.#fail(batch, { ...f, maybeSubmitted: false });
     const urls = batch.urls.filter((url) => !failed.some((f) => f.urls.includes(url)));
-    if (urls[0]) this.#task(batch, { host: batch.host, urls, ...task });
+    if (urls[0]) this.#task(batch, { urls, ...task });
   }
 
   async #settleFailure(batch: QueuedBatch, thrown: unknown, sentAt: number): Promise<void> {
@@ -462,10 +459,7 @@ class PrewarmRun {
       // Aborted before the request left (in the gate or a backoff): nothing was sent.
       this.#stop ??= { kind: "aborted" };
       await this.#settle(batch, "release");
-      for (const url of batch.urls) {
-        this.#reject(url, "aborted", ABORTED_DETAIL);
-      }
-      return;
+      return this.#rejectAll(batch.urls, "aborted", ABORTED_DETAIL);
     }
     const error = asCloudError(thrown);
     if (this.#o.signal?.aborted) this.#stop ??= { kind: "aborted" };
@@ -480,16 +474,10 @@ class PrewarmRun {
       await this.#settle(batch, "spend");
       const taskId = await this.#lookUp(batch, sentAt);
       if (taskId !== undefined) {
-        this.#task(batch, { host: batch.host, urls: batch.urls, taskId, recovered: true });
+        this.#task(batch, { urls: batch.urls, taskId, recovered: true });
         return;
       }
-      this.#fail(batch, {
-        host: batch.host,
-        urls: batch.urls,
-        error,
-        maybeSubmitted: true,
-      });
-      return;
+      return this.#fail(batch, { urls: batch.urls, error, maybeSubmitted: true });
     }
     if (error.category === "daily-limit") {
       // Tencent says the day is gone: the day this batch held budget for, not today's `now`.
@@ -506,8 +494,7 @@ class PrewarmRun {
           );
         } catch { /* The run stops anyway; the next run asks Tencent again. */ }
       }
-      for (const url of batch.urls) this.#reject(url, "daily-limit", detail, TENCENT);
-      return;
+      return this.#rejectAll(batch.urls, "daily-limit", detail, TENCENT);
     }
     if (retry === "split" && batch.urls.length > 1) {
       const half = Math.ceil(batch.urls.length / 2);
@@ -523,12 +510,7 @@ class PrewarmRun {
       return;
     }
     await this.#settle(batch, "release");
-    this.#fail(batch, {
-      host: batch.host,
-      urls: batch.urls,
-      error,
-      maybeSubmitted: false,
-    });
+    this.#fail(batch, { urls: batch.urls, error, maybeSubmitted: false });
   }
 
   /**
@@ -560,14 +542,17 @@ class PrewarmRun {
     }
   }
 
-  #task(batch: QueuedBatch, task: PrewarmTask): void {
-    this.#orderOf.set(task, batch.order);
-    this.#tasks.push(task);
+  // A task or failed batch is listed under its batch's host, in its batch's place.
+  #task(batch: QueuedBatch, task: Omit<PrewarmTask, "host">): void {
+    const entry = { host: batch.host, ...task };
+    this.#orderOf.set(entry, batch.order);
+    this.#tasks.push(entry);
   }
 
-  #fail(batch: QueuedBatch, failed: FailedBatch): void {
-    this.#orderOf.set(failed, batch.order);
-    this.#failed.push(failed);
+  #fail(batch: QueuedBatch, failed: Omit<FailedBatch, "host">): void {
+    const entry = { host: batch.host, ...failed };
+    this.#orderOf.set(entry, batch.order);
+    this.#failed.push(entry);
   }
 
   #progress(): void {

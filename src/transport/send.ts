@@ -64,22 +64,18 @@ export function parseEndpoint(
   endpoint: string | URL,
   option = "endpoint",
 ): URL {
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(endpoint);
-  } catch {
+  } catch { /* Said below, with the value. */ }
+  // A URL that parses is not quoted back: it may carry a user name and password.
+  if (
+    !url || (url.protocol !== "https:" && url.protocol !== "http:") || url.username ||
+    url.password || url.search || url.hash
+  ) {
     throw new TypeError(
-      `Cannot use ${option}: "${String(endpoint)}" is not an absolute URL`,
-    );
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new TypeError(
-      `Cannot use ${option}: expected http: or https:, got "${url.protocol}"`,
-    );
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new TypeError(
-      `Cannot use ${option}: it must not carry credentials, a query or a fragment`,
+      `Cannot use ${option}: expected an absolute http: or https: URL without credentials, ` +
+        `query or fragment${url ? "" : `, got "${String(endpoint)}"`}`,
     );
   }
   return url;

@@ -10,11 +10,15 @@ const entriesDir = new URL("tools/out/bench-entries/", root);
 /** The design's budget for the core bundle (`prewarm` alone, minified, gzip -9), in bytes. */
 export const CORE_DESIGN_BUDGET = 12 * 1024;
 /**
- * What tools/size_check.ts enforces for the core, in bytes. The account coordinator and the
- * outcome policy took the core past the design budget; until it is trimmed back, the check
- * holds it here so that any further growth is a decision, not an accident.
+ * What tools/size_check.ts enforces for the core, in bytes: above the design budget, by what is
+ * still to cut. The seam took API 2.0 (SHA-1), purge, EdgeOne, their error rows and the
+ * ParseM3U8 bookkeeping out of `prewarm()`'s bundle, and it signs with `crypto.subtle` instead
+ * of noble's wrapper (17.2 KB → 13.4 KB). What is over 12 KB is what every CDN API 3.0 call
+ * carries, measured by taking it out: the lookup of a batch whose answer was lost (0.48 KB),
+ * the advice of single codes (0.39 KB), the categories of single codes (0.20 KB). The check
+ * sits just above the core, so that growth is a decision, not an accident.
  */
-export const CORE_SIZE_CHECK = 17 * 1024;
+export const CORE_SIZE_CHECK = 13.75 * 1024;
 
 /** One bundled entry and its sizes in bytes. */
 export interface SizeRow {
