@@ -6,7 +6,7 @@
  */
 import type { TencentApi } from "../api.ts";
 import type { ApiName, Area, RejectedUrl } from "../rules/report.ts";
-import { type Batch, BatchPlan, duplicateKey, screenUrl } from "../rules/urls.ts";
+import { type Batch, BatchPlan } from "../rules/urls.ts";
 
 /** One host of a plan. */
 export interface PlannedHost {
@@ -67,23 +67,17 @@ export async function planDryRun(
   const rejected: RejectedUrl[] = [];
   // Planned as they are checked: no list of checked URLs is kept besides the batches.
   const plan = new BatchPlan(limits.batchSize);
-  const seen = new Set<string>();
   let input = 0;
   const screen = (url: string) => {
     input++;
-    const checked = screenUrl(url, seen);
-    if ("reason" in checked) {
-      rejected.push({ url, reason: checked.reason, detail: checked.detail });
-    } else {
-      seen.add(duplicateKey(checked));
-      plan.add(checked);
-    }
+    const batch = plan.accept(url);
+    if ("reason" in batch) rejected.push({ url, reason: batch.reason, detail: batch.detail });
   };
   if (typeof urls === "object" && urls !== null && Symbol.asyncIterator in urls) {
     for await (const url of urls) screen(url);
   } // A plain iterable (the router's array) is read without awaiting each item.
   else for (const url of urls) screen(url);
-  seen.clear();
+  plan.doneAccepting();
   const planned = plan.batches();
   // prewarm() takes budget batch by batch in this order; what does not fit is not sent.
   let budget = limits.budgetLeft;

@@ -28,7 +28,7 @@ import {
   sendWithRetries,
 } from "../transport/send.ts";
 import { abortableDelay } from "../transport/retry.ts";
-import { type Batch, BatchPlan, duplicateKey, listedAs, screenUrl } from "../rules/urls.ts";
+import { type Batch, BatchPlan, listedAs } from "../rules/urls.ts";
 
 /** Budget a batch holds in the coordinator until it settles. */
 interface Held {
@@ -96,8 +96,6 @@ class PrewarmRun {
   #batchesDone = 0;
   #batchesTotal = 0;
   #remoteAvailable = Infinity;
-  /** The duplicate keys of the URLs accepted so far. */
-  readonly #seen = new Set<string>();
   /** The batches being planned as URLs are accepted, and where each began in the input. */
   #plan: BatchPlan;
   readonly #begun = new Map<Batch, number>();
@@ -133,14 +131,9 @@ class PrewarmRun {
         `Invalid urls[${index}]: expected a string, got ${typeof item}`,
       );
     }
-    const checked = screenUrl(item, this.#seen);
-    if ("reason" in checked) {
-      this.#reject(item, checked.reason, checked.detail);
-    } else {
-      this.#seen.add(duplicateKey(checked));
-      const batch = this.#plan.add(checked);
-      if (!this.#begun.has(batch)) this.#begun.set(batch, index);
-    }
+    const batch = this.#plan.accept(item);
+    if ("reason" in batch) this.#reject(item, batch.reason, batch.detail);
+    else if (!this.#begun.has(batch)) this.#begun.set(batch, index);
   }
 
   /** Reads and checks the input, planning its batches; throws for a malformed input. */
@@ -159,7 +152,7 @@ class PrewarmRun {
     } else if (Symbol.asyncIterator in urls) {
       for await (const item of urls) this.#accept(item, index++);
     } else throw malformed();
-    this.#seen.clear();
+    this.#plan.doneAccepting();
     this.#o.signal?.throwIfAborted();
   }
 
@@ -450,7 +443,10 @@ class PrewarmRun {
     await this.#settle(batch, "spend");
     const { failed = [], ...task } = submission;
     for (const f of failed) this.#fail(batch, { ...f, maybeSubmitted: false });
-    const urls = batch.urls.filter((url) => !failed.some((f) => f.urls.includes(url)));
+    // Only a service that refuses some URLs of a task (EdgeOne's FailedList) needs a new list.
+    const urls = failed.length === 0
+      ? batch.urls
+      : batch.urls.filter((url) => !failed.some((f) => f.urls.includes(url)));
     if (urls[0]) this.#task(batch, { urls, ...task });
   }
 

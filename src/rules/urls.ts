@@ -47,10 +47,17 @@ const LABEL = /^(?!-)[a-z0-9-]+(?<!-)$/;
  * (ASCII, punycode for international names; no `\`, user info or IP address).
  */
 export function checkUrl(url: string): CheckedUrl | UrlProblem {
+  const host = _plainHost(url);
+  return host === undefined ? checkUrlFully(url) : { url, host };
+}
+
+/**
+ * The fast path of {@linkcode checkUrl}: the host of a URL it accepts without the parser, or
+ * `undefined` for one that takes the long way. No object per URL: a long run checks many.
+ */
+function _plainHost(url: string): string | undefined {
   // Punycode labels go the long way: the parser checks that they decode.
-  if (url.length > MAX_URL_LENGTH || url.includes("xn--") || !PLAIN.test(url)) {
-    return checkUrlFully(url);
-  }
+  if (url.length > MAX_URL_LENGTH || url.includes("xn--") || !PLAIN.test(url)) return undefined;
   // PLAIN matched: a lower-case scheme, then the host up to a port, a path or a query.
   const start = url.charCodeAt(4) === COLON ? 7 : 8;
   let end = start;
@@ -62,7 +69,7 @@ export function checkUrl(url: string): CheckedUrl | UrlProblem {
   if (end - start !== lastHost.length || !url.startsWith(lastHost, start)) {
     lastHost = url.slice(start, end);
   }
-  return { url, host: lastHost };
+  return lastHost;
 }
 
 const COLON = 0x3a;
@@ -158,24 +165,10 @@ export interface ScreenedOut {
   detail: string;
 }
 
-/**
- * Checks one input URL and turns away a repeat of an accepted one (the same URL, scheme and
- * host in any case): the rule `prewarm()` and every dry-run plan follow. `seen` holds the keys
- * of the URLs accepted so far ({@linkcode duplicateKey}); the caller adds to it.
- */
-export function screenUrl(
-  url: string,
-  seen: { has(key: string): boolean },
-): CheckedUrl | ScreenedOut {
-  const checked = checkUrl(url);
-  if ("reason" in checked || !seen.has(duplicateKey(checked))) return checked;
-  return { reason: "duplicate", detail: "The same URL appears earlier in the input" };
-}
-
-/** What a checked URL is compared by to find duplicates: itself, scheme and host lower-cased. */
-export function duplicateKey(checked: CheckedUrl): string {
-  return checked.key ?? checked.url;
-}
+const DUPLICATE: ScreenedOut = Object.freeze({
+  reason: "duplicate",
+  detail: "The same URL appears earlier in the input",
+});
 
 /**
  * What a URL a service lists is compared by to the URL that was sent: percent-decoded, so a
@@ -213,13 +206,18 @@ export function planBatches(
 }
 
 /**
- * {@linkcode planBatches} one URL at a time: each URL goes straight into its host's current
- * batch, so a caller that plans as it checks holds no list of checked URLs besides the batches.
+ * {@linkcode planBatches} one URL at a time, and the one home of the rule `prewarm()` and every
+ * dry-run plan follow: {@linkcode BatchPlan.accept} checks an input URL, turns away a repeat
+ * of one accepted before (the same URL, scheme and host in any case), and puts it straight into
+ * its host's current batch, so a caller that plans as it checks holds no list of checked URLs
+ * besides the batches.
  */
 export class BatchPlan {
   readonly #batchSize: number;
   // Each host's batches, filled as its URLs come: no list of a host's URLs to cut up after.
   readonly #byHost = new Map<string, Batch[]>();
+  // The duplicate keys of the URLs accepted so far: the URL, scheme and host lower-cased.
+  readonly #seen = new Set<string>();
 
   /** @param batchSize most URLs per batch */
   constructor(batchSize: number) {
@@ -227,7 +225,32 @@ export class BatchPlan {
   }
 
   /**
-   * Adds a checked URL to its host's last batch, or to a new one when that is full.
+   * Checks an input URL ({@linkcode checkUrl}); turns it away if it repeats one accepted
+   * before; else adds it to its host's batch.
+   * @returns the batch it went into, or why it was turned away.
+   */
+  accept(url: string): Batch | UrlProblem | ScreenedOut {
+    let host = _plainHost(url);
+    let key = url;
+    if (host === undefined) {
+      const checked = checkUrlFully(url);
+      if ("reason" in checked) return checked;
+      host = checked.host;
+      key = checked.key ?? url;
+    }
+    if (this.#seen.has(key)) return DUPLICATE;
+    this.#seen.add(key);
+    return this.add({ url, host });
+  }
+
+  /** Forgets the duplicate keys once every URL is in (they are the biggest part of a plan). */
+  doneAccepting(): void {
+    this.#seen.clear();
+  }
+
+  /**
+   * Adds a checked URL to its host's last batch, or to a new one when that is full (no check,
+   * no duplicate rule: {@linkcode BatchPlan.accept} has both).
    * @returns the batch it went into.
    */
   add({ url, host }: CheckedUrl): Batch {
