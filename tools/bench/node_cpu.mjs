@@ -1,9 +1,10 @@
 // Client CPU per 500-URL API 3.0 batch on Node: this module's bundled core against the
 // official Node SDK (tencentcloud-sdk-nodejs-cdn), both with a transport that answers at once,
 // timed in the same passes, next to the floor (issue 21): @noble/hashes' SHA-256 of the body,
-// unbundled, plus the SDK's own work without its body hash. Then the parts of ours (TC3
-// signing with the cached and the derived key, the body hash, the URL checks with and without
-// their fast path).
+// unbundled, plus the SDK's own work without its body hash. Then the parts of ours (the request
+// signed as prewarm() signs it, with WebCrypto; the body's WebCrypto digest; TC3 signing step
+// by step with noble, as @qcdn/prewarm/sign does, with the cached and the derived key; the URL
+// checks with and without their fast path).
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
@@ -95,7 +96,9 @@ async function measure(ours, oursNpm, sdk) {
       );
     });
   };
-  const bodies = inputs.map((urls) => JSON.stringify({ Urls: urls, Area: "overseas" }));
+  const bodies = inputs.map((urls) =>
+    JSON.stringify({ Urls: urls, Area: "overseas" })
+  );
   const batch = await timeSides({
     ours: oursPass(ours),
     oursNpm: oursPass(oursNpm),
@@ -185,19 +188,32 @@ async function measure(ours, oursNpm, sdk) {
           payload,
           timestamp: T0 + i,
         })),
+    // What prewarm() does per attempt: the request signed with WebCrypto (three awaited digests
+    // and HMACs), and the body's digest alone.
+    requestWeb: () =>
+      microsPerAsyncOp(200, (i) =>
+        ours.signV3Request({
+          credentials,
+          action: "PushUrlsCache",
+          payload,
+          timestamp: T0 + i,
+        })),
+    bodyHashWeb: () =>
+      microsPerAsyncOp(200, async () => {
+        await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
+      }),
     stringify: () => microsPerOp(500, () => JSON.stringify(payload)),
     bodyHashNoble: () => microsPerOp(200, () => ours.sha256Hex(body)),
-    bodyHashNative: () => microsPerOp(500, () => createHash("sha256").update(body).digest("hex")),
+    bodyHashNative: () =>
+      microsPerOp(500, () => createHash("sha256").update(body).digest("hex")),
     // What src/transport/send.ts does before each attempt to catch a request fetch would refuse.
     requestCheck: () =>
       microsPerOp(500, () =>
-        new Request("https://cdn.tencentcloudapi.com/", {
-          method: "POST",
-          headers: {
-            "Content-Type": ours.V3_CONTENT_TYPE,
-            "X-TC-Action": "PushUrlsCache",
-          },
-          body,
+        new Headers({
+          "Content-Type": ours.V3_CONTENT_TYPE,
+          "X-TC-Action": "PushUrlsCache",
+          "X-TC-Version": "2018-06-06",
+          "X-TC-Timestamp": String(T0),
         })),
   }, plan);
   check(
@@ -206,7 +222,8 @@ async function measure(ours, oursNpm, sdk) {
     "the secrets do not change the signature",
   );
 
-  const perUrl = (fn) => () => microsPerOp(20, () => urls.forEach(fn)) / urls.length;
+  const perUrl = (fn) => () =>
+    microsPerOp(20, () => urls.forEach(fn)) / urls.length;
   const urlChecks = await timeSides({
     urlFast: perUrl((url) => ours.checkUrl(url)),
     urlFull: perUrl((url) => ours.checkUrlFully(url)),
@@ -226,7 +243,8 @@ async function measure(ours, oursNpm, sdk) {
   // the medians (a sum of one pass's samples would carry each one's noise).
   const floor = {
     min: batch.nobleUnbundled.min + batch.sdk.min - batch.sdkBodyHash.min,
-    median: batch.nobleUnbundled.median + batch.sdk.median - batch.sdkBodyHash.median,
+    median: batch.nobleUnbundled.median + batch.sdk.median -
+      batch.sdkBodyHash.median,
     passes: batch.sdk.passes,
   };
   return {

@@ -1,10 +1,16 @@
 /**
  * What the Node side of `deno task bench` runs of this module, bundled with esbuild as the
  * core ships for Node: `prewarm()` itself, plus the steps it is made of, so each can be timed
- * apart (TC3 signing step by step, the URL checks with and without their fast path).
+ * apart (the request as `prewarm()` signs it, with WebCrypto; TC3 signing step by step as
+ * `@qcdn/prewarm/sign` does it, with noble; the URL checks with and without their fast path).
  */
 export { MemoryCoordinator, prewarm } from "../../mod.ts";
-export { buildV3Request, V3_CONTENT_TYPE, V3_SERVICE } from "../../src/transport/v3.ts";
+export {
+  buildV3Request,
+  signV3Request,
+  V3_CONTENT_TYPE,
+  V3_SERVICE,
+} from "../../src/transport/v3.ts";
 export {
   sha256Hex,
   tc3CanonicalRequest,

@@ -15,6 +15,8 @@ export type CpuParts = Record<
   | "signatureDerived"
   | "requestCached"
   | "requestDerived"
+  | "requestWeb"
+  | "bodyHashWeb"
   | "stringify"
   | "bodyHashNoble"
   | "bodyHashNative"
@@ -34,7 +36,7 @@ export interface PeerResults {
     batchesPerPass: number;
     bodyBytes: number;
     ours: Summary;
-    /** Ours with @noble/hashes from its package, as JSR's npm layer ships it. */
+    /** Ours with its dependencies from their packages, as JSR's npm layer ships it. */
     oursNpm: Summary;
     sdk: Summary;
     /** The floor's parts: noble's SHA-256 of the body unbundled, the SDK's own hash of it. */
