@@ -17,6 +17,7 @@ import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.t
 import { endpointUsed } from "./endpoint/probe.ts";
 import { childEnv, ROOT, TOOLS_BIN } from "./cli/run.ts";
 import { setup } from "./router/setup.ts";
+import { startWorker } from "./router/processes.ts";
 
 const STAND_IN = "http://127.0.0.1:9/";
 
@@ -160,30 +161,13 @@ Deno.test("TENCENTCLOUD_ENDPOINT on Workers: only endpointFromEnv(env), never pr
   ]);
   assert.equal(built.code, 0, built.stderr);
   // nodejs_compat from 2025-04-01 on fills process.env with the Worker's bindings.
-  const host = new Deno.Command("node", {
-    args: [
-      "tests/router/miniflare_host.mjs",
-      worker,
-      JSON.stringify({ TENCENTCLOUD_ENDPOINT: STAND_IN }),
-      JSON.stringify({ compatibilityDate: "2025-04-01", compatibilityFlags: ["nodejs_compat"] }),
-    ],
-    cwd: ROOT,
-    env: childEnv(),
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
+  const host = await startWorker(
+    worker,
+    { TENCENTCLOUD_ENDPOINT: STAND_IN },
+    { compatibilityDate: "2025-04-01", compatibilityFlags: ["nodejs_compat"] },
+  );
   try {
-    const reader = host.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    while (!/Listening on (\S+)/.test(text)) {
-      const { done, value } = await reader.read();
-      assert.ok(!done, `workerd did not start: ${text}`);
-      text += value;
-    }
-    reader.releaseLock();
-    const origin = /Listening on (\S+)/.exec(text)![1]!;
+    const origin = host.url;
     const answer = await (await fetch(origin)).json();
     assert.deepEqual(answer, {
       used: "https://cdn.tencentcloudapi.com/",
@@ -191,9 +175,7 @@ Deno.test("TENCENTCLOUD_ENDPOINT on Workers: only endpointFromEnv(env), never pr
       processEnv: STAND_IN, // there, and still not read: the guard is what keeps it out
     });
   } finally {
-    await host.stdin.close();
-    await host.status;
-    host.stdout.cancel().catch(() => {});
+    await host.stop();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -208,15 +208,16 @@ Deno.test("refusals of every request stop the run, with advice that fits", () =>
   assert.match(advise("account", "ResourceNotFound.ZoneNotFound"), /zoneId/);
 });
 
+/** Issue 18's refusals about one domain. */
+const DOMAIN_CODES = [
+  "ResourceUnavailable.CdnHostIsLocked",
+  "InvalidParameter.CdnHostInvalidStatus",
+  "InvalidParameter.CdnHostInvalidMiddleConfig",
+  "InvalidParameter.CdnHostInvalidParam",
+];
+
 Deno.test("refusals about one domain stop that host only", () => {
-  for (
-    const code of [
-      "ResourceUnavailable.CdnHostIsLocked",
-      "InvalidParameter.CdnHostInvalidStatus",
-      "InvalidParameter.CdnHostInvalidMiddleConfig",
-      "InvalidParameter.CdnHostInvalidParam",
-    ]
-  ) {
+  for (const code of DOMAIN_CODES) {
     assert.equal(classify(code), "domain", code);
   }
   assert.equal(OUTCOME_POLICY.domain.stop, "host");
@@ -390,14 +391,7 @@ Deno.test("prewarm (EdgeOne): ResourceNotFound.ZoneNotFound stops the run, advic
   assert.ok(report.failed.every((f) => !f.maybeSubmitted && /zoneId/.test(f.error.message)));
 });
 
-for (
-  const code of [
-    "ResourceUnavailable.CdnHostIsLocked",
-    "InvalidParameter.CdnHostInvalidStatus",
-    "InvalidParameter.CdnHostInvalidMiddleConfig",
-    "InvalidParameter.CdnHostInvalidParam",
-  ]
-) {
+for (const code of DOMAIN_CODES) {
   Deno.test(`prewarm: ${code} stops that host only; the other host goes on`, async () => {
     const { sim, pushes, options } = run((urls) =>
       urls[0]!.startsWith("https://www.example.com/") ? code : undefined

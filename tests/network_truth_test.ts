@@ -8,6 +8,7 @@ import type { PrewarmReport } from "../mod.ts";
 import { TencentCdnSimulator } from "../src/testing/mod.ts";
 import { assertAccounted, urlsOn } from "./_helpers.ts";
 import { ROOT, TOOLS_BIN } from "./cli/run.ts";
+import { startWorker } from "./router/processes.ts";
 
 const URLS = urlsOn("www.example.com", 3);
 
@@ -34,22 +35,8 @@ async function runtimes(dir: string): Promise<{ list: Runtime[]; stop: () => Pro
   await sh("node", ["tools/bundle.mjs", "tests/network/prewarm_once.ts", script]);
   const worker = `${dir}/worker.mjs`;
   await sh("node", ["tools/bundle.mjs", "tests/network/worker.ts", worker, "--platform=browser"]);
-  const host = new Deno.Command("node", {
-    args: ["tests/router/miniflare_host.mjs", worker, "{}"],
-    cwd: ROOT,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = host.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/Listening on (\S+)/.test(text)) {
-    const { done, value } = await reader.read();
-    assert.ok(!done, `workerd did not start: ${text}`);
-    text += value;
-  }
-  reader.releaseLock();
-  const origin = /Listening on (\S+)/.exec(text)![1]!;
+  const host = await startWorker(worker);
+  const origin = host.url;
   const json = (out: string) => JSON.parse(out) as PrewarmReport;
   const list: Runtime[] = [
     {
@@ -86,11 +73,7 @@ async function runtimes(dir: string): Promise<{ list: Runtime[]; stop: () => Pro
       },
     },
   ];
-  const stop = async () => {
-    await host.stdin.close();
-    await host.status;
-    await host.stdout.cancel().catch(() => {});
-  };
+  const stop = async () => void await host.stop();
   return { list, stop };
 }
 

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { CLI_SOURCE, DENO, ROOT, runCli, type Runner, TOOLS_BIN } from "./cli/run.ts";
 import { writeBuildFolder } from "./sources/build_folder.ts";
+import { startWorker } from "./router/processes.ts";
 import { gzip, serveDocuments, sitemapIndex, urlset } from "./sources/serve.ts";
 
 const SITE = "https://www.example.com";
@@ -72,23 +73,9 @@ Deno.test("sources: a Worker on workerd reads a sitemap by URL, with no nodejs_c
   const dir = await Deno.makeTempDir({ prefix: "sources-worker-" });
   const worker = `${dir}/worker.mjs`;
   await run("node", ["tools/bundle.mjs", "tests/sources/worker.ts", worker, "--platform=browser"]);
-  const host = new Deno.Command("node", {
-    args: ["tests/router/miniflare_host.mjs", worker, "{}"],
-    cwd: ROOT,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
+  const host = await startWorker(worker);
   try {
-    const reader = host.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    while (!/Listening on (\S+)/.test(text)) {
-      const { done, value } = await reader.read();
-      assert.ok(!done, `workerd did not start: ${text}`);
-      text += value;
-    }
-    reader.releaseLock();
-    const origin = /Listening on (\S+)/.exec(text)![1]!;
+    const origin = host.url;
     const ask = async (query: string) => {
       const response = await fetch(`${origin}?${query}`);
       return { status: response.status, body: await response.json() };
@@ -107,9 +94,7 @@ Deno.test("sources: a Worker on workerd reads a sitemap by URL, with no nodejs_c
       },
     });
   } finally {
-    await host.stdin.close();
-    await host.status;
-    host.stdout.cancel().catch(() => {});
+    await host.stop();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -119,3 +119,25 @@ export async function startServer(spec: ServerCommand): Promise<ServerProcess> {
     failure.catch(() => {});
   }
 }
+
+/**
+ * Starts a bundled Worker under workerd (Miniflare, tests/router/miniflare_host.mjs) with its
+ * bindings and Miniflare options, and resolves once it listens.
+ */
+export function startWorker(
+  worker: string,
+  bindings: Record<string, string> = {},
+  miniflareOptions?: Record<string, unknown>,
+): Promise<ServerProcess> {
+  return startServer({
+    command: "node",
+    args: [
+      "tests/router/miniflare_host.mjs",
+      worker,
+      JSON.stringify(bindings),
+      ...(miniflareOptions ? [JSON.stringify(miniflareOptions)] : []),
+    ],
+    env: {},
+    cwd: new URL("../../", import.meta.url),
+  });
+}
