@@ -132,9 +132,7 @@ sections.push(
         ...fixed(2)(cpu.ratio).map((r) => `${r}×`),
       ],
     ]) +
-    `\n\nTarget: ours ≤ ${CPU_TARGET}× the SDK's (both ratios): ${
-      met(cpuOk)
-    }.\n\n` +
+    `\n\nTarget: ours ≤ ${CPU_TARGET}× the SDK's (both ratios): ${met(cpuOk)}.\n\n` +
     "The parts of ours, timed in the same passes (µs per operation):\n\n" +
     table(["part", "min µs", "median µs"], [
       [
@@ -194,8 +192,7 @@ sections.push(
 
 // --- end to end at default options -----------------------------------------------------------
 const [latencyBound, rateBound] = throughput;
-const e2eOk =
-  latencyBound!.measured.median <= E2E_TARGET * latencyBound!.idealMs;
+const e2eOk = latencyBound!.measured.median <= E2E_TARGET * latencyBound!.idealMs;
 sections.push(
   "## End to end at default options\n\n" +
     "5000 URLs through `prewarm()` with only `credentials`, `endpoint` and `dailyLimit: " +
@@ -254,9 +251,7 @@ sections.push(
         (r.measured.median / r.idealAtServerTimeMs).toFixed(2),
       ]),
     ) +
-    `\n\nPasses: ${
-      throughput.map((r) => r.measured.passes).join(" and ")
-    } after warm-up runs, ` +
+    `\n\nPasses: ${throughput.map((r) => r.measured.passes).join(" and ")} after warm-up runs, ` +
     "1.1 s apart. Requests above batches are rate-limited answers that were sent again. " +
     "The floor of 10 batches of 500 (issue 21), in the same passes, sides in turn: the 10 " +
     "requests signed beforehand (`buildV3Request`) and sent at once with `fetch`, each " +
@@ -264,9 +259,7 @@ sections.push(
     `${latencyBound!.floor!.min.toFixed(0)} ms (median ${
       latencyBound!.floor!.median.toFixed(0)
     } ms). ` +
-    `Target: 10 batches of 500 within ${E2E_TARGET}× of the ideal (median): ${
-      met(e2eOk)
-    }.`,
+    `Target: 10 batches of 500 within ${E2E_TARGET}× of the ideal (median): ${met(e2eOk)}.`,
 );
 
 // --- start-up, the Deno client cost, a call over loopback -------------------------------------
@@ -287,8 +280,7 @@ sections.push(
 );
 
 const cost = await measureClientCost();
-const full =
-  cost.find(([name]) => name.startsWith("API 3.0: prewarm(), per 20"))![1];
+const full = cost.find(([name]) => name.startsWith("API 3.0: prewarm(), per 20"))![1];
 const { ours: oursCall, sdk: sdkCall } = peers.clientCost;
 sections.push(
   "## Client cost per batch (Deno)\n\nIn-process fetch that answers at once, so this is the " +
@@ -347,12 +339,9 @@ sections.push(
 );
 
 const node = await new Deno.Command("node", { args: ["--version"] }).output();
-const runtimes = `Deno ${Deno.version.deno}, Node ${
-  new TextDecoder().decode(node.stdout).trim()
-}`;
+const runtimes = `Deno ${Deno.version.deno}, Node ${new TextDecoder().decode(node.stdout).trim()}`;
 const date = new Date().toISOString().slice(0, 10);
-const machine =
-  `${Deno.build.os}/${Deno.build.arch}, ${navigator.hardwareConcurrency} cores`;
+const machine = `${Deno.build.os}/${Deno.build.arch}, ${navigator.hardwareConcurrency} cores`;
 const doc =
   `# Benchmarks\n\nProduced by \`deno task bench\` on ${date} (${runtimes}, ${machine}). ` +
   "Times are from one run on a shared machine: read the ratios. Every timing is taken after " +

@@ -25,13 +25,10 @@ const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
 }).output();
 const output = new TextDecoder().decode(stdout) +
   new TextDecoder().decode(stderr);
-const diagnostics = output.split(/^(?=error\[)/m).filter((block) =>
-  block.startsWith("error[")
-);
+const diagnostics = output.split(/^(?=error\[)/m).filter((block) => block.startsWith("error["));
 const remaining = diagnostics.filter((block) => {
-  const match =
-    /^error\[private-type-ref\]: public type '[^']+' references private type '([^']+)'/
-      .exec(block);
+  const match = /^error\[private-type-ref\]: public type '[^']+' references private type '([^']+)'/
+    .exec(block);
   return !(match && HONO_TYPES.has(match[1]!));
 });
 

@@ -9,18 +9,14 @@ const TESTS = new URL("../tests/", import.meta.url);
 const runs = Number(Deno.args[0] ?? 200);
 if (!Number.isInteger(runs) || runs < 1) {
   console.error(
-    `deno task fuzz [RUNS]: RUNS is a whole number of runs, got ${
-      Deno.args[0]
-    }`,
+    `deno task fuzz [RUNS]: RUNS is a whole number of runs, got ${Deno.args[0]}`,
   );
   Deno.exit(2);
 }
 
 const files = [...Deno.readDirSync(TESTS)]
   .filter((e) => e.isFile && e.name.endsWith("_test.ts"))
-  .filter((e) =>
-    /\bfuzzSeed\(\)/.test(Deno.readTextFileSync(new URL(e.name, TESTS)))
-  )
+  .filter((e) => /\bfuzzSeed\(\)/.test(Deno.readTextFileSync(new URL(e.name, TESTS))))
   .map((e) => `tests/${e.name}`)
   .sort();
 

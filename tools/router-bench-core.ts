@@ -6,10 +6,7 @@
  */
 import { MemoryCoordinator, prewarm } from "../mod.ts";
 import { prewarmRouter } from "../src/hono/mod.ts";
-import {
-  SIMULATOR_CREDENTIALS,
-  TencentCdnSimulator,
-} from "../src/testing/mod.ts";
+import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { summarize } from "./bench/stats.mjs";
 
 /** Serves a handler on 127.0.0.1 (port chosen by the system) until `close()`. */

@@ -58,9 +58,8 @@ try {
       rounds: 5,
     },
   );
-  const version =
-    (await import("miniflare/package.json", { with: { type: "json" } }))
-      .default;
+  const version = (await import("miniflare/package.json", { with: { type: "json" } }))
+    .default;
   console.log(
     JSON.stringify({
       runtime: `workerd (Miniflare ${version.version})`,

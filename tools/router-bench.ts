@@ -56,8 +56,7 @@ export async function measureOnBun(): Promise<RouterBenchResult> {
     const bun = new URL("tools/node_modules/.bin/bun", ROOT).pathname;
     const run = await new Deno.Command(bun, { args: [bundle], cwd: ROOT })
       .output();
-    const out =
-      new TextDecoder().decode(run.stdout).trim().split("\n").at(-1) ?? "";
+    const out = new TextDecoder().decode(run.stdout).trim().split("\n").at(-1) ?? "";
     if (run.code !== 0) throw new Error(new TextDecoder().decode(run.stderr));
     return JSON.parse(out);
   } finally {
@@ -111,13 +110,9 @@ export function routerBenchTable(results: RouterBenchResult[]): string {
     for (const row of rows) {
       const added = (row.routedMs - row.aloneMs) * 1000;
       lines.push(
-        `| ${runtime} | ${row.mode} | ${row.aloneMs.toFixed(3)} (${
-          row.aloneMinMs.toFixed(3)
-        }) | ` +
+        `| ${runtime} | ${row.mode} | ${row.aloneMs.toFixed(3)} (${row.aloneMinMs.toFixed(3)}) | ` +
           `${row.routedMs.toFixed(3)} (${row.routedMinMs.toFixed(3)}) | ` +
-          `${(row.routedMs / row.aloneMs).toFixed(2)}× | ${
-            added.toFixed(0)
-          } µs |`,
+          `${(row.routedMs / row.aloneMs).toFixed(2)}× | ${added.toFixed(0)} µs |`,
       );
     }
   }

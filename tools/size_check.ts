@@ -6,8 +6,7 @@
 import { CORE_SIZE_CHECK as BUDGET, measureCoreSize } from "./bench/sizes.ts";
 
 const { gzip, minified } = await measureCoreSize();
-const line =
-  `core bundle: ${minified} B minified, ${gzip} B gzip (budget ${BUDGET} B)`;
+const line = `core bundle: ${minified} B minified, ${gzip} B gzip (budget ${BUDGET} B)`;
 if (gzip > BUDGET) {
   console.error(`${line}: over budget by ${gzip - BUDGET} B`);
   Deno.exit(1);

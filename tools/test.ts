@@ -8,15 +8,12 @@
  * TENCENTCLOUD_ENDPOINT is cleared: the tests choose their endpoints.
  */
 const TESTS = new URL("../tests/", import.meta.url);
-const PROCESS_WIDE =
-  /\bDeno\.env\.(set|delete)\(|\bDeno\.chdir\(|\bprocess\.chdir\(/;
+const PROCESS_WIDE = /\bDeno\.env\.(set|delete)\(|\bDeno\.chdir\(|\bprocess\.chdir\(/;
 
 const parallel: string[] = [];
 const serial: string[] = [];
 for (
-  const entry of [...Deno.readDirSync(TESTS)].sort((a, b) =>
-    a.name < b.name ? -1 : 1
-  )
+  const entry of [...Deno.readDirSync(TESTS)].sort((a, b) => a.name < b.name ? -1 : 1)
 ) {
   if (!entry.isFile || !entry.name.endsWith("_test.ts")) continue;
   const file = `tests/${entry.name}`;

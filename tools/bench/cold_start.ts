@@ -37,14 +37,10 @@ app.post("/prewarm", bearerAuth({ token: "bench-token-0123456789abcdef" }), asyn
 });
 export default app;
 `,
-  router: `import { prewarmRouter } from "${
-    new URL("src/hono/mod.ts", root).pathname
-  }";
+  router: `import { prewarmRouter } from "${new URL("src/hono/mod.ts", root).pathname}";
 export default prewarmRouter();
 `,
-  routerConsole: `import { prewarmRouter } from "${
-    new URL("src/hono/mod.ts", root).pathname
-  }";
+  routerConsole: `import { prewarmRouter } from "${new URL("src/hono/mod.ts", root).pathname}";
 export default prewarmRouter({ console: true });
 `,
 };

@@ -7,10 +7,7 @@
  *
  * `deno run -A --config deno.json tools/bench/coordinators.ts` prints the section.
  */
-import type {
-  BudgetHoldRequest,
-  Coordinator,
-} from "../../src/coordinator/memory.ts";
+import type { BudgetHoldRequest, Coordinator } from "../../src/coordinator/memory.ts";
 import { MemoryCoordinator } from "../../src/coordinator/memory.ts";
 import { denoKvCoordinator } from "../../src/coordinator/deno_kv.ts";
 import { startServer } from "../../tests/router/processes.ts";
@@ -162,9 +159,7 @@ export async function measureCoordinators(): Promise<CoordinatorLatency[]> {
 /** The section for docs/benchmarks.md. */
 export async function coordinatorBenchSection(): Promise<string> {
   const rows = await measureCoordinators();
-  const lines = rows.map((r) =>
-    `| ${r.name} | ${r.minMs.toFixed(3)} | ${r.medianMs.toFixed(3)} |`
-  );
+  const lines = rows.map((r) => `| ${r.name} | ${r.minMs.toFixed(3)} | ${r.medianMs.toFixed(3)} |`);
   return "## Coordinators\n\nAdded latency per batch: the hold (which also books the first " +
     "request's start) and the settle, the two coordinator calls `prewarm()` makes per batch " +
     `(gate observations ride on them). Min and median of ${PASSES} sequential batches after ` +

@@ -25,9 +25,7 @@ async function makeTree(files: number): Promise<string> {
   const perFolder = 100;
   const empty = new Uint8Array();
   for (let f = 0; f < files / perFolder; f++) {
-    const folder = `${dir}/a${f % 10}/b${Math.floor(f / 10) % 10}/c${
-      Math.floor(f / 100)
-    }`;
+    const folder = `${dir}/a${f % 10}/b${Math.floor(f / 10) % 10}/c${Math.floor(f / 100)}`;
     await Deno.mkdir(folder, { recursive: true });
     await Deno.writeFile(`${folder}/index.html`, empty);
     for (let i = 1; i < perFolder; i++) {
@@ -44,9 +42,7 @@ async function run(command: string, args: string[]): Promise<string> {
   const output = await new Deno.Command(command, { args, cwd: root }).output();
   if (output.code !== 0) {
     throw new Error(
-      `${command} ${args.join(" ")}: ${
-        new TextDecoder().decode(output.stderr)
-      }`,
+      `${command} ${args.join(" ")}: ${new TextDecoder().decode(output.stderr)}`,
     );
   }
   return new TextDecoder().decode(output.stdout);

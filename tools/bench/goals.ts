@@ -4,20 +4,12 @@
  * the table first in docs/benchmarks.md, and each row's details in sections of their own.
  */
 import type { PeerResults } from "./peers.ts";
-import {
-  DEFAULT_CONCURRENCY,
-  LATENCY_MS,
-  type ThroughputRow,
-} from "./throughput.ts";
+import { DEFAULT_CONCURRENCY, LATENCY_MS, type ThroughputRow } from "./throughput.ts";
 import type { Summary } from "./stats.mjs";
 import { measureRouterPlan, type RouterPlanResult } from "./router_plan.ts";
 import { measureMemory, type MemoryResult } from "./memory.ts";
 import { type DirectoryRow, measureDirectory } from "./directory.ts";
-import {
-  COLD_START_COPIES,
-  type ColdStartResult,
-  measureColdStart,
-} from "./cold_start.ts";
+import { COLD_START_COPIES, type ColdStartResult, measureColdStart } from "./cold_start.ts";
 import { measureNoble, type NobleResult } from "./noble.ts";
 
 const root = new URL("../../", import.meta.url);
@@ -187,13 +179,9 @@ export function goalSections(
     ),
     [
       "router cold start under workerd",
-      `${coldStart.router.min.toFixed(1)} (${
-        coldStart.router.median.toFixed(1)
-      }) ms`,
+      `${coldStart.router.min.toFixed(1)} (${coldStart.router.median.toFixed(1)}) ms`,
       "bare Hono (a `/health` route and a `bearerAuth` route)",
-      `${coldStart.floor.min.toFixed(1)} (${
-        coldStart.floor.median.toFixed(1)
-      }) ms`,
+      `${coldStart.floor.min.toFixed(1)} (${coldStart.floor.median.toFixed(1)}) ms`,
       `+${cold.min.toFixed(1)} ms (+${cold.median.toFixed(1)} ms)`,
       `≤ +${GOALS.coldStartMs} ms`,
       cold.min <= GOALS.coldStartMs ? "**met**" : "**not met**",
@@ -206,21 +194,13 @@ export function goalSections(
   if (notMet(0) || notMet(1)) {
     why.push(
       `**CPU per batch**: the floor hashes the body with noble, unbundled ` +
-        `(${
-          cpu.nobleUnbundled.min.toFixed(0)
-        } µs), and checks no URL. \`prewarm()\` hashes ` +
+        `(${cpu.nobleUnbundled.min.toFixed(0)} µs), and checks no URL. \`prewarm()\` hashes ` +
         "and signs with the platform's WebCrypto (`crypto.subtle`: 3–7 times faster than " +
         "noble on every runtime, and no hash code in the bundle; see *SHA-256 of the body* " +
         "below), which on Node is asynchronous: the body's digest alone took " +
-        `${
-          p.bodyHashWeb.min.toFixed(0)
-        } µs here with its hop to Node's thread pool, the ` +
-        `signed request ${
-          p.requestWeb.min.toFixed(0)
-        } µs (node:crypto, the SDK's, hashes ` +
-        `the body in ${
-          cpu.sdkBodyHash.min.toFixed(0)
-        } µs, but src/ is runtime-neutral). ` +
+        `${p.bodyHashWeb.min.toFixed(0)} µs here with its hop to Node's thread pool, the ` +
+        `signed request ${p.requestWeb.min.toFixed(0)} µs (node:crypto, the SDK's, hashes ` +
+        `the body in ${cpu.sdkBodyHash.min.toFixed(0)} µs, but src/ is runtime-neutral). ` +
         `On top: the ${cpu.batch} URL checks (${
           (p.urlFast.min * cpu.batch).toFixed(0)
         } µs), which the floor does not make, and the budget and the report, in ` +
@@ -230,13 +210,9 @@ export function goalSections(
   if (notMet(2)) {
     why.push(
       `**5000 URLs**: ${e2e.requests} requests of ${LATENCY}; the floor sends all ` +
-        `${e2e.batches} at once (${
-          e2e.floor!.min.toFixed(0)
-        } ms), while \`prewarm()\` sends ` +
+        `${e2e.batches} at once (${e2e.floor!.min.toFixed(0)} ms), while \`prewarm()\` sends ` +
         `${DEFAULT_CONCURRENCY} at a time by default: its own ideal is ` +
-        `${e2e.idealMs.toFixed(0)} ms, ${
-          (e2e.idealMs / e2e.floor!.min).toFixed(1)
-        }× the floor ` +
+        `${e2e.idealMs.toFixed(0)} ms, ${(e2e.idealMs / e2e.floor!.min).toFixed(1)}× the floor ` +
         "before any of its work. The default concurrency (src/engine/options.ts, the send " +
         "path) decides this row.",
     );
@@ -244,9 +220,7 @@ export function goalSections(
   if (notMet(3) || notMet(4)) {
     why.push(
       "**Router plan**: the floor checks nothing; the plan checks each URL as `prewarm()` " +
-        `would (${cpu.batch} checks: ${
-          (p.urlFast.min * cpu.batch).toFixed(0)
-        } µs on Node), ` +
+        `would (${cpu.batch} checks: ${(p.urlFast.min * cpu.batch).toFixed(0)} µs on Node), ` +
         "finds duplicates, reads the body under its size cap and deadline, and reads the " +
         "day's budget. `bearerAuth`'s two `crypto.subtle` digests, which the floor keeps, " +
         "cost more on Node than on Deno: the ratio differs by runtime.",
@@ -275,9 +249,7 @@ export function goalSections(
     why.push(
       `**Cold start**: the router's bundle is ${
         (goals.coldStart.bytes.router / 1024).toFixed(0)
-      } KB against bare Hono's ${
-        (goals.coldStart.bytes.floor / 1024).toFixed(0)
-      } KB; ` +
+      } KB against bare Hono's ${(goals.coldStart.bytes.floor / 1024).toFixed(0)} KB; ` +
         "compiling it is most of what it adds.",
     );
   }
@@ -291,9 +263,7 @@ export function goalSections(
       rows,
     ) +
     (why.length > 0
-      ? `\n\nWhere a goal is not met, the measured reason:\n\n- ${
-        why.join("\n- ")
-      }`
+      ? `\n\nWhere a goal is not met, the measured reason:\n\n- ${why.join("\n- ")}`
       : "");
   return [summary, nobleSection(goals.noble, cpu)];
 }
@@ -309,9 +279,7 @@ function nobleSection(noble: NobleResult, cpu: PeerResults["cpu"]): string {
     }),
   ]);
   return "## SHA-256 of the body: bundled, unbundled, native\n\n" +
-    `µs per SHA-256 of a ${
-      (noble.bodyBytes / 1024).toFixed(1)
-    } KB body (500 URLs), min ` +
+    `µs per SHA-256 of a ${(noble.bodyBytes / 1024).toFixed(1)} KB body (500 URLs), min ` +
     "(median), each runtime's variants in the same passes (tools/bench/noble.ts). " +
     "*unbundled*: `@noble/hashes/sha2.js` as its package ships it; *bundled*: the same " +
     "through tools/bundle.mjs (esbuild, as Wrangler and `deno bundle` bundle), which declares " +
@@ -326,9 +294,7 @@ function nobleSection(noble: NobleResult, cpu: PeerResults["cpu"]): string {
     "requests hashing 200 times against requests hashing none.\n\n" +
     table(["variant", ...noble.runtimes.map((r) => r.runtime)], rows) +
     "\n\nIn the CPU benchmark's passes (Node): the body's hash with WebCrypto, as " +
-    `\`prewarm()\` makes it, ${
-      cpu.parts.bodyHashWeb.min.toFixed(0)
-    } µs; with noble bundled ` +
+    `\`prewarm()\` makes it, ${cpu.parts.bodyHashWeb.min.toFixed(0)} µs; with noble bundled ` +
     `${cpu.parts.bodyHashNoble.min.toFixed(0)} µs, noble unbundled ` +
     `${cpu.nobleUnbundled.min.toFixed(0)} µs, node:crypto (the SDK's) ` +
     `${cpu.sdkBodyHash.min.toFixed(0)} µs (mins).`;
@@ -363,9 +329,7 @@ export function goalDetails(goals: GoalMeasurements): string {
     `${coldStart.router.passes} passes after a warm-up one, sides in turn. Bundles (not ` +
     `minified, as Wrangler bundles by default): bare Hono ${
       (coldStart.bytes.floor / 1024).toFixed(0)
-    } KB, the router ${
-      (coldStart.bytes.router / 1024).toFixed(0)
-    } KB. The router with ` +
+    } KB, the router ${(coldStart.bytes.router / 1024).toFixed(0)} KB. The router with ` +
     `\`console: true\`: ${coldStart.routerConsole.min.toFixed(1)} (${
       coldStart.routerConsole.median.toFixed(1)
     }) ms, +${coldStart.addedConsole.min.toFixed(1)} (+${

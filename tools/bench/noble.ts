@@ -61,9 +61,7 @@ async function run(command: string, args: string[]): Promise<string> {
     .output();
   if (output.code !== 0) {
     throw new Error(
-      `${command} ${args.join(" ")}: ${
-        new TextDecoder().decode(output.stderr)
-      }`,
+      `${command} ${args.join(" ")}: ${new TextDecoder().decode(output.stderr)}`,
     );
   }
   return new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!;
@@ -138,9 +136,7 @@ export async function measureNoble(): Promise<NobleResult> {
     await run("node", [
       new URL("tools/bench/noble_workerd.mjs", root).pathname,
       `bundled=${file("worker-bundled.bundled.mjs")}`,
-      `bundled, tables const=${
-        file("worker-bundled-tables-const.bundled.mjs")
-      }`,
+      `bundled, tables const=${file("worker-bundled-tables-const.bundled.mjs")}`,
       `webcrypto=${file("worker-webcrypto.bundled.mjs")}`,
     ]),
   );

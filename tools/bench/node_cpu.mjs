@@ -96,9 +96,7 @@ async function measure(ours, oursNpm, sdk) {
       );
     });
   };
-  const bodies = inputs.map((urls) =>
-    JSON.stringify({ Urls: urls, Area: "overseas" })
-  );
+  const bodies = inputs.map((urls) => JSON.stringify({ Urls: urls, Area: "overseas" }));
   const batch = await timeSides({
     ours: oursPass(ours),
     oursNpm: oursPass(oursNpm),
@@ -204,8 +202,7 @@ async function measure(ours, oursNpm, sdk) {
       }),
     stringify: () => microsPerOp(500, () => JSON.stringify(payload)),
     bodyHashNoble: () => microsPerOp(200, () => ours.sha256Hex(body)),
-    bodyHashNative: () =>
-      microsPerOp(500, () => createHash("sha256").update(body).digest("hex")),
+    bodyHashNative: () => microsPerOp(500, () => createHash("sha256").update(body).digest("hex")),
     // What src/transport/send.ts does before each attempt to catch a request fetch would refuse.
     requestCheck: () =>
       microsPerOp(500, () =>
@@ -222,8 +219,7 @@ async function measure(ours, oursNpm, sdk) {
     "the secrets do not change the signature",
   );
 
-  const perUrl = (fn) => () =>
-    microsPerOp(20, () => urls.forEach(fn)) / urls.length;
+  const perUrl = (fn) => () => microsPerOp(20, () => urls.forEach(fn)) / urls.length;
   const urlChecks = await timeSides({
     urlFast: perUrl((url) => ours.checkUrl(url)),
     urlFull: perUrl((url) => ours.checkUrlFully(url)),

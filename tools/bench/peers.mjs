@@ -58,8 +58,7 @@ const loopback = new LoopbackAgent({ keepAlive: true });
 
 // --- start-up: import time in a fresh Node process, alternating the sides ---------------------
 function importTime(specifier) {
-  const script =
-    `const t=performance.now();await import(${JSON.stringify(specifier)});` +
+  const script = `const t=performance.now();await import(${JSON.stringify(specifier)});` +
     `console.log(performance.now()-t)`;
   const run = spawnSync(
     process.execPath,
@@ -77,10 +76,8 @@ function importTime(specifier) {
   return Number(run.stdout.trim());
 }
 const startupSides = {
-  "@qcdn/prewarm (bundled core)":
-    pathToFileURL(path.join(outDir, "core.node.js")).href,
-  "tencentcloud-sdk-nodejs-cdn":
-    pathToFileURL(require.resolve("tencentcloud-sdk-nodejs-cdn")).href,
+  "@qcdn/prewarm (bundled core)": pathToFileURL(path.join(outDir, "core.node.js")).href,
+  "tencentcloud-sdk-nodejs-cdn": pathToFileURL(require.resolve("tencentcloud-sdk-nodejs-cdn")).href,
   "@tencent-sdk/capi": pathToFileURL(require.resolve("@tencent-sdk/capi")).href,
 };
 const startupSamples = Object.fromEntries(
@@ -97,8 +94,7 @@ const startup = Object.entries(startupSamples).map(([name, xs]) => ({
 }));
 
 // --- client cost per call against the served simulator ----------------------------------------
-const urls = (i) =>
-  Array.from({ length: 20 }, (_, j) => `https://www.example.com/c${i}/${j}.js`);
+const urls = (i) => Array.from({ length: 20 }, (_, j) => `https://www.example.com/c${i}/${j}.js`);
 const CALLS = 40; // per pass and side
 let batch = 0;
 const ourPush = async () => {

@@ -37,9 +37,7 @@ const ENTRIES: Record<
   },
   "@qcdn/prewarm router (prewarmRouter, Hono included)": {
     platform: "browser",
-    source: `export { prewarmRouter } from "${
-      new URL("src/hono/mod.ts", root).pathname
-    }";`,
+    source: `export { prewarmRouter } from "${new URL("src/hono/mod.ts", root).pathname}";`,
   },
   "tencentcloud-sdk-nodejs-cdn (PushUrlsCache)": {
     platform: "node",

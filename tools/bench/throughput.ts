@@ -87,9 +87,7 @@ async function startServerProcess() {
   }).spawn();
   const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   const { value } = await lines.read();
-  const control = `http://127.0.0.1:${
-    (JSON.parse(value ?? "{}") as { port: number }).port
-  }/`;
+  const control = `http://127.0.0.1:${(JSON.parse(value ?? "{}") as { port: number }).port}/`;
   return {
     /** A fresh simulator on a new port: a new account in the default coordinator. */
     async start(): Promise<number> {
