@@ -63,6 +63,21 @@ Deno.test("cli: --file - reads standard input, skipping blank lines and comments
   assert.match(result.stderr, /^Read 4 URLs; sending$/m);
 });
 
+Deno.test("cli: one URL is counted in the singular", async () => {
+  await using served = serveSimulator();
+  const result = await runCli([
+    "prewarm",
+    urlsOn("static.example.com", 1)[0]!,
+    "--endpoint",
+    served.endpoint,
+  ], {
+    env: SIMULATOR_ENV,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^1 URL: 1 submitted, 0 not sent, 0 failed; 1 request in /m);
+  assert.match(result.stderr, /^Read 1 URL; sending$/m);
+});
+
 Deno.test("cli: a file with rejected URLs exits 1 and says which and why", async () => {
   await using served = serveSimulator();
   const dir = await Deno.makeTempDir();

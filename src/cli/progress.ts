@@ -6,7 +6,7 @@
  */
 import type { PrewarmProgress } from "../rules/report.ts";
 import type { UrlStatus } from "../engine/wait.ts";
-import { formatCount } from "./text.ts";
+import { formatCount, plural } from "./text.ts";
 import { formatWaitProgress } from "./wait_view.ts";
 
 /** Carriage return, then erase the line: the next write replaces what was shown. */
@@ -40,7 +40,7 @@ export class ProgressDisplay {
   /** The input is read: sending starts now, and the rate is measured from here. */
   inputRead(urls: number): void {
     this.#sendingSince = this.#now();
-    this.#show(urls === 0 ? "Read no URLs" : `Read ${formatCount(urls)} URLs; sending`, true);
+    this.#show(urls === 0 ? "Read no URLs" : `Read ${plural(urls, "URL")}; sending`, true);
   }
 
   /** After each batch settles (the `onProgress` of `prewarm()`). */

@@ -200,7 +200,7 @@ export function formatSummary(report: PrewarmReport, context: SummaryContext): s
   }
   for (const warning of report.warnings ?? []) out.push(`\nWarning: ${warning}.\n`);
   out.push(
-    `\n${formatCount(counts.input)} URLs: ${formatCount(counts.submitted)} submitted, ` +
+    `\n${plural(counts.input, "URL")}: ${formatCount(counts.submitted)} submitted, ` +
       `${formatCount(counts.rejected)} not sent, ${formatCount(counts.failed)} failed` +
       (counts.maybeSubmitted > 0
         ? ` (${formatCount(counts.maybeSubmitted)} may be submitted)`
