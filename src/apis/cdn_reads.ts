@@ -4,6 +4,7 @@
  * @module
  */
 import type { Area } from "../rules/report.ts";
+import { epochMs } from "../rules/option_checks.ts";
 import { type CallOptions, resolveCallOptions } from "../transport/call_options.ts";
 import {
   count,
@@ -101,15 +102,6 @@ export function beijingTime(ms: number, round: "floor" | "ceil"): string {
   return new Date(seconds + 8 * 3600_000).toISOString().slice(0, 19).replace("T", " ");
 }
 
-/** A caller's `Date` or ms, checked, as {@linkcode beijingTime}. */
-function callerTime(value: Date | number, name: string, round: "floor" | "ceil"): string {
-  const ms = value instanceof Date ? value.getTime() : value;
-  if (typeof ms !== "number" || !Number.isFinite(ms)) {
-    throw new TypeError(`Invalid ${name}: expected a Date or ms since the epoch, got ${value}`);
-  }
-  return beijingTime(ms, round);
-}
-
 function pushTasksPayload(
   task: string | PushTasksQuery,
 ): Record<string, unknown> {
@@ -125,8 +117,8 @@ function pushTasksPayload(
     );
   }
   const payload: Record<string, unknown> = {
-    StartTime: callerTime(task.startTime, "startTime", "floor"),
-    EndTime: callerTime(task.endTime, "endTime", "ceil"),
+    StartTime: beijingTime(epochMs(task.startTime, "startTime"), "floor"),
+    EndTime: beijingTime(epochMs(task.endTime, "endTime"), "ceil"),
   };
   if (task.keyword !== undefined) payload.Keyword = task.keyword;
   if (task.area !== undefined) payload.Area = task.area;

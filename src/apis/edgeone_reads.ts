@@ -5,10 +5,11 @@
  * @module
  */
 import type { TaskLine, UrlStatus } from "../api.ts";
-import { count, list, readV3, requestIdOf, text } from "../transport/v3.ts";
+import { count, list, readAllPages, readV3, requestIdOf, text } from "../transport/v3.ts";
 import { type CallOptions, resolveCallOptions } from "../transport/call_options.ts";
 import type { CallContext } from "../transport/send.ts";
 import { checkZoneId, TEO_ENDPOINT, TEO_SERVICE } from "./edgeone_zone.ts";
+import { epochMs } from "../rules/option_checks.ts";
 
 /** Call options of the EdgeOne reads: the zone they are about, and how to call. */
 export interface EdgeOneCallOptions extends CallOptions {
@@ -97,17 +98,10 @@ export interface ContentQuotaResult {
   requestId?: string;
 }
 
-// The largest page DescribePrefetchTasks serves, and a bound on the pages of one job.
-const PAGE_LIMIT = 1000;
-const MAX_PAGES = 100;
-
 function isoTime(value: Date | number, name: string, round: "floor" | "ceil"): string {
-  const ms = value instanceof Date ? value.getTime() : value;
-  if (typeof ms !== "number" || !Number.isFinite(ms)) {
-    throw new TypeError(`Invalid ${name}: expected a Date or ms since the epoch, got ${value}`);
-  }
   // Whole seconds, widened outwards, so that a job in the window's last second is found.
-  return new Date(Math[round](ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  return new Date(Math[round](epochMs(value, name) / 1000) * 1000).toISOString()
+    .replace(".000Z", "Z");
 }
 
 function logOf(entry: unknown): PrefetchLog {
@@ -166,19 +160,14 @@ export async function readAllPrefetchTasks(
   zoneId: string,
   job: string | PrefetchTasksQuery,
 ): Promise<PrefetchTasksResult> {
-  const payload = prefetchTasksPayload(job);
-  const logs: PrefetchLog[] = [];
-  for (let page = 0;; page++) {
-    const answer = await readPrefetchTasks(context, zoneId, {
-      ...payload,
-      Offset: logs.length,
-      Limit: PAGE_LIMIT,
-    });
-    logs.push(...answer.logs);
-    if (answer.logs.length === 0 || logs.length >= answer.totalCount || page >= MAX_PAGES - 1) {
-      return { ...answer, logs };
-    }
-  }
+  const { entries, ...rest } = await readAllPages(
+    context,
+    "DescribePrefetchTasks",
+    "Tasks",
+    { ZoneId: zoneId, ...prefetchTasksPayload(job) },
+    TEO_SERVICE,
+  );
+  return { logs: entries.map(logOf), ...rest };
 }
 
 /** A target of a job in the terms of `waitForTasks()`. */

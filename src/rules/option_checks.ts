@@ -82,3 +82,15 @@ export function optionalFunction<T>(name: string, value: unknown): T | undefined
   }
   return value as T | undefined;
 }
+
+/**
+ * A caller's time, a `Date` or ms since the epoch, as ms.
+ * @throws {TypeError} naming `name` for anything else (an invalid `Date`, `NaN`, a string).
+ */
+export function epochMs(value: unknown, name: string): number {
+  const ms = value instanceof Date ? value.getTime() : value;
+  if (typeof ms !== "number" || !Number.isFinite(ms)) {
+    throw new TypeError(`Invalid ${name}: expected a Date or ms since the epoch, got ${value}`);
+  }
+  return ms;
+}

@@ -284,7 +284,8 @@ export const PAGE_LIMIT = 1000;
 
 /**
  * Every entry of a paged API 3.0 list (`DescribePushTasks`'s `PushLogs`,
- * `DescribePurgeTasks`'s `PurgeLogs`), page by page until `TotalCount` entries were read. The
+ * `DescribePurgeTasks`'s `PurgeLogs`, EdgeOne's `DescribePrefetchTasks` `Tasks` with its
+ * `service`), page by page until `TotalCount` entries were read. The
  * offset moves by the entries each page held, so a server that pages in smaller steps than
  * asked is still read in full; at most 100 pages.
  */
@@ -293,6 +294,7 @@ export async function readAllPages(
   action: string,
   field: string,
   payload: Readonly<Record<string, unknown>>,
+  service?: V3Service,
 ): Promise<{ entries: unknown[]; totalCount: number; requestId?: string }> {
   const entries: unknown[] = [];
   for (let page = 0;; page++) {
@@ -300,7 +302,7 @@ export async function readAllPages(
       ...payload,
       Offset: entries.length,
       Limit: PAGE_LIMIT,
-    });
+    }, service);
     const lines = list(response, field, action);
     entries.push(...lines);
     const totalCount = count(response.TotalCount);
