@@ -355,6 +355,33 @@ Deno.test("verify: refuse turns URLs away before they are sent", async () => {
   assert.deepEqual(edge.requests.map((r) => r.url), ["https://www.example.com/a.js"]);
 });
 
+Deno.test("verify: progress counts start from the screened URLs and each is a copy", async () => {
+  const { edge } = account();
+  const urls = [
+    "https://www.example.com/a.js",
+    "ftp://www.example.com/bad",
+    "https://img.example.com/b.png",
+    "https://www.example.com/c.js",
+  ];
+  const snapshots: { done: number; counts: Record<string, number> }[] = [];
+  const result = await verifyWarm(urls, {
+    fetch: edge.fetch,
+    concurrency: 1,
+    refuse: (url) => url.hostname === "img.example.com" ? "not this one" : undefined,
+    onProgress: (p) => {
+      snapshots.push({ done: p.done, counts: { ...p.counts } });
+      // A caller that scribbles on what it was given changes nothing.
+      p.counts.hit += 100;
+    },
+  });
+  const none = { hit: 0, miss: 0, bypass: 0, unknown: 0, error: 0 };
+  assert.deepEqual(snapshots, [
+    { done: 3, counts: { ...none, miss: 1, error: 2 } },
+    { done: 4, counts: { ...none, miss: 2, error: 2 } },
+  ]);
+  assert.deepEqual(result.counts, { ...none, miss: 2, error: 2 });
+});
+
 Deno.test("verify: options and input are checked, naming the value", async () => {
   const urls = ["https://www.example.com/a.js"];
   const cases: [unknown, ErrorConstructor, RegExp][] = [

@@ -382,26 +382,29 @@ export async function verifyWarm(
   const queue = results.flatMap((result, index) => result ? [] : [index]);
   const total = targets.length;
   let done = total - queue.length;
+  // One running tally (screened URLs first, then each probe as it settles), so a long list
+  // costs one count per URL, not a recount of every result per URL.
+  const counts = countStates(results.filter((r): r is WarmResult => r !== undefined));
   const report = () => {
     if (!onProgress) return;
     try {
-      const settled = results.filter((r): r is WarmResult => r !== undefined);
-      onProgress({ done, total, counts: countStates(settled) });
+      onProgress({ done, total, counts: { ...counts } });
     } catch { /* Progress is advice; the probes go on. */ }
   };
   const context = { fetch, method, timeoutMs, signal };
   const worker = async () => {
     for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
-      results[index] = await probe(targets[index]!, context);
+      const result = await probe(targets[index]!, context);
+      results[index] = result;
+      counts[result.state]++;
       done++;
       report();
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
-  const urls = results as WarmResult[];
   return {
-    urls,
-    counts: countStates(urls),
+    urls: results as WarmResult[],
+    counts,
     skipped,
     method,
     aborted: signal?.aborted === true,
