@@ -110,6 +110,10 @@ Deno.test("413 too-many-urls: counted before anything is sent, in both formats",
   assert.equal(result.status, 413);
   assert.equal(result.body.error.code, "too-many-urls");
   assert.match(result.body.error.message, /lists 4 URLs; at most 3/);
+  assert.equal(
+    result.body.error.message,
+    "The body lists 4 URLs; at most 3 are accepted per request (maxUrls): split them",
+  );
   result = await post(app, urls.join("\n"), "text/plain");
   assert.equal(result.status, 413);
   assert.equal(sim.requests.length, 0);

@@ -156,7 +156,18 @@ Deno.test("POST /verify: bounded per request in URLs, concurrency, time per prob
   const capped = verifySetup({ allowedHosts: ALLOWED }, { maxUrls: 12 });
   const tooMany = await capped.verifyText(many);
   assert.equal(tooMany.status, 413);
-  assert.equal(await errorCode(tooMany), "too-many-urls");
+  const refused = (await tooMany.json()).error;
+  assert.equal(refused.code, "too-many-urls");
+  assert.equal(
+    refused.message,
+    "The body lists 13 URLs; at most 12 are probed per request (verify.maxUrls): split them",
+  );
+  const empty = await capped.verifyText(["# nothing"]);
+  assert.equal(empty.status, 400);
+  assert.deepEqual((await empty.json()).error, {
+    code: "no-urls",
+    message: "The body lists no URLs",
+  });
   assert.equal(capped.edge.requests.length, 0);
 
   const slow = verifySetup({ allowedHosts: ALLOWED }, { concurrency: 3 }, { latencyMs: 10 });

@@ -247,6 +247,44 @@ function chooseArea(fromBody: Area | undefined, fromQuery: string | undefined): 
   return fromBody ?? query;
 }
 
+/** How many URLs one request may list, and how its 413 names that limit. */
+export interface UrlLimit {
+  /** The most URLs one body may list. */
+  maxUrls: number;
+  /** The option that sets it, as the 413 names it (`maxUrls`, `verify.maxUrls`). */
+  name: string;
+  /** What the route does with them, as the 413 says it ("accepted", "probed"). */
+  verb: string;
+}
+
+/**
+ * Reads a body that lists URLs (of `POST /prewarm`, `/prewarm/plan` and `/verify`): its format
+ * from the `Content-Type`, its bytes under the size cap and time limit, parsed and counted.
+ * @throws {RouterError} 400 `no-urls`, 413 `too-many-urls` past `limit.maxUrls`, and what
+ * reading and parsing the body throw (400, 408, 413, 415).
+ */
+export async function readUrlBody<E extends Env>(
+  c: Context<E>,
+  options: ResolvedRouterOptions<E>,
+  limit: UrlLimit,
+): Promise<PrewarmRequestBody> {
+  const format = bodyFormat(c.req.header("content-type"));
+  const text = await readCappedText(c.req.raw, options.maxBodyBytes, options.bodyTimeoutMs);
+  const body = format === "json" ? parseJsonBody(text, options.callerOptions) : parseTextBody(text);
+  if (body.urls.length === 0) {
+    throw new RouterError(400, "no-urls", "The body lists no URLs");
+  }
+  if (body.urls.length > limit.maxUrls) {
+    throw new RouterError(
+      413,
+      "too-many-urls",
+      `The body lists ${body.urls.length} URLs; at most ${limit.maxUrls} are ${limit.verb} ` +
+        `per request (${limit.name}): split them`,
+    );
+  }
+  return body;
+}
+
 /** A `POST /prewarm` (or `/prewarm/plan`) request, read, checked and screened. */
 export interface UrlRequest {
   /** The configuration of the request. */
@@ -271,20 +309,11 @@ export async function readUrlRequest<E extends Env>(
   options: ResolvedRouterOptions<E>,
 ): Promise<UrlRequest> {
   const config = await options.configure(c);
-  const format = bodyFormat(c.req.header("content-type"));
-  const text = await readCappedText(c.req.raw, options.maxBodyBytes, options.bodyTimeoutMs);
-  const body = format === "json" ? parseJsonBody(text, options.callerOptions) : parseTextBody(text);
-  if (body.urls.length === 0) {
-    throw new RouterError(400, "no-urls", "The body lists no URLs");
-  }
-  if (body.urls.length > options.maxUrls) {
-    throw new RouterError(
-      413,
-      "too-many-urls",
-      `The body lists ${body.urls.length} URLs; at most ${options.maxUrls} are accepted per ` +
-        "request (maxUrls): split them",
-    );
-  }
+  const body = await readUrlBody(c, options, {
+    maxUrls: options.maxUrls,
+    name: "maxUrls",
+    verb: "accepted",
+  });
   if (body.options) {
     // The operator's headers are those of the router's API (`cdn({ headers })`).
     const operator = config.api.options?.headers as Readonly<Record<string, string>> | undefined;

@@ -7,7 +7,7 @@
  */
 import type { Context, Env } from "hono";
 import { type VerifyResult, verifyWarm } from "../verify/probe.ts";
-import { bodyFormat, parseJsonBody, parseTextBody, readCappedText } from "./body.ts";
+import { readUrlBody } from "./body.ts";
 import { RouterError } from "./errors.ts";
 import type { ResolvedRouterOptions } from "./options.ts";
 
@@ -33,20 +33,11 @@ export function verifyHandler<E extends Env>(
           "PREWARM_ALLOWED_HOSTS (or the allowedHosts option) to enable POST /verify",
       );
     }
-    const format = bodyFormat(c.req.header("content-type"));
-    const text = await readCappedText(c.req.raw, options.maxBodyBytes, options.bodyTimeoutMs);
-    const { urls } = format === "json"
-      ? parseJsonBody(text, options.callerOptions)
-      : parseTextBody(text);
-    if (urls.length === 0) throw new RouterError(400, "no-urls", "The body lists no URLs");
-    if (urls.length > limits.maxUrls) {
-      throw new RouterError(
-        413,
-        "too-many-urls",
-        `The body lists ${urls.length} URLs; at most ${limits.maxUrls} are probed per request ` +
-          "(verify.maxUrls): split them",
-      );
-    }
+    const { urls } = await readUrlBody(c, options, {
+      maxUrls: limits.maxUrls,
+      name: "verify.maxUrls",
+      verb: "probed",
+    });
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), limits.maxTimeMs);
     let result: VerifyResult;
