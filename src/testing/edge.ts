@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { inProcessFetch } from "./in_process_fetch.ts";
 import type { EdgeState, TencentCdnSimulator } from "./simulator.ts";
 import { sleep } from "./sleep.ts";
 
@@ -179,25 +180,8 @@ export class SimulatedEdge {
   readonly handle: (request: Request) => Promise<Response> = (request) => this.#serve(request);
 
   /** A drop-in for `fetch` that answers in-process, for URLs on any host. Bound. */
-  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> = (
-    input,
-    init,
-  ) => {
-    let request: Request;
-    try {
-      request = new Request(input, init);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (request.signal.aborted) return Promise.reject(request.signal.reason);
-    return new Promise((resolve, reject) => {
-      const onAbort = () => reject(request.signal.reason);
-      request.signal.addEventListener("abort", onAbort, { once: true });
-      this.#serve(request).then(resolve, reject).finally(() =>
-        request.signal.removeEventListener("abort", onAbort)
-      );
-    });
-  };
+  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> =
+    inProcessFetch((request) => this.#serve(request));
 
   async #serve(request: Request): Promise<Response> {
     this.#maxInFlight = Math.max(this.#maxInFlight, ++this.#inFlight);

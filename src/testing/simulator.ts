@@ -19,6 +19,7 @@ import {
   type SimulatorFault,
   type SimulatorFaultType,
 } from "./faults.ts";
+import { inProcessFetch } from "./in_process_fetch.ts";
 import { type PrefetchOutcome, sameUrl, TaskLifecycle } from "./lifecycle.ts";
 import { NonceLedger } from "./nonce_ledger.ts";
 import { describe } from "./options_check.ts";
@@ -185,28 +186,8 @@ export class TencentCdnSimulator {
    * aborts, the promise rejects with the signal's reason at once while handling continues in
    * the background, as on a real server: quota may still be spent.
    */
-  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> = (
-    input,
-    init,
-  ) => {
-    // Arrival is stamped before the Request is built: building the first one is slow.
-    const arrivedAt = Date.now();
-    let request: Request;
-    try {
-      request = new Request(input, init);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const { signal } = request;
-    // A real fetch with an aborted signal never sends anything.
-    if (signal.aborted) return Promise.reject(signal.reason);
-    const handling = this.#serve(request, arrivedAt);
-    return new Promise<Response>((resolve, reject) => {
-      const onAbort = (): void => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-      handling.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-    });
-  };
+  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> =
+    inProcessFetch((request, arrivedAt) => this.#serve(request, arrivedAt));
 
   /**
    * Prefetch quota spent today (the Beijing day of the simulated clock) in an area: URLs, plus
