@@ -426,6 +426,35 @@ Deno.test("verify: options and input are checked, naming the value", async () =>
   }
 });
 
+Deno.test("edge: its options are checked, naming the option and the value", () => {
+  const sim = new TencentCdnSimulator({ domains: ["www.example.com"] });
+  const cases: [unknown, ErrorConstructor, string][] = [
+    [{ latencyMs: -1 }, RangeError, 'Option "latencyMs" must be a non-negative integer; got -1'],
+    [{ latencyMs: 1.5 }, RangeError, 'Option "latencyMs" must be a non-negative integer; got 1.5'],
+    [{ latencyMs: "5" }, TypeError, 'Option "latencyMs" must be a number; got "5"'],
+    [{ fileBytes: 0 }, RangeError, 'Option "fileBytes" must be an integer of at least 1; got 0'],
+    [
+      { fileBytes: Infinity },
+      RangeError,
+      'Option "fileBytes" must be an integer of at least 1; got Infinity',
+    ],
+    [{ rules: {} }, TypeError, 'Option "rules" must be an array; got object'],
+    [
+      { rules: [{ match: 1 }] },
+      TypeError,
+      'Option "rules[0].match" must be a URL string or a RegExp',
+    ],
+  ];
+  for (const [options, type, message] of cases) {
+    assert.throws(
+      () => new SimulatedEdge(sim, options as never),
+      (e: unknown) => e instanceof type && (e as Error).message === message,
+      JSON.stringify(options),
+    );
+  }
+  assert.equal(new SimulatedEdge(sim, { latencyMs: 0, fileBytes: 1 }).requests.length, 0);
+});
+
 Deno.test("verify fuzz: random edges, rules, latencies and aborts; every URL once, in order, within the concurrency", async () => {
   const seed = fuzzSeed();
   const random = new Random(seed);

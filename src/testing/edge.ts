@@ -10,6 +10,7 @@
  * @module
  */
 import { inProcessFetch } from "./in_process_fetch.ts";
+import { integerOption } from "./options_check.ts";
 import type { EdgeState, TencentCdnSimulator } from "./simulator.ts";
 import { sleep } from "./sleep.ts";
 
@@ -100,14 +101,6 @@ function checkRules(value: unknown): readonly EdgeRule[] {
   });
 }
 
-function count(name: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw new RangeError(`Option "${name}" must be an integer of at least ${min}; got ${value}`);
-  }
-  return value;
-}
-
 function sameAs(rule: EdgeRule, url: string): boolean {
   if (rule.match instanceof RegExp) {
     rule.match.lastIndex = 0;
@@ -162,8 +155,8 @@ export class SimulatedEdge {
   constructor(simulator: TencentCdnSimulator, options: SimulatedEdgeOptions = {}) {
     this.#simulator = simulator;
     this.#rules = checkRules(options.rules);
-    this.#latencyMs = count("latencyMs", options.latencyMs, 0, 0);
-    this.#fileBytes = count("fileBytes", options.fileBytes, 65536, 1);
+    this.#latencyMs = integerOption("latencyMs", options.latencyMs, 0, 0);
+    this.#fileBytes = integerOption("fileBytes", options.fileBytes, 65536, 1);
   }
 
   /** The most requests answered at once (latency included). */
