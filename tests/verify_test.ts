@@ -426,6 +426,24 @@ Deno.test("verify: options and input are checked, naming the value", async () =>
   }
 });
 
+Deno.test("edge: a rule's URL string matches the URL however it is written, and nothing else", async () => {
+  const { edge } = account({}, {
+    rules: [
+      { match: "HTTPS://WWW.Example.com:443/a b.js", cache: "uncacheable" },
+      { match: "not a URL", redirect: "https://www.example.com/elsewhere" },
+    ],
+  });
+  const result = await verifyWarm([
+    "https://www.example.com/a%20b.js",
+    "https://www.example.com/a%20b.js?v=2",
+    "https://www.example.com/c.js",
+  ], { fetch: edge.fetch });
+  assert.deepEqual(
+    result.urls.map((u) => [u.state, u.status, u.headers["cache-control"] ?? null]),
+    [["miss", 206, "no-store"], ["miss", 206, "max-age=86400"], ["miss", 206, "max-age=86400"]],
+  );
+});
+
 Deno.test("edge: its options are checked, naming the option and the value", () => {
   const sim = new TencentCdnSimulator({ domains: ["www.example.com"] });
   const cases: [unknown, ErrorConstructor, string][] = [

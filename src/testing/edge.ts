@@ -97,20 +97,28 @@ function checkRules(value: unknown): readonly EdgeRule[] {
         throw new TypeError(`Option "rules[${i}].${name}" must be an array of header values`);
       }
     }
-    return Object.freeze({ ...r });
+    // A URL string is read once, here, as a request's URL is read: each request then compares
+    // strings instead of parsing every rule again.
+    return Object.freeze({ ...r, match: typeof r.match === "string" ? asHref(r.match) : r.match });
   });
 }
 
+/** The URL as a URL parser writes it; a string that is not a URL, as it is. */
+function asHref(match: string): string {
+  try {
+    return new URL(match).href;
+  } catch {
+    return match;
+  }
+}
+
+/** Whether the rule matches a request's URL (`request.url`: already as a URL parser writes it). */
 function sameAs(rule: EdgeRule, url: string): boolean {
   if (rule.match instanceof RegExp) {
     rule.match.lastIndex = 0;
     return rule.match.test(url);
   }
-  try {
-    return new URL(rule.match).href === url;
-  } catch {
-    return rule.match === url;
-  }
+  return rule.match === url;
 }
 
 /**
