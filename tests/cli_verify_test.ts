@@ -235,6 +235,26 @@ Deno.test("cli verify --simulate and --wait --verify --simulate: the whole loop 
   const fresh = await run(["verify", "--simulate", URLS[0]!]);
   assert.equal(fresh.code, 4);
   assert.match(fresh.stderr, /^SIMULATING \(--simulate\): probes go to a simulated edge/m);
+  // The --report file says what --json says, simulated included: a simulated verify is never
+  // mistaken for the edge's word.
+  const dir = await Deno.makeTempDir();
+  try {
+    const reported = await run([
+      "verify",
+      "--simulate",
+      URLS[0]!,
+      "--json",
+      "--report",
+      `${dir}/r.json`,
+    ]);
+    assert.equal(reported.code, 4, reported.stderr);
+    const file = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+    assert.equal(file.simulated, true);
+    assert.equal(file.counts.miss, 1);
+    assert.deepEqual(file, JSON.parse(reported.stdout));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("cli --verify in GitHub Actions: the job summary's verify section and the warm-* outputs", async () => {

@@ -151,10 +151,13 @@ export async function verifyCommand(
   }
   const result = io.shown(await verifyWithProgress(urls, settings, fetch, io));
   (json ? io.stderr : io.stdout)(formatVerifySummary(result));
-  if (json) io.json({ simulated: account !== undefined, ...result });
+  // One report for --json and the --report file, so the file says `simulated` too.
+  const simulated = account !== undefined;
+  const jsonReport = { simulated, ...result };
+  if (json) io.json(jsonReport);
   await writeCiFiles(
-    { result: { kind: "verify" }, verify: result, simulated: account !== undefined, now: io.now() },
-    result,
+    { result: { kind: "verify" }, verify: result, simulated, now: io.now() },
+    jsonReport,
     { report: flags.string("report"), env: io.env, mask: io.mask },
   );
   if (result.aborted) return interruptedStatus(signal);
