@@ -20,7 +20,7 @@ export interface VerifyContext {
 }
 
 /** `3 hit, 1 miss, 0 bypass, 0 unknown, 0 error`. */
-export function formatWarmCounts(counts: Readonly<Record<WarmState, number>>): string {
+function formatWarmCounts(counts: Readonly<Record<WarmState, number>>): string {
   return WARM_STATES.map((state) => `${formatCount(counts[state])} ${state}`).join(", ");
 }
 
@@ -54,8 +54,7 @@ const ADVICE: Readonly<Record<Exclude<WarmState, "hit" | "miss">, string>> = {
 };
 
 /** What to do about URLs in `state`, in the command line's words. */
-export function verifyAdvice(state: WarmState, context: VerifyContext = {}): string {
-  if (state === "hit") return "Served from the cache of the edge node that answered.";
+function verifyAdvice(state: Exclude<WarmState, "hit">, context: VerifyContext = {}): string {
   if (state === "miss") return (context.middleLayer ? MIDDLE_LAYER : "") + MISS;
   return ADVICE[state];
 }

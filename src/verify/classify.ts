@@ -215,7 +215,7 @@ export interface SeenValue {
  * Looks one value up. Public captures of Tencent's answers spell the disk hit with a number
  * (`Hit From Disktank3`): a documented value followed by digits is that value.
  */
-export function lookUpValue(header: CacheHeaderName, value: string): SeenValue {
+function lookUpValue(header: CacheHeaderName, value: string): SeenValue {
   const trimmed = value.trim();
   const known = BY_VALUE.get(key(header, trimmed)) ??
     BY_VALUE.get(key(header, trimmed.replace(/\d+$/, "")));
@@ -236,7 +236,7 @@ export interface CacheReading {
 }
 
 /** How a header is written for people. */
-export const HEADER_TITLES: Readonly<Record<CacheHeaderName, string>> = {
+const HEADER_TITLES: Readonly<Record<CacheHeaderName, string>> = {
   "x-cache-lookup": "X-Cache-Lookup",
   "eo-cache-status": "EO-Cache-Status",
 };
