@@ -10,13 +10,18 @@ const entriesDir = new URL("tools/out/bench-entries/", root);
 /** The design's budget for the core bundle (`prewarm` alone, minified, gzip -9), in bytes. */
 export const CORE_DESIGN_BUDGET = 12 * 1024;
 /**
- * What tools/size_check.ts enforces for the core, in bytes: above the design budget, by what is
- * still to cut. The seam took API 2.0 (SHA-1), purge, EdgeOne, their error rows and the
- * ParseM3U8 bookkeeping out of `prewarm()`'s bundle, and it signs with `crypto.subtle` instead
- * of noble's wrapper (17.2 KB → 13.4 KB). What is over 12 KB is what every CDN API 3.0 call
- * carries, measured by taking it out: the lookup of a batch whose answer was lost (0.48 KB),
- * the advice of single codes (0.39 KB), the categories of single codes (0.20 KB). The check
- * sits just above the core, so that growth is a decision, not an accident.
+ * What tools/size_check.ts enforces for the core, in bytes: NOT the budget. The core is over the
+ * 12 KB design budget (13.46 KB). The seam took API 2.0 (SHA-1), purge, EdgeOne, their error
+ * rows and the ParseM3U8 bookkeeping out of `prewarm()`'s bundle, and it signs with
+ * `crypto.subtle` (17.2 KB → 13.46 KB). What is left is what every CDN API 3.0 call carries;
+ * taking each out of the bundle, one at a time, saves (gzip): the URL checks' full path 0.69 KB,
+ * the lookup of a batch whose answer was lost 0.55 KB, the network-failure classification
+ * 0.39 KB, the per-code advice 0.39 KB, the credentials read from the environment 0.36 KB,
+ * secret scrubbing 0.21 KB, the per-code categories of Tencent's list 0.20 KB. Even the lookup,
+ * the per-code advice and the moved-option hints out together with every message cut by 40 %
+ * leave it at 12.1–12.2 KB: holding 12 KB means giving up one of the promises above, a product
+ * decision this file does not take. The check sits just above the core, so growth is a
+ * decision, not an accident.
  */
 export const CORE_SIZE_CHECK = 13.75 * 1024;
 
