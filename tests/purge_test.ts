@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { cdn, type CdnApi, type Coordinator, MemoryCoordinator } from "../mod.ts";
 import { cdnV2 } from "../src/apis/cdn_v2.ts";
-import { purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../src/purge.ts";
+import { cdnPurge, purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../src/purge.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { assertAccounted, spentBudget, urlsOn } from "./_helpers.ts";
 
@@ -237,6 +237,19 @@ Deno.test("purge first: options are checked before anything is sent", async () =
   await assert.rejects(
     () => purgeThenPrewarm(url, { ...options, sleep: 1 as unknown as () => Promise<void> }),
     TypeError,
+  );
+  await assert.rejects(
+    () => purgeThenPrewarm(url, { ...options, purgePollMs: 2 ** 31 }),
+    (error: Error) =>
+      error instanceof RangeError &&
+      error.message ===
+        "Invalid option purgePollMs: expected an integer from 1 to 2147483647, got 2147483648",
+  );
+  assert.throws(
+    () => cdnPurge({ urlEncode: "yes" as unknown as boolean }),
+    (error: Error) =>
+      error instanceof TypeError &&
+      error.message === "Invalid option urlEncode: expected a boolean, got string",
   );
   assert.equal(sim.requests.length, 0);
 });

@@ -8,7 +8,7 @@
 import type { TaskLine, TaskSearch, TencentApi } from "../api.ts";
 import { readPushQuota } from "./cdn_reads.ts";
 import { count, readAllPages, text } from "../transport/v3.ts";
-import { oneOf } from "../rules/option_checks.ts";
+import { oneOf, optionalBoolean } from "../rules/option_checks.ts";
 import type { ErrorRows } from "../rules/outcome.ts";
 import { budgetKeys, quotaAreas } from "../rules/budget_day.ts";
 import type { Area } from "../rules/report.ts";
@@ -75,10 +75,7 @@ export function cdnPurge(options: CdnPurgeOptions = {}): TencentApi {
     throw new TypeError(`Invalid options: expected an object, got ${String(options)}`);
   }
   const area = oneOf("area", options.area, ["overseas", "mainland", "global"] as const, "overseas");
-  const { urlEncode } = options;
-  if (urlEncode !== undefined && typeof urlEncode !== "boolean") {
-    throw new TypeError(`Invalid option urlEncode: expected a boolean, got ${typeof urlEncode}`);
-  }
+  const urlEncode = optionalBoolean("urlEncode", options.urlEncode);
   const areas = quotaAreas(area);
   const readTasks = async (context: CallContext, payload: Record<string, unknown>) =>
     (await readAllPages(context, "DescribePurgeTasks", "PurgeLogs", payload)).entries.map(

@@ -14,7 +14,7 @@ import {
   type ResolvedPrewarmOptions,
   resolvePrewarmOptions,
 } from "../engine/options.ts";
-import { integer, optionalFunction } from "../rules/option_checks.ts";
+import { integer, MAX_TIMER_MS, optionalFunction } from "../rules/option_checks.ts";
 import { runBatches } from "../engine/prewarm.ts";
 import {
   countReport,
@@ -112,7 +112,7 @@ export function resolvePurgeOptions(options: PurgeThenPrewarmOptions = {}): Reso
   const result: ResolvedPurgeOptions = {
     resolved,
     purging,
-    pollMs: integer("purgePollMs", options.purgePollMs, 15_000, 1, 2 ** 31 - 1),
+    pollMs: integer("purgePollMs", options.purgePollMs, 15_000, 1, MAX_TIMER_MS),
     waitMs: integer("purgeWaitMs", options.purgeWaitMs, 900_000, 0, 24 * 3600_000),
   };
   const sleep = optionalFunction<Sleep>("sleep", options.sleep);
