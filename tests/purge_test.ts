@@ -7,6 +7,7 @@ import { cdnV2 } from "../src/apis/cdn_v2.ts";
 import { cdnPurge, purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../src/purge.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { assertAccounted, spentBudget, urlsOn } from "./_helpers.ts";
+import { resolveCallOptions } from "../src/transport/call_options.ts";
 
 const NOW = Date.UTC(2026, 10, 28, 4, 0, 0);
 const MINUTE = 60_000;
@@ -285,4 +286,30 @@ Deno.test("purge first: each request's start is booked in its own action's windo
   // Every purge and prefetch started through the gate under its own action's name.
   assert.deepEqual([...booked, ...scheduled].filter((a) => sent.includes(a)).sort(), sent.sort());
   assert.ok(booked.includes("PurgeUrlsCache") || scheduled.includes("PurgeUrlsCache"));
+});
+
+Deno.test("quota reads: prefetch and purge read their own action into their own budget keys", async () => {
+  const { sim, options } = setup({ dailyLimit: 700, purgeDailyLimit: 3000, purgeBatchLimit: 800 });
+  const context = resolveCallOptions(options, "https://cdn.tencentcloudapi.com");
+  const day = "2026-11-28";
+  const prefetch = await cdn({ area: "global" }).readQuota!(context);
+  const purge = await cdnPurge({ area: "global" }).readQuota!(context);
+  assert.deepEqual(actions(sim), ["DescribePushQuota", "DescribePurgeQuota"]);
+  const byName = (readings: typeof prefetch.readings) =>
+    Object.fromEntries(readings.map(({ name, ...rest }) => [name, rest]));
+  assert.deepEqual(byName(prefetch.readings).overseas, {
+    batch: 500,
+    total: 700,
+    available: 700,
+    keys: [`push:overseas:${day}`],
+  });
+  assert.deepEqual(byName(purge.readings).mainland, {
+    batch: 800,
+    total: 3000,
+    available: 3000,
+    keys: [`purge:mainland:${day}`],
+  });
+  // The answer is the public describe function's: the quotas as read, and the request id.
+  assert.deepEqual(Object.keys(purge.answer).sort(), ["quotas", "requestId"]);
+  assert.equal((purge.answer.quotas as unknown[]).length, 2);
 });

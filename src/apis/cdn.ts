@@ -4,14 +4,14 @@
  * `DescribePushTasks` reads the status of each URL of a task, and finds the tasks of a host.
  * @module
  */
-import type { QuotaReading, RunSummary, TaskLine, TaskSearch, TencentApi } from "../api.ts";
+import type { RunSummary, TaskLine, TaskSearch, TencentApi } from "../api.ts";
 import type { CallContext } from "../transport/send.ts";
 import {
   beijingTime,
   type PushLog,
   readAllPushTasks,
-  readPushQuota,
   readPushTasks,
+  readQuotaAnswer,
 } from "./cdn_reads.ts";
 import { oneOf } from "../rules/option_checks.ts";
 import {
@@ -201,18 +201,6 @@ export function defaultCdn(): TencentApi {
 /** CDN API 3.0 prefetch to `area`, with `PushUrlsCache` fields already checked. */
 function prefetch(area: Area, push: Readonly<Record<string, unknown>>): TencentApi {
   const areas = quotaAreas(area);
-  const readQuota: NonNullable<TencentApi["readQuota"]> = async (context) => {
-    const answer = await readPushQuota(context);
-    const day = context.now();
-    const readings = answer.quotas.map((q): QuotaReading => ({
-      name: q.area,
-      batch: q.batch,
-      total: q.total,
-      available: q.available,
-      keys: budgetKeys(q.area, day),
-    }));
-    return { readings, answer: { ...answer } };
-  };
   return {
     name: "v3",
     title: `CDN API 3.0 PushUrlsCache, area ${area}`,
@@ -231,7 +219,7 @@ function prefetch(area: Area, push: Readonly<Record<string, unknown>>): TencentA
         withUrlEncode({ Urls: urls, Area: area, ...push }, urls),
       ),
     quotaAction: "DescribePushQuota",
-    readQuota,
+    readQuota: (context: CallContext) => readQuotaAnswer(context),
     tasksAction: "DescribePushTasks",
     findTasks: async (context: CallContext, search: TaskSearch) =>
       (await readAllPushTasks(context, hostSearch(search))).logs.map(pushTaskLine),

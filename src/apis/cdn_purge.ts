@@ -6,8 +6,8 @@
  * @module
  */
 import type { TaskLine, TaskSearch, TencentApi } from "../api.ts";
-import { readPushQuota } from "./cdn_reads.ts";
-import { count, readAllPages, text } from "../transport/v3.ts";
+import { readQuotaAnswer } from "./cdn_reads.ts";
+import { readAllPages, text } from "../transport/v3.ts";
 import { oneOf, optionalBoolean } from "../rules/option_checks.ts";
 import type { ErrorRows } from "../rules/outcome.ts";
 import { budgetKeys, quotaAreas } from "../rules/budget_day.ts";
@@ -106,20 +106,8 @@ export function cdnPurge(options: CdnPurgeOptions = {}): TencentApi {
         PURGE_ERRORS,
       ),
     quotaAction: "DescribePurgeQuota",
-    readQuota: async (context: CallContext) => {
-      const answer = await readPushQuota(context, "DescribePurgeQuota", "UrlPurge");
-      const now = context.now();
-      return {
-        readings: answer.quotas.map((q) => ({
-          name: q.area,
-          batch: q.batch,
-          total: q.total,
-          available: count(q.available),
-          keys: budgetKeys(q.area, now, "purge"),
-        })),
-        answer: { ...answer },
-      };
-    },
+    readQuota: (context: CallContext) =>
+      readQuotaAnswer(context, "DescribePurgeQuota", "UrlPurge", "purge"),
     tasksAction: "DescribePurgeTasks",
     readTask: (context: CallContext, taskId: string) => readTasks(context, { TaskId: taskId }),
     findTasks: (context: CallContext, search: TaskSearch) =>
