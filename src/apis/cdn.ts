@@ -21,7 +21,7 @@ import {
   withUrlEncode,
 } from "./push_parameters.ts";
 import { budgetKeys, quotaAreas } from "../rules/budget_day.ts";
-import type { Area } from "../rules/report.ts";
+import { type Area, AREAS } from "../rules/report.ts";
 import { V3_ENDPOINT, v3TaskCall } from "../transport/v3.ts";
 
 /** Options of {@linkcode cdn}: where to prefetch, and the optional `PushUrlsCache` parameters. */
@@ -48,7 +48,6 @@ export const CDN_BATCH_SIZE = 500;
 /** URLs per account, area and day, as documented for prefetch. */
 export const CDN_DAILY_LIMIT = 1000;
 
-const AREAS = ["overseas", "mainland", "global"] as const;
 const SETTINGS: readonly string[] = ["area", ...PUSH_PARAMETERS];
 
 /** A `DescribePushTasks` line in the terms of `waitForTasks()`. */

@@ -11,7 +11,7 @@ import { readAllPages, text } from "../transport/v3.ts";
 import { oneOf, optionalBoolean } from "../rules/option_checks.ts";
 import type { ErrorRows } from "../rules/outcome.ts";
 import { budgetKeys, quotaAreas } from "../rules/budget_day.ts";
-import type { Area } from "../rules/report.ts";
+import { type Area, AREAS } from "../rules/report.ts";
 import { V3_ENDPOINT, v3TaskCall } from "../transport/v3.ts";
 import { withUrlEncode } from "./push_parameters.ts";
 import type { CallContext } from "../transport/send.ts";
@@ -74,7 +74,7 @@ export function cdnPurge(options: CdnPurgeOptions = {}): TencentApi {
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`Invalid options: expected an object, got ${String(options)}`);
   }
-  const area = oneOf("area", options.area, ["overseas", "mainland", "global"] as const, "overseas");
+  const area = oneOf("area", options.area, AREAS, "overseas");
   const urlEncode = optionalBoolean("urlEncode", options.urlEncode);
   const areas = quotaAreas(area);
   const readTasks = async (context: CallContext, payload: Record<string, unknown>) =>

@@ -5,7 +5,7 @@
  */
 import type { Context, Env } from "hono";
 import type { TencentApi } from "../api.ts";
-import type { Area } from "../rules/report.ts";
+import { type Area, AREAS } from "../rules/report.ts";
 import {
   CALLER_OPTIONS,
   type CallerSettings,
@@ -15,9 +15,6 @@ import {
 import { RouterError } from "./errors.ts";
 import { type Screened, screenHosts } from "./hosts.ts";
 import type { RequestConfig, ResolvedRouterOptions } from "./options.ts";
-
-/** The areas a request may ask for. */
-export const AREAS: readonly Area[] = ["overseas", "mainland", "global"];
 
 /** What a `POST /prewarm` asked for. */
 export interface PrewarmRequestBody {
