@@ -313,3 +313,47 @@ Deno.test("quota reads: prefetch and purge read their own action into their own 
   assert.deepEqual(Object.keys(purge.answer).sort(), ["quotas", "requestId"]);
   assert.equal((purge.answer.quotas as unknown[]).length, 2);
 });
+
+Deno.test("purge first: each task's unpurged URLs are failed in one entry per status, in input order", async () => {
+  const { sim, options } = setup({
+    purgeDurationMs: 2 * MINUTE,
+    purgeOutcomes: [
+      { match: /\/asset-[03]\.js$/, status: "fail" },
+      { match: /\/asset-[15]\.js$/, durationMs: 60 * MINUTE },
+    ],
+  });
+  const input = urlsOn("www.example.com", 6);
+  const report = await purgeThenPrewarm(input, {
+    ...options,
+    purgeBatchSize: 3,
+    concurrency: 1,
+    purgeWaitMs: 10 * MINUTE,
+  });
+  assertAccounted(input, report);
+  const [first, second] = report.purgeTasks.map((t) => t.taskId);
+  assert.deepEqual(report.purgeTasks.map((t) => t.urls), [input.slice(0, 3), input.slice(3)]);
+  assert.deepEqual(sim.accepted.flatMap((t) => t.urls), [input[2], input[4]]);
+  assert.deepEqual(
+    report.failed.map((f) => [f.urls, f.error.code, f.maybeSubmitted]),
+    [
+      [[input[0]], "PurgeFailed", false],
+      [[input[1]], "PurgeTimeout", false],
+      [[input[3]], "PurgeFailed", false],
+      [[input[5]], "PurgeTimeout", false],
+    ],
+  );
+  assert.match(report.failed[0]!.error.message, new RegExp(`task ${first}`));
+  assert.match(report.failed[2]!.error.message, new RegExp(`task ${second}`));
+});
+
+Deno.test("purge first: URLs of one task and status share one failed entry", async () => {
+  const { options } = setup({
+    purgeOutcomes: [{ match: /\/asset-[024]\.js$/, status: "fail" }],
+  });
+  const input = urlsOn("www.example.com", 5);
+  const report = await purgeThenPrewarm(input, options);
+  assertAccounted(input, report);
+  assert.equal(report.purgeTasks.length, 1);
+  assert.deepEqual(report.failed.map((f) => f.urls), [[input[0], input[2], input[4]]]);
+  assert.deepEqual(report.tasks.flatMap((t) => t.urls), [input[1], input[3]]);
+});

@@ -252,31 +252,30 @@ export async function purgeThenPrewarm(
     aborted = wait.aborted;
   }
   const done: string[] = [];
-  const problems = new Map<string, TencentCloudError>();
-  const byUrl = new Map(wait?.urls.map((u) => [u.url, u]));
-  for (const task of purged.tasks) {
-    const grouped = new Map<TencentCloudError, string[]>();
-    for (const url of task.urls) {
-      if (aborted || !wait) {
-        rejected.push({
-          url,
-          reason: "aborted",
-          detail: "The run was aborted after the purge, before this URL was prefetched",
-        });
-        continue;
-      }
-      const status = byUrl.get(url)?.status ?? "unknown";
-      const key = `${task.taskId}\n${status}`;
-      const problem = problems.get(key) ?? purgeProblem(status, task.taskId, wait, waitMs);
-      if (problem === undefined) {
-        done.push(url);
-        continue;
-      }
-      problems.set(key, problem);
-      grouped.set(problem, [...grouped.get(problem) ?? [], url]);
+  if (aborted || !wait) {
+    for (const url of purged.tasks.flatMap((task) => task.urls)) {
+      rejected.push({
+        url,
+        reason: "aborted",
+        detail: "The run was aborted after the purge, before this URL was prefetched",
+      });
     }
-    for (const [error, urls] of grouped) {
-      failed.push({ host: task.host, urls, error, maybeSubmitted: false });
+  } else {
+    const statusOf = new Map(wait.urls.map((u) => [u.url, u.status]));
+    for (const task of purged.tasks) {
+      // One failed entry per task and status, its URLs in the task's order.
+      const byStatus = new Map<UrlStatus, string[]>();
+      for (const url of task.urls) {
+        const status = statusOf.get(url) ?? "unknown";
+        const urls = byStatus.get(status);
+        if (urls) urls.push(url);
+        else byStatus.set(status, [url]);
+      }
+      for (const [status, urls] of byStatus) {
+        const error = purgeProblem(status, task.taskId, wait, waitMs);
+        if (error === undefined) done.push(...urls);
+        else failed.push({ host: task.host, urls, error, maybeSubmitted: false });
+      }
     }
   }
   aborted ||= resolved.signal?.aborted === true;
