@@ -357,3 +357,41 @@ Deno.test("purge first: URLs of one task and status share one failed entry", asy
   assert.deepEqual(report.failed.map((f) => f.urls), [[input[0], input[2], input[4]]]);
   assert.deepEqual(report.tasks.flatMap((t) => t.urls), [input[1], input[3]]);
 });
+
+Deno.test("purge task lines: done and fail are final at 100%, anything else is pending at 0%", async () => {
+  const logs = ["Done", "FAIL", "process", "invalid", ""].map((Status, i) => ({
+    TaskId: "purge-1",
+    Url: `https://www.example.com/${i}.js`,
+    Status,
+    CreateTime: "2026-11-28 12:00:00",
+    UpdateTime: "2026-11-28 12:01:00",
+  }));
+  const fetch = () =>
+    Promise.resolve(
+      Response.json({ Response: { PurgeLogs: logs, TotalCount: logs.length, RequestId: "r-1" } }),
+    );
+  const context = resolveCallOptions(
+    { credentials: { ...SIMULATOR_CREDENTIALS }, fetch, now: () => NOW, retries: 0 },
+    "https://cdn.tencentcloudapi.com",
+  );
+  const lines = await cdnPurge().readTask!(context, "purge-1");
+  assert.deepEqual(
+    lines.map((l) => [l.status, l.upstreamStatus, l.percent]),
+    [
+      ["done", "done", 100],
+      ["failed", "fail", 100],
+      ["pending", "process", 0],
+      ["pending", "invalid", 0],
+      ["pending", "", 0],
+    ],
+  );
+  assert.deepEqual(lines[0], {
+    taskId: "purge-1",
+    url: "https://www.example.com/0.js",
+    status: "done",
+    upstreamStatus: "done",
+    percent: 100,
+    createTime: "2026-11-28 12:00:00",
+    updateTime: "2026-11-28 12:01:00",
+  });
+});

@@ -6,8 +6,8 @@
  * @module
  */
 import type { TaskLine, TaskSearch, TencentApi } from "../api.ts";
-import { readQuotaAnswer } from "./cdn_reads.ts";
-import { readAllPages, text } from "../transport/v3.ts";
+import { pushLogOf, readQuotaAnswer } from "./cdn_reads.ts";
+import { readAllPages } from "../transport/v3.ts";
 import { oneOf, optionalBoolean } from "../rules/option_checks.ts";
 import type { ErrorRows } from "../rules/outcome.ts";
 import { budgetKeys, quotaAreas } from "../rules/budget_day.ts";
@@ -15,7 +15,7 @@ import { type Area, AREAS } from "../rules/report.ts";
 import { V3_ENDPOINT, v3TaskCall } from "../transport/v3.ts";
 import { withUrlEncode } from "./push_parameters.ts";
 import type { CallContext } from "../transport/send.ts";
-import { hostSearch } from "./cdn.ts";
+import { hostSearch, pushTaskLine } from "./cdn.ts";
 
 /** Options of {@linkcode cdnPurge}. */
 export interface CdnPurgeOptions {
@@ -48,19 +48,14 @@ export const PURGE_ERRORS: ErrorRows = {
   },
 };
 
-/** One `PurgeLogs` entry in the terms of `waitForTasks()`: `done`, `fail` or in process. */
+/**
+ * One `PurgeLogs` entry in the terms of `waitForTasks()`: read as a push log's line, but a purge
+ * is `done`, `fail` or in process (anything else is pending) and has no `Percent`.
+ */
 function purgeTaskLine(entry: unknown): TaskLine {
-  const log = (entry ?? {}) as Record<string, unknown>;
-  const status = text(log.Status).toLowerCase();
-  return {
-    taskId: text(log.TaskId),
-    url: text(log.Url),
-    status: status === "done" ? "done" : status === "fail" ? "failed" : "pending",
-    upstreamStatus: status,
-    percent: status === "done" || status === "fail" ? 100 : 0,
-    createTime: text(log.CreateTime),
-    updateTime: text(log.UpdateTime),
-  };
+  const line = pushTaskLine(pushLogOf(entry));
+  const final = line.status === "done" || line.status === "failed";
+  return { ...line, status: final ? line.status : "pending", percent: final ? 100 : 0 };
 }
 
 /**

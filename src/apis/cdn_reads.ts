@@ -242,8 +242,9 @@ export async function readPushTasks(
   return { logs, totalCount: count(response.TotalCount), ...requestIdOf(response) };
 }
 
-/** One `PushLogs` entry, read leniently (a missing field is empty). */
-function pushLogOf(entry: unknown): PushLog {
+/** One `PushLogs` entry (or a `PurgeLogs` one: the same fields), read leniently (a missing
+ * field is empty). */
+export function pushLogOf(entry: unknown): PushLog {
   const log = (entry ?? {}) as Record<string, unknown>;
   return {
     taskId: text(log.TaskId),
