@@ -44,9 +44,9 @@ export interface CdnApi extends TencentApi {
 }
 
 /** URLs per `PushUrlsCache` request (its runtime value is `DescribePushQuota` → `Batch`). */
-export const CDN_BATCH_SIZE = 500;
+const CDN_BATCH_SIZE = 500;
 /** URLs per account, area and day, as documented for prefetch. */
-export const CDN_DAILY_LIMIT = 1000;
+const CDN_DAILY_LIMIT = 1000;
 
 const SETTINGS: readonly string[] = ["area", ...PUSH_PARAMETERS];
 

@@ -28,9 +28,9 @@ export interface CdnPurgeOptions {
 }
 
 /** URLs per `PurgeUrlsCache` request when the quota read does not say. */
-export const PURGE_BATCH_SIZE = 1000;
+const PURGE_BATCH_SIZE = 1000;
 /** URLs purged per account, area and day when the options do not say. */
-export const PURGE_DAILY_LIMIT = 10_000;
+const PURGE_DAILY_LIMIT = 10_000;
 
 /**
  * Purge's own error rows: too many URLs in one purge halves the batch; a purge that failed or

@@ -24,10 +24,10 @@ import {
   type RejectedUrl,
 } from "../rules/report.ts";
 import type { FetchLike } from "../transport/send.ts";
-import { waitForTasks, type WaitResult } from "../engine/wait.ts";
+import { waitForTasks, type WaitOptions, type WaitResult } from "../engine/wait.ts";
 
-/** A sleep that rejects with the signal's reason as soon as it aborts. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+/** A sleep that rejects with the signal's reason as soon as it aborts (`waitForTasks()`'s). */
+export type Sleep = NonNullable<WaitOptions["sleep"]>;
 
 /** Options of {@linkcode purgeThenPrewarm}: those of `prewarm()` and the purge's own. */
 export interface PurgeThenPrewarmOptions extends Omit<PrewarmOptions, "api"> {
@@ -75,8 +75,6 @@ export interface ResolvedPurgeOptions {
   pollMs: number;
   /** Milliseconds to wait for the purges. */
   waitMs: number;
-  /** The sleep between rounds. */
-  sleep?: Sleep;
 }
 
 /**
@@ -115,8 +113,8 @@ export function resolvePurgeOptions(options: PurgeThenPrewarmOptions = {}): Reso
     pollMs: integer("purgePollMs", options.purgePollMs, 15_000, 1, MAX_TIMER_MS),
     waitMs: integer("purgeWaitMs", options.purgeWaitMs, 900_000, 0, 24 * 3600_000),
   };
-  const sleep = optionalFunction<Sleep>("sleep", options.sleep);
-  if (sleep) result.sleep = sleep;
+  // Checked before anything is sent; waitForTasks() takes it from the options themselves.
+  optionalFunction("sleep", options.sleep);
   return result;
 }
 
@@ -217,7 +215,7 @@ export async function purgeThenPrewarm(
   urls: Iterable<string> | AsyncIterable<string>,
   options: PurgeThenPrewarmOptions = {},
 ): Promise<PurgeThenPrewarmReport> {
-  const { resolved, purging, pollMs, waitMs, sleep } = resolvePurgeOptions(options);
+  const { resolved, purging, pollMs, waitMs } = resolvePurgeOptions(options);
   resolved.signal?.throwIfAborted();
 
   const order = new Map<string, number>();
@@ -246,7 +244,6 @@ export async function purgeThenPrewarm(
       pollIntervalMs: pollMs,
       maxPollIntervalMs: pollMs,
       maxWaitMs: waitMs,
-      ...(sleep && { sleep }),
       onProgress: undefined,
     });
     aborted = wait.aborted;
