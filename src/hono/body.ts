@@ -9,6 +9,7 @@ import { type Area, AREAS } from "../rules/report.ts";
 import {
   CALLER_OPTIONS,
   type CallerSettings,
+  checkPurgeFirst,
   readCallerOptions,
   withCallerHeaders,
 } from "./caller_options.ts";
@@ -286,6 +287,7 @@ export async function readUrlRequest<E extends Env>(
     // The operator's headers are those of the router's API (`cdn({ headers })`).
     const operator = config.api.options?.headers as Readonly<Record<string, string>> | undefined;
     body.options = withCallerHeaders(body.options, operator, options.callerOptions);
+    checkPurgeFirst(body.options, config.api);
   }
   const asked = chooseArea(body.area, c.req.query("area"));
   const { purgeFirst: _, ...settings } = body.options ?? {};

@@ -148,7 +148,8 @@ export interface PrewarmRouterOptions<E extends Env = Env> {
   /**
    * The options a caller may set in a JSON `POST /prewarm` body, overriding `prewarm`'s:
    * `userAgent`, `layer`, `parseM3U8`, `disableRange`, `headers`, `urlEncode`, `purgeFirst`.
-   * A body field not listed is answered with 400. A body's `headers` are added to
+   * A body field not listed is answered with 400, and so is `purgeFirst: true` when the
+   * router's API is not `cdn()` (purging first is CDN's). A body's `headers` are added to
    * `prewarm.headers`; a name the operator decides (`Host`, `User-Agent`, `Range`, a name of
    * `prewarm.headers`, hop-by-hop and forwarding headers: docs/router.md) is answered with 400.
    * @default {[]} (callers set none)
