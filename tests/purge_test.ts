@@ -4,9 +4,10 @@
 import assert from "node:assert/strict";
 import { cdn, type CdnApi, type Coordinator, MemoryCoordinator } from "../mod.ts";
 import { cdnV2 } from "../src/apis/cdn_v2.ts";
-import { purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../src/purge.ts";
+import { cdnPurge, purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../src/purge.ts";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { assertAccounted, spentBudget, urlsOn } from "./_helpers.ts";
+import { resolveCallOptions } from "../src/transport/call_options.ts";
 
 const NOW = Date.UTC(2026, 10, 28, 4, 0, 0);
 const MINUTE = 60_000;
@@ -238,6 +239,19 @@ Deno.test("purge first: options are checked before anything is sent", async () =
     () => purgeThenPrewarm(url, { ...options, sleep: 1 as unknown as () => Promise<void> }),
     TypeError,
   );
+  await assert.rejects(
+    () => purgeThenPrewarm(url, { ...options, purgePollMs: 2 ** 31 }),
+    (error: Error) =>
+      error instanceof RangeError &&
+      error.message ===
+        "Invalid option purgePollMs: expected an integer from 1 to 2147483647, got 2147483648",
+  );
+  assert.throws(
+    () => cdnPurge({ urlEncode: "yes" as unknown as boolean }),
+    (error: Error) =>
+      error instanceof TypeError &&
+      error.message === "Invalid option urlEncode: expected a boolean, got string",
+  );
   assert.equal(sim.requests.length, 0);
 });
 
@@ -272,4 +286,112 @@ Deno.test("purge first: each request's start is booked in its own action's windo
   // Every purge and prefetch started through the gate under its own action's name.
   assert.deepEqual([...booked, ...scheduled].filter((a) => sent.includes(a)).sort(), sent.sort());
   assert.ok(booked.includes("PurgeUrlsCache") || scheduled.includes("PurgeUrlsCache"));
+});
+
+Deno.test("quota reads: prefetch and purge read their own action into their own budget keys", async () => {
+  const { sim, options } = setup({ dailyLimit: 700, purgeDailyLimit: 3000, purgeBatchLimit: 800 });
+  const context = resolveCallOptions(options, "https://cdn.tencentcloudapi.com");
+  const day = "2026-11-28";
+  const prefetch = await cdn({ area: "global" }).readQuota!(context);
+  const purge = await cdnPurge({ area: "global" }).readQuota!(context);
+  assert.deepEqual(actions(sim), ["DescribePushQuota", "DescribePurgeQuota"]);
+  const byName = (readings: typeof prefetch.readings) =>
+    Object.fromEntries(readings.map(({ name, ...rest }) => [name, rest]));
+  assert.deepEqual(byName(prefetch.readings).overseas, {
+    batch: 500,
+    total: 700,
+    available: 700,
+    keys: [`push:overseas:${day}`],
+  });
+  assert.deepEqual(byName(purge.readings).mainland, {
+    batch: 800,
+    total: 3000,
+    available: 3000,
+    keys: [`purge:mainland:${day}`],
+  });
+  // The answer is the public describe function's: the quotas as read, and the request id.
+  assert.deepEqual(Object.keys(purge.answer).sort(), ["quotas", "requestId"]);
+  assert.equal((purge.answer.quotas as unknown[]).length, 2);
+});
+
+Deno.test("purge first: each task's unpurged URLs are failed in one entry per status, in input order", async () => {
+  const { sim, options } = setup({
+    purgeDurationMs: 2 * MINUTE,
+    purgeOutcomes: [
+      { match: /\/asset-[03]\.js$/, status: "fail" },
+      { match: /\/asset-[15]\.js$/, durationMs: 60 * MINUTE },
+    ],
+  });
+  const input = urlsOn("www.example.com", 6);
+  const report = await purgeThenPrewarm(input, {
+    ...options,
+    purgeBatchSize: 3,
+    concurrency: 1,
+    purgeWaitMs: 10 * MINUTE,
+  });
+  assertAccounted(input, report);
+  const [first, second] = report.purgeTasks.map((t) => t.taskId);
+  assert.deepEqual(report.purgeTasks.map((t) => t.urls), [input.slice(0, 3), input.slice(3)]);
+  assert.deepEqual(sim.accepted.flatMap((t) => t.urls), [input[2], input[4]]);
+  assert.deepEqual(
+    report.failed.map((f) => [f.urls, f.error.code, f.maybeSubmitted]),
+    [
+      [[input[0]], "PurgeFailed", false],
+      [[input[1]], "PurgeTimeout", false],
+      [[input[3]], "PurgeFailed", false],
+      [[input[5]], "PurgeTimeout", false],
+    ],
+  );
+  assert.match(report.failed[0]!.error.message, new RegExp(`task ${first}`));
+  assert.match(report.failed[2]!.error.message, new RegExp(`task ${second}`));
+});
+
+Deno.test("purge first: URLs of one task and status share one failed entry", async () => {
+  const { options } = setup({
+    purgeOutcomes: [{ match: /\/asset-[024]\.js$/, status: "fail" }],
+  });
+  const input = urlsOn("www.example.com", 5);
+  const report = await purgeThenPrewarm(input, options);
+  assertAccounted(input, report);
+  assert.equal(report.purgeTasks.length, 1);
+  assert.deepEqual(report.failed.map((f) => f.urls), [[input[0], input[2], input[4]]]);
+  assert.deepEqual(report.tasks.flatMap((t) => t.urls), [input[1], input[3]]);
+});
+
+Deno.test("purge task lines: done and fail are final at 100%, anything else is pending at 0%", async () => {
+  const logs = ["Done", "FAIL", "process", "invalid", ""].map((Status, i) => ({
+    TaskId: "purge-1",
+    Url: `https://www.example.com/${i}.js`,
+    Status,
+    CreateTime: "2026-11-28 12:00:00",
+    UpdateTime: "2026-11-28 12:01:00",
+  }));
+  const fetch = () =>
+    Promise.resolve(
+      Response.json({ Response: { PurgeLogs: logs, TotalCount: logs.length, RequestId: "r-1" } }),
+    );
+  const context = resolveCallOptions(
+    { credentials: { ...SIMULATOR_CREDENTIALS }, fetch, now: () => NOW, retries: 0 },
+    "https://cdn.tencentcloudapi.com",
+  );
+  const lines = await cdnPurge().readTask!(context, "purge-1");
+  assert.deepEqual(
+    lines.map((l) => [l.status, l.upstreamStatus, l.percent]),
+    [
+      ["done", "done", 100],
+      ["failed", "fail", 100],
+      ["pending", "process", 0],
+      ["pending", "invalid", 0],
+      ["pending", "", 0],
+    ],
+  );
+  assert.deepEqual(lines[0], {
+    taskId: "purge-1",
+    url: "https://www.example.com/0.js",
+    status: "done",
+    upstreamStatus: "done",
+    percent: 100,
+    createTime: "2026-11-28 12:00:00",
+    updateTime: "2026-11-28 12:01:00",
+  });
 });

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { cdnV2 } from "../src/apis/cdn_v2.ts";
 import { cdn } from "../src/apis/cdn.ts";
+import { edgeOne } from "../src/edgeone.ts";
 import { prewarmRouter, type PrewarmRouterOptions } from "../src/hono/mod.ts";
 import { setup, TOKEN } from "./router/setup.ts";
 
@@ -180,4 +181,37 @@ Deno.test("router: caller and operator headers together stay within PushUrlsCach
     /with the 15 headers this router's operator sets, headers: expected at most 20 headers, got 21/,
   );
   assert.equal(sim.requests.length, 0);
+});
+
+Deno.test("router: purgeFirst in the body of a router that does not prefetch through cdn() is a 400", async () => {
+  // Each with a host its account serves (the simulator's default EdgeOne zone, its CDN domains).
+  const routers = [
+    { api: edgeOne({ zoneId: "zone-simulator" }), urls: ["https://www.example.org/a.js"] },
+    { api: cdnV2(), urls: ["https://www.example.com/a.js"] },
+  ];
+  for (const { api, urls } of routers) {
+    const { sim, postJson, app } = setup({ callerOptions: ["purgeFirst"] }, { api });
+    for (const path of ["/prewarm", "/prewarm/plan"]) {
+      const response = path === "/prewarm"
+        ? await postJson({ urls, purgeFirst: true })
+        : await app.request(path, {
+          method: "POST",
+          headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+          body: JSON.stringify({ urls, purgeFirst: true }),
+        });
+      assert.equal(response.status, 400, `${api.title} ${path}`);
+      const { error } = await response.json();
+      assert.equal(error.code, "invalid-body");
+      assert.equal(
+        error.message,
+        `The body may not set "purgeFirst" here: this router prefetches through ${api.title}, ` +
+          "and purging first (PurgeUrlsCache) is CDN API 3.0's",
+      );
+    }
+    // Set to false it asks for nothing this API lacks: the URLs are prefetched.
+    const plain = await postJson({ urls, purgeFirst: false });
+    assert.equal(plain.status, 200, api.title);
+    assert.equal((await plain.json()).counts.submitted, 1);
+    assert.equal(sim.purged.length, 0);
+  }
 });

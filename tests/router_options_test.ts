@@ -32,6 +32,27 @@ Deno.test("options are checked once, when the router is made, naming the value s
     RangeError,
     "Invalid option maxBodyBytes: expected an integer >= 1, got -1",
   );
+  // A cap is never turned off: Infinity is refused like any number out of range.
+  throwsWith(
+    { maxUrls: Infinity },
+    RangeError,
+    "Invalid option maxUrls: expected an integer >= 1, got Infinity",
+  );
+  throwsWith(
+    { bodyTimeoutMs: 2 ** 31 },
+    RangeError,
+    "Invalid option bodyTimeoutMs: expected an integer from 1 to 2147483647, got 2147483648",
+  );
+  throwsWith(
+    { simulated: 1 },
+    TypeError,
+    "Invalid option simulated: expected a boolean, got number",
+  );
+  throwsWith(
+    { prewarm: { purgeFirst: "yes" } },
+    TypeError,
+    "Invalid option prewarm.purgeFirst: expected a boolean, got string",
+  );
   throwsWith(
     { allowedHosts: ["www.example.com", "*"] },
     RangeError,

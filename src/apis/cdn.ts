@@ -4,14 +4,14 @@
  * `DescribePushTasks` reads the status of each URL of a task, and finds the tasks of a host.
  * @module
  */
-import type { QuotaReading, RunSummary, TaskLine, TaskSearch, TencentApi } from "../api.ts";
+import type { RunSummary, TaskLine, TaskSearch, TencentApi } from "../api.ts";
 import type { CallContext } from "../transport/send.ts";
 import {
   beijingTime,
   type PushLog,
   readAllPushTasks,
-  readPushQuota,
   readPushTasks,
+  readQuotaAnswer,
 } from "./cdn_reads.ts";
 import { oneOf } from "../rules/option_checks.ts";
 import {
@@ -21,7 +21,7 @@ import {
   withUrlEncode,
 } from "./push_parameters.ts";
 import { budgetKeys, quotaAreas } from "../rules/budget_day.ts";
-import type { Area } from "../rules/report.ts";
+import { type Area, AREAS } from "../rules/report.ts";
 import { V3_ENDPOINT, v3TaskCall } from "../transport/v3.ts";
 
 /** Options of {@linkcode cdn}: where to prefetch, and the optional `PushUrlsCache` parameters. */
@@ -44,11 +44,10 @@ export interface CdnApi extends TencentApi {
 }
 
 /** URLs per `PushUrlsCache` request (its runtime value is `DescribePushQuota` → `Batch`). */
-export const CDN_BATCH_SIZE = 500;
+const CDN_BATCH_SIZE = 500;
 /** URLs per account, area and day, as documented for prefetch. */
-export const CDN_DAILY_LIMIT = 1000;
+const CDN_DAILY_LIMIT = 1000;
 
-const AREAS = ["overseas", "mainland", "global"] as const;
 const SETTINGS: readonly string[] = ["area", ...PUSH_PARAMETERS];
 
 /** A `DescribePushTasks` line in the terms of `waitForTasks()`. */
@@ -201,18 +200,6 @@ export function defaultCdn(): TencentApi {
 /** CDN API 3.0 prefetch to `area`, with `PushUrlsCache` fields already checked. */
 function prefetch(area: Area, push: Readonly<Record<string, unknown>>): TencentApi {
   const areas = quotaAreas(area);
-  const readQuota: NonNullable<TencentApi["readQuota"]> = async (context) => {
-    const answer = await readPushQuota(context);
-    const day = context.now();
-    const readings = answer.quotas.map((q): QuotaReading => ({
-      name: q.area,
-      batch: q.batch,
-      total: q.total,
-      available: q.available,
-      keys: budgetKeys(q.area, day),
-    }));
-    return { readings, answer: { ...answer } };
-  };
   return {
     name: "v3",
     title: `CDN API 3.0 PushUrlsCache, area ${area}`,
@@ -231,7 +218,7 @@ function prefetch(area: Area, push: Readonly<Record<string, unknown>>): TencentA
         withUrlEncode({ Urls: urls, Area: area, ...push }, urls),
       ),
     quotaAction: "DescribePushQuota",
-    readQuota,
+    readQuota: (context: CallContext) => readQuotaAnswer(context),
     tasksAction: "DescribePushTasks",
     findTasks: async (context: CallContext, search: TaskSearch) =>
       (await readAllPushTasks(context, hostSearch(search))).logs.map(pushTaskLine),

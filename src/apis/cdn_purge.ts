@@ -6,16 +6,16 @@
  * @module
  */
 import type { TaskLine, TaskSearch, TencentApi } from "../api.ts";
-import { readPushQuota } from "./cdn_reads.ts";
-import { count, readAllPages, text } from "../transport/v3.ts";
-import { oneOf } from "../rules/option_checks.ts";
+import { pushLogOf, readQuotaAnswer } from "./cdn_reads.ts";
+import { readAllPages } from "../transport/v3.ts";
+import { oneOf, optionalBoolean } from "../rules/option_checks.ts";
 import type { ErrorRows } from "../rules/outcome.ts";
 import { budgetKeys, quotaAreas } from "../rules/budget_day.ts";
-import type { Area } from "../rules/report.ts";
+import { type Area, AREAS } from "../rules/report.ts";
 import { V3_ENDPOINT, v3TaskCall } from "../transport/v3.ts";
 import { withUrlEncode } from "./push_parameters.ts";
 import type { CallContext } from "../transport/send.ts";
-import { hostSearch } from "./cdn.ts";
+import { hostSearch, pushTaskLine } from "./cdn.ts";
 
 /** Options of {@linkcode cdnPurge}. */
 export interface CdnPurgeOptions {
@@ -28,9 +28,9 @@ export interface CdnPurgeOptions {
 }
 
 /** URLs per `PurgeUrlsCache` request when the quota read does not say. */
-export const PURGE_BATCH_SIZE = 1000;
+const PURGE_BATCH_SIZE = 1000;
 /** URLs purged per account, area and day when the options do not say. */
-export const PURGE_DAILY_LIMIT = 10_000;
+const PURGE_DAILY_LIMIT = 10_000;
 
 /**
  * Purge's own error rows: too many URLs in one purge halves the batch; a purge that failed or
@@ -48,19 +48,14 @@ export const PURGE_ERRORS: ErrorRows = {
   },
 };
 
-/** One `PurgeLogs` entry in the terms of `waitForTasks()`: `done`, `fail` or in process. */
+/**
+ * One `PurgeLogs` entry in the terms of `waitForTasks()`: read as a push log's line, but a purge
+ * is `done`, `fail` or in process (anything else is pending) and has no `Percent`.
+ */
 function purgeTaskLine(entry: unknown): TaskLine {
-  const log = (entry ?? {}) as Record<string, unknown>;
-  const status = text(log.Status).toLowerCase();
-  return {
-    taskId: text(log.TaskId),
-    url: text(log.Url),
-    status: status === "done" ? "done" : status === "fail" ? "failed" : "pending",
-    upstreamStatus: status,
-    percent: status === "done" || status === "fail" ? 100 : 0,
-    createTime: text(log.CreateTime),
-    updateTime: text(log.UpdateTime),
-  };
+  const line = pushTaskLine(pushLogOf(entry));
+  const final = line.status === "done" || line.status === "failed";
+  return { ...line, status: final ? line.status : "pending", percent: final ? 100 : 0 };
 }
 
 /**
@@ -74,11 +69,8 @@ export function cdnPurge(options: CdnPurgeOptions = {}): TencentApi {
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`Invalid options: expected an object, got ${String(options)}`);
   }
-  const area = oneOf("area", options.area, ["overseas", "mainland", "global"] as const, "overseas");
-  const { urlEncode } = options;
-  if (urlEncode !== undefined && typeof urlEncode !== "boolean") {
-    throw new TypeError(`Invalid option urlEncode: expected a boolean, got ${typeof urlEncode}`);
-  }
+  const area = oneOf("area", options.area, AREAS, "overseas");
+  const urlEncode = optionalBoolean("urlEncode", options.urlEncode);
   const areas = quotaAreas(area);
   const readTasks = async (context: CallContext, payload: Record<string, unknown>) =>
     (await readAllPages(context, "DescribePurgeTasks", "PurgeLogs", payload)).entries.map(
@@ -109,20 +101,8 @@ export function cdnPurge(options: CdnPurgeOptions = {}): TencentApi {
         PURGE_ERRORS,
       ),
     quotaAction: "DescribePurgeQuota",
-    readQuota: async (context: CallContext) => {
-      const answer = await readPushQuota(context, "DescribePurgeQuota", "UrlPurge");
-      const now = context.now();
-      return {
-        readings: answer.quotas.map((q) => ({
-          name: q.area,
-          batch: q.batch,
-          total: q.total,
-          available: count(q.available),
-          keys: budgetKeys(q.area, now, "purge"),
-        })),
-        answer: { ...answer },
-      };
-    },
+    readQuota: (context: CallContext) =>
+      readQuotaAnswer(context, "DescribePurgeQuota", "UrlPurge", "purge"),
     tasksAction: "DescribePurgeTasks",
     readTask: (context: CallContext, taskId: string) => readTasks(context, { TaskId: taskId }),
     findTasks: (context: CallContext, search: TaskSearch) =>

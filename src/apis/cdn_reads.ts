@@ -3,7 +3,9 @@
  * pushes they are retried after ambiguous failures too.
  * @module
  */
+import type { QuotaAnswer, QuotaReading } from "../api.ts";
 import type { Area } from "../rules/report.ts";
+import { budgetKeys } from "../rules/budget_day.ts";
 import { epochMs } from "../rules/option_checks.ts";
 import { type CallOptions, resolveCallOptions } from "../transport/call_options.ts";
 import {
@@ -149,6 +151,29 @@ export async function readPushQuota(
 }
 
 /**
+ * A quota read as the engine takes it (`TencentApi.readQuota`): `readPushQuota(context, action,
+ * field)` (`DescribePushQuota`'s by default), each area counted against its budget keys of
+ * `kind` (`push:<area>:<day>` unless `purge`) on the day the answer came.
+ */
+export async function readQuotaAnswer(
+  context: CallContext,
+  action?: string,
+  field?: string,
+  kind?: "purge",
+): Promise<QuotaAnswer> {
+  const answer = await readPushQuota(context, action, field);
+  const now = context.now();
+  const readings = answer.quotas.map((q): QuotaReading => ({
+    name: q.area,
+    batch: q.batch,
+    total: q.total,
+    available: q.available,
+    keys: budgetKeys(q.area, now, kind),
+  }));
+  return { readings, answer: { ...answer } };
+}
+
+/**
  * Asks Tencent (API 3.0 `DescribePushQuota`) how many URLs each area may still prefetch today.
  *
  * @throws {TencentCloudError} when Tencent refuses or cannot be reached.
@@ -217,8 +242,9 @@ export async function readPushTasks(
   return { logs, totalCount: count(response.TotalCount), ...requestIdOf(response) };
 }
 
-/** One `PushLogs` entry, read leniently (a missing field is empty). */
-function pushLogOf(entry: unknown): PushLog {
+/** One `PushLogs` entry (or a `PurgeLogs` one: the same fields), read leniently (a missing
+ * field is empty). */
+export function pushLogOf(entry: unknown): PushLog {
   const log = (entry ?? {}) as Record<string, unknown>;
   return {
     taskId: text(log.TaskId),

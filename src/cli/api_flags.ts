@@ -6,6 +6,7 @@
  */
 import type { TencentApi } from "../api.ts";
 import { API_NAMES, apiFromSpec } from "../apis/spec.ts";
+import { AREAS } from "../rules/report.ts";
 import { UsageError } from "./args.ts";
 import type { Flags } from "./flags.ts";
 import { pushOptions } from "./push_flags.ts";
@@ -34,7 +35,7 @@ export function apiFromFlags(flags: Flags): TencentApi {
     return apiFromSpec({
       api: flags.choice("api", API_NAMES) ?? (zoneId !== undefined ? "teo" : undefined),
       zoneId,
-      area: flags.choice("area", ["overseas", "mainland", "global"] as const),
+      area: flags.choice("area", AREAS),
       signatureMethod: flags.choice("signature-method", ["HmacSHA256", "HmacSHA1"] as const),
       method: flags.choice("method", ["POST", "GET"] as const),
       ...pushOptions(flags),

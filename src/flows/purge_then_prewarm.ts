@@ -14,7 +14,7 @@ import {
   type ResolvedPrewarmOptions,
   resolvePrewarmOptions,
 } from "../engine/options.ts";
-import { integer, optionalFunction } from "../rules/option_checks.ts";
+import { integer, MAX_TIMER_MS, optionalFunction } from "../rules/option_checks.ts";
 import { runBatches } from "../engine/prewarm.ts";
 import {
   countReport,
@@ -24,10 +24,10 @@ import {
   type RejectedUrl,
 } from "../rules/report.ts";
 import type { FetchLike } from "../transport/send.ts";
-import { waitForTasks, type WaitResult } from "../engine/wait.ts";
+import { waitForTasks, type WaitOptions, type WaitResult } from "../engine/wait.ts";
 
-/** A sleep that rejects with the signal's reason as soon as it aborts. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+/** A sleep that rejects with the signal's reason as soon as it aborts (`waitForTasks()`'s). */
+export type Sleep = NonNullable<WaitOptions["sleep"]>;
 
 /** Options of {@linkcode purgeThenPrewarm}: those of `prewarm()` and the purge's own. */
 export interface PurgeThenPrewarmOptions extends Omit<PrewarmOptions, "api"> {
@@ -75,8 +75,6 @@ export interface ResolvedPurgeOptions {
   pollMs: number;
   /** Milliseconds to wait for the purges. */
   waitMs: number;
-  /** The sleep between rounds. */
-  sleep?: Sleep;
 }
 
 /**
@@ -112,11 +110,11 @@ export function resolvePurgeOptions(options: PurgeThenPrewarmOptions = {}): Reso
   const result: ResolvedPurgeOptions = {
     resolved,
     purging,
-    pollMs: integer("purgePollMs", options.purgePollMs, 15_000, 1, 2 ** 31 - 1),
+    pollMs: integer("purgePollMs", options.purgePollMs, 15_000, 1, MAX_TIMER_MS),
     waitMs: integer("purgeWaitMs", options.purgeWaitMs, 900_000, 0, 24 * 3600_000),
   };
-  const sleep = optionalFunction<Sleep>("sleep", options.sleep);
-  if (sleep) result.sleep = sleep;
+  // Checked before anything is sent; waitForTasks() takes it from the options themselves.
+  optionalFunction("sleep", options.sleep);
   return result;
 }
 
@@ -217,7 +215,7 @@ export async function purgeThenPrewarm(
   urls: Iterable<string> | AsyncIterable<string>,
   options: PurgeThenPrewarmOptions = {},
 ): Promise<PurgeThenPrewarmReport> {
-  const { resolved, purging, pollMs, waitMs, sleep } = resolvePurgeOptions(options);
+  const { resolved, purging, pollMs, waitMs } = resolvePurgeOptions(options);
   resolved.signal?.throwIfAborted();
 
   const order = new Map<string, number>();
@@ -246,37 +244,35 @@ export async function purgeThenPrewarm(
       pollIntervalMs: pollMs,
       maxPollIntervalMs: pollMs,
       maxWaitMs: waitMs,
-      ...(sleep && { sleep }),
       onProgress: undefined,
     });
     aborted = wait.aborted;
   }
   const done: string[] = [];
-  const problems = new Map<string, TencentCloudError>();
-  const byUrl = new Map(wait?.urls.map((u) => [u.url, u]));
-  for (const task of purged.tasks) {
-    const grouped = new Map<TencentCloudError, string[]>();
-    for (const url of task.urls) {
-      if (aborted || !wait) {
-        rejected.push({
-          url,
-          reason: "aborted",
-          detail: "The run was aborted after the purge, before this URL was prefetched",
-        });
-        continue;
-      }
-      const status = byUrl.get(url)?.status ?? "unknown";
-      const key = `${task.taskId}\n${status}`;
-      const problem = problems.get(key) ?? purgeProblem(status, task.taskId, wait, waitMs);
-      if (problem === undefined) {
-        done.push(url);
-        continue;
-      }
-      problems.set(key, problem);
-      grouped.set(problem, [...grouped.get(problem) ?? [], url]);
+  if (aborted || !wait) {
+    for (const url of purged.tasks.flatMap((task) => task.urls)) {
+      rejected.push({
+        url,
+        reason: "aborted",
+        detail: "The run was aborted after the purge, before this URL was prefetched",
+      });
     }
-    for (const [error, urls] of grouped) {
-      failed.push({ host: task.host, urls, error, maybeSubmitted: false });
+  } else {
+    const statusOf = new Map(wait.urls.map((u) => [u.url, u.status]));
+    for (const task of purged.tasks) {
+      // One failed entry per task and status, its URLs in the task's order.
+      const byStatus = new Map<UrlStatus, string[]>();
+      for (const url of task.urls) {
+        const status = statusOf.get(url) ?? "unknown";
+        const urls = byStatus.get(status);
+        if (urls) urls.push(url);
+        else byStatus.set(status, [url]);
+      }
+      for (const [status, urls] of byStatus) {
+        const error = purgeProblem(status, task.taskId, wait, waitMs);
+        if (error === undefined) done.push(...urls);
+        else failed.push({ host: task.host, urls, error, maybeSubmitted: false });
+      }
     }
   }
   aborted ||= resolved.signal?.aborted === true;

@@ -5,19 +5,17 @@
  */
 import type { Context, Env } from "hono";
 import type { TencentApi } from "../api.ts";
-import type { Area } from "../rules/report.ts";
+import { type Area, AREAS } from "../rules/report.ts";
 import {
   CALLER_OPTIONS,
   type CallerSettings,
+  checkPurgeFirst,
   readCallerOptions,
   withCallerHeaders,
 } from "./caller_options.ts";
 import { RouterError } from "./errors.ts";
 import { type Screened, screenHosts } from "./hosts.ts";
 import type { RequestConfig, ResolvedRouterOptions } from "./options.ts";
-
-/** The areas a request may ask for. */
-export const AREAS: readonly Area[] = ["overseas", "mainland", "global"];
 
 /** What a `POST /prewarm` asked for. */
 export interface PrewarmRequestBody {
@@ -318,6 +316,7 @@ export async function readUrlRequest<E extends Env>(
     // The operator's headers are those of the router's API (`cdn({ headers })`).
     const operator = config.api.options?.headers as Readonly<Record<string, string>> | undefined;
     body.options = withCallerHeaders(body.options, operator, options.callerOptions);
+    checkPurgeFirst(body.options, config.api);
   }
   const asked = chooseArea(body.area, c.req.query("area"));
   const { purgeFirst: _, ...settings } = body.options ?? {};

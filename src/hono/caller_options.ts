@@ -5,6 +5,8 @@
  * caller header that would override what the operator decides ({@linkcode withCallerHeaders}).
  * @module
  */
+import type { TencentApi } from "../api.ts";
+import { isCdn } from "../apis/cdn.ts";
 import { PUSH_PARAMETERS, pushFields, type PushParameters } from "../apis/push_parameters.ts";
 import { RouterError } from "./errors.ts";
 
@@ -75,6 +77,20 @@ export function readCallerOptions(
     throw invalid(`Invalid body: ${error.message.replace(/^Invalid option /, "")}`);
   }
   return settings as CallerSettings;
+}
+
+/**
+ * Refuses `purgeFirst: true` from a body when the router's API is not `cdn()`: purging first is
+ * CDN API 3.0's (`PurgeUrlsCache`), so the request could only fail once it ran.
+ * @throws {RouterError} 400 naming the field, the router's API and why.
+ */
+export function checkPurgeFirst(settings: CallerSettings, api: TencentApi): void {
+  if (settings.purgeFirst === true && !isCdn(api)) {
+    throw invalid(
+      `The body may not set "purgeFirst" here: this router prefetches through ${api.title}, ` +
+        "and purging first (PurgeUrlsCache) is CDN API 3.0's",
+    );
+  }
 }
 
 /** Why a header name is the operator's, not the caller's: lowercase name → the reason. */

@@ -18,11 +18,9 @@ function cspHash(source: string): string {
   return `'sha256-${btoa(String.fromCharCode(...sha256(utf8ToBytes(source))))}'`;
 }
 
-/** The headers of the page, computed once per process or isolate. */
-let pageHeaders: Record<string, string> | undefined;
-
+/** The headers of the page: its CSP admits exactly `script` and `style`. */
 function headers(script: string, style: string): Record<string, string> {
-  pageHeaders ??= {
+  return {
     "Content-Type": "text/html; charset=utf-8",
     "Content-Security-Policy": [
       "default-src 'none'",
@@ -41,11 +39,11 @@ function headers(script: string, style: string): Record<string, string> {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
   };
-  return pageHeaders;
 }
 
 /** The handler of `GET <path>` (and HEAD): the page, for anyone; the API still needs a token. */
 export function consoleHandler<E extends Env>(path: string): (c: Context<E>) => Promise<Response> {
+  // The page and its headers are made once, when first asked for.
   let page: Promise<{ html: string; headers: Record<string, string> }> | undefined;
   return async (c) => {
     page ??= import("./console_page.ts").then(({ CONSOLE_SCRIPT, CONSOLE_STYLE, consoleHtml }) => ({

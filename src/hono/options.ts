@@ -20,6 +20,13 @@ import type { TencentApi } from "../api.ts";
 import { cdn } from "../apis/cdn.ts";
 import { splitTokenList, tokenProblem } from "./tokens.ts";
 import { RouterError } from "./errors.ts";
+import {
+  fail,
+  integer,
+  MAX_TIMER_MS,
+  optionalBoolean,
+  optionalFunction,
+} from "../rules/option_checks.ts";
 import { HostAllowList } from "./hosts.ts";
 import {
   type ResolvedVerifyOptions,
@@ -141,7 +148,8 @@ export interface PrewarmRouterOptions<E extends Env = Env> {
   /**
    * The options a caller may set in a JSON `POST /prewarm` body, overriding `prewarm`'s:
    * `userAgent`, `layer`, `parseM3U8`, `disableRange`, `headers`, `urlEncode`, `purgeFirst`.
-   * A body field not listed is answered with 400. A body's `headers` are added to
+   * A body field not listed is answered with 400, and so is `purgeFirst: true` when the
+   * router's API is not `cdn()` (purging first is CDN's). A body's `headers` are added to
    * `prewarm.headers`; a name the operator decides (`Host`, `User-Agent`, `Range`, a name of
    * `prewarm.headers`, hop-by-hop and forwarding headers: docs/router.md) is answered with 400.
    * @default {[]} (callers set none)
@@ -272,36 +280,11 @@ class ConfigurationProblems {
   }
 }
 
-function positiveInteger(
-  name: string,
-  value: unknown,
-  fallback: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
-    const seen = typeof value === "string" ? `"${value}"` : String(value);
-    const Kind = typeof value === "number" ? RangeError : TypeError;
-    const range = max === Number.MAX_SAFE_INTEGER ? ">= 1" : `from 1 to ${max}`;
-    throw new Kind(`Invalid option ${name}: expected an integer ${range}, got ${seen}`);
-  }
-  return value;
-}
-
-/** The longest delay timers take (a signed 32-bit count of milliseconds). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-function checkBoolean(name: string, value: unknown): boolean {
-  if (value !== undefined && typeof value !== "boolean") {
-    throw new TypeError(`Invalid option ${name}: expected a boolean, got ${typeof value}`);
-  }
-  return value === true;
-}
-
-function checkFunction(name: string, value: unknown): void {
-  if (value !== undefined && typeof value !== "function") {
-    throw new TypeError(`Invalid option ${name}: expected a function, got ${typeof value}`);
-  }
+/** A cap of a request: an integer >= 1, never `Infinity` (a cap is not turned off). */
+function cap(name: string, value: unknown, fallback: number): number {
+  return value === Infinity
+    ? fail(name, "an integer >= 1", value)
+    : integer(name, value, fallback, 1);
 }
 
 // Token lists are checked where they are read; the message never quotes a token.
@@ -431,11 +414,7 @@ function checkPrewarmDefaults(defaults: unknown): ReturnType<typeof resolvePrewa
   }
   const { purgeFirst } = defaults as RouterPrewarmDefaults;
   try {
-    if (purgeFirst !== undefined && typeof purgeFirst !== "boolean") {
-      throw new TypeError(
-        `Invalid option purgeFirst: expected a boolean, got ${typeof purgeFirst}`,
-      );
-    }
+    optionalBoolean("purgeFirst", purgeFirst);
     // A request may set its area and the caller options: the router's default is cdn() itself.
     const options = {
       ...defaults as PrewarmOptions,
@@ -503,12 +482,12 @@ export function resolveRouterOptions<E extends Env>(
       `Invalid options: expected an object, got ${options === null ? "null" : typeof options}`,
     );
   }
-  checkFunction("authorize", options.authorize);
+  optionalFunction("authorize", options.authorize);
   const problems = new ConfigurationProblems();
   const credentials = credentialsResolver(options.credentials, problems);
   const allowedHosts = allowListResolver(options.allowedHosts, problems);
   const prewarm = prewarmResolver(options.prewarm, problems);
-  const simulated = checkBoolean("simulated", options.simulated);
+  const simulated = optionalBoolean("simulated", options.simulated) === true;
   const resolved: ResolvedRouterOptions<E> = {
     tokens: tokensResolver(options.tokens, problems),
     configure: async (c) => {
@@ -521,9 +500,9 @@ export function resolveRouterOptions<E extends Env>(
       if (list) config.allowedHosts = list;
       return config;
     },
-    maxUrls: positiveInteger("maxUrls", options.maxUrls, 1000),
-    maxBodyBytes: positiveInteger("maxBodyBytes", options.maxBodyBytes, 256 * 1024),
-    bodyTimeoutMs: positiveInteger("bodyTimeoutMs", options.bodyTimeoutMs, 10_000, MAX_TIMER_MS),
+    maxUrls: cap("maxUrls", options.maxUrls, 1000),
+    maxBodyBytes: cap("maxBodyBytes", options.maxBodyBytes, 256 * 1024),
+    bodyTimeoutMs: integer("bodyTimeoutMs", options.bodyTimeoutMs, 10_000, 1, MAX_TIMER_MS),
     callerOptions: checkCallerOptions(options.callerOptions),
     verify: resolveVerifyOptions(options.verify),
   };

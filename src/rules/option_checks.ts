@@ -83,6 +83,14 @@ export function optionalFunction<T>(name: string, value: unknown): T | undefined
   return value as T | undefined;
 }
 
+/** Checks an optional boolean option (the kind seen is named, never the value). */
+export function optionalBoolean(name: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== "boolean") {
+    throw new TypeError(`Invalid option ${name}: expected a boolean, got ${typeof value}`);
+  }
+  return value;
+}
+
 /**
  * A caller's time, a `Date` or ms since the epoch, as ms.
  * @throws {TypeError} naming `name` for anything else (an invalid `Date`, `NaN`, a string).

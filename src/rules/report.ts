@@ -14,6 +14,9 @@ export type ApiName = "v3" | "v2" | "purge" | "teo" | (string & Record<never, ne
 /** Where URLs are prefetched. `global` spends both the mainland and the overseas quota. */
 export type Area = "overseas" | "mainland" | "global";
 
+/** Every {@linkcode Area}, in the order messages list them. */
+export const AREAS: readonly Area[] = ["overseas", "mainland", "global"];
+
 /** A task Tencent created, and exactly the URLs it covers. */
 export interface PrewarmTask {
   /** Tencent's task id (an opaque string; API 2.0 sends a number; EdgeOne's `JobId`). */
