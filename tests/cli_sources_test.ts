@@ -445,3 +445,32 @@ Deno.test("cli: an empty sitemap is nothing to do, run or dry run, and a warning
   assert.match(notSitemap.stderr, /--sitemap-max-bytes applies to sitemap URLs: add --sitemap/);
   assert.equal(sim.sim.requests.length, 0, "nothing was sent");
 });
+
+Deno.test("cli: a sitemap URL holding an option's name is printed as it is, not rewritten to a flag", async () => {
+  const documents: Record<string, { body: string }> = {};
+  await using served = serveDocuments(documents);
+  documents["/maxUrls/allowedHosts.xml"] = { body: urlset([]).replace(/\n\n/, "\n") };
+  documents["/maxUrls.xml"] = { body: urlset([{ loc: `${SITE}/a` }, { loc: `${SITE}/b` }]) };
+  const empty = await runCli([
+    "--dry-run",
+    "--sitemap",
+    `${served.origin}/maxUrls/allowedHosts.xml`,
+  ]);
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.ok(
+    empty.stdout.includes(
+      `warning: ${served.origin}/maxUrls/allowedHosts.xml: the sitemap lists no URLs (an empty ` +
+        "<urlset>)\n",
+    ),
+    empty.stdout,
+  );
+  const tooMany = await runCli([
+    ...["--dry-run", "--sitemap", `${served.origin}/maxUrls.xml`, "--sitemap-max-urls", "1"],
+  ]);
+  assert.equal(tooMany.code, 2);
+  assert.equal(
+    tooMany.stderr,
+    `error: ${served.origin}/maxUrls.xml: takes this read past 1 URL, its limit ` +
+      "(--sitemap-max-urls); raise --sitemap-max-urls to read more.\n",
+  );
+});

@@ -46,22 +46,21 @@ export const SOURCE_FLAGS: Record<string, FlagSpec> = {
 };
 
 /**
- * The flag for each option of `sitemapUrls()` the command line sets: the library's messages
- * name the option, people at a shell need the flag.
+ * The flag for each option of `sitemapUrls()` the command line sets: people at a shell need
+ * the flag where the library's messages would name the option.
  */
 const SITEMAP_FLAGS = {
   maxSitemaps: "sitemap-max-files",
   maxUrls: "sitemap-max-urls",
   maxBytes: "sitemap-max-bytes",
   allowedHosts: "sitemap-host",
-} as const;
+} as const satisfies Partial<Record<keyof SitemapOptions, string>>;
 
-/** A message of the sources with each option named by its flag. */
-function inFlags(message: string): string {
-  return message.replace(
-    /\b(maxSitemaps|maxUrls|maxBytes|allowedHosts)\b/g,
-    (option) => `--${SITEMAP_FLAGS[option as keyof typeof SITEMAP_FLAGS]}`,
-  );
+/** How the sitemaps' messages name an option: by its flag, where it has one. */
+function sitemapFlag(option: keyof SitemapOptions): string {
+  return Object.hasOwn(SITEMAP_FLAGS, option)
+    ? `--${SITEMAP_FLAGS[option as keyof typeof SITEMAP_FLAGS]}`
+    : option;
 }
 
 /** Most warnings shown one by one; the rest are counted. */
@@ -122,7 +121,7 @@ export class InputSources {
   readonly #warnings = new Set<string>();
   readonly #onWarning = (warning: SourceWarning) => {
     // A folder is walked twice with --changed-manifest: each warning is told once.
-    this.#warnings.add(inFlags(warning.message));
+    this.#warnings.add(warning.message);
   };
   #changed: Set<string> | undefined;
   #manifest: ContentManifest | undefined;
@@ -157,6 +156,7 @@ export class InputSources {
       maxBytes: flags.integer(SITEMAP_FLAGS.maxBytes, 1, Infinity, "off"),
       allowedHosts: flags.all(SITEMAP_FLAGS.allowedHosts),
       onWarning: this.#onWarning,
+      optionName: sitemapFlag,
     };
     const sitemapOnly = ["order", "since", ...Object.values(SITEMAP_FLAGS)].filter((name) =>
       flags.has(name)
@@ -185,7 +185,7 @@ export class InputSources {
       try {
         sitemapUrls(this.#sitemaps, this.#sitemapOptions);
       } catch (error) {
-        throw new UsageError(inFlags((error as Error).message));
+        throw new UsageError((error as Error).message);
       }
     }
     if (this.#dir !== undefined) {
@@ -479,5 +479,5 @@ async function writeText(path: string, text: string): Promise<void> {
 }
 
 function asInputError(error: unknown): unknown {
-  return error instanceof SourceError ? new InputError(inFlags(error.message)) : error;
+  return error instanceof SourceError ? new InputError(error.message) : error;
 }
