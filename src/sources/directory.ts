@@ -161,7 +161,7 @@ export function directoryUrls(
       const folderUrl = folder === "" ? prefix : `${prefix}${encodePath(folder)}/`;
       for (const name of names) {
         if (filter && !(await filter(folder === "" ? name : `${folder}/${name}`))) continue;
-        // As fileUrls() gives them.
+        // index.html stands for its folder, unless `index` says otherwise.
         if (name !== INDEX || index === "file") yield folderUrl + encodeSegment(name);
         else {
           yield folderUrl;
@@ -196,14 +196,6 @@ export function baseUrl(base: string | URL): string {
 }
 
 const INDEX = "index.html";
-
-/** The URLs of one file under `prefix` (which ends in `/`). */
-export function fileUrls(path: string, prefix: string, index: IndexUrls): string[] {
-  const url = prefix + encodePath(path);
-  if (!(path === INDEX || path.endsWith(`/${INDEX}`)) || index === "file") return [url];
-  const folder = url.slice(0, -INDEX.length);
-  return index === "both" ? [folder, url] : [folder];
-}
 
 /** A `/`-separated relative path as URL path segments ({@linkcode encodeSegment} each). */
 function encodePath(path: string): string {
