@@ -684,22 +684,41 @@ function hostOf(url: string): string | undefined {
   }
 }
 
+/**
+ * Where a command that only reads (`status`, `quota`) sends, and the options of its calls: the
+ * flags' `--endpoint`, `--timeout` and `--retries`, the target's keys and fetch, and the
+ * interrupt. A simulated target is an account of the default quota.
+ */
+async function readTarget(
+  command: "status" | "quota",
+  flags: Flags,
+  io: RunIo,
+): Promise<{ target: Target; call: CallOptions }> {
+  const target = await chooseTarget(command, flags, io, {
+    dailyLimit: 1000,
+    requestsPerSecond: 10,
+  });
+  return {
+    target,
+    call: {
+      ...callOptions(flags),
+      credentials: target.credentials,
+      fetch: target.fetch,
+      signal: io.interrupt,
+    },
+  };
+}
+
 /** The API that reads tasks for the flags, and a call context for it. */
 async function taskContext(
   flags: Flags,
   io: RunIo,
 ): Promise<{ api: TencentApi; context: CallContext }> {
   const { api, endpoint } = taskReader(apiFromFlags(flags), flags.string("endpoint"));
-  const target = await chooseTarget("status", flags, io, {
-    dailyLimit: 1000,
-    requestsPerSecond: 10,
-  });
+  const { call } = await readTarget("status", flags, io);
   const context = resolveCallOptions({
-    ...callOptions(flags),
+    ...call,
     ...(endpoint !== undefined && { endpoint }),
-    credentials: target.credentials,
-    fetch: target.fetch,
-    signal: io.interrupt,
   }, api.endpoint);
   return { api, context };
 }
@@ -713,18 +732,8 @@ async function tasksStatus(
   io: RunIo,
 ): Promise<number> {
   const reader = taskReader(apiFromFlags(flags), flags.string("endpoint"));
-  const target = await chooseTarget("status", flags, io, {
-    dailyLimit: 1000,
-    requestsPerSecond: 10,
-  });
-  const call: WaitOptions = {
-    ...callOptions(flags),
-    ...reader,
-    credentials: target.credentials,
-    fetch: target.fetch,
-    now: io.now,
-    signal: io.interrupt,
-  };
+  const { target, call: read } = await readTarget("status", flags, io);
+  const call: WaitOptions = { ...read, ...reader, now: io.now };
   const started = io.now();
   const { result, elapsedMs } = wait
     ? await waitWithProgress(ids, wait, call, io)
@@ -753,16 +762,8 @@ async function quotaCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promis
   if (!api.readQuota) {
     throw new UsageError(`quota: ${api.title} has no quota to read (drop --api ${api.name})`);
   }
-  const target = await chooseTarget("quota", flags, io, {
-    dailyLimit: 1000,
-    requestsPerSecond: 10,
-  });
-  const context = resolveCallOptions({
-    ...callOptions(flags),
-    credentials: target.credentials,
-    fetch: target.fetch,
-    signal: io.interrupt,
-  }, api.endpoint);
+  const { call } = await readTarget("quota", flags, io);
+  const context = resolveCallOptions(call, api.endpoint);
   const { readings, answer } = io.shown(await api.readQuota(context));
   if (flags.has("json")) printJson(io, answer);
   else io.stdout(formatQuota(readings, io.now()));
