@@ -447,12 +447,23 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   // The same checks prewarm() makes, before any input is read; the key pair signs nothing.
   const resolved = resolvePrewarmOptions({ ...options, credentials: UNUSED_CREDENTIALS });
   const signal = io.interrupt;
-  if (flags.has("dry-run")) {
+  /**
+   * Opens the input, for a dry run and a run alike (a run opens it once it has chosen where it
+   * sends): what changed, the files, and the listed URLs as they are read, with the lines that
+   * are not URLs noted to be named later. The caller closes the sources.
+   */
+  const openInput = async () => {
     await inputs.prepare(signal);
     const sources = await openSources(parsed.positionals, files);
     const invalid = new InvalidLines();
-    const read = readUrls(sources, io.stdin, signal, { onUrl: (url, at) => invalid.note(url, at) });
-    const planned = await planDryRun(inputs.urls(read, signal), resolved)
+    const listed = readUrls(sources, io.stdin, signal, {
+      onUrl: (url, at) => invalid.note(url, at),
+    });
+    return { sources, invalid, listed };
+  };
+  if (flags.has("dry-run")) {
+    const { sources, invalid, listed } = await openInput();
+    const planned = await planDryRun(inputs.urls(listed, signal), resolved)
       .finally(() => closeSources(sources));
     const plan = { ...planned, rejected: invalid.place(planned.rejected) };
     if (signal?.aborted) {
@@ -484,11 +495,8 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     requestsPerSecond: resolved.maxRequestsPerSecond,
   });
   const progress = new ProgressDisplay(io.stderr, io.stderrIsTTY, () => performance.now());
-  await inputs.prepare(signal);
-  const sources = await openSources(parsed.positionals, files);
+  const { sources, invalid, listed } = await openInput();
   const started = performance.now();
-  const invalid = new InvalidLines();
-  const listed = readUrls(sources, io.stdin, signal, { onUrl: (url, at) => invalid.note(url, at) });
   let urls = inputs.urls(listed, signal, (n) => progress.inputRead(n));
   if (target.simulated) urls = target.simulated.noteHosts(urls);
   let report: PrewarmReport;
