@@ -13,7 +13,7 @@ import { parseSince } from "./since.ts";
 import { formatCount, plural } from "./text.ts";
 import type { PrewarmReport, RejectReason } from "../rules/report.ts";
 import { SourceError, type SourceWarning } from "../sources/errors.ts";
-import { type DirectoryOptions, directoryUrls } from "../sources/directory.ts";
+import { type DirectoryOptions, directoryUrls, pathUrls } from "../sources/directory.ts";
 import { changedSince } from "../sources/changed.ts";
 import {
   compareManifest,
@@ -120,10 +120,17 @@ export class InputSources {
   /** What the sources read on without (an empty sitemap, a skipped name), for the notes. */
   readonly #warnings = new Set<string>();
   readonly #onWarning = (warning: SourceWarning) => {
-    // A folder is walked twice with --changed-manifest: each warning is told once.
+    // Each warning is told once, whatever repeats it.
     this.#warnings.add(warning.message);
   };
+  /** With `--changed-since`: the files git names as changed, picked out of the folder's walk. */
   #changed: Set<string> | undefined;
+  /**
+   * With `--changed-manifest`: the files the comparison found changed, in walk order; their
+   * URLs are the folder's, with no second walk (which could find other files than the
+   * manifest records).
+   */
+  #manifestChanged: string[] | undefined;
   #manifest: ContentManifest | undefined;
   /** The URLs handed to the run, in order; kept only for `--remaining`. */
   #handed: string[] | undefined;
@@ -236,7 +243,7 @@ export class InputSources {
           ...this.#directory,
           signal,
         });
-        this.#changed = new Set(changed);
+        this.#manifestChanged = changed;
         this.#manifest = current;
       }
     } catch (error) {
@@ -285,7 +292,12 @@ export class InputSources {
           if (pass(url, "sitemap")) yield url;
         }
       }
-      if (this.#dir !== undefined) {
+      if (this.#manifestChanged !== undefined) {
+        for (const url of pathUrls(this.#manifestChanged, this.#base!, this.#directory.index)) {
+          signal?.throwIfAborted();
+          if (pass(url, "dir")) yield url;
+        }
+      } else if (this.#dir !== undefined) {
         const changed = this.#changed;
         const filter = changed && ((path: string) => changed.has(path));
         for await (
