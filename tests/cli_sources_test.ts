@@ -4,7 +4,11 @@
 import assert from "node:assert/strict";
 import { type JsonReport, runCli, serveSimulator, SIMULATOR_ENV } from "./cli/run.ts";
 import { expectedUrls, writeBuildFolder } from "./sources/build_folder.ts";
-import { gzip, serveDocuments, sitemapIndex, urlset } from "./sources/serve.ts";
+import { collect, gzip, serveDocuments, sitemapIndex, urlset } from "./sources/serve.ts";
+import { splitArgs } from "../src/cli/args.ts";
+import { Flags } from "../src/cli/flags.ts";
+import { InputSources, SOURCE_FLAGS } from "../src/cli/sources.ts";
+import { directoryUrls } from "../src/sources/directory.ts";
 
 const SITE = "https://www.example.com";
 const BASE = `${SITE}/site/`;
@@ -189,6 +193,30 @@ Deno.test("cli: --changed-manifest sends what changed, and is kept as it was whe
     assert.deepEqual(sent(edited), [`${BASE}docs/guide/intro.html`]);
     assert.notEqual(await Deno.readTextFile(manifest), before);
     assert.equal(sim.sim.accepted.flatMap((t) => t.urls).length, 10, "each sent URL once");
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("cli: --changed-manifest gives the URLs of the files the comparison found changed, from its one walk", async () => {
+  const tmp = await writeBuildFolder();
+  try {
+    const dist = `${tmp}/dist`;
+    const exclude = ["link-*", "link-dir/**"];
+    const args = [
+      ...["--dir", dist, "--base", BASE, "--index", "both", "--exclude", exclude[0]!],
+      ...["--exclude", exclude[1]!, "--changed-manifest", `${tmp}/manifest.json`],
+    ];
+    const flags = new Flags(splitArgs(args, SOURCE_FLAGS, ["prewarm"], "prewarm", "").flags);
+    const compared = await collect(directoryUrls(dist, BASE, { exclude, index: "both" }));
+    const inputs = new InputSources(flags, Date.now());
+    await inputs.prepare();
+    // The folder changes after the comparison: what is sent is what the manifest records.
+    await Deno.remove(`${dist}/about us.html`);
+    await Deno.writeTextFile(`${dist}/new.html`, "new");
+    const urls = await collect(inputs.urls((async function* () {})()));
+    assert.deepEqual(urls, compared);
+    assert.ok(urls.includes(`${BASE}about%20us.html`) && urls.includes(`${BASE}docs/index.html`));
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
@@ -444,4 +472,33 @@ Deno.test("cli: an empty sitemap is nothing to do, run or dry run, and a warning
   const notSitemap = await runCli(["--sitemap-max-bytes", "9", `${SITE}/a`]);
   assert.match(notSitemap.stderr, /--sitemap-max-bytes applies to sitemap URLs: add --sitemap/);
   assert.equal(sim.sim.requests.length, 0, "nothing was sent");
+});
+
+Deno.test("cli: a sitemap URL holding an option's name is printed as it is, not rewritten to a flag", async () => {
+  const documents: Record<string, { body: string }> = {};
+  await using served = serveDocuments(documents);
+  documents["/maxUrls/allowedHosts.xml"] = { body: urlset([]).replace(/\n\n/, "\n") };
+  documents["/maxUrls.xml"] = { body: urlset([{ loc: `${SITE}/a` }, { loc: `${SITE}/b` }]) };
+  const empty = await runCli([
+    "--dry-run",
+    "--sitemap",
+    `${served.origin}/maxUrls/allowedHosts.xml`,
+  ]);
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.ok(
+    empty.stdout.includes(
+      `warning: ${served.origin}/maxUrls/allowedHosts.xml: the sitemap lists no URLs (an empty ` +
+        "<urlset>)\n",
+    ),
+    empty.stdout,
+  );
+  const tooMany = await runCli([
+    ...["--dry-run", "--sitemap", `${served.origin}/maxUrls.xml`, "--sitemap-max-urls", "1"],
+  ]);
+  assert.equal(tooMany.code, 2);
+  assert.equal(
+    tooMany.stderr,
+    `error: ${served.origin}/maxUrls.xml: takes this read past 1 URL, its limit ` +
+      "(--sitemap-max-urls); raise --sitemap-max-urls to read more.\n",
+  );
 });

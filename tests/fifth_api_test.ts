@@ -9,6 +9,7 @@ import { planDryRun } from "../src/engine/plan.ts";
 import { prewarmRouter } from "../src/hono/mod.ts";
 import { formatSummary } from "../src/cli/summary.ts";
 import { formatWaitSummary } from "../src/cli/wait_view.ts";
+import { cliWords } from "../src/cli/words.ts";
 import { formatTaskStatus } from "../src/cli/describe_view.ts";
 import { assertAccounted } from "./_helpers.ts";
 
@@ -205,7 +206,10 @@ Deno.test("a fifth API: prewarm() keeps to its limits and budget, waitForTasks()
     listTasks: true,
   });
   assert.match(summary, /^10 URLs: 7 submitted, 3 not sent, 0 failed/m);
-  assert.match(formatWaitSummary(waited, { elapsedMs: 2000, waited: true }), /6 done/);
+  assert.match(
+    formatWaitSummary(waited, { elapsedMs: 2000, waited: true, words: cliWords(NOW) }),
+    /6 done/,
+  );
   const line = waited.urls.find((u) => u.url.includes("/gone/"))!;
   assert.equal(line.status, "invalid");
   assert.match(

@@ -10,6 +10,7 @@ import {
   writeManifest,
 } from "../src/sources/mod.ts";
 import { checkUrl } from "../src/rules/urls.ts";
+import { pathUrls, selectedFiles } from "../src/sources/directory.ts";
 import { collect } from "./sources/serve.ts";
 import { expectedUrls, writeBuildFolder } from "./sources/build_folder.ts";
 
@@ -75,6 +76,29 @@ Deno.test("directoryUrls: index.html as folders, browser encoding, dotfiles and 
   }
 });
 
+Deno.test("pathUrls: the URLs of selected paths are directoryUrls' own, for each index mode", async () => {
+  const tmp = await writeBuildFolder();
+  try {
+    const dist = `${tmp}/dist`;
+    const paths = await collect(selectedFiles(dist, { dotfiles: true }));
+    for (const index of ["folder", "file", "both"] as const) {
+      assert.deepEqual(
+        [...pathUrls(paths, "https://www.example.com/site", index)],
+        await collect(directoryUrls(dist, BASE, { dotfiles: true, index })),
+        index,
+      );
+    }
+    // In any order, a folder's files need not come together.
+    assert.deepEqual([...pathUrls(["docs/index.html", "index.html", "docs/a b.html"], BASE)], [
+      `${BASE}docs/`,
+      BASE,
+      `${BASE}docs/a%20b.html`,
+    ]);
+    assert.throws(() => [...pathUrls(["a.html"], "ftp://x/")], /^TypeError: Invalid base/);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
 Deno.test("directoryUrls: base and options are checked at the call", () => {
   assert.throws(
     () => directoryUrls("dist", "www.example.com"),

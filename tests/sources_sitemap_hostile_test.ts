@@ -236,6 +236,71 @@ Deno.test("sitemapUrls: a read stops at maxSitemaps, maxUrls or maxBytes, naming
   );
 });
 
+Deno.test("sitemapUrls: optionName names each option as the caller calls it, and nothing else", async () => {
+  const optionName = (option: string) => `--${option.toLowerCase()}`;
+  const { fetch } = tree(1, 2, 5);
+  // A source whose URL holds an option's name keeps it as it is.
+  await assert.rejects(
+    collect(sitemapUrls(`${SITE}/maxUrls.xml`, { fetch, maxUrls: 2, optionName })),
+    (e: Error) =>
+      e instanceof SourceError && e.limit === "maxUrls" &&
+      e.message === `${SITE}/maxUrls.xml: takes this read past 2 URLs, its limit (--maxurls); ` +
+          "raise --maxurls to read more",
+  );
+  await assert.rejects(
+    collect(sitemapUrls(`${SITE}/index.xml`, { fetch, maxSitemaps: 2, optionName })),
+    (e: Error) =>
+      e instanceof SourceError && e.limit === "maxSitemaps" &&
+      e.message.endsWith("the limit (--maxsitemaps) is 2; raise --maxsitemaps to read more"),
+  );
+  await assert.rejects(
+    collect(sitemapUrls(`${SITE}/index.xml`, { fetch, maxBytes: 10, optionName })),
+    (e: Error) =>
+      e instanceof SourceError && e.limit === "maxBytes" &&
+      e.message.endsWith("its limit (--maxbytes); raise --maxbytes to read more"),
+  );
+  await assert.rejects(
+    collect(sitemapUrls(`${SITE}/index.xml`, { fetch, maxDepth: 0, optionName })),
+    (e: Error) => e.message.endsWith("nested 0 levels deep, and --maxdepth is 0"),
+  );
+  const offHost = answering(sitemapIndex(["https://cdn.example.net/s.xml"]));
+  await assert.rejects(
+    collect(sitemapUrls(`${SITE}/index.xml`, { fetch: offHost, optionName })),
+    (e: Error) => e.message.endsWith("or allow its host with --allowedhosts)"),
+  );
+  const redirect = () =>
+    Promise.resolve(
+      new Response(null, { status: 302, headers: { location: "https://cdn.example.net/s.xml" } }),
+    );
+  await assert.rejects(
+    collect(sitemapUrls(`${SITE}/s.xml`, { fetch: redirect, optionName })),
+    (e: Error) => e.message.endsWith("or allow its host with --allowedhosts)"),
+  );
+  const mistakes: [Record<string, unknown>, string][] = [
+    [{ maxUrls: 0 }, "Invalid --maxurls: expected a positive integer or Infinity, got 0"],
+    [{ maxDepth: 11 }, "Invalid --maxdepth: expected an integer from 0 to 10, got 11"],
+    [{ order: "size" }, 'Invalid --order: expected input, priority, lastmod, got "size"'],
+    [{ fetch: 1 }, "Invalid --fetch: expected a function, got number"],
+    [{ onWarning: 1 }, "Invalid --onwarning: expected a function, got number"],
+    [{ allowedHosts: "cdn" }, "Invalid --allowedhosts: expected a list of hosts, got string"],
+  ];
+  for (const [options, message] of mistakes) {
+    assert.throws(() => sitemapUrls(`${SITE}/s.xml`, { ...options, optionName }), { message });
+  }
+  assert.throws(
+    () => sitemapUrls(`${SITE}/s.xml`, { allowedHosts: ["https://cdn/"], optionName }),
+    /^TypeError: Invalid --allowedhosts: expected host names/,
+  );
+  assert.throws(
+    () => sitemapUrls(`${SITE}/s.xml`, { since: "yesterday", optionName }),
+    /^TypeError: Invalid --since: expected a Date or a W3C datetime/,
+  );
+  assert.throws(
+    () => sitemapUrls(`${SITE}/s.xml`, { optionName: "flags" as never }),
+    { name: "TypeError", message: "Invalid optionName: expected a function, got string" },
+  );
+});
+
 Deno.test("sitemapUrls: an abort is seen while a tree held in memory is parsed", async () => {
   // Every answer is already in memory, so nothing but the read itself makes the event loop
   // turn; a timer's abort must still stop it early (100 sitemaps of 10,000 URLs take seconds).

@@ -7,17 +7,12 @@ import type { QuotaReading, TaskLine } from "../api.ts";
 import { quotaResetTime } from "./words.ts";
 import { displayUrl, formatCount, formatTable, plural } from "./text.ts";
 
-/** The line over a status table: how many URLs, how many listed, and the totals by status. */
-export function statusTotals(
-  title: string,
-  logs: readonly { status: string }[],
-  total: number,
-): string {
+/** The line over a status table: how many URLs, and the totals by status. */
+function statusTotals(title: string, lines: readonly { status: string }[]): string {
   const byStatus = new Map<string, number>();
-  for (const log of logs) byStatus.set(log.status, (byStatus.get(log.status) ?? 0) + 1);
+  for (const line of lines) byStatus.set(line.status, (byStatus.get(line.status) ?? 0) + 1);
   const totals = [...byStatus].map(([status, n]) => `${formatCount(n)} ${status}`).join(", ");
-  const shown = logs.length < total ? ` (${formatCount(logs.length)} listed)` : "";
-  return `${title}: ${plural(total, "URL")}${shown}: ${totals}\n\n`;
+  return `${title}: ${plural(lines.length, "URL")}: ${totals}\n\n`;
 }
 
 /**
@@ -32,7 +27,7 @@ export function formatTaskStatus(
 ): string {
   if (lines.length === 0) return `${title}: ${empty}\n`;
   const why = lines.some((line) => line.why !== undefined);
-  return statusTotals(title, lines, lines.length) + formatTable(
+  return statusTotals(title, lines) + formatTable(
     [
       { title: "URL" },
       { title: "STATUS" },

@@ -447,12 +447,23 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   // The same checks prewarm() makes, before any input is read; the key pair signs nothing.
   const resolved = resolvePrewarmOptions({ ...options, credentials: UNUSED_CREDENTIALS });
   const signal = io.interrupt;
-  if (flags.has("dry-run")) {
+  /**
+   * Opens the input, for a dry run and a run alike (a run opens it once it has chosen where it
+   * sends): what changed, the files, and the listed URLs as they are read, with the lines that
+   * are not URLs noted to be named later. The caller closes the sources.
+   */
+  const openInput = async () => {
     await inputs.prepare(signal);
     const sources = await openSources(parsed.positionals, files);
     const invalid = new InvalidLines();
-    const read = readUrls(sources, io.stdin, signal, { onUrl: (url, at) => invalid.note(url, at) });
-    const planned = await planDryRun(inputs.urls(read, signal), resolved)
+    const listed = readUrls(sources, io.stdin, signal, {
+      onUrl: (url, at) => invalid.note(url, at),
+    });
+    return { sources, invalid, listed };
+  };
+  if (flags.has("dry-run")) {
+    const { sources, invalid, listed } = await openInput();
+    const planned = await planDryRun(inputs.urls(listed, signal), resolved)
       .finally(() => closeSources(sources));
     const plan = { ...planned, rejected: invalid.place(planned.rejected) };
     if (signal?.aborted) {
@@ -484,11 +495,8 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     requestsPerSecond: resolved.maxRequestsPerSecond,
   });
   const progress = new ProgressDisplay(io.stderr, io.stderrIsTTY, () => performance.now());
-  await inputs.prepare(signal);
-  const sources = await openSources(parsed.positionals, files);
+  const { sources, invalid, listed } = await openInput();
   const started = performance.now();
-  const invalid = new InvalidLines();
-  const listed = readUrls(sources, io.stdin, signal, { onUrl: (url, at) => invalid.note(url, at) });
   let urls = inputs.urls(listed, signal, (n) => progress.inputRead(n));
   if (target.simulated) urls = target.simulated.noteHosts(urls);
   let report: PrewarmReport;
@@ -684,22 +692,41 @@ function hostOf(url: string): string | undefined {
   }
 }
 
+/**
+ * Where a command that only reads (`status`, `quota`) sends, and the options of its calls: the
+ * flags' `--endpoint`, `--timeout` and `--retries`, the target's keys and fetch, and the
+ * interrupt. A simulated target is an account of the default quota.
+ */
+async function readTarget(
+  command: "status" | "quota",
+  flags: Flags,
+  io: RunIo,
+): Promise<{ target: Target; call: CallOptions }> {
+  const target = await chooseTarget(command, flags, io, {
+    dailyLimit: 1000,
+    requestsPerSecond: 10,
+  });
+  return {
+    target,
+    call: {
+      ...callOptions(flags),
+      credentials: target.credentials,
+      fetch: target.fetch,
+      signal: io.interrupt,
+    },
+  };
+}
+
 /** The API that reads tasks for the flags, and a call context for it. */
 async function taskContext(
   flags: Flags,
   io: RunIo,
 ): Promise<{ api: TencentApi; context: CallContext }> {
   const { api, endpoint } = taskReader(apiFromFlags(flags), flags.string("endpoint"));
-  const target = await chooseTarget("status", flags, io, {
-    dailyLimit: 1000,
-    requestsPerSecond: 10,
-  });
+  const { call } = await readTarget("status", flags, io);
   const context = resolveCallOptions({
-    ...callOptions(flags),
+    ...call,
     ...(endpoint !== undefined && { endpoint }),
-    credentials: target.credentials,
-    fetch: target.fetch,
-    signal: io.interrupt,
   }, api.endpoint);
   return { api, context };
 }
@@ -713,18 +740,8 @@ async function tasksStatus(
   io: RunIo,
 ): Promise<number> {
   const reader = taskReader(apiFromFlags(flags), flags.string("endpoint"));
-  const target = await chooseTarget("status", flags, io, {
-    dailyLimit: 1000,
-    requestsPerSecond: 10,
-  });
-  const call: WaitOptions = {
-    ...callOptions(flags),
-    ...reader,
-    credentials: target.credentials,
-    fetch: target.fetch,
-    now: io.now,
-    signal: io.interrupt,
-  };
+  const { target, call: read } = await readTarget("status", flags, io);
+  const call: WaitOptions = { ...read, ...reader, now: io.now };
   const started = io.now();
   const { result, elapsedMs } = wait
     ? await waitWithProgress(ids, wait, call, io)
@@ -753,16 +770,8 @@ async function quotaCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promis
   if (!api.readQuota) {
     throw new UsageError(`quota: ${api.title} has no quota to read (drop --api ${api.name})`);
   }
-  const target = await chooseTarget("quota", flags, io, {
-    dailyLimit: 1000,
-    requestsPerSecond: 10,
-  });
-  const context = resolveCallOptions({
-    ...callOptions(flags),
-    credentials: target.credentials,
-    fetch: target.fetch,
-    signal: io.interrupt,
-  }, api.endpoint);
+  const { call } = await readTarget("quota", flags, io);
+  const context = resolveCallOptions(call, api.endpoint);
   const { readings, answer } = io.shown(await api.readQuota(context));
   if (flags.has("json")) printJson(io, answer);
   else io.stdout(formatQuota(readings, io.now()));

@@ -14,7 +14,7 @@ export const STOP_SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
 export type StopSignal = keyof typeof STOP_SIGNALS;
 
 /** Exit status of a run interrupted without a named signal: 128 + SIGINT's number. */
-export const INTERRUPTED = 128 + STOP_SIGNALS.SIGINT;
+const INTERRUPTED = 128 + STOP_SIGNALS.SIGINT;
 
 /** The abort reason of a run stopped by a signal: names it, for the message and exit status. */
 export class StoppedBySignal extends Error {

@@ -13,7 +13,7 @@ import { parseSince } from "./since.ts";
 import { formatCount, plural } from "./text.ts";
 import type { PrewarmReport, RejectReason } from "../rules/report.ts";
 import { SourceError, type SourceWarning } from "../sources/errors.ts";
-import { type DirectoryOptions, directoryUrls } from "../sources/directory.ts";
+import { type DirectoryOptions, directoryUrls, pathUrls } from "../sources/directory.ts";
 import { changedSince } from "../sources/changed.ts";
 import {
   compareManifest,
@@ -46,22 +46,21 @@ export const SOURCE_FLAGS: Record<string, FlagSpec> = {
 };
 
 /**
- * The flag for each option of `sitemapUrls()` the command line sets: the library's messages
- * name the option, people at a shell need the flag.
+ * The flag for each option of `sitemapUrls()` the command line sets: people at a shell need
+ * the flag where the library's messages would name the option.
  */
 const SITEMAP_FLAGS = {
   maxSitemaps: "sitemap-max-files",
   maxUrls: "sitemap-max-urls",
   maxBytes: "sitemap-max-bytes",
   allowedHosts: "sitemap-host",
-} as const;
+} as const satisfies Partial<Record<keyof SitemapOptions, string>>;
 
-/** A message of the sources with each option named by its flag. */
-function inFlags(message: string): string {
-  return message.replace(
-    /\b(maxSitemaps|maxUrls|maxBytes|allowedHosts)\b/g,
-    (option) => `--${SITEMAP_FLAGS[option as keyof typeof SITEMAP_FLAGS]}`,
-  );
+/** How the sitemaps' messages name an option: by its flag, where it has one. */
+function sitemapFlag(option: keyof SitemapOptions): string {
+  return Object.hasOwn(SITEMAP_FLAGS, option)
+    ? `--${SITEMAP_FLAGS[option as keyof typeof SITEMAP_FLAGS]}`
+    : option;
 }
 
 /** Most warnings shown one by one; the rest are counted. */
@@ -121,10 +120,17 @@ export class InputSources {
   /** What the sources read on without (an empty sitemap, a skipped name), for the notes. */
   readonly #warnings = new Set<string>();
   readonly #onWarning = (warning: SourceWarning) => {
-    // A folder is walked twice with --changed-manifest: each warning is told once.
-    this.#warnings.add(inFlags(warning.message));
+    // Each warning is told once, whatever repeats it.
+    this.#warnings.add(warning.message);
   };
+  /** With `--changed-since`: the files git names as changed, picked out of the folder's walk. */
   #changed: Set<string> | undefined;
+  /**
+   * With `--changed-manifest`: the files the comparison found changed, in walk order; their
+   * URLs are the folder's, with no second walk (which could find other files than the
+   * manifest records).
+   */
+  #manifestChanged: string[] | undefined;
   #manifest: ContentManifest | undefined;
   /** The URLs handed to the run, in order; kept only for `--remaining`. */
   #handed: string[] | undefined;
@@ -157,6 +163,7 @@ export class InputSources {
       maxBytes: flags.integer(SITEMAP_FLAGS.maxBytes, 1, Infinity, "off"),
       allowedHosts: flags.all(SITEMAP_FLAGS.allowedHosts),
       onWarning: this.#onWarning,
+      optionName: sitemapFlag,
     };
     const sitemapOnly = ["order", "since", ...Object.values(SITEMAP_FLAGS)].filter((name) =>
       flags.has(name)
@@ -185,7 +192,7 @@ export class InputSources {
       try {
         sitemapUrls(this.#sitemaps, this.#sitemapOptions);
       } catch (error) {
-        throw new UsageError(inFlags((error as Error).message));
+        throw new UsageError((error as Error).message);
       }
     }
     if (this.#dir !== undefined) {
@@ -236,7 +243,7 @@ export class InputSources {
           ...this.#directory,
           signal,
         });
-        this.#changed = new Set(changed);
+        this.#manifestChanged = changed;
         this.#manifest = current;
       }
     } catch (error) {
@@ -285,7 +292,12 @@ export class InputSources {
           if (pass(url, "sitemap")) yield url;
         }
       }
-      if (this.#dir !== undefined) {
+      if (this.#manifestChanged !== undefined) {
+        for (const url of pathUrls(this.#manifestChanged, this.#base!, this.#directory.index)) {
+          signal?.throwIfAborted();
+          if (pass(url, "dir")) yield url;
+        }
+      } else if (this.#dir !== undefined) {
         const changed = this.#changed;
         const filter = changed && ((path: string) => changed.has(path));
         for await (
@@ -479,5 +491,5 @@ async function writeText(path: string, text: string): Promise<void> {
 }
 
 function asInputError(error: unknown): unknown {
-  return error instanceof SourceError ? new InputError(inFlags(error.message)) : error;
+  return error instanceof SourceError ? new InputError(error.message) : error;
 }

@@ -7,7 +7,6 @@
 import { KNOWN_ERROR_ROWS } from "../apis/spec.ts";
 import { URL_STATUSES, type UrlStatus, type WaitResult } from "../engine/wait.ts";
 import { errorText, statusAdvice, type Words } from "../rules/advice.ts";
-import { cliWords } from "./words.ts";
 import { displayUrl, formatCount, formatDuration, plural } from "./text.ts";
 
 /** `12 done, 1 failed, 0 invalid, 5 pending` (and `unknown` when there are any). */
@@ -32,9 +31,11 @@ export interface WaitSummaryContext {
   elapsedMs: number;
   /** Whether this was a wait (`--wait`) or a single look (`status` without `--wait`). */
   waited: boolean;
-  /** The command line's words (`cliWords()`), which the advice names commands in.
-   * @default {cliWords(Date.now())} */
-  words?: Readonly<Words>;
+  /**
+   * The command line's words (`cliWords()` at the run's clock), which the advice names
+   * commands in.
+   */
+  words: Readonly<Words>;
 }
 
 /**
@@ -42,7 +43,7 @@ export interface WaitSummaryContext {
  * advice), then why polling ended early if it did, then a line of totals.
  */
 export function formatWaitSummary(result: WaitResult, context: WaitSummaryContext): string {
-  const words = context.words ?? cliWords(Date.now());
+  const { words } = context;
   const out: string[] = [];
   for (const status of URL_STATUSES) {
     if (status === "done") continue;

@@ -158,18 +158,59 @@ export function directoryUrls(
   return (async function* () {
     for await (const { folder, names } of selectedRuns(dir, options)) {
       // The folder's part of the URL is encoded once for all of its files.
-      const folderUrl = folder === "" ? prefix : `${prefix}${encodePath(folder)}/`;
+      const folderUrl = folderUrlOf(prefix, folder);
       for (const name of names) {
         if (filter && !(await filter(folder === "" ? name : `${folder}/${name}`))) continue;
-        // As fileUrls() gives them.
-        if (name !== INDEX || index === "file") yield folderUrl + encodeSegment(name);
-        else {
-          yield folderUrl;
-          if (index === "both") yield folderUrl + INDEX;
-        }
+        for (const url of fileUrls(folderUrl, name, index)) yield url;
       }
     }
   })();
+}
+
+/**
+ * The URLs of files already selected (relative `/`-separated paths, e.g. what
+ * `compareManifest()` found changed), as {@linkcode directoryUrls} gives them, in their order:
+ * for a caller that has walked the folder once and need not walk it again.
+ * @param paths The files; a run of files of one folder (as a walk gives them) shares its encoding.
+ * @param base As for {@linkcode directoryUrls}.
+ * @param index What `index.html` maps to, as for {@linkcode directoryUrls}.
+ * @throws {TypeError} for a malformed `base`.
+ */
+export function* pathUrls(
+  paths: Iterable<string>,
+  base: string | URL,
+  index: IndexUrls = "folder",
+): Generator<string> {
+  const prefix = baseUrl(base);
+  let folder: string | undefined;
+  let folderUrl = prefix;
+  for (const path of paths) {
+    const slash = path.lastIndexOf("/");
+    const pathFolder = slash === -1 ? "" : path.slice(0, slash);
+    // Files of one folder come together in walk order: it is encoded once for them.
+    if (pathFolder !== folder) {
+      folder = pathFolder;
+      folderUrl = folderUrlOf(prefix, folder);
+    }
+    yield* fileUrls(folderUrl, path.slice(slash + 1), index);
+  }
+}
+
+/** The URL of a folder (relative, `""` for the top) under `prefix`, which ends in `/`. */
+function folderUrlOf(prefix: string, folder: string): string {
+  return folder === "" ? prefix : `${prefix}${encodePath(folder)}/`;
+}
+
+/**
+ * The URLs of the file `name` of the folder served at `folderUrl`: `index.html` stands for its
+ * folder, unless `index` says otherwise.
+ */
+function* fileUrls(folderUrl: string, name: string, index: IndexUrls): Generator<string> {
+  if (name !== INDEX || index === "file") yield folderUrl + encodeSegment(name);
+  else {
+    yield folderUrl;
+    if (index === "both") yield folderUrl + INDEX;
+  }
 }
 
 /** `base` as an `http(s)` URL ending in `/`, without query or fragment. @throws {TypeError} */
@@ -196,14 +237,6 @@ export function baseUrl(base: string | URL): string {
 }
 
 const INDEX = "index.html";
-
-/** The URLs of one file under `prefix` (which ends in `/`). */
-export function fileUrls(path: string, prefix: string, index: IndexUrls): string[] {
-  const url = prefix + encodePath(path);
-  if (!(path === INDEX || path.endsWith(`/${INDEX}`)) || index === "file") return [url];
-  const folder = url.slice(0, -INDEX.length);
-  return index === "both" ? [folder, url] : [folder];
-}
 
 /** A `/`-separated relative path as URL path segments ({@linkcode encodeSegment} each). */
 function encodePath(path: string): string {

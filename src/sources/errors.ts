@@ -64,11 +64,14 @@ export interface SourceWarning {
 /** Where warnings go: the caller's `onWarning`, or else `console.warn`. */
 export type WarningHandler = (warning: SourceWarning) => void;
 
-/** The caller's warning handler, checked; the default writes to `console.warn`. */
-export function warningHandler(given: unknown): WarningHandler {
+/**
+ * The caller's warning handler, checked; the default writes to `console.warn`.
+ * @param name The option as the caller calls it, for the error.
+ */
+export function warningHandler(given: unknown, name = "onWarning"): WarningHandler {
   if (given === undefined) return (warning) => console.warn(`warning: ${warning.message}`);
   if (typeof given !== "function") {
-    throw new TypeError(`Invalid onWarning: expected a function, got ${typeof given}`);
+    throw new TypeError(`Invalid ${name}: expected a function, got ${typeof given}`);
   }
   return given as WarningHandler;
 }

@@ -85,6 +85,13 @@ export interface SitemapOptions {
    * @default {undefined} `console.warn`
    */
   onWarning?: (warning: SourceWarning) => void;
+  /**
+   * How errors name an option, for a caller that sets the options under names of its own: a
+   * command line that reads `maxUrls` from `--sitemap-max-urls` says so, and its users read
+   * `raise --sitemap-max-urls to read more`. A sitemap's URL is never rewritten.
+   * @default {(option) => option}
+   */
+  optionName?: (option: keyof SitemapOptions) => string;
 }
 
 /** Where one sitemap is: `href` names it in messages and tells repeats apart. */
@@ -105,6 +112,8 @@ interface ResolvedSitemapOptions {
   maxBytes: number;
   allowedHosts: ReadonlySet<string>;
   onWarning: WarningHandler;
+  /** The caller's name of an option, for messages. */
+  name: (option: keyof SitemapOptions) => string;
 }
 
 /** What one call has read so far, against its limits. */
@@ -215,25 +224,33 @@ function resolveSitemapOptions(options: SitemapOptions): ResolvedSitemapOptions 
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`Invalid sitemap options: expected an object, got ${String(options)}`);
   }
+  const name = options.optionName ?? ((option) => option);
+  if (typeof name !== "function") {
+    throw new TypeError(`Invalid optionName: expected a function, got ${typeof name}`);
+  }
   const given = options.fetch;
   if (given !== undefined && typeof given !== "function") {
-    throw new TypeError(`Invalid fetch: expected a function, got ${typeof given}`);
+    throw new TypeError(`Invalid ${name("fetch")}: expected a function, got ${typeof given}`);
   }
   // Workers refuse a global fetch called with another `this`: never call it as a method.
   const fetch: FetchLike = given ?? ((input, init) => globalThis.fetch(input, init));
   const order = options.order ?? "input";
   if (!ORDERS.includes(order)) {
-    throw new TypeError(`Invalid order: expected ${ORDERS.join(", ")}, got "${String(order)}"`);
+    throw new TypeError(
+      `Invalid ${name("order")}: expected ${ORDERS.join(", ")}, got "${String(order)}"`,
+    );
   }
   const maxDepth = options.maxDepth ?? 3;
   if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 10) {
-    throw new RangeError(`Invalid maxDepth: expected an integer from 0 to 10, got ${maxDepth}`);
+    throw new RangeError(
+      `Invalid ${name("maxDepth")}: expected an integer from 0 to 10, got ${maxDepth}`,
+    );
   }
-  const limit = (name: SitemapLimit): number => {
-    const value = options[name] ?? LIMITS[name];
+  const limit = (option: SitemapLimit): number => {
+    const value = options[option] ?? LIMITS[option];
     if (value !== Infinity && (!Number.isSafeInteger(value) || value < 1)) {
       throw new RangeError(
-        `Invalid ${name}: expected a positive integer or Infinity, got ${String(value)}`,
+        `Invalid ${name(option)}: expected a positive integer or Infinity, got ${String(value)}`,
       );
     }
     return value;
@@ -241,22 +258,29 @@ function resolveSitemapOptions(options: SitemapOptions): ResolvedSitemapOptions 
   return {
     fetch,
     signal: options.signal,
-    since: options.since === undefined ? undefined : sinceMs(options.since),
+    since: options.since === undefined ? undefined : sinceMs(options.since, name("since")),
     order,
     maxDepth,
     maxSitemaps: limit("maxSitemaps"),
     maxUrls: limit("maxUrls"),
     maxBytes: limit("maxBytes"),
-    allowedHosts: allowedHostSet(options.allowedHosts),
-    onWarning: warningHandler(options.onWarning),
+    allowedHosts: allowedHostSet(options.allowedHosts, name("allowedHosts")),
+    onWarning: warningHandler(options.onWarning, name("onWarning")),
+    name,
   };
 }
 
-/** `allowedHosts` as the `URL.host` form each one matches. @throws {TypeError} */
-function allowedHostSet(hosts: readonly string[] | undefined): ReadonlySet<string> {
+/**
+ * `allowedHosts` (called `name` by the caller) as the `URL.host` form each one matches.
+ * @throws {TypeError}
+ */
+function allowedHostSet(
+  hosts: readonly string[] | undefined,
+  name: string,
+): ReadonlySet<string> {
   if (hosts === undefined) return new Set();
   if (!Array.isArray(hosts)) {
-    throw new TypeError(`Invalid allowedHosts: expected a list of hosts, got ${typeof hosts}`);
+    throw new TypeError(`Invalid ${name}: expected a list of hosts, got ${typeof hosts}`);
   }
   return new Set(hosts.map((host) => {
     let url: URL | undefined;
@@ -267,7 +291,7 @@ function allowedHostSet(hosts: readonly string[] | undefined): ReadonlySet<strin
     }
     if (!url || url.host !== String(host).toLowerCase() || url.username || host === "") {
       throw new TypeError(
-        `Invalid allowedHosts: expected host names such as cdn.example.com or ` +
+        `Invalid ${name}: expected host names such as cdn.example.com or ` +
           `cdn.example.com:8443, got ${JSON.stringify(host)}`,
       );
     }
@@ -275,7 +299,7 @@ function allowedHostSet(hosts: readonly string[] | undefined): ReadonlySet<strin
   }));
 }
 
-function sinceMs(since: Date | string): number {
+function sinceMs(since: Date | string, name: string): number {
   const ms = since instanceof Date
     ? since.getTime()
     : typeof since === "string"
@@ -283,7 +307,7 @@ function sinceMs(since: Date | string): number {
     : undefined;
   if (ms === undefined || Number.isNaN(ms)) {
     throw new TypeError(
-      `Invalid since: expected a Date or a W3C datetime such as 2026-11-28 or ` +
+      `Invalid ${name}: expected a Date or a W3C datetime such as 2026-11-28 or ` +
         `2026-11-28T09:30:00+08:00, got ${
           since instanceof Date ? "an invalid Date" : JSON.stringify(String(since))
         }`,
@@ -354,9 +378,18 @@ async function* orderedUrls(
   }
 }
 
-/** The error for a read past one of its limits, naming the option that changes it. */
-function limitError(source: string, limit: SitemapLimit, problem: string): SourceError {
-  return new SourceError(source, `${problem}; raise ${limit} to read more`, { limit });
+/**
+ * The error for a read past one of its limits, naming the option that changes it as the caller
+ * calls it; `problem` is told that name.
+ */
+function limitError(
+  source: string,
+  limit: SitemapLimit,
+  o: ResolvedSitemapOptions,
+  problem: (option: string) => string,
+): SourceError {
+  const option = o.name(limit);
+  return new SourceError(source, `${problem(option)}; raise ${option} to read more`, { limit });
 }
 
 /**
@@ -375,9 +408,11 @@ async function* readTree(
     throw limitError(
       listedBy?.href ?? location.href,
       "maxSitemaps",
-      `${listedBy ? `lists ${location.href}, which would be` : "is"} sitemap number ${
-        formatCount(state.sitemaps + 1)
-      } of this read, and the limit (maxSitemaps) is ${formatCount(o.maxSitemaps)}`,
+      o,
+      (option) =>
+        `${listedBy ? `lists ${location.href}, which would be` : "is"} sitemap number ${
+          formatCount(state.sitemaps + 1)
+        } of this read, and the limit (${option}) is ${formatCount(o.maxSitemaps)}`,
     );
   }
   state.sitemaps++;
@@ -393,7 +428,8 @@ async function* readTree(
       throw limitError(
         location.href,
         "maxUrls",
-        `takes this read past ${plural(o.maxUrls, "URL")}, its limit (maxUrls)`,
+        o,
+        (option) => `takes this read past ${plural(o.maxUrls, "URL")}, its limit (${option})`,
       );
     }
     yield item;
@@ -411,8 +447,8 @@ async function* readTree(
   if (depth >= o.maxDepth) {
     throw new SourceError(
       location.href,
-      `is a sitemap index nested ${depth} level${depth === 1 ? "" : "s"} deep, and maxDepth is ` +
-        `${o.maxDepth}`,
+      `is a sitemap index nested ${depth} level${depth === 1 ? "" : "s"} deep, and ` +
+        `${o.name("maxDepth")} is ${o.maxDepth}`,
     );
   }
   const path = [...chain, location.href];
@@ -467,7 +503,9 @@ function childLocation(parent: Location, loc: string, o: ResolvedSitemapOptions)
       parent.href,
       `lists the sitemap ${clip(url.href)}, on another host than the index (${url.origin}); ` +
         "by the sitemap protocol an index lists only sitemaps on its own host, so it was not " +
-        "fetched (give it as a source of its own, or allow its host with allowedHosts)",
+        `fetched (give it as a source of its own, or allow its host with ${
+          o.name("allowedHosts")
+        })`,
     );
   }
   return { href: url.href, url };
@@ -538,8 +576,10 @@ async function* readDocument(
         throw limitError(
           location.href,
           "maxBytes",
-          `takes this read past ${formatCount(o.maxBytes)} bytes uncompressed, its limit ` +
-            "(maxBytes)",
+          o,
+          (option) =>
+            `takes this read past ${formatCount(o.maxBytes)} bytes uncompressed, its limit ` +
+            `(${option})`,
         );
       }
       parse(() => reader.write(decode(decoder, next.value, fail)), fail);
@@ -608,7 +648,7 @@ async function fetchOnOwnHost(location: Location, o: ResolvedSitemapOptions): Pr
     fail(
       `the server redirects to another host (${to.origin}); a sitemap is read only from its ` +
         "own host, so it was not followed (give that URL instead, or allow its host with " +
-        "allowedHosts)",
+        `${o.name("allowedHosts")})`,
     );
   let url = location.url!;
   for (let redirects = 0;; redirects++) {

@@ -19,13 +19,13 @@ export const MAX_BYTES_PER_FILE = 52_428_800;
  * parser's work per element grows with the depth, so a hostile document nested a million deep
  * would take hours. Deeper is an error.
  */
-export const MAX_ELEMENT_DEPTH = 8;
+const MAX_ELEMENT_DEPTH = 8;
 
 /**
  * The namespaces a sitemap's own elements may be in, besides the root element's own and none:
  * the sitemap protocol's, its `https:` misspelling, and Google's older schemas (0.84, 0.9).
  */
-export const SITEMAP_NAMESPACES: readonly string[] = [
+const SITEMAP_NAMESPACES: readonly string[] = [
   "http://www.sitemaps.org/schemas/sitemap/0.9",
   "https://www.sitemaps.org/schemas/sitemap/0.9",
   "http://www.google.com/schemas/sitemap/0.84",
@@ -62,7 +62,7 @@ export class SitemapSyntaxError extends Error {
  * A name from the document, safe to show: at most 32 letters, digits and `_.:-`; anything else
  * (markup, control characters, a megabyte of name) is cut at the first character that is not.
  */
-export function safeName(name: string): string {
+function safeName(name: string): string {
   const kept = /^[\p{L}\p{N}_.:-]{0,32}/u.exec(name)![0];
   return kept.length === name.length ? kept : `${kept}…`;
 }
