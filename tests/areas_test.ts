@@ -3,7 +3,7 @@
  * "area" and ?area=) offers the same three, listed in the same order.
  */
 import assert from "node:assert/strict";
-import { cdn, type CdnApi } from "../mod.ts";
+import { cdn } from "../mod.ts";
 import { cdnPurge } from "../src/purge.ts";
 import { apiFromFlags } from "../src/cli/api_flags.ts";
 import { Flags } from "../src/cli/flags.ts";
