@@ -58,10 +58,14 @@ export interface WaitResult {
   error?: TencentCloudError;
 }
 
-/** Options of {@linkcode pollTasks}: the call options, and the API the tasks are on. */
-export type PollOptions = CallOptions & Pick<WaitOptions, "api">;
+/**
+ * Options of the calls that read a run's tasks without waiting ({@linkcode pollTasks},
+ * `recoverLostTasks()`): the call options, and the API the tasks are on, as
+ * {@linkcode waitForTasks} takes them.
+ */
+export type TaskReadOptions = CallOptions & Pick<WaitOptions, "api">;
 
-/** Options of {@linkcode waitForTasks}: the call options, and how to poll. */
+/** Options of {@linkcode waitForTasks}: the call options, the API, and how to poll. */
 export interface WaitOptions extends CallOptions {
   /**
    * The API the tasks were submitted through: the same `api` the `prewarm()` run had
@@ -284,14 +288,21 @@ function checkNumber(
 }
 
 /**
- * The call context and task reader of a poll. A report names its API: one from EdgeOne is
- * never looked up among CDN tasks (its ids mean nothing there), nor the other way round.
+ * The API that reads a run's tasks, from {@linkcode TaskReadOptions}: the one resolution for
+ * waiting, polling and `recoverLostTasks()` (their call context is `resolveCallOptions(options,
+ * api.endpoint)`).
+ * @throws {TypeError} for a malformed `api`.
  */
-function resolvePoll(
-  tasks: unknown,
-  options: PollOptions,
-): { context: CallContext; read: (context: CallContext, taskId: string) => Promise<TaskLine[]> } {
-  const api = checkApi(options?.api, cdn);
+export function taskReadApi(options: TaskReadOptions | undefined): TencentApi {
+  return checkApi(options?.api, cdn);
+}
+
+/**
+ * Refuses a report `api` cannot read the tasks of. A report names its API: one from EdgeOne is
+ * never looked up among CDN tasks (its ids mean nothing there), nor the other way round.
+ * @throws {TypeError} naming both.
+ */
+export function checkReportApi(api: TencentApi, tasks: unknown): void {
   const made = (tasks as Partial<PrewarmReport> | null)?.api;
   if (made !== undefined && !Array.isArray(tasks) && !api.reads.includes(made)) {
     throw new TypeError(
@@ -299,6 +310,15 @@ function resolvePoll(
         `pass the api the run used`,
     );
   }
+}
+
+/** The call context and task reader of a poll. */
+function resolvePoll(
+  tasks: unknown,
+  options: TaskReadOptions,
+): { context: CallContext; read: (context: CallContext, taskId: string) => Promise<TaskLine[]> } {
+  const api = taskReadApi(options);
+  checkReportApi(api, tasks);
   if (!api.readTask) {
     throw new TypeError(
       `Invalid option api: ${api.title} cannot read task status; wait with cdn() (API 3.0 reads the same account's tasks)`,
@@ -317,7 +337,7 @@ function resolvePoll(
  */
 export async function pollTasks(
   tasks: PrewarmReport | readonly PrewarmTask[] | readonly string[],
-  options: PollOptions = {},
+  options: TaskReadOptions = {},
 ): Promise<WaitResult> {
   const { context, read } = resolvePoll(tasks, options);
   const states = taskStates(tasks);
