@@ -80,3 +80,4 @@ export {
   type WaitOptions,
   type WaitResult,
 } from "./src/engine/wait.ts";
+export { recoverLostTasks } from "./src/engine/recover.ts";

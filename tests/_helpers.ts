@@ -6,7 +6,8 @@ import {
   type TencentCdnSimulator,
 } from "../src/testing/mod.ts";
 
-/** Asserts every input string appears exactly once across tasks, rejected and failed. */
+/** Asserts every input string appears exactly once across tasks, rejected and failed, and that
+ * exactly the failed batches that may have been processed carry `sentAt`. */
 export function assertAccounted(input: readonly string[], report: PrewarmReport): void {
   const reported = [
     ...report.tasks.flatMap((t) => t.urls),
@@ -20,6 +21,11 @@ export function assertAccounted(input: readonly string[], report: PrewarmReport)
     report.counts.submitted + report.counts.rejected + report.counts.failed,
     input.length,
   );
+  // A batch that may have been processed says when it was sent (where to look for its task);
+  // no other batch does.
+  for (const f of report.failed) {
+    assert.equal(typeof f.sentAt === "number", f.maybeSubmitted, `sentAt: ${JSON.stringify(f)}`);
+  }
 }
 
 /** `count` URLs on `host`, numbered from `from`. */
@@ -48,8 +54,8 @@ const SUBMISSIONS = new Set([
 ]);
 
 /**
- * Injects faults into the next submissions only, in order: reads (the quota, the lookup of a
- * batch whose answer was lost) pass, so each fault meets the batch it is meant for.
+ * Injects faults into the next submissions only, in order: reads (the quota, `recoverLostTasks()`'s
+ * lookup of a batch whose answer was lost) pass, so each fault meets the batch it is meant for.
  */
 export function faultSubmissions(sim: TencentCdnSimulator, ...faults: SimulatorFault[]): void {
   const queue = [...faults];

@@ -153,6 +153,42 @@ Deno.test("cli: failures are grouped by error code, with what to do about each",
   assert.match(spent.stdout, /send these again then\./);
 });
 
+Deno.test("cli: a batch whose answer was lost is looked up, and reported as its task before anything is written", async () => {
+  await using served = serveSimulator();
+  // The first push is processed, then its answer breaks off mid-body.
+  let pushes = 0;
+  served.sim.faultPolicy = ({ action }) =>
+    action === "PushUrlsCache" && pushes++ === 0 ? { type: "reset" } : undefined;
+  const input = [...urlsOn("www.example.com", 2), ...urlsOn("static.example.com", 2)];
+  const dir = await Deno.makeTempDir({ prefix: "cli-recover-" });
+  try {
+    const result = await runCli([
+      ...input,
+      ...["--endpoint", served.endpoint, "--concurrency", "1", "--json"],
+      ...["--report", `${dir}/report.json`, "--remaining", `${dir}/remaining.txt`],
+    ], { env: SIMULATOR_ENV });
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /MAY HAVE BEEN SUBMITTED/);
+    for (const text of [result.stdout, await Deno.readTextFile(`${dir}/report.json`)]) {
+      const report: JsonReport = JSON.parse(text);
+      assert.deepEqual(reportedUrls(report), ascending(input));
+      // The found task in its batch's place (first in the input), with the id Tencent gave it.
+      assert.deepEqual(
+        report.tasks.map((t) => [t.taskId, t.urls, t.recovered]),
+        served.sim.accepted.map((a, i) => [a.taskId, a.urls, i === 0 ? true : undefined]),
+      );
+      assert.equal(report.failed.length, 0);
+      // Two pushes and the one read that found the lost task.
+      assert.equal(report.counts.requests, 3);
+      assert.equal(report.counts.maybeSubmitted, 0);
+    }
+    assert.equal(served.sim.requests.filter((r) => r.action === "DescribePushTasks").length, 1);
+    assert.equal(await Deno.readTextFile(`${dir}/remaining.txt`), "");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("cli: --dry-run prints the plan without credentials or network", async () => {
   await using served = serveSimulator();
   const input = [

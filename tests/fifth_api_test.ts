@@ -3,7 +3,13 @@
 // engine, the waiting, the planner, the router and the command line's report drive it through
 // the one seam (`TencentApi`) without a line of src/ knowing it exists.
 import assert from "node:assert/strict";
-import { MemoryCoordinator, prewarm, type UrlStatus, waitForTasks } from "../mod.ts";
+import {
+  MemoryCoordinator,
+  prewarm,
+  recoverLostTasks,
+  type UrlStatus,
+  waitForTasks,
+} from "../mod.ts";
 import type { Call, CallContext, RawAnswer, TaskLine, TaskSearch, TencentApi } from "../src/api.ts";
 import { planDryRun } from "../src/engine/plan.ts";
 import { prewarmRouter } from "../src/hono/mod.ts";
@@ -239,10 +245,15 @@ Deno.test("a fifth API: a lost answer is found by its own search", async () => {
   warmer.loseNext = true;
   const { sleep: _, ...call } = options(warmer);
   const input = URLS.slice(0, 3);
-  const report = await prewarm(input, call);
+  const lost = await prewarm(input, call);
+  assertAccounted(input, lost);
+  assert.deepEqual(lost.failed.map((f) => [f.maybeSubmitted, f.sentAt]), [[true, NOW]]);
+  assert.deepEqual(warmer.requests, ["/submit"]);
+  const report = await recoverLostTasks(lost, call);
   assertAccounted(input, report);
   assert.deepEqual(report.tasks.map((t) => [t.taskId, t.recovered]), [["w1", true]]);
   assert.deepEqual(warmer.requests, ["/submit", "/find"]);
+  assert.equal(report.counts.requests, lost.counts.requests + 1);
 });
 
 Deno.test("a fifth API: the planner and the router take it as they take Tencent's", async () => {

@@ -1,8 +1,9 @@
 // What a runtime's fetch cannot say must not be guessed (issue 18): on Deno, Node, Bun and
 // workerd, a dead endpoint fails the run surely unsent (workerd throws one "Network connection
 // lost." for a refused and a dropped connection alike, so a read goes first there), and a batch
-// that was processed but whose answer broke off is found by listing the host's tasks and comes
-// back submitted, with its task id.
+// that was processed but whose answer broke off is found by recoverLostTasks() (run after
+// prewarm() by prewarm_once.ts) listing the host's tasks, and comes back submitted, with its task
+// id.
 import assert from "node:assert/strict";
 import type { PrewarmReport } from "../mod.ts";
 import { TencentCdnSimulator } from "../src/testing/mod.ts";

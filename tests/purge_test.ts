@@ -158,6 +158,43 @@ Deno.test("purge first: a batch whose PurgeUrlsCache fails is failed, not prefet
   assert.equal(sim.accepted.length, 1);
 });
 
+Deno.test("purge first: a purge whose answer was lost is found, waited for and prefetched", async () => {
+  const { sim, options } = setup({ purgeDurationMs: 2 * MINUTE });
+  let purges = 0;
+  sim.faultPolicy = ({ action }) =>
+    action === "PurgeUrlsCache" && purges++ === 0 ? { type: "reset" } : undefined;
+  const input = [...urlsOn("www.example.com", 2), ...urlsOn("static.example.com", 2)];
+  const report = await purgeThenPrewarm(input, { ...options, concurrency: 1 });
+  assertAccounted(input, report);
+  // The lost purge is listed among the purges (DescribePurgeTasks by host), and its URLs were
+  // prefetched like the others.
+  assert.deepEqual(
+    report.purgeTasks.map((t) => [t.taskId, t.urls, t.recovered]),
+    sim.purged.map((p, i) => [p.taskId, p.urls, i === 0 ? true : undefined]),
+  );
+  assert.equal(report.counts.submitted, 4);
+  assert.deepEqual(report.failed, []);
+  assert.ok(!actions(sim).includes("DescribePushTasks"), "no prefetch was lost");
+  assert.equal(report.counts.requests, sim.requests.length);
+});
+
+Deno.test("purge first: a prefetch whose answer was lost is found and reported as its task", async () => {
+  const { sim, options } = setup({ purgeDurationMs: MINUTE });
+  let pushes = 0;
+  sim.faultPolicy = ({ action }) =>
+    action === "PushUrlsCache" && pushes++ === 0 ? { type: "reset" } : undefined;
+  const input = [...urlsOn("www.example.com", 2), ...urlsOn("static.example.com", 2)];
+  const report = await purgeThenPrewarm(input, { ...options, concurrency: 1 });
+  assertAccounted(input, report);
+  assert.deepEqual(
+    report.tasks.map((t) => [t.taskId, t.urls, t.recovered]),
+    sim.accepted.map((a, i) => [a.taskId, a.urls, i === 0 ? true : undefined]),
+  );
+  assert.equal(report.counts.maybeSubmitted, 0);
+  assert.equal(actions(sim).filter((a) => a === "DescribePushTasks").length, 1);
+  assert.equal(report.counts.requests, sim.requests.length);
+});
+
 Deno.test("purge first: URLs not purged within purgeWaitMs are failed, not prefetched", async () => {
   const { sim, options, clock } = setup({ purgeDurationMs: 30 * MINUTE });
   const input = urlsOn("www.example.com", 2);

@@ -23,6 +23,8 @@ interface Case {
   submitted: number;
   maybeSubmitted: number;
   spent: number;
+  /** Tasks found by looking up a batch whose answer was lost. */
+  recovered?: number;
   options?: { rateLimitWaitMs?: number };
 }
 
@@ -36,13 +38,15 @@ const CASES: Case[] = [
     spent: 3,
   },
   {
-    // Processed, then the answer broke off: the lookup finds the task it created.
+    // Processed, then the answer broke off: the lookup after the run (recoverLostTasks())
+    // finds the task it created.
     name: "reset mid-body on one batch",
     faults: [{ type: "reset" }],
     status: 200,
     submitted: 3,
     maybeSubmitted: 0,
     spent: 3,
+    recovered: 1,
   },
   {
     name: "HTML error pages from a gateway",
@@ -93,6 +97,8 @@ for (const c of CASES) {
     assertAccounted(URLS, report);
     assert.equal(report.counts.submitted, c.submitted);
     assert.equal(report.counts.maybeSubmitted, c.maybeSubmitted);
+    assert.equal(report.tasks.filter((t) => t.recovered).length, c.recovered ?? 0);
+    assert.equal(report.counts.requests, sim.requests.length, "the lookups are counted");
     for (const failed of report.failed) {
       assert.equal(typeof failed.error.code, "string");
       assert.equal(typeof failed.error.message, "string");

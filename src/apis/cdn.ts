@@ -131,8 +131,11 @@ export function cdn(options: CdnOptions = {}): CdnApi {
   });
 }
 
-/** How `cdn()` reads a task: what `waitForTasks()` and the command line call, not `prewarm()`. */
-const TASK_READS: Pick<TencentApi, "readTask" | "describeTask"> = {
+/**
+ * How `cdn()` reads tasks: what `waitForTasks()`, `recoverLostTasks()` and the command line
+ * call, not `prewarm()`.
+ */
+const TASK_READS: Pick<TencentApi, "readTask" | "describeTask" | "findTasks"> = {
   readTask: async (context: CallContext, taskId: string) =>
     (await readAllPushTasks(context, { TaskId: taskId })).logs.map(pushTaskLine),
   describeTask: (
@@ -145,6 +148,8 @@ const TASK_READS: Pick<TencentApi, "readTask" | "describeTask"> = {
       ...(page.offset !== undefined && { Offset: page.offset }),
       ...(page.limit !== undefined && { Limit: page.limit }),
     }),
+  findTasks: async (context: CallContext, search: TaskSearch) =>
+    (await readAllPushTasks(context, hostSearch(search))).logs.map(pushTaskLine),
 };
 
 /**
@@ -190,8 +195,8 @@ const DAY_MS = 24 * 3600_000;
 /**
  * `prewarm()`'s API when none is given: `cdn()`'s, area overseas and no `PushUrlsCache`
  * parameter, without what only a caller's settings need (their checks, `configure()`) nor what
- * only `waitForTasks()` reads (a task's status), so that a bundle of `prewarm()` alone carries
- * none of them.
+ * only `waitForTasks()` and `recoverLostTasks()` read (a task's status, a host's tasks), so that
+ * a bundle of `prewarm()` alone carries none of them.
  */
 export function defaultCdn(): TencentApi {
   return Object.freeze(prefetch("overseas", {}));
@@ -220,7 +225,5 @@ function prefetch(area: Area, push: Readonly<Record<string, unknown>>): TencentA
     quotaAction: "DescribePushQuota",
     readQuota: (context: CallContext) => readQuotaAnswer(context),
     tasksAction: "DescribePushTasks",
-    findTasks: async (context: CallContext, search: TaskSearch) =>
-      (await readAllPushTasks(context, hostSearch(search))).logs.map(pushTaskLine),
   };
 }

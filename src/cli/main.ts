@@ -56,7 +56,7 @@ import { taskReader } from "../apis/spec.ts";
 import { TencentCloudError } from "../rules/errors.ts";
 import { resolvePrewarmOptions } from "../engine/options.ts";
 import { type CallOptions, resolveCallOptions } from "../transport/call_options.ts";
-import { prewarm } from "../engine/prewarm.ts";
+import { runAndRecover } from "../engine/recover.ts";
 import { purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../flows/purge_then_prewarm.ts";
 import type { PrewarmProgress, PrewarmReport, PrewarmTask, RejectedUrl } from "../rules/report.ts";
 import type { CallContext } from "../transport/send.ts";
@@ -510,10 +510,11 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
       signal,
       onProgress: (p: PrewarmProgress) => progress.update(p),
     };
-    // Purging first is CDN's: purgeThenPrewarm() refuses any other API, naming it.
+    // Purging first is CDN's: purgeThenPrewarm() refuses any other API, naming it. Either
+    // looks up the batches whose answer was lost before anything is shown or written.
     report = purgeFirst
       ? await purgeThenPrewarm(urls, { ...send, api: send.api as CdnApi })
-      : await prewarm(urls, send);
+      : await runAndRecover(urls, resolvePrewarmOptions(send));
   } catch (error) {
     progress.finish();
     // prewarm() stops before sending when the signal aborts while the input is read.

@@ -15,6 +15,7 @@ import { beijingDay } from "../rules/budget_day.ts";
 import {
   countReport,
   type FailedBatch,
+  INPUT_PLACE,
   type PrewarmReport,
   type PrewarmTask,
   type RejectedUrl,
@@ -28,7 +29,7 @@ import {
   sendWithRetries,
 } from "../transport/send.ts";
 import { abortableDelay } from "../transport/retry.ts";
-import { type Batch, BatchPlan, listedAs } from "../rules/urls.ts";
+import { type Batch, BatchPlan } from "../rules/urls.ts";
 
 /** Budget a batch holds in the coordinator until it settles. */
 interface Held {
@@ -75,9 +76,6 @@ const TENCENT = { by: "tencent" } as const;
 const BUDGET_POLL_MS = 250;
 // The longest lease a hold is given, whatever the options: a day.
 const MAX_LEASE_MS = 24 * 3600_000;
-// How far a lost answer's task is looked for either side of the send: the clock skew a
-// signature tolerates (Tencent refuses requests more than 5 minutes off).
-const SKEW_MS = 5 * 60_000;
 
 class PrewarmRun {
   readonly #o: ResolvedPrewarmOptions;
@@ -85,8 +83,6 @@ class PrewarmRun {
   readonly #tasks: PrewarmTask[] = [];
   readonly #rejected: RejectedUrl[] = [];
   readonly #failed: FailedBatch[] = [];
-  /** Where each task and failed batch began in the input (its batch's `order`). */
-  readonly #orderOf = new Map<object, number>();
   readonly #warnings: string[] = [];
   /** Hosts that answered with a domain error: their other batches fail unsent. */
   readonly #stoppedHosts = new Map<string, TencentCloudError>();
@@ -213,7 +209,7 @@ class PrewarmRun {
 
   report(): PrewarmReport {
     // Batches settle in whatever order answers arrive; list them in input order instead.
-    const order = (entry: object) => this.#orderOf.get(entry) ?? 0;
+    const order = (entry: object) => INPUT_PLACE.get(entry) ?? 0;
     const inInputOrder = <T extends object>(list: T[]) =>
       [...list].sort((a, b) => order(a) - order(b));
     const lists = {
@@ -465,15 +461,10 @@ class PrewarmRun {
     }
     if (stop === "host") this.#stoppedHosts.set(batch.host, error);
     if (error.maybeSubmitted) {
-      // It may have been processed: its budget stays spent, and the report says so, unless the
-      // task it created is found.
+      // It may have been processed: its budget stays spent, and the report says so, with when
+      // it was sent (recoverLostTasks() looks for its task around then).
       await this.#settle(batch, "spend");
-      const taskId = await this.#lookUp(batch, sentAt);
-      if (taskId !== undefined) {
-        this.#task(batch, { urls: batch.urls, taskId, recovered: true });
-        return;
-      }
-      return this.#fail(batch, { urls: batch.urls, error, maybeSubmitted: true });
+      return this.#fail(batch, { urls: batch.urls, error, maybeSubmitted: true, sentAt });
     }
     if (error.category === "daily-limit") {
       // Tencent says the day is gone: the day this batch held budget for, not today's `now`.
@@ -509,45 +500,16 @@ class PrewarmRun {
     this.#fail(batch, { urls: batch.urls, error, maybeSubmitted: false });
   }
 
-  /**
-   * The task a batch whose answer was lost (a timeout, a dropped connection) created, when the
-   * API lists exactly one task of the batch's host, created around the send, holding exactly its
-   * URLs; else `undefined` (not found, several, or the lookup failed: it stays maybe-submitted).
-   * The window reaches 5 minutes either side, the clock skew a signature tolerates.
-   */
-  async #lookUp(batch: QueuedBatch, sentAt: number): Promise<string | undefined> {
-    const { api, signal } = this.#o;
-    if (!api.findTasks || signal?.aborted) return undefined;
-    try {
-      const lines = await api.findTasks(this.#context, {
-        host: batch.host,
-        from: sentAt - SKEW_MS,
-        to: this.#o.now() + SKEW_MS,
-      });
-      const tasks = new Map<string, Set<string>>();
-      for (const { taskId, url } of lines) {
-        const urls = tasks.get(taskId) ?? tasks.set(taskId, new Set()).get(taskId)!;
-        urls.add(listedAs(url));
-      }
-      const found = [...tasks].filter(([, urls]) =>
-        urls.size === batch.urls.length && batch.urls.every((url) => urls.has(listedAs(url)))
-      );
-      return found.length === 1 ? found[0]![0] : undefined;
-    } catch {
-      return undefined; // Not knowing is what maybe-submitted already says.
-    }
-  }
-
   // A task or failed batch is listed under its batch's host, in its batch's place.
   #task(batch: QueuedBatch, task: Omit<PrewarmTask, "host">): void {
     const entry = { host: batch.host, ...task };
-    this.#orderOf.set(entry, batch.order);
+    INPUT_PLACE.set(entry, batch.order);
     this.#tasks.push(entry);
   }
 
   #fail(batch: QueuedBatch, failed: Omit<FailedBatch, "host">): void {
     const entry = { host: batch.host, ...failed };
-    this.#orderOf.set(entry, batch.order);
+    INPUT_PLACE.set(entry, batch.order);
     this.#failed.push(entry);
   }
 
@@ -600,6 +562,11 @@ function asCloudError(error: unknown): TencentCloudError {
  * When `signal` aborts mid-run the promise still resolves: `aborted` is true, URLs not yet sent
  * are rejected with reason `"aborted"`, and batches in flight are failed with
  * `maybeSubmitted: true`.
+ *
+ * A batch whose answer was lost (a timeout, a dropped connection, a server failure) is failed
+ * with `maybeSubmitted: true` and the time it was sent (`sentAt`): it may have created a task.
+ * `recoverLostTasks(report)` looks such batches up afterwards and turns those whose task it
+ * finds into tasks; the command line, the router and `purgeThenPrewarm()` do so after every run.
  *
  * @param urls The URLs: any iterable or async iterable of strings (one URL each).
  * @param options Credentials and tuning; see {@linkcode PrewarmOptions}. Credentials default

@@ -15,7 +15,7 @@ import {
   resolvePrewarmOptions,
 } from "../engine/options.ts";
 import { integer, MAX_TIMER_MS, optionalFunction } from "../rules/option_checks.ts";
-import { runBatches } from "../engine/prewarm.ts";
+import { runAndRecover } from "../engine/recover.ts";
 import {
   countReport,
   type FailedBatch,
@@ -198,7 +198,8 @@ function noteOrder(
  * the purge's own daily budget (its own coordinator keys, `purge:<area>:<day>`, capped by
  * `DescribePurgeQuota`); then `waitForTasks()` on the purge tasks (`DescribePurgeTasks`) every
  * `purgePollMs` until each URL is `done` or `fail` (or `purgeWaitMs` passes); then `prewarm()`
- * of the purged URLs.
+ * of the purged URLs. After each of the two runs, `recoverLostTasks()` looks up the batches whose
+ * answer was lost: a purge found is waited for, a prefetch found is a task (`recovered: true`).
  *
  * Every input string comes back exactly once, as in `prewarm()`. A URL whose purge failed, was
  * refused or was not done in time is never prefetched: it is in `failed` with that reason
@@ -219,13 +220,16 @@ export async function purgeThenPrewarm(
   resolved.signal?.throwIfAborted();
 
   const order = new Map<string, number>();
-  const purged = await runBatches(noteOrder(urls, order), purging);
+  // A purge whose answer was lost is looked up (the purge API lists its tasks): one found is
+  // waited for and prefetched like any other.
+  const purged = await runAndRecover(noteOrder(urls, order), purging);
   const rejected: RejectedUrl[] = purged.rejected.map((r) =>
     r.reason === "invalid-url" || r.reason === "duplicate"
       ? r
       : { ...r, detail: `Not purged, so not prefetched: ${r.detail}` }
   );
-  const failed: FailedBatch[] = purged.failed.map((f) => ({
+  // Whatever the purge did, the prefetch of these URLs was certainly not sent.
+  const failed: FailedBatch[] = purged.failed.map(({ sentAt: _, ...f }) => ({
     ...f,
     error: notPrefetched(f.error, "PurgeUrlsCache failed"),
     maybeSubmitted: false,
@@ -279,7 +283,7 @@ export async function purgeThenPrewarm(
   let prefetched: PrewarmReport | undefined;
   if (done.length > 0 && !aborted) {
     done.sort((a, b) => order.get(a)! - order.get(b)!);
-    prefetched = await runBatches(done, resolved);
+    prefetched = await runAndRecover(done, resolved);
   }
   const position = (entry: { urls: string[] }) => order.get(entry.urls[0]!) ?? 0;
   failed.push(...prefetched?.failed ?? []);

@@ -10,7 +10,8 @@ import type { Credentials } from "../transport/credentials.ts";
 import { resolveCallOptions } from "../transport/call_options.ts";
 import type { TaskPage } from "../api.ts";
 import { scrubSecrets, TencentCloudError, type TencentCloudErrorInit } from "../rules/errors.ts";
-import { prewarm } from "../engine/prewarm.ts";
+import { resolvePrewarmOptions } from "../engine/options.ts";
+import { runAndRecover } from "../engine/recover.ts";
 import { purgeThenPrewarm } from "../flows/purge_then_prewarm.ts";
 import type { CdnApi } from "../apis/cdn.ts";
 import { msUntilBeijingMidnight } from "../rules/budget_day.ts";
@@ -34,9 +35,10 @@ export function prewarmHandler<E extends Env>(
     const { purgeFirst, ...settings } = config.prewarm;
     const send = { ...settings, credentials, api };
     // Purging first is CDN's: purgeThenPrewarm() refuses another API (the router checked it).
+    // Either looks up the batches whose answer was lost before answering.
     const run = body.options?.purgeFirst ?? purgeFirst
       ? await purgeThenPrewarm(screened.send, { ...send, api: api as CdnApi })
-      : await prewarm(screened.send, send);
+      : await runAndRecover(screened.send, resolvePrewarmOptions(send));
     const report = new AnswerRedactor(credentials).report(withRejected(run, screened.rejected));
     const outcome = runOutcome(report, config.now());
     if ("error" in outcome) throw outcome.error;

@@ -31,7 +31,8 @@ export interface PrewarmTask {
   requestId?: string;
   /**
    * The answer was lost (a timeout, a dropped connection) and the task was found afterwards by
-   * listing the host's tasks (`DescribePushTasks`): it was submitted, though no answer said so.
+   * `recoverLostTasks()`, which lists the host's tasks (`DescribePushTasks`): it was submitted,
+   * though no answer said so.
    */
   recovered?: true;
 }
@@ -84,9 +85,16 @@ export interface FailedBatch {
   error: TencentCloudError;
   /**
    * True when Tencent may have processed the batch anyway (a timeout, a dropped connection, a
-   * server failure): check `describePushTasks` before sending these URLs again.
+   * server failure): `recoverLostTasks()` looks such batches up, and finds the task of those
+   * that created one; check `describePushTasks` before sending the others again.
    */
   maybeSubmitted: boolean;
+  /**
+   * When the batch was first sent, in ms since the epoch on the run's clock (`now`): set only
+   * when `maybeSubmitted` is true. `recoverLostTasks()` looks for its task from 5 minutes
+   * before it (the clock skew a signature tolerates).
+   */
+  sentAt?: number;
 }
 
 /** Totals of a {@linkcode PrewarmReport}. */
@@ -144,6 +152,14 @@ export interface PrewarmProgress {
   /** HTTP requests sent so far. */
   requests: number;
 }
+
+/**
+ * Where each entry of a report's `tasks` and `failed` began in the input (its batch's first
+ * URL), for the entries of runs in this process: both lists are in input order, and a batch
+ * that becomes a task afterwards (`recoverLostTasks()`) takes its place among the tasks by it.
+ * Kept beside the report, not in it, so that the report's JSON stays what the types say.
+ */
+export const INPUT_PLACE: WeakMap<object, number> = new WeakMap();
 
 /** Computes the totals of a report from its lists. */
 export function countReport(

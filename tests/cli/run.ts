@@ -200,7 +200,7 @@ export async function interruptWhen(
 export interface JsonReport {
   simulated: boolean;
   aborted: boolean;
-  tasks: { taskId: string; host: string; urls: string[] }[];
+  tasks: { taskId: string; host: string; urls: string[]; recovered?: true }[];
   rejected: { url: string; reason: string; detail: string }[];
   failed: {
     host: string;
