@@ -1,12 +1,19 @@
 /**
  * Property tests over generated inputs, each seeded (FUZZ_SEED reproduces a failure):
  * URL checks, form encoding, what the simulator receives (byte-identical URLs, signatures it
- * verifies with its own code), and the accounting invariant under random fault schedules.
+ * verifies with its own code), and the accounting invariant under random fault schedules, before
+ * and after `recoverLostTasks()`.
  */
 import assert from "node:assert/strict";
 import { cdnV2 } from "../src/apis/cdn_v2.ts";
 import { cdn } from "../src/apis/cdn.ts";
-import { MemoryCoordinator, prewarm, type PrewarmOptions } from "../mod.ts";
+import {
+  MemoryCoordinator,
+  prewarm,
+  type PrewarmOptions,
+  type PrewarmReport,
+  recoverLostTasks,
+} from "../mod.ts";
 import { checkUrl } from "../src/rules/urls.ts";
 import { formEncode } from "../src/transport/v2.ts";
 import {
@@ -211,7 +218,7 @@ Deno.test("accounting holds under random fault schedules", async () => {
       // Rate-limited attempts are retried without using up `retries`, within this bound.
       rateLimitWaitMs: r.pick([0, 30]),
     };
-    const report = await time.run(prewarm(input, options));
+    const run = await time.run(prewarm(input, options));
     await time.run(settled(sim));
     const why = `round ${round}: ${
       JSON.stringify({
@@ -220,30 +227,98 @@ Deno.test("accounting holds under random fault schedules", async () => {
         credentials: undefined,
       })
     }; ${reproduce(seed)}`;
-    assertAccounted(input, report);
-
-    const accepted = sim.accepted.flatMap((t) => t.urls);
-    const submitted = report.tasks.flatMap((t) => t.urls);
-    const maybe = new Set(report.failed.filter((f) => f.maybeSubmitted).flatMap((f) => f.urls));
-    // Every reported task is real, with exactly its URLs.
-    for (const task of report.tasks) {
-      const urls = sim.accepted.filter((a) => a.taskId === task.taskId).flatMap((a) => a.urls);
-      assert.deepEqual(urls.sort(), [...task.urls].sort(), why);
+    // prewarm() alone looks nothing up.
+    assert.ok(!sim.requests.some((q) => q.action === "DescribePushTasks"), why);
+    // Then the step after the run, with the same options: its reads meet faults too.
+    const reads = sim.requests.length;
+    const report = await time.run(recoverLostTasks(run, options));
+    await time.run(settled(sim));
+    for (const [name, r] of [["run", run], ["recovered", report]] as const) {
+      assertAccounted(input, r);
+      assertTruthful(sim, r, retryAmbiguous, options.dailyLimit!, `${name}, ${why}`);
     }
-    // Nothing the server took is unaccounted: it is in a task or marked maybeSubmitted.
-    const submittedSet = new Set(submitted);
-    for (const url of accepted) {
-      assert.ok(submittedSet.has(url) || maybe.has(url), `${url}: ${why}`);
-    }
-    // Never sent twice unless the caller opted into ambiguous retries.
-    if (!retryAmbiguous) assert.equal(new Set(accepted).size, accepted.length, why);
-    // Quota spent equals what was reported submitted, plus at most the maybe-submitted.
-    const spent = sim.quotaUsed("overseas");
-    assert.ok(spent >= submitted.length, `spent ${spent} < submitted ${submitted.length}: ${why}`);
-    if (!retryAmbiguous) {
-      assert.ok(spent <= submitted.length + maybe.size, `spent ${spent}: ${why}`);
-    }
-    // The local budget never let more through than it allows.
-    assert.ok(submitted.length + maybe.size <= options.dailyLimit!, why);
+    const lookups = sim.requests.slice(reads);
+    assert.equal(report.counts.requests, run.counts.requests + lookups.length, why);
+    assertRecoveredExactly(run, report, sim, lookups, why);
   }
 });
+
+/** What a report says agrees with what the server took, quota and budget included. */
+function assertTruthful(
+  sim: TencentCdnSimulator,
+  report: PrewarmReport,
+  retryAmbiguous: boolean,
+  dailyLimit: number,
+  why: string,
+): void {
+  const accepted = sim.accepted.flatMap((t) => t.urls);
+  const submitted = report.tasks.flatMap((t) => t.urls);
+  const maybe = new Set(report.failed.filter((f) => f.maybeSubmitted).flatMap((f) => f.urls));
+  // Every reported task is real, with exactly its URLs.
+  for (const task of report.tasks) {
+    const urls = sim.accepted.filter((a) => a.taskId === task.taskId).flatMap((a) => a.urls);
+    assert.deepEqual(urls.sort(), [...task.urls].sort(), why);
+  }
+  // Nothing the server took is unaccounted: it is in a task or marked maybeSubmitted.
+  const submittedSet = new Set(submitted);
+  for (const url of accepted) {
+    assert.ok(submittedSet.has(url) || maybe.has(url), `${url}: ${why}`);
+  }
+  // Never sent twice unless the caller opted into ambiguous retries.
+  if (!retryAmbiguous) assert.equal(new Set(accepted).size, accepted.length, why);
+  // Quota spent equals what was reported submitted, plus at most the maybe-submitted.
+  const spent = sim.quotaUsed("overseas");
+  assert.ok(spent >= submitted.length, `spent ${spent} < submitted ${submitted.length}: ${why}`);
+  if (!retryAmbiguous) {
+    assert.ok(spent <= submitted.length + maybe.size, `spent ${spent}: ${why}`);
+  }
+  // The local budget never let more through than it allows.
+  assert.ok(submitted.length + maybe.size <= dailyLimit, why);
+}
+
+/**
+ * The step turned into tasks exactly the lost batches it should: one read per host with lost
+ * batches (none for an API without a search), and, where every read was answered, each lost
+ * batch whose URLs exactly one task the run did not report holds, and no other lost batch.
+ */
+function assertRecoveredExactly(
+  run: PrewarmReport,
+  report: PrewarmReport,
+  sim: TencentCdnSimulator,
+  lookups: readonly { action: string; outcome: string }[],
+  why: string,
+): void {
+  const lost = run.failed.filter((f) => f.maybeSubmitted);
+  const hosts = new Set(lost.map((f) => f.host));
+  const searches = run.api === "v3" && hosts.size > 0;
+  // Reads are retried when they fail: at least one per host, more only after a failure.
+  const answered = lookups.filter((q) => q.outcome === "Success").length;
+  assert.ok(lookups.every((q) => q.action === "DescribePushTasks"), why);
+  assert.ok(searches ? answered <= hosts.size : lookups.length === 0, why);
+  if (lookups.length === hosts.size && answered === hosts.size || !searches) {
+    const known = new Set(run.tasks.map((t) => t.taskId));
+    const held = new Map<string, number>();
+    for (const a of sim.accepted) {
+      if (!known.has(a.taskId)) held.set(key(a.urls), (held.get(key(a.urls)) ?? 0) + 1);
+    }
+    const lostKeys = new Map<string, number>();
+    for (const f of lost) lostKeys.set(key(f.urls), (lostKeys.get(key(f.urls)) ?? 0) + 1);
+    const expected = searches
+      ? lost.filter((f) => held.get(key(f.urls)) === 1 && lostKeys.get(key(f.urls)) === 1)
+      : [];
+    assert.deepEqual(
+      report.tasks.filter((t) => t.recovered).map((t) => key(t.urls)).sort(),
+      expected.map((f) => key(f.urls)).sort(),
+      why,
+    );
+  }
+  // Whatever was read, only lost batches became tasks, each with the batch's host and URLs.
+  const before = new Set(run.tasks);
+  for (const task of report.tasks.filter((t) => !before.has(t))) {
+    assert.equal(task.recovered, true, why);
+    assert.ok(lost.some((f) => f.host === task.host && key(f.urls) === key(task.urls)), why);
+  }
+}
+
+/** A set of URLs as one comparable string. */
+const key = (urls: readonly string[]) => JSON.stringify([...urls].sort());
