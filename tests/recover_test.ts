@@ -274,6 +274,36 @@ Deno.test("recoverLostTasks: an API without a search, or a batch without sentAt,
   assert.equal(requestsOf(sim, "DescribePushTasks"), 0);
 });
 
+Deno.test("recoverLostTasks: a joined report keeps its own order, the found task placed among it", async () => {
+  const { sim, options } = setup();
+  const first = await prewarm(
+    [...urlsOn("www.example.com", 2), ...urlsOn("static.example.com", 2)],
+    options,
+  );
+  let pushes = 0;
+  sim.faultPolicy = ({ action }) =>
+    action === "PushUrlsCache" && pushes++ === 1 ? { type: "reset" } : undefined;
+  const second = await prewarm(
+    [...urlsOn("img.example.com", 2), ...urlsOn("cdn.example.com", 2)],
+    options,
+  );
+  assert.equal(second.failed[0]?.host, "cdn.example.com");
+  const joined: PrewarmReport = {
+    ...second,
+    tasks: [...first.tasks, ...second.tasks],
+    counts: { ...second.counts, requests: 4 },
+  };
+  const report = await recoverLostTasks(joined, options);
+  // The found task began after every task of its own run; no task of the report moved.
+  assert.deepEqual(report.tasks.map((t) => t.host), [
+    "www.example.com",
+    "static.example.com",
+    "img.example.com",
+    "cdn.example.com",
+  ]);
+  assert.equal(report.tasks[3]?.recovered, true);
+});
+
 Deno.test("recoverLostTasks: a report read back from JSON is recovered too, found tasks after the others", async () => {
   const { sim, options } = setup();
   losePushes(sim, 1);

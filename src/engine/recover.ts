@@ -144,13 +144,16 @@ async function recoverWith<R extends PrewarmReport>(
       continue;
     }
     const task: PrewarmTask = { host: batch.host, urls: [...batch.urls], taskId, recovered: true };
+    // A run of this process knows where each entry began: the task goes before the first task
+    // that began after its batch (the report's own order is kept, even of joined reports);
+    // without a place, after the others.
     const place = INPUT_PLACE.get(batch);
+    const at = place === undefined
+      ? -1
+      : tasks.findIndex((other) => (INPUT_PLACE.get(other) ?? -Infinity) > place);
     if (place !== undefined) INPUT_PLACE.set(task, place);
-    tasks.push(task);
-  }
-  // A run of this process knows where each entry began: the task takes its batch's place.
-  if (tasks.every((task) => INPUT_PLACE.has(task))) {
-    tasks.sort((a, b) => INPUT_PLACE.get(a)! - INPUT_PLACE.get(b)!);
+    if (at === -1) tasks.push(task);
+    else tasks.splice(at, 0, task);
   }
   const lists = { tasks, rejected: report.rejected, failed };
   return { ...report, ...lists, counts: countReport(lists, report.counts.requests + reads) };
