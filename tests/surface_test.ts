@@ -5,8 +5,9 @@ import assert from "node:assert/strict";
 // needs, and the count keeps that a decision: 40, endpointFromEnv() (the Workers counterpart of
 // credentialsFromEnv(): Workers have no process environment for the default to read
 // TENCENTCLOUD_ENDPOINT from), and the four of the one seam (cdn, CdnApi, CdnOptions,
-// TencentApi).
-const MAX_ROOT_NAMES = 45;
+// TencentApi), and errorAdvice() (what to do about an error: its text is no longer in every
+// message, so that the core bundle carries none of it).
+const MAX_ROOT_NAMES = 46;
 
 async function exportedNames(entry: string): Promise<string[]> {
   const { stdout, success } = await new Deno.Command(Deno.execPath(), {
@@ -21,7 +22,7 @@ async function exportedNames(entry: string): Promise<string[]> {
   return [...new Set(Object.values(nodes).flatMap((n) => n.symbols.map((s) => s.name)))].sort();
 }
 
-Deno.test("the root entry exports at most 45 names, none of them a signing step", async () => {
+Deno.test(`the root entry exports at most ${MAX_ROOT_NAMES} names, none of them a signing step`, async () => {
   const names = await exportedNames("mod.ts");
   assert.ok(names.length <= MAX_ROOT_NAMES, `${names.length} names: ${names.join(", ")}`);
   for (const name of ["tc3CanonicalRequest", "v2SourceString", "sha256Hex", "defaultQuotaStore"]) {
