@@ -54,6 +54,7 @@ export {
   type TencentCloudErrorInit,
   type TencentCloudErrorJSON,
 } from "./src/rules/errors.ts";
+export { errorAdvice } from "./src/rules/advice.ts";
 export {
   describePushQuota,
   describePushTasks,

@@ -9,6 +9,7 @@ import {
   adviceFor,
   CATEGORY_ADVICE,
   CODE_ADVICE,
+  errorAdvice,
   errorText,
   LIBRARY_WORDS,
   REJECT_ADVICE,
@@ -180,7 +181,9 @@ Deno.test("advice: an error carries what went wrong apart from the advice; each 
     { requestId: "r-1" },
   );
   assert.equal(error.summary, "Too many (LimitExceeded.CdnPushExceedBatchLimit)");
-  assert.equal(error.message, `${error.summary}. Too many URLs in one request: lower batchSize.`);
+  // The library's message says what went wrong; errorAdvice() what to do, in its words.
+  assert.equal(error.message, error.summary);
+  assert.equal(errorAdvice(error), "Too many URLs in one request: lower batchSize.");
   assert.equal(
     errorText(error, CLI),
     `${error.summary}. Too many URLs in one request: lower --batch-size.`,

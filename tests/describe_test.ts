@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   describePushQuota,
   describePushTasks,
+  errorAdvice,
   MemoryCoordinator,
   prewarm,
   TencentCloudError,
@@ -107,7 +108,7 @@ Deno.test("describe calls throw TencentCloudError and TypeError for caller mista
     describePushQuota(options),
     (e) =>
       e instanceof TencentCloudError && e.code === "AuthFailure.SignatureFailure" &&
-      /TENCENTCLOUD_SECRET_KEY/.test(e.message),
+      /TENCENTCLOUD_SECRET_KEY/.test(errorAdvice(e)),
   );
   await assert.rejects(describePushTasks("", options), TypeError);
   await assert.rejects(describePushTasks("t", { ...options, limit: -1 }), RangeError);

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import {
   type CdnApi,
+  errorAdvice,
   MemoryCoordinator,
   prewarm,
   type PrewarmOptions,
@@ -276,7 +277,10 @@ Deno.test("edgeone: an unknown zone stops the run before a second request, advic
     assert.equal(f.error.code, "InvalidParameter.ZoneNotFound");
     assert.equal(f.error.category, "account");
     assert.equal(f.maybeSubmitted, false);
-    assert.match(f.error.message, /Check zoneId: no EdgeOne zone of this account has it\./);
+    assert.match(
+      errorAdvice(f.error, edgeOne({ zoneId: "zone-nope" })),
+      /Check zoneId: no EdgeOne zone of this account has it\./,
+    );
   }
   assert.equal(sim.prefetchJobs.length, 0);
   assert.equal(teoBudget("zone-nope"), 0, "budget given back");
@@ -299,7 +303,7 @@ Deno.test("edgeone: a domain outside the zone fails its host only; other hosts g
   ]);
   assert.equal(report.failed[0]!.error.category, "domain");
   assert.match(
-    report.failed[0]!.error.message,
+    errorAdvice(report.failed[0]!.error, edgeOne({ zoneId: ZONE })),
     /Add the domain to the zone \(zoneId\), or drop these URLs\./,
   );
   // The host's second batch was not sent.

@@ -11,7 +11,7 @@ import {
   OUTCOME_POLICY,
   V3_CATEGORIES,
 } from "../src/rules/outcome.ts";
-import { adviceFor } from "../src/rules/advice.ts";
+import { adviceFor, errorAdvice } from "../src/rules/advice.ts";
 import type { ErrorRows } from "../src/rules/outcome.ts";
 import { KNOWN_ERROR_ROWS } from "../src/apis/spec.ts";
 import { PURGE_ERRORS } from "../src/apis/cdn_purge.ts";
@@ -157,7 +157,6 @@ Deno.test("every listed code: the category, row, policy and advice its decision 
       }
       const error = upstreamError(code, "Tencent's message", classifyV3Error(code, apiRows), 200, {
         requestId: "request-1",
-        rows: apiRows,
       });
       const policy: Outcome = OUTCOME_POLICY[category];
       assert.equal(error.category, category, where);
@@ -165,7 +164,13 @@ Deno.test("every listed code: the category, row, policy and advice its decision 
       assert.equal(error.retryable, policy.retry === "rate" || policy.retry === "backoff", where);
       const advice = adviceFor(category, code, false, undefined, apiRows);
       assert.notEqual(advice, GENERIC, `${where} gets more than the generic advice`);
-      assert.ok(error.message.endsWith(advice), where);
+      // The message says what went wrong; errorAdvice() what to do, with the API's rows.
+      assert.equal(error.message, `Tencent's message (${code})`, where);
+      assert.equal(
+        errorAdvice(error, { errors: apiRows }),
+        adviceFor(category, code, !error.maybeSubmitted, undefined, apiRows),
+        where,
+      );
     }
   }
 });
@@ -388,7 +393,10 @@ Deno.test("prewarm (EdgeOne): ResourceNotFound.ZoneNotFound stops the run, advic
     ["CreatePrefetchTask", "ResourceNotFound.ZoneNotFound"],
   ]);
   assert.equal(report.failed.length, 4);
-  assert.ok(report.failed.every((f) => !f.maybeSubmitted && /zoneId/.test(f.error.message)));
+  const teo = edgeOne({ zoneId: "zone-a" });
+  assert.ok(
+    report.failed.every((f) => !f.maybeSubmitted && /zoneId/.test(errorAdvice(f.error, teo))),
+  );
 });
 
 for (const code of DOMAIN_CODES) {
@@ -456,7 +464,7 @@ for (
     assert.equal(failed!.error.code, code);
     assert.equal(failed!.maybeSubmitted, true);
     assert.equal(failed!.error.maybeSubmitted, true);
-    assert.match(failed!.error.message, /may have been processed/);
+    assert.match(errorAdvice(failed!.error, backend), /may have been processed/);
     assert.equal(report.counts.maybeSubmitted, 6);
     assert.equal(report.counts.submitted, 6, "the other host goes on");
     const account = backend
@@ -474,5 +482,6 @@ Deno.test("prewarm: an upstream code named like an Object member fails its batch
   const report = await prewarm(urls, options);
   assertAccounted(urls, report);
   assert.equal(report.failed[0]!.error.category, "unknown");
-  assert.match(report.failed[0]!.error.message, /\(constructor\)\. See Tencent Cloud's error code/);
+  assert.match(report.failed[0]!.error.message, /\(constructor\)$/);
+  assert.match(errorAdvice(report.failed[0]!.error), /^See Tencent Cloud's error code/);
 });

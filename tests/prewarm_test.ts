@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { cdnV2 } from "../src/apis/cdn_v2.ts";
 import {
   cdn,
+  errorAdvice,
   MemoryCoordinator,
   prewarm,
   type PrewarmOptions,
@@ -359,7 +360,7 @@ Deno.test("credential errors stop the run: the rest fails without being sent", a
   assert.equal(sim.requests.length, 1);
   assert.equal(report.failed.length, 2);
   assert.ok(report.failed.every((f) => f.error.code === "4100" && !f.maybeSubmitted));
-  assert.match(report.failed[0]!.error.message, /TENCENTCLOUD_SECRET_KEY/);
+  assert.match(errorAdvice(report.failed[0]!.error, cdnV2()), /TENCENTCLOUD_SECRET_KEY/);
 });
 
 Deno.test("timeouts are ambiguous: not retried, reported maybeSubmitted, quota kept", async () => {

@@ -265,7 +265,7 @@ Deno.test("without keys: the README, docs/router.md's try-it and examples/ again
         // dropped connection), then the push.
         assert.equal(requests() - before, 2);
       }],
-      [/^import \{ prewarm \} from "jsr:@qcdn\/prewarm";/, async (code) => {
+      [/^import \{ errorAdvice, prewarm \} from "jsr:@qcdn\/prewarm";/, async (code) => {
         const file = `${dir}/deno_sample.ts`;
         await Deno.writeTextFile(file, await localised(code));
         // The command the README gives for it.

@@ -92,7 +92,8 @@ export interface WaitOptions extends CallOptions {
 
 const DEFAULT_POLL_INTERVAL_MS = 10_000;
 const DEFAULT_MAX_POLL_INTERVAL_MS = 60_000;
-const DEFAULT_MAX_WAIT_MS = 30 * 60_000;
+// 30 minutes, as a literal: a bundler keeps a computed constant even in a bundle that never reads it.
+const DEFAULT_MAX_WAIT_MS = 1_800_000;
 /** Pauses grow by this factor each round. */
 const POLL_GROWTH = 1.5;
 /** Tasks read at once in a round. */

@@ -6,7 +6,7 @@
  */
 import type { UrlStatus } from "../api.ts";
 import { cdn, type CdnApi, isCdn } from "../apis/cdn.ts";
-import { cdnPurge, PURGE_ERRORS } from "../apis/cdn_purge.ts";
+import { cdnPurge } from "../apis/cdn_purge.ts";
 import { localError, TencentCloudError } from "../rules/errors.ts";
 import {
   checkApi,
@@ -137,12 +137,11 @@ function purgeProblem(
   wait: WaitResult,
   waitMs: number,
 ): TencentCloudError | undefined {
-  // The advice (purge and prefetch again) is the purge's own rows', by code.
+  // Its advice (purge and prefetch again) is in the purge's own rows (PURGE_ERRORS), by code.
   const error = (code: string, category: TencentCloudError["category"], summary: string) =>
     localError(code, category, summary, {
       retryable: false,
       maybeSubmitted: false,
-      rows: PURGE_ERRORS,
     });
   switch (status) {
     case "done":

@@ -5,7 +5,7 @@
  * types, by the library's name for it: an option (`{batchSize}`), a function
  * (`{waitForTasks}`: how to look a task up), or, where the library has no one name, a word of its
  * own (`{teo}`: how to prefetch through EdgeOne). Every adapter fills the words in from its own
- * {@linkcode Words}: the library's error messages keep the names ({@linkcode LIBRARY_WORDS}),
+ * {@linkcode Words}: the library's {@linkcode errorAdvice} keeps the names ({@linkcode LIBRARY_WORDS}),
  * the command line names flags and the commands to type (`--batch-size`,
  * `prewarm status TASK_ID`), the router and its console their own. Nobody writes the advice again, and nobody reads it back out of a message: errors
  * and rejections carry the data it is chosen by (`code`, `category`, `maybeSubmitted`;
@@ -87,8 +87,10 @@ function fill(text: string, words: Readonly<Words>): string {
 }
 
 const SPENT = "The daily quota is spent: it resets at {reset}; send these again then.";
+// Plain literals, not joined ones: a bundler keeps a table built with `+` or `${}` even where
+// nothing reads it, and this module is in every bundle that imports the root entry.
 const MAYBE =
-  "It may have been processed: look its URLs up ({describePushTasks}) before sending them again";
+  "It may have been processed: look its URLs up ({describePushTasks}) before sending them again.";
 
 /** What to do about an error of each category (unless its code has its own advice). */
 export const CATEGORY_ADVICE: Readonly<Record<ErrorCategory, string>> = {
@@ -104,9 +106,10 @@ export const CATEGORY_ADVICE: Readonly<Record<ErrorCategory, string>> = {
   "credentials":
     "Check TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, the token, and the key's CDN permissions (see docs/keys.md).",
   "account": "This account cannot use CDN prefetch now: see the Tencent Cloud console.",
-  "server": MAYBE + ".",
-  "timeout": MAYBE + " (or use {retryAmbiguous}).",
-  "network": MAYBE + ".",
+  "server": MAYBE,
+  "timeout":
+    "It may have been processed: look its URLs up ({describePushTasks}) before sending them again (or use {retryAmbiguous}).",
+  "network": MAYBE,
   "unknown": "See Tencent Cloud's error code documentation.",
 };
 
@@ -163,6 +166,35 @@ export function adviceFor(
         : CATEGORY_ADVICE[category]),
     words,
   );
+}
+
+/**
+ * What to do about an error of this library: a `TencentCloudError`, or its JSON in a saved
+ * report. Its `message` says what went wrong; this says what to do, in the library's words
+ * (option names), chosen by `code`, else `category` (the table docs/tencent-error-codes.md
+ * lists). The command line and the router print the same advice in their words.
+ *
+ * @param error The error, or its fields.
+ * @param api The API that answered, for the codes only it answers (API 2.0's numeric codes, the
+ * purge's, EdgeOne's): any value with `errors`, such as `cdnV2()`. Without it, the shared rows
+ * (CDN API 3.0 and the common codes) decide.
+ * @returns One or two sentences.
+ *
+ * @example
+ * ```ts
+ * import { errorAdvice, prewarm } from "@qcdn/prewarm";
+ *
+ * const report = await prewarm(["https://www.example.com/app.js"]);
+ * for (const { error, urls } of report.failed) {
+ *   console.error(`${urls.length} not sent: ${error.message}. ${errorAdvice(error)}`);
+ * }
+ * ```
+ */
+export function errorAdvice(
+  error: { code: string; category: ErrorCategory; maybeSubmitted: boolean },
+  api?: { readonly errors?: ErrorRows },
+): string {
+  return adviceFor(error.category, error.code, !error.maybeSubmitted, LIBRARY_WORDS, api?.errors);
 }
 
 /** What an error says, with the advice in `words` (and the API's `rows`): its `summary` (what

@@ -1,11 +1,13 @@
 /**
  * The one error class callers catch, and the two ways one is made: from an upstream error
  * answer, or locally for a failure with no usable answer. What each means is decided in
- * `outcome.ts`; what to do about it, in `advice.ts`.
+ * `outcome.ts`; what to do about it, in `advice.ts` (`errorAdvice()`), which the
+ * messages do not carry: the advice text would be in every bundle of `prewarm()`, though a run
+ * meets one error at most, and the readers that show it (the command line, the router) say it
+ * in their own words anyway.
  * @module
  */
-import { type ErrorCategory, type ErrorRows, OUTCOME_POLICY } from "./outcome.ts";
-import { adviceFor } from "./advice.ts";
+import { type ErrorCategory, OUTCOME_POLICY } from "./outcome.ts";
 import { secretRedactor } from "./redact.ts";
 
 export type { ErrorCategory } from "./outcome.ts";
@@ -28,12 +30,13 @@ export interface TencentCloudErrorInit {
   /** True when the request may have been processed (and quota spent) despite the error.
    * @default {true} when the category's policy says it may have spent quota (`server`, `timeout`, `network`) */
   maybeSubmitted?: boolean;
-  /** What went wrong and what to do about it, in this library's words (option names). */
+  /** What went wrong: Tencent's message and its code, or what failed locally. What to do about
+   * it is `errorAdvice()`'s, chosen by `code` and `category`. */
   message: string;
   /**
-   * What went wrong, without what to do about it: `message` is this and the advice
-   * (`adviceFor(category, code, !maybeSubmitted)`). The command line and the router show it with
-   * the same advice in their own words (flags, commands). Absent on an error made without one.
+   * What went wrong, as this library wrote it (the `message` of an error it made): the command
+   * line and the router show it with `errorAdvice()`'s advice in their own words (flags,
+   * routes). Absent on an error made without one, whose `message` is shown as it is.
    */
   summary?: string;
 }
@@ -118,15 +121,14 @@ export class TencentCloudError extends Error {
 /**
  * Builds the error for an upstream error answer (API 3.0 `Response.Error`, or an API 2.0 answer
  * whose `code` is not 0), classified by the caller's table: the message is Tencent's, then the
- * code, then what to do (the API's own `rows` first). `read` marks an idempotent read, which
- * never spends quota.
+ * code. `read` marks an idempotent read, which never spends quota.
  */
 export function upstreamError(
   code: string,
   message: string,
   category: ErrorCategory,
   httpStatus: number,
-  extra: { requestId?: string; moduleCode?: string; read?: boolean; rows?: ErrorRows } = {},
+  extra: { requestId?: string; moduleCode?: string; read?: boolean } = {},
 ): TencentCloudError {
   const { moduleCode } = extra;
   const summary = message.trim() || "Tencent Cloud refused the request";
@@ -135,21 +137,23 @@ export function upstreamError(
 }
 
 /** Builds an error for a failure with no usable Tencent answer (network, HTTP, bad body), or
- * one a flow decides; its advice is the API's own `rows`, else the shared table's. */
+ * one a flow decides. Its message says what went wrong, not what to do: that is
+ * `errorAdvice()`'s (`advice.ts`), which the command line and the router add in their
+ * own words, so that the core carries no advice text. */
 export function localError(
   code: string,
   category: ErrorCategory,
   summary: string,
-  extra: Partial<TencentCloudErrorInit> & { read?: boolean; rows?: ErrorRows } = {},
+  extra: Partial<TencentCloudErrorInit> & { read?: boolean } = {},
 ): TencentCloudError {
-  const { read = false, rows, ...fields } = extra;
+  const { read = false, ...fields } = extra;
   return new TencentCloudError({
     code,
     category,
     ...(read ? { maybeSubmitted: false } : {}),
     ...fields,
     summary,
-    message: `${summary}. ${adviceFor(category, code, read, undefined, rows)}`,
+    message: summary,
   });
 }
 

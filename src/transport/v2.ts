@@ -227,7 +227,7 @@ export function parseV2PushAnswer(answer: RawAnswer): V2PushTask[] {
       prefix ? text.slice(prefix[0].length) : text,
       classifyV2Error(id, moduleCode),
       answer.status,
-      { moduleCode, rows: V2_ERRORS },
+      { moduleCode },
     );
   }
   const tasks = Array.isArray(data) ? data.flatMap(readTask) : [];

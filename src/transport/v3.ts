@@ -175,7 +175,6 @@ function throwV3(
   throw upstreamError(code, text, classifyV3Error(code, rows), answer.status, {
     requestId,
     read,
-    rows,
   });
 }
 
