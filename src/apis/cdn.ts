@@ -20,7 +20,7 @@ import {
   type PushParameters,
   withUrlEncode,
 } from "./push_parameters.ts";
-import { budgetKeys, quotaAreas } from "../rules/budget_day.ts";
+import { budgetKeys, DAY_MS, quotaAreas } from "../rules/budget_day.ts";
 import { type Area, AREAS } from "../rules/report.ts";
 import { V3_ENDPOINT, v3TaskCall } from "../transport/v3.ts";
 
@@ -48,7 +48,9 @@ const CDN_BATCH_SIZE = 500;
 /** URLs per account, area and day, as documented for prefetch. */
 const CDN_DAILY_LIMIT = 1000;
 
-const SETTINGS: readonly string[] = ["area", ...PUSH_PARAMETERS];
+/** What `configure()` takes (a function: a spread list would stay in every bundle of the
+ * module, `prewarm()`'s included). */
+const settingNames = (): readonly string[] => ["area", ...PUSH_PARAMETERS];
 
 /** A `DescribePushTasks` line in the terms of `waitForTasks()`. */
 export function pushTaskLine(log: PushLog): TaskLine {
@@ -111,6 +113,7 @@ export function cdn(options: CdnOptions = {}): CdnApi {
   }
   const area = oneOf("area", options.area, AREAS, "overseas");
   const push = pushFields(options);
+  const names = settingNames();
   return Object.freeze({
     ...prefetch(area, push),
     ...TASK_READS,
@@ -118,12 +121,12 @@ export function cdn(options: CdnOptions = {}): CdnApi {
     name: "v3" as const,
     area,
     options: Object.freeze({ ...options }),
-    settings: SETTINGS,
+    settings: names,
     configure: (settings: Readonly<Record<string, unknown>>) => {
-      const unknown = Object.keys(settings).find((name) => !SETTINGS.includes(name));
+      const unknown = Object.keys(settings).find((name) => !names.includes(name));
       if (unknown !== undefined) {
         throw new TypeError(
-          `Invalid setting ${unknown}: expected one of ${SETTINGS.join(", ")}`,
+          `Invalid setting ${unknown}: expected one of ${names.join(", ")}`,
         );
       }
       return cdn({ ...options, ...settings } as CdnOptions);
@@ -177,7 +180,7 @@ async function bookPlaylistSegments(
           keys: q.keys,
           count: extra,
           limit: Infinity,
-          leaseMs: DAY_MS,
+          leaseMs: DAY_MS, // Settled at once: any length would do.
           now,
         });
         await coordinator.settle(account, id, granted, 0, now);
@@ -188,9 +191,6 @@ async function bookPlaylistSegments(
     return `${warning} could not be reconciled: ${(error as Error)?.message ?? error}`;
   }
 }
-
-// The lease of what is booked: settled at once, so any length would do.
-const DAY_MS = 24 * 3600_000;
 
 /**
  * `prewarm()`'s API when none is given: `cdn()`'s, area overseas and no `PushUrlsCache`

@@ -11,7 +11,7 @@ import {
   resolvePrewarmOptions,
 } from "./options.ts";
 import { OUTCOME_POLICY } from "../rules/outcome.ts";
-import { beijingDay } from "../rules/budget_day.ts";
+import { beijingDay, DAY_MS } from "../rules/budget_day.ts";
 import {
   countReport,
   type FailedBatch,
@@ -74,8 +74,6 @@ const ABORTED_DETAIL = "The run was aborted before this URL was sent";
 const TENCENT = { by: "tencent" } as const;
 // While budget is held by others, look again this often when the coordinator cannot say.
 const BUDGET_POLL_MS = 250;
-// The longest lease a hold is given, whatever the options: a day.
-const MAX_LEASE_MS = 24 * 3600_000;
 
 class PrewarmRun {
   readonly #o: ResolvedPrewarmOptions;
@@ -293,7 +291,7 @@ class PrewarmRun {
     const { timeoutMs, backoff, rateLimitWaitMs } = this.#o;
     const attempt = timeoutMs + backoff.maxDelayMs;
     return Math.min(
-      MAX_LEASE_MS,
+      DAY_MS, // The longest lease a hold is given, whatever the options.
       (backoff.retries + 1) * attempt + rateLimitWaitMs + 60_000,
     );
   }

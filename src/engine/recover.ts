@@ -22,7 +22,7 @@ import { checkReportApi, taskReadApi, type WaitOptions } from "./wait.ts";
 
 // How far before a batch was sent (and after now) its task is looked for: the clock skew a
 // signature tolerates (Tencent refuses requests more than 5 minutes off).
-const SKEW_MS = 5 * 60_000;
+const SKEW_MS = 300_000; // 5 minutes, as a literal: a bundler keeps a computed constant.
 /** Hosts read at once. */
 const READ_CONCURRENCY = 4;
 

@@ -78,6 +78,8 @@ export interface Words {
 /** The library's words: its names are their keys (`batchSize`, `waitForTasks`), and these. */
 export const LIBRARY_WORDS: Readonly<Words> = {
   teo: "api: edgeOne({ zoneId })",
+  // A report of prewarm() alone has not been looked through yet.
+  describePushTasks: "recoverLostTasks(report), else describePushTasks()",
   reset: "00:00 Beijing time (UTC+8)",
 };
 
