@@ -189,6 +189,32 @@ Deno.test("cli: a batch whose answer was lost is looked up, and reported as its 
   }
 });
 
+Deno.test("cli: an API 2.0 batch whose answer was lost is looked up with API 3.0, as the wait reads it", async () => {
+  await using served = serveSimulator();
+  let pushes = 0;
+  served.sim.faultPolicy = ({ action }) =>
+    action === "CdnOverseaPushser" && pushes++ === 0 ? { type: "reset" } : undefined;
+  const input = [...urlsOn("www.example.com", 2), ...urlsOn("static.example.com", 2)];
+  const result = await runCli([
+    ...input,
+    ...["--api", "v2", "--endpoint", `${served.endpoint}v2/index.php`],
+    ...["--concurrency", "1", "--json"],
+  ], { env: SIMULATOR_ENV });
+  assert.equal(result.code, 0, result.stderr);
+  const report: JsonReport = JSON.parse(result.stdout);
+  assert.deepEqual(reportedUrls(report), ascending(input));
+  assert.deepEqual(report.tasks.map((t) => [t.host, t.recovered]), [
+    ["www.example.com", true],
+    ["static.example.com", undefined],
+  ]);
+  assert.equal(report.counts.maybeSubmitted, 0);
+  assert.deepEqual(served.sim.requests.map((r) => r.action), [
+    "CdnOverseaPushser",
+    "CdnOverseaPushser",
+    "DescribePushTasks",
+  ]);
+});
+
 Deno.test("cli: --dry-run prints the plan without credentials or network", async () => {
   await using served = serveSimulator();
   const input = [

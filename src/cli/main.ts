@@ -511,10 +511,15 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
       onProgress: (p: PrewarmProgress) => progress.update(p),
     };
     // Purging first is CDN's: purgeThenPrewarm() refuses any other API, naming it. Either
-    // looks up the batches whose answer was lost before anything is shown or written.
+    // looks up the batches whose answer was lost before anything is shown or written, with
+    // the API that reads the run's tasks (as the wait does: API 3.0 for API 2.0).
     report = purgeFirst
       ? await purgeThenPrewarm(urls, { ...send, api: send.api as CdnApi })
-      : await runAndRecover(urls, resolvePrewarmOptions(send));
+      : await runAndRecover(
+        urls,
+        resolvePrewarmOptions(send),
+        taskReader(options.api, options.endpoint),
+      );
   } catch (error) {
     progress.finish();
     // prewarm() stops before sending when the signal aborts while the input is read.

@@ -14,7 +14,12 @@ import {
   type PrewarmTask,
 } from "../rules/report.ts";
 import { listedAs } from "../rules/urls.ts";
-import { type CallOptions, resolveCallOptions } from "../transport/call_options.ts";
+import { accountName } from "../coordinator/memory.ts";
+import {
+  type CallOptions,
+  resolveCallOptions,
+  resolveEndpoint,
+} from "../transport/call_options.ts";
 import type { CallContext, FetchLike } from "../transport/send.ts";
 import type { ResolvedPrewarmOptions } from "./options.ts";
 import { runBatches } from "./prewarm.ts";
@@ -215,14 +220,26 @@ export async function recoverLostTasks<R extends PrewarmReport>(
 }
 
 /**
- * A run, then {@linkcode recoverLostTasks} with the run's own API and options: what the command
- * line, the router and each step of `purgeThenPrewarm()` run. Like `prewarm()`, it throws the
- * signal's reason when it aborts before anything is sent.
+ * A run, then {@linkcode recoverLostTasks}: what the command line, the router and each step of
+ * `purgeThenPrewarm()` run. The run's own API looks its lost batches up, unless `reader` names
+ * another (and where it answers): the API that reads this API's tasks, as `waitForTasks()` reads
+ * them (API 3.0 for an API 2.0 run: `DescribePushTasks` lists the same account's pushes). Like
+ * `prewarm()`, it throws the signal's reason when it aborts before anything is sent.
  */
 export async function runAndRecover(
   urls: Iterable<string> | AsyncIterable<string>,
   options: ResolvedPrewarmOptions,
+  reader?: { api: TencentApi; endpoint?: string | URL },
 ): Promise<PrewarmReport> {
   options.signal?.throwIfAborted();
-  return await recoverWith(await runBatches(urls, options), options.api, options);
+  if (!reader || reader.api === options.api) {
+    return await recoverWith(await runBatches(urls, options), options.api, options);
+  }
+  // Checked before the run: nothing may throw once it has sent.
+  checkReportApi(reader.api, { api: options.api.name });
+  const endpoint = resolveEndpoint(reader.endpoint, reader.api.endpoint);
+  // The reader's own endpoint is its own account in the coordinator (its own request gate).
+  const account = accountName(options.credentials.secretId, endpoint);
+  const report = await runBatches(urls, options);
+  return await recoverWith(report, reader.api, { ...options, endpoint, account });
 }

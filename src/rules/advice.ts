@@ -188,7 +188,7 @@ export function adviceFor(
  *
  * const report = await prewarm(["https://www.example.com/app.js"]);
  * for (const { error, urls } of report.failed) {
- *   console.error(`${urls.length} not sent: ${error.message}. ${errorAdvice(error)}`);
+ *   console.error(`${urls.length} URLs failed: ${error.message}. ${errorAdvice(error)}`);
  * }
  * ```
  */

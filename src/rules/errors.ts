@@ -84,7 +84,7 @@ export class TencentCloudError extends Error {
   declare readonly retryable: boolean;
   /** True when the request may have been processed (and quota spent) despite the error. */
   declare readonly maybeSubmitted: boolean;
-  /** What went wrong, without the advice `message` ends with (see
+  /** What went wrong, as this library wrote it: its `message` (see
    * {@linkcode TencentCloudErrorInit.summary}). */
   declare readonly summary?: string;
 
