@@ -13,32 +13,16 @@
  * @module
  */
 import { type ErrorCategory, type ErrorRows, OUTCOME_POLICY, ownRow } from "./outcome.ts";
+import type { RejectedUrl, RejectReason } from "./report.ts";
 
-// The shapes advice is chosen by, written here: `report.ts` (`RejectedUrl`) imports `errors.ts`,
-// which imports this module, and `../api.ts` (`UrlStatus`) is a layer above. A caller passing
-// theirs checks that they agree.
+// `UrlStatus` is written here: `../api.ts`, its home, is a layer above. A caller passing theirs
+// checks that they agree.
 
 /** Where a URL of a task stands: `UrlStatus`. */
 type UrlStatus = "done" | "failed" | "invalid" | "pending" | "unknown";
 
-/** Why a URL was not sent: `RejectReason`. */
-type RejectReason =
-  | "invalid-url"
-  | "duplicate"
-  | "daily-limit"
-  | "busy"
-  | "aborted"
-  | "host-not-allowed";
-
 /** What a rejection's advice is chosen by: the fields of a `RejectedUrl`. */
-interface Rejection {
-  /** Why it was not sent. */
-  reason: RejectReason;
-  /** `daily-limit`: whose count refused it. */
-  by?: "local" | "tencent";
-  /** A local budget: the option that sets it. */
-  option?: string;
-}
+type Rejection = Pick<RejectedUrl, "reason" | "by" | "option">;
 
 /**
  * How a reader names what advice refers to, each word keyed by the library's name for it. A
