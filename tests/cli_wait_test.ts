@@ -163,6 +163,19 @@ Deno.test("cli status TASK_ID... --wait: earlier tasks, an unknown id, exit code
   );
 });
 
+Deno.test("cli status TASK_ID, status --url and quota sign with the run's clock, as --wait does", async () => {
+  // The simulator refuses a signature more than 5 minutes off its clock, which is the run's.
+  const { run } = setup();
+  const url = "https://www.example.com/app.js";
+  const pushed = await run([url, "--json"]);
+  assert.equal(pushed.code, 0, pushed.stderr);
+  const [task] = JSON.parse(pushed.stdout).tasks;
+  for (const args of [["status", task.taskId], ["status", "--url", url], ["quota"]]) {
+    const answered = await run(args);
+    assert.equal(answered.code, 0, `${args.join(" ")}: ${answered.stderr}`);
+  }
+});
+
 Deno.test("cli --wait: progress redrawn in place on a terminal; an interrupt mid-wait exits 130 with the summary", async () => {
   const { run } = setup({ taskDurationMs: 3 * MINUTE });
   const tty = await run([...urlsOn("www.example.com", 2), "--wait"], { stderrIsTTY: true });

@@ -59,7 +59,6 @@ import { type CallOptions, resolveCallOptions } from "../transport/call_options.
 import { runAndRecover } from "../engine/recover.ts";
 import { purgeThenPrewarm, type PurgeThenPrewarmOptions } from "../flows/purge_then_prewarm.ts";
 import type { PrewarmProgress, PrewarmReport, PrewarmTask, RejectedUrl } from "../rules/report.ts";
-import type { CallContext } from "../transport/send.ts";
 import { listedAs } from "../rules/urls.ts";
 import { pollTasks, waitForTasks, type WaitOptions, type WaitResult } from "../engine/wait.ts";
 import { redactJson, secretRedactor } from "../rules/redact.ts";
@@ -643,7 +642,9 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
   if (url === undefined && (wait || ids.length > 1)) {
     return await tasksStatus(ids, wait, probe, flags, io);
   }
-  const { api, context } = await taskContext(flags, io);
+  const { call } = await taskReadTarget(flags, io);
+  const { api } = call;
+  const context = resolveCallOptions(call, api.endpoint);
   if (url === undefined) {
     const lines = io.shown(await api.readTask!(context, taskId!.trim()));
     if (flags.has("json")) printJson(io, { taskId, lines });
@@ -700,8 +701,9 @@ function hostOf(url: string): string | undefined {
 
 /**
  * Where a command that only reads (`status`, `quota`) sends, and the options of its calls: the
- * flags' `--endpoint`, `--timeout` and `--retries`, the target's keys and fetch, and the
- * interrupt. A simulated target is an account of the default quota.
+ * flags' `--endpoint`, `--timeout` and `--retries`, the target's keys and fetch, the run's clock
+ * (which signs, as a run's does) and the interrupt. A simulated target is an account of the
+ * default quota.
  */
 async function readTarget(
   command: "status" | "quota",
@@ -718,23 +720,22 @@ async function readTarget(
       ...callOptions(flags),
       credentials: target.credentials,
       fetch: target.fetch,
+      now: io.now,
       signal: io.interrupt,
     },
   };
 }
 
-/** The API that reads tasks for the flags, and a call context for it. */
-async function taskContext(
+/**
+ * Where `status` reads tasks: {@linkcode readTarget}'s, with the API that reads them for the
+ * flags and where (`taskReader`: API 3.0 for an API 2.0 run).
+ */
+async function taskReadTarget(
   flags: Flags,
   io: RunIo,
-): Promise<{ api: TencentApi; context: CallContext }> {
-  const { api, endpoint } = taskReader(apiFromFlags(flags), flags.string("endpoint"));
-  const { call } = await readTarget("status", flags, io);
-  const context = resolveCallOptions({
-    ...call,
-    ...(endpoint !== undefined && { endpoint }),
-  }, api.endpoint);
-  return { api, context };
+): Promise<{ target: Target; call: WaitOptions & { api: TencentApi } }> {
+  const { target, call } = await readTarget("status", flags, io);
+  return { target, call: { ...call, ...taskReader(apiFromFlags(flags), call.endpoint) } };
 }
 
 /** `status TASK_ID...` with `--wait`, or with several ids: every URL of the tasks, by status. */
@@ -745,9 +746,7 @@ async function tasksStatus(
   flags: Flags,
   io: RunIo,
 ): Promise<number> {
-  const reader = taskReader(apiFromFlags(flags), flags.string("endpoint"));
-  const { target, call: read } = await readTarget("status", flags, io);
-  const call: WaitOptions = { ...read, ...reader, now: io.now };
+  const { target, call } = await taskReadTarget(flags, io);
   const started = io.now();
   const { result, elapsedMs } = wait
     ? await waitWithProgress(ids, wait, call, io)
