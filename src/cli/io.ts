@@ -32,6 +32,20 @@ export interface CliIo {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/**
+ * The process around one run as the commands use it: every optional part filled in, and the
+ * output masked (`maskedIo` in `main.ts` makes it; its comment says what is masked where).
+ */
+export type RunIo = CliIo & {
+  now: () => number;
+  /** Masks the environment's secrets in text; `stdout` and `stderr` already do. */
+  mask: (text: string) => string;
+  /** An upstream value with every string masked, to be shown. */
+  shown: <T>(value: T) => T;
+  /** Writes a value as JSON on standard output, every string masked. */
+  json: (value: unknown) => void;
+};
+
 let stdoutGuarded = false;
 let stdinUsed = false;
 

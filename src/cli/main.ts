@@ -69,7 +69,7 @@ import { purgeOptions, PUSH_FLAGS } from "./push_flags.ts";
 import { formatQuota, formatTaskStatus } from "./describe_view.ts";
 import { formatPlan, planDryRun } from "./dry_run.ts";
 import { closeSources, InputError, InvalidLines, openSources, readUrls } from "./input.ts";
-import { type CliIo, processIo, stdinWasRead } from "./io.ts";
+import { type CliIo, processIo, type RunIo, stdinWasRead } from "./io.ts";
 import { ProgressDisplay } from "./progress.ts";
 import { parseDuration } from "./since.ts";
 import { DEFERRABLE_REASONS, InputSources, SOURCE_FLAGS, type SourcesOutcome } from "./sources.ts";
@@ -85,10 +85,10 @@ import {
   type ProbeSettings,
   probeSettings,
   VERIFY_FLAGS,
+  verifyAndShow,
   verifyCommand,
-  verifyWithProgress,
 } from "./verify.ts";
-import { formatVerifySummary, verifyExitStatus } from "./verify_view.ts";
+import { verifyExitStatus } from "./verify_view.ts";
 import type { VerifyResult } from "../verify/probe.ts";
 import { plural } from "./text.ts";
 
@@ -148,17 +148,6 @@ const UNUSED_CREDENTIALS: Credentials = { secretId: "AKIDunused", secretKey: "un
 class ConfigError extends Error {
   override name = "ConfigError";
 }
-
-/** The resolved process around one run, every optional part filled in. */
-type RunIo = CliIo & {
-  now: () => number;
-  /** Masks the environment's secrets in text; `stdout` and `stderr` already do. */
-  mask: (text: string) => string;
-  /** An upstream value with every string masked, to be shown: see {@linkcode maskedIo}. */
-  shown: <T>(value: T) => T;
-  /** Writes a value as JSON on standard output, every string masked. */
-  json: (value: unknown) => void;
-};
 
 /** The environment variables that hold credentials: their values never reach any output. */
 const CREDENTIAL_NAMES: readonly string[] = [
@@ -221,14 +210,10 @@ async function verifyAfterWait(
   probe: ProbeSettings | undefined,
   fetch: CliIo["fetch"],
   io: RunIo,
-  context: { json: boolean; middleLayer: boolean },
+  view: { json: boolean; middleLayer: boolean },
 ): Promise<VerifyResult | undefined> {
   if (!probe || waited.aborted || io.interrupt?.aborted) return undefined;
-  const result = io.shown(await verifyWithProgress(waited, probe, fetch, io));
-  (context.json ? io.stderr : io.stdout)(
-    formatVerifySummary(result, { middleLayer: context.middleLayer }),
-  );
-  return result;
+  return await verifyAndShow(waited, probe, fetch, io, view);
 }
 
 /** The exit status after a verify: the earlier status when it is not 0, else the verify's. */

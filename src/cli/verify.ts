@@ -12,7 +12,7 @@ import { type ProbeMethod, type VerifyResult, verifyWarm } from "../verify/probe
 import { type FlagSpec, type ParsedArgs, UsageError } from "./args.ts";
 import type { Flags } from "./flags.ts";
 import { closeSources, openSources, readUrls } from "./input.ts";
-import type { CliIo } from "./io.ts";
+import type { RunIo } from "./io.ts";
 import { ProgressDisplay } from "./progress.ts";
 import { interruptedStatus } from "./signals.ts";
 import type { SimulatedAccount } from "./simulated.ts";
@@ -66,39 +66,34 @@ export function probeSettings(flags: Flags, command: string): ProbeSettings | un
   return settings;
 }
 
-/** What probing needs of the command line's process. */
-export type VerifyIo = Pick<CliIo, "stderr" | "stderrIsTTY" | "interrupt">;
-
-/** Runs `verifyWarm()` with a progress line on standard error. */
-export async function verifyWithProgress(
+/**
+ * Runs `verifyWarm()` with a progress line on standard error, masks what the edge said, and
+ * prints the summary: on standard error beside `--json`, else on standard output. Returns the
+ * masked result, for the JSON and the CI files.
+ */
+export async function verifyAndShow(
   input: readonly string[] | PrewarmReport | WaitResult,
   settings: ProbeSettings,
   fetch: FetchLike | undefined,
-  io: VerifyIo,
+  io: RunIo,
+  view: { json: boolean; middleLayer?: boolean },
 ): Promise<VerifyResult> {
   const progress = new ProgressDisplay(io.stderr, io.stderrIsTTY, () => performance.now());
-  try {
-    return await verifyWarm(input, {
-      ...settings,
-      ...(fetch && { fetch }),
-      ...(io.interrupt && { signal: io.interrupt }),
-      onProgress: (p) => progress.line(formatVerifyProgress(p), p.done === p.total || p.done === 1),
-    });
-  } finally {
-    progress.finish();
-  }
+  const probed = await verifyWarm(input, {
+    ...settings,
+    ...(fetch && { fetch }),
+    ...(io.interrupt && { signal: io.interrupt }),
+    onProgress: (p) => progress.line(formatVerifyProgress(p), p.done === p.total || p.done === 1),
+  }).finally(() => progress.finish());
+  const result = io.shown(probed);
+  (view.json ? io.stderr : io.stdout)(
+    formatVerifySummary(result, { middleLayer: view.middleLayer }),
+  );
+  return result;
 }
 
 /** Flags that ask Tencent Cloud's API, which `verify` never does. */
 const API_FLAGS = ["endpoint", "timeout", "retries", "api", "zone"];
-
-/** What the `verify` command needs of the command line's process, masked (see `main.ts`). */
-export type VerifyCommandIo = CliIo & {
-  now: () => number;
-  mask: (text: string) => string;
-  shown: <T>(value: T) => T;
-  json: (value: unknown) => void;
-};
 
 /**
  * `verify URL... | --file F`: probes the URLs from here and prints what the edge said.
@@ -107,7 +102,7 @@ export type VerifyCommandIo = CliIo & {
 export async function verifyCommand(
   parsed: ParsedArgs,
   flags: Flags,
-  io: VerifyCommandIo,
+  io: RunIo,
 ): Promise<number> {
   const stray = API_FLAGS.find((name) => flags.has(name));
   if (stray) {
@@ -149,8 +144,7 @@ export async function verifyCommand(
   if (urls.length === 0) {
     throw new UsageError("No URLs in the input: it held only blank lines and # comments");
   }
-  const result = io.shown(await verifyWithProgress(urls, settings, fetch, io));
-  (json ? io.stderr : io.stdout)(formatVerifySummary(result));
+  const result = await verifyAndShow(urls, settings, fetch, io, { json });
   // One report for --json and the --report file, so the file says `simulated` too.
   const simulated = account !== undefined;
   const jsonReport = { simulated, ...result };
