@@ -365,11 +365,6 @@ async function chooseTarget(
 }
 
 /**
- * The exit status of a finished run (or a dry run's plan), by the rule the router's status codes
- * follow too: every URL in a task is a success, and a duplicate counts as in a task, since its
- * first copy was sent. Anything else not sent, or failed, is exit 1.
- */
-/**
  * The one exit-status rule of a run (the router's answers follow it too): success when every
  * URL was submitted, a duplicate counting as its first copy, and with `--remaining` a URL kept
  * there for later counting as handled; 1 otherwise.
@@ -402,10 +397,6 @@ function noUrlsRead(): UsageError {
     "No URLs in the input: it held only blank lines and # comments, or nothing at all; " +
       NO_URLS_GIVEN,
   );
-}
-
-function printJson(io: RunIo, value: unknown): void {
-  io.json(value);
 }
 
 async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {
@@ -463,7 +454,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
         ? ["--purge-first: each batch would be purged first, and prefetched once purged."]
         : []),
     ];
-    if (json) printJson(io, plan);
+    if (json) io.json(plan);
     else io.stdout(formatPlan(plan, resolved.api.title, notes, io.now()));
     (json ? io.stderr : io.stdout)(inputs.planNotes().join(""));
     await writeCiFiles(
@@ -509,7 +500,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     // prewarm() stops before sending when the signal aborts while the input is read.
     if (!signal?.aborted) throw error;
     io.stderr("Interrupted while reading the input: nothing was sent.\n");
-    if (json) printJson(io, { simulated: Boolean(target.simulated), aborted: true, sent: false });
+    if (json) io.json({ simulated: Boolean(target.simulated), aborted: true, sent: false });
     return interruptedStatus(io.interrupt);
   } finally {
     await closeSources(sources);
@@ -574,7 +565,7 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
     ...(waited && { wait: waited.result }),
     ...(verified && { verify: verified }),
   };
-  if (json) printJson(io, jsonReport);
+  if (json) io.json(jsonReport);
   try {
     await writeCiFiles(
       {
@@ -632,7 +623,7 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
   const context = resolveCallOptions(call, api.endpoint);
   if (url === undefined) {
     const lines = io.shown(await api.readTask!(context, taskId!.trim()));
-    if (flags.has("json")) printJson(io, { taskId, lines });
+    if (flags.has("json")) io.json({ taskId, lines });
     else {
       io.stdout(formatTaskStatus(
         `Task ${taskId}`,
@@ -656,7 +647,7 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
     to: now,
   });
   const lines = io.shown(listed.filter((line) => listedAs(line.url).includes(wanted)));
-  if (flags.has("json")) printJson(io, { url, since, lines });
+  if (flags.has("json")) io.json({ url, since, lines });
   else {
     io.stdout(formatTaskStatus(
       `URLs containing ${url}, pushed in the last ${since}`,
@@ -747,7 +738,7 @@ async function tasksStatus(
     json,
     middleLayer: false,
   });
-  if (json) printJson(io, verified ? { ...result, verify: verified } : result);
+  if (json) io.json(verified ? { ...result, verify: verified } : result);
   if (result.aborted || verified?.aborted) return interruptedStatus(io.interrupt);
   return withVerify(waitExitStatus(result, wait !== undefined), verified);
 }
@@ -763,7 +754,7 @@ async function quotaCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promis
   const { call } = await readTarget("quota", flags, io);
   const context = resolveCallOptions(call, api.endpoint);
   const { readings, answer } = io.shown(await api.readQuota(context));
-  if (flags.has("json")) printJson(io, answer);
+  if (flags.has("json")) io.json(answer);
   else io.stdout(formatQuota(readings, io.now()));
   return OK;
 }
@@ -816,7 +807,7 @@ function reportError(error: unknown, io: RunIo, json: boolean): number {
   io.stderr(`error: ${message}\n`);
   if (json) {
     const detail = error instanceof TencentCloudError ? error.toJSON() : { code: kind, message };
-    printJson(io, { error: detail });
+    io.json({ error: detail });
   }
   return code;
 }
