@@ -247,11 +247,11 @@ function prewarmOptions(flags: Flags): RunOptions {
   };
 }
 
-/** The default of `--wait-timeout`: 30 minutes, the longest Tencent says a prefetch takes. */
-const DEFAULT_WAIT_TIMEOUT_MS = 30 * 60_000;
+/** `--wait-timeout` and `--poll-interval`; unset, `waitForTasks()`'s defaults (30 minutes, 10 s). */
+type WaitSettings = Pick<WaitOptions, "maxWaitMs" | "pollIntervalMs">;
 
 /** `--wait` and its settings; the settings without `--wait` are a mistake. */
-function waitSettings(flags: Flags): { maxWaitMs: number; pollIntervalMs?: number } | undefined {
+function waitSettings(flags: Flags): WaitSettings | undefined {
   const maxWaitMs = flags.duration("wait-timeout");
   const pollIntervalMs = flags.duration("poll-interval");
   if (!flags.has("wait")) {
@@ -259,7 +259,7 @@ function waitSettings(flags: Flags): { maxWaitMs: number; pollIntervalMs?: numbe
     if (stray) throw new UsageError(`--${stray} applies only with --wait`);
     return undefined;
   }
-  return { maxWaitMs: maxWaitMs ?? DEFAULT_WAIT_TIMEOUT_MS, pollIntervalMs };
+  return { maxWaitMs, pollIntervalMs };
 }
 
 /**
@@ -269,7 +269,7 @@ function waitSettings(flags: Flags): { maxWaitMs: number; pollIntervalMs?: numbe
  */
 async function waitWithProgress(
   tasks: PrewarmReport | readonly PrewarmTask[] | readonly string[],
-  settings: { maxWaitMs: number; pollIntervalMs?: number },
+  settings: WaitSettings,
   call: WaitOptions,
   io: RunIo,
 ): Promise<{ result: WaitResult; elapsedMs: number }> {
@@ -717,7 +717,7 @@ async function taskReadTarget(
 /** `status TASK_ID...` with `--wait`, or with several ids: every URL of the tasks, by status. */
 async function tasksStatus(
   ids: readonly string[],
-  wait: { maxWaitMs: number; pollIntervalMs?: number } | undefined,
+  wait: WaitSettings | undefined,
   probe: ProbeSettings | undefined,
   flags: Flags,
   io: RunIo,
