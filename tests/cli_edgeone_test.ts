@@ -1,10 +1,10 @@
 // The command line with EdgeOne (`--api teo --zone ZONE`): a subprocess against the simulator
 // served on 127.0.0.1, as users run it, and main() in-process for the rest.
 import assert from "node:assert/strict";
-import { main } from "../src/cli/main.ts";
 import { TencentCdnSimulator, type TeoZoneOptions } from "../src/testing/mod.ts";
 import { urlsOn } from "./_helpers.ts";
 import { type JsonReport, runCli, serveSimulator, SIMULATOR_ENV } from "./cli/run.ts";
+import { runMain } from "./cli/in_process.ts";
 
 const HOSTS = ["www.example.com", "img.example.com"];
 
@@ -16,18 +16,9 @@ function zoneOptions(zoneId: string, extra: Partial<TeoZoneOptions> = {}) {
 
 /** main() in-process against a simulator; each test names its own zone (the budget is the
  * process's, per zone). */
-async function runMain(args: string[], sim: TencentCdnSimulator) {
-  let stdout = "";
-  let stderr = "";
+function runOn(args: string[], sim: TencentCdnSimulator) {
   const rate = args[0] === "status" || args[0] === "quota" ? [] : ["--rate", "off"];
-  const code = await main([...args, ...rate], {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    stderrIsTTY: false,
-    env: (name) => SIMULATOR_ENV[name],
-    fetch: sim.fetch,
-  });
-  return { code, stdout, stderr };
+  return runMain([...args, ...rate], { env: (name) => SIMULATOR_ENV[name], fetch: sim.fetch });
 }
 
 Deno.test("cli edgeone: --api teo --zone submits and reports as a CDN run does (subprocess)", async () => {
@@ -61,24 +52,24 @@ Deno.test("cli edgeone: status JOB_ID and quota read the zone", async () => {
     ...zoneOptions("zone-cli2", { prefetchDailyLimit: 50, prefetchBatchLimit: 7 }),
     taskOutcomes: [{ match: /missing/, status: "invalid" }],
   });
-  const run = await runMain(
+  const run = await runOn(
     ["--api", "teo", "--zone", "zone-cli2", "--json", ...urlsOn("www.example.com", 2)],
     sim,
   );
   assert.equal(run.code, 0, run.stderr);
   const jobId = (JSON.parse(run.stdout) as JsonReport).tasks[0]!.taskId;
 
-  const status = await runMain(["status", jobId, "--api", "teo", "--zone", "zone-cli2"], sim);
+  const status = await runOn(["status", jobId, "--api", "teo", "--zone", "zone-cli2"], sim);
   assert.equal(status.code, 0, status.stderr);
   assert.match(status.stdout, new RegExp(`^Task ${jobId}: 2 URLs: 2 done$`, "m"));
   assert.match(status.stdout, /URL +STATUS +PERCENT +TASK +CREATED +UPDATED/);
 
-  const bad = await runMain(
+  const bad = await runOn(
     ["--api", "teo", "--zone", "zone-cli2", "--json", "https://img.example.com/missing.png"],
     sim,
   );
   const badJob = (JSON.parse(bad.stdout) as JsonReport).tasks[0]!.taskId;
-  const failed = await runMain(
+  const failed = await runOn(
     ["status", badJob, "--api", "teo", "--zone", "zone-cli2", "--json"],
     sim,
   );
@@ -89,7 +80,7 @@ Deno.test("cli edgeone: status JOB_ID and quota read the zone", async () => {
     answer.lines.map((l: { status: string; why: string }) => [l.status, l.why]),
     [["invalid", "originPullFailed"]],
   );
-  const byUrl = await runMain(
+  const byUrl = await runOn(
     [
       "status",
       "--url",
@@ -103,7 +94,7 @@ Deno.test("cli edgeone: status JOB_ID and quota read the zone", async () => {
   );
   assert.match(byUrl.stdout, /: 1 URL: 1 invalid$/m);
 
-  const quota = await runMain(["quota", "--api", "teo", "--zone", "zone-cli2", "--json"], sim);
+  const quota = await runOn(["quota", "--api", "teo", "--zone", "zone-cli2", "--json"], sim);
   assert.equal(quota.code, 0, quota.stderr);
   assert.deepEqual(JSON.parse(quota.stdout).prefetch, {
     type: "prefetch_url",
@@ -111,14 +102,14 @@ Deno.test("cli edgeone: status JOB_ID and quota read the zone", async () => {
     daily: 50,
     available: 47,
   });
-  const text = await runMain(["quota", "--api", "teo", "--zone", "zone-cli2"], sim);
+  const text = await runOn(["quota", "--api", "teo", "--zone", "zone-cli2"], sim);
   assert.match(text.stdout, /^prefetch_url +7 +50 +47$/m);
   assert(sim.requests.every((r) => r.service === "teo"), "nothing asked of CDN");
 });
 
 Deno.test("cli edgeone: --check-quota keeps to the zone's quota; an unknown zone says --zone", async () => {
   const sim = new TencentCdnSimulator(zoneOptions("zone-cli3", { prefetchDailyLimit: 3 }));
-  const run = await runMain(
+  const run = await runOn(
     ["--api", "teo", "--zone", "zone-cli3", "--check-quota", ...urlsOn("www.example.com", 5)],
     sim,
   );
@@ -131,7 +122,7 @@ Deno.test("cli edgeone: --check-quota keeps to the zone's quota; an unknown zone
   );
   assert.equal(sim.teoQuotaUsed("zone-cli3"), 3);
 
-  const wrong = await runMain(
+  const wrong = await runOn(
     ["--api", "teo", "--zone", "zone-cli-nope", ...urlsOn("www.example.com", 1)],
     sim,
   );
@@ -143,7 +134,7 @@ Deno.test("cli edgeone: --check-quota keeps to the zone's quota; an unknown zone
 
 Deno.test("cli edgeone: a CDN domain error points to --api teo --zone", async () => {
   const sim = new TencentCdnSimulator({ domains: ["www.example.com"] });
-  const run = await runMain(["https://moved.example.com/a.js"], sim);
+  const run = await runOn(["https://moved.example.com/a.js"], sim);
   assert.equal(run.code, 1);
   assert.match(run.stdout, /ResourceNotFound\.CdnHostNotExists/);
   assert.match(run.stdout, /if it moved to EdgeOne, use --api teo --zone ZONE/);
@@ -169,27 +160,27 @@ Deno.test("cli edgeone: flag mistakes are usage errors before anything is sent",
     [["quota", "--api", "v2"], /CDN API 2\.0 CdnOverseaPushser has no quota to read/],
   ];
   for (const [args, message] of cases) {
-    const result = await runMain(args, sim);
+    const result = await runOn(args, sim);
     assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
     assert.match(result.stderr, message);
   }
   assert.equal(sim.requests.length, 0);
   // --zone alone means EdgeOne.
-  const alone = await runMain(["--zone", "zone-cli4", "--json", url], sim);
+  const alone = await runOn(["--zone", "zone-cli4", "--json", url], sim);
   assert.equal(alone.code, 0, alone.stderr);
   assert.equal(JSON.parse(alone.stdout).api, "teo");
 });
 
 Deno.test("cli edgeone: --dry-run plans the zone's quota", async () => {
   const sim = new TencentCdnSimulator();
-  const run = await runMain(
+  const run = await runOn(
     ["--dry-run", "--api", "teo", "--zone", "zone-cli5", ...urlsOn("www.example.com", 2)],
     sim,
   );
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /EdgeOne CreatePrefetchTask, zone zone-cli5, up to 500 URLs/);
   assert.match(run.stdout, /spending 2 of today's quota from EdgeOne zone zone-cli5/);
-  const json = await runMain(
+  const json = await runOn(
     ["--dry-run", "--json", "--zone", "zone-cli5", "https://www.example.com/a.js"],
     sim,
   );
@@ -206,7 +197,7 @@ Deno.test("cli edgeone: --wait follows EdgeOne's jobs to the end, as it does CDN
     taskOutcomes: [{ match: /bad/, status: "invalid" }],
   });
   const input = [...urlsOn("www.example.com", 2), "https://img.example.com/bad.js"];
-  const result = await runMain([
+  const result = await runOn([
     ...input,
     ...["--api", "teo", "--zone", "zone-wait", "--wait", "--json"],
   ], sim);

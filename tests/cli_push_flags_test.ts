@@ -1,26 +1,17 @@
 // The command line's PushUrlsCache parameter flags and --purge-first, in-process through main()
 // with a simulator's fetch.
 import assert from "node:assert/strict";
-import { type CliIo, main } from "../src/cli/main.ts";
-import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
+import type { CliIo } from "../src/cli/main.ts";
+import { TencentCdnSimulator } from "../src/testing/mod.ts";
+import { SIMULATOR_ENV } from "./cli/run.ts";
+import { runMain } from "./cli/in_process.ts";
 
-const ENV: Record<string, string> = {
-  TENCENTCLOUD_SECRET_ID: SIMULATOR_CREDENTIALS.secretId,
-  TENCENTCLOUD_SECRET_KEY: SIMULATOR_CREDENTIALS.secretKey,
-};
-
-async function run(args: string[], sim: TencentCdnSimulator, io: Partial<CliIo> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main([...args, "--rate", "off"], {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    stderrIsTTY: false,
-    env: (name) => ENV[name],
+function run(args: string[], sim: TencentCdnSimulator, io: Partial<CliIo> = {}) {
+  return runMain([...args, "--rate", "off"], {
+    env: (name) => SIMULATOR_ENV[name],
     fetch: sim.fetch,
     ...io,
   });
-  return { code, stdout, stderr };
 }
 
 Deno.test("cli: every PushUrlsCache parameter flag reaches the wire", async () => {

@@ -3,8 +3,7 @@
 // statuses of DescribePushTasks and an error message, through every output: stdout, stderr,
 // --json, --report, the job summary and the step outputs.
 import assert from "node:assert/strict";
-import { main } from "../src/cli/main.ts";
-import type { CliIo } from "../src/cli/io.ts";
+import { runMain } from "./cli/in_process.ts";
 import { REDACTED } from "../src/rules/redact.ts";
 
 const SECRET_ID = "AKIDecho7Kq2Zr9Lw4Xy1Nm6Pb3Vt8Hs5Jd0";
@@ -106,22 +105,14 @@ function echoingAnswer(init: RequestInit): Response {
 }
 
 /** main() in-process against the echoing endpoint on a fake clock, every output kept. */
-async function run(args: string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
+function run(args: string[], env: Record<string, string> = {}) {
   let clock = Date.UTC(2026, 10, 28, 4);
-  const io: Partial<CliIo> = {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    stderrIsTTY: false,
+  return runMain([...args, "--retries", "0"], {
     env: (name) => ({ ...ENV, ...env })[name],
-    stdin: () => (async function* () {})(),
     fetch: echoingFetch,
     now: () => clock,
     sleep: (ms) => Promise.resolve(void (clock += ms)),
-  };
-  const code = await main([...args, "--retries", "0"], io);
-  return { code, stdout, stderr };
+  });
 }
 
 Deno.test("cli: upstream strings are masked in stdout, stderr, --json, --report, the job summary and the step outputs", async () => {

@@ -6,6 +6,7 @@
 // gave up on it.
 import assert from "node:assert/strict";
 import { urlsOn } from "./_helpers.ts";
+import { runMain } from "./cli/in_process.ts";
 import {
   allRunners,
   bundleCli,
@@ -17,7 +18,6 @@ import {
   SIMULATOR_ENV,
   spawnCli,
 } from "./cli/run.ts";
-import { main } from "../src/cli/main.ts";
 import { interruptedStatus, StoppedBySignal, stopper, stopSignals } from "../src/cli/signals.ts";
 
 const BATCH = 5;
@@ -156,12 +156,7 @@ Deno.test("signals: which a platform listens for, and the exit status each gives
 
   // In-process, main() gives the same status and names the signal.
   const interrupt = new AbortController();
-  let stderr = "";
-  const code = await main(["--simulate", "--file", "-"], {
-    stdout: () => {},
-    stderr: (text) => (stderr += text),
-    stderrIsTTY: false,
-    env: () => undefined,
+  const { code, stderr } = await runMain(["--simulate", "--file", "-"], {
     interrupt: interrupt.signal,
     async *stdin() {
       yield "https://www.example.com/a.js\n";

@@ -4,12 +4,11 @@ import assert from "node:assert/strict";
 import { SIMULATOR_CREDENTIALS, TencentCdnSimulator } from "../src/testing/mod.ts";
 import { TencentCloudError } from "../src/rules/errors.ts";
 import type { PrewarmReport, RejectedUrl } from "../src/rules/report.ts";
-import { main } from "../src/cli/main.ts";
-import type { CliIo } from "../src/cli/io.ts";
 import { splitArgs, UsageError } from "../src/cli/args.ts";
 import { readUrls, splitLines } from "../src/cli/input.ts";
 import { ProgressDisplay } from "../src/cli/progress.ts";
 import { formatSummary, groupFailures } from "../src/cli/summary.ts";
+import { runMain } from "./cli/in_process.ts";
 import {
   displayUrl,
   formatCount,
@@ -269,21 +268,6 @@ Deno.test("summary: failures grouped by code with advice; maybe-submitted said c
     /^7 URLs: 1 submitted, 1 not sent, 5 failed \(2 may be submitted\); 4 requests in 1\.5 s\.$/m,
   );
 });
-
-/** An in-process run of main(), everything it writes kept. */
-async function runMain(args: string[], io: Partial<CliIo> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    stderrIsTTY: false,
-    env: () => undefined,
-    stdin: () => chunksOf(),
-    ...io,
-  });
-  return { code, stdout, stderr };
-}
 
 Deno.test("main: in-process with a simulator's fetch and the environment given as a function", async () => {
   const sim = new TencentCdnSimulator();

@@ -3,25 +3,19 @@
 // the edge), then as users run it: Deno on the source, Node and Bun on the bundle, each against a
 // simulator and an edge served on 127.0.0.1.
 import assert from "node:assert/strict";
-import { main } from "../src/cli/main.ts";
 import type { CliIo } from "../src/cli/io.ts";
 import {
   type EdgeRule,
   SimulatedEdge,
-  SIMULATOR_CREDENTIALS,
   type SimulatorOptions,
   TencentCdnSimulator,
 } from "../src/testing/mod.ts";
 import { MINUTE, simulatorOnFakeClock } from "./_fake_clock.ts";
 import { allRunners, bundleCli, runCli, SIMULATOR_ENV } from "./cli/run.ts";
-
-const ENV: Record<string, string> = {
-  TENCENTCLOUD_SECRET_ID: SIMULATOR_CREDENTIALS.secretId,
-  TENCENTCLOUD_SECRET_KEY: SIMULATOR_CREDENTIALS.secretKey,
-};
+import { runMain } from "./cli/in_process.ts";
 
 /** The simulator on a fake clock, its edge, and main() wired to both. */
-function setup(options: SimulatorOptions = {}, rules: EdgeRule[] = [], env = ENV) {
+function setup(options: SimulatorOptions = {}, rules: EdgeRule[] = [], env = SIMULATOR_ENV) {
   const { sim, clock, now, sleep } = simulatorOnFakeClock({
     taskDurationMs: 5 * MINUTE,
     ...options,
@@ -31,22 +25,8 @@ function setup(options: SimulatorOptions = {}, rules: EdgeRule[] = [], env = ENV
     new URL(url).hostname.endsWith("tencentcloudapi.com")
       ? sim.fetch(url, init)
       : edge.fetch(url, init);
-  const run = async (args: string[], io: Partial<CliIo> = {}) => {
-    let stdout = "";
-    let stderr = "";
-    const code = await main(args, {
-      stdout: (text) => (stdout += text),
-      stderr: (text) => (stderr += text),
-      stderrIsTTY: false,
-      env: (name) => env[name],
-      stdin: () => (async function* () {})(),
-      fetch,
-      now,
-      sleep,
-      ...io,
-    });
-    return { code, stdout, stderr };
-  };
+  const run = (args: string[], io: Partial<CliIo> = {}) =>
+    runMain(args, { env: (name) => env[name], fetch, now, sleep, ...io });
   return { sim, edge, clock, run };
 }
 
@@ -213,18 +193,8 @@ Deno.test("cli verify URL...: no credentials needed; exit 0, 4 and 1; --file; us
 });
 
 Deno.test("cli verify --simulate and --wait --verify --simulate: the whole loop without keys", async () => {
-  const run = async (args: string[]) => {
-    let stdout = "";
-    let stderr = "";
-    const code = await main(args, {
-      stdout: (text) => (stdout += text),
-      stderr: (text) => (stderr += text),
-      stderrIsTTY: false,
-      env: () => undefined,
-      stdin: () => (async function* () {})(),
-    });
-    return { code, stdout, stderr };
-  };
+  // No keys in the environment.
+  const run = (args: string[]) => runMain(args);
   const loop = await run([...URLS, "--simulate", "--wait", "--verify", "--rate", "off"]);
   assert.equal(loop.code, 0, loop.stderr);
   assert.match(loop.stdout, /Verified 2 URLs from here .*: 2 hit/);
@@ -261,7 +231,7 @@ Deno.test("cli --verify in GitHub Actions: the job summary's verify section and 
   const dir = await Deno.makeTempDir();
   try {
     const env = {
-      ...ENV,
+      ...SIMULATOR_ENV,
       GITHUB_OUTPUT: `${dir}/output`,
       GITHUB_STEP_SUMMARY: `${dir}/summary.md`,
       RUNNER_TEMP: dir,

@@ -2,37 +2,25 @@
 // a fake clock (a 30-minute wait runs in milliseconds), and once as users run it, a subprocess
 // against a served simulator on the real clock.
 import assert from "node:assert/strict";
-import { main } from "../src/cli/main.ts";
 import type { CliIo } from "../src/cli/io.ts";
-import { SIMULATOR_CREDENTIALS, type SimulatorOptions } from "../src/testing/mod.ts";
+import type { SimulatorOptions } from "../src/testing/mod.ts";
 import { urlsOn } from "./_helpers.ts";
 import { MINUTE, simulatorOnFakeClock } from "./_fake_clock.ts";
 import { runCli, serveSimulator, SIMULATOR_ENV } from "./cli/run.ts";
-
-const ENV: Record<string, string> = {
-  TENCENTCLOUD_SECRET_ID: SIMULATOR_CREDENTIALS.secretId,
-  TENCENTCLOUD_SECRET_KEY: SIMULATOR_CREDENTIALS.secretKey,
-};
+import { runMain } from "./cli/in_process.ts";
 
 /** A simulator on a fake clock and main() wired to it; `sleep` moves the clock on. */
 function setup(options: SimulatorOptions = {}) {
   const { sim, clock, now, sleep } = simulatorOnFakeClock(options);
-  const run = async (args: string[], io: Partial<CliIo> = {}) => {
-    let stdout = "";
-    let stderr = "";
+  const run = (args: string[], io: Partial<CliIo> = {}) => {
     const command = args[0] === "status" || args[0] === "quota" ? [] : ["--rate", "off"];
-    const code = await main([...args, ...command], {
-      stdout: (text) => (stdout += text),
-      stderr: (text) => (stderr += text),
-      stderrIsTTY: false,
-      env: (name) => ENV[name],
-      stdin: () => (async function* () {})(),
+    return runMain([...args, ...command], {
+      env: (name) => SIMULATOR_ENV[name],
       fetch: sim.fetch,
       now,
       sleep,
       ...io,
     });
-    return { code, stdout, stderr };
   };
   return { sim, clock, run };
 }
