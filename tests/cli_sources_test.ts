@@ -14,6 +14,20 @@ const SITE = "https://www.example.com";
 const BASE = `${SITE}/site/`;
 const DAY = 86_400_000;
 
+/** `--dir` and `--base` for `writeBuildFolder()`'s folder under `tmp`, its symbolic links excluded. */
+function folderArgs(tmp: string): string[] {
+  return [
+    "--dir",
+    `${tmp}/dist`,
+    "--base",
+    BASE,
+    "--exclude",
+    "link-*",
+    "--exclude",
+    "link-dir/**",
+  ];
+}
+
 interface Plan {
   batches: { host: string; urls: string[] }[];
   rejected: { url: string; reason: string }[];
@@ -42,16 +56,7 @@ Deno.test("cli: arguments, --file, --sitemap and --dir together, each URL sent o
     const args = [
       `${SITE}/arg`,
       ...["--file", `${tmp}/urls.txt`, "--sitemap", `${served.origin}/index.xml`],
-      ...[
-        "--dir",
-        `${tmp}/dist`,
-        "--base",
-        BASE,
-        "--exclude",
-        "link-*",
-        "--exclude",
-        "link-dir/**",
-      ],
+      ...folderArgs(tmp),
     ];
     const result = await runCli(["--dry-run", "--json", ...args]);
     // The file repeats a line of its own: a harmless duplicate, so still a success.
@@ -161,7 +166,7 @@ Deno.test("cli: --changed-manifest sends what changed, and is kept as it was whe
     const manifest = `${tmp}/manifest.json`;
     const run = (...extra: string[]) =>
       runCli([
-        ...["--dir", dist, "--base", BASE, "--exclude", "link-*", "--exclude", "link-dir/**"],
+        ...folderArgs(tmp),
         ...["--changed-manifest", manifest, "--endpoint", sim.endpoint, "--json", ...extra],
       ], { env: SIMULATOR_ENV });
     const sent = (result: { stdout: string }) =>
@@ -369,16 +374,7 @@ Deno.test("cli: a simulated run writes no state: --remaining and --changed-manif
     const manifest = `${tmp}/manifest.json`;
     const later = `${tmp}/later.txt`;
     const args = [
-      ...[
-        "--dir",
-        `${tmp}/dist`,
-        "--base",
-        BASE,
-        "--exclude",
-        "link-*",
-        "--exclude",
-        "link-dir/**",
-      ],
+      ...folderArgs(tmp),
       ...["--changed-manifest", manifest, "--remaining", later, "--limit", "4"],
     ];
     const simulated = await runCli(["--simulate", "--json", ...args], { env: SIMULATOR_ENV });
