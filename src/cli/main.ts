@@ -590,14 +590,14 @@ async function prewarmCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Prom
   return withVerify(sent !== OK || !waited ? sent : waitExitStatus(waited.result, true), verified);
 }
 
-/** `--since`: how far back `status --url` looks. */
-function sinceMs(flags: Flags): number {
-  const value = flags.string("since") ?? "24h";
-  const ms = parseDuration(value);
+/** `--since`: how far back `status --url` looks, as given (for messages) and in ms. */
+function statusSince(flags: Flags): { since: string; ms: number } {
+  const since = flags.string("since") ?? "24h";
+  const ms = parseDuration(since);
   if (ms === undefined) {
-    throw new UsageError(`--since takes a duration such as 30m, 6h or 2d, got "${value}"`);
+    throw new UsageError(`--since takes a duration such as 30m, 6h or 2d, got "${since}"`);
   }
-  return ms;
+  return { since, ms };
 }
 
 async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promise<number> {
@@ -637,13 +637,13 @@ async function statusCommand(parsed: ParsedArgs, flags: Flags, io: RunIo): Promi
   // A batch reported "maybe submitted" has no task id: find its URL among recent pushes. The
   // search takes a domain or a whole URL only, so the host's pushes (or every push, for a part
   // of a URL) in the window are listed and the URL matched here, as a substring.
-  const since = flags.string("since") ?? "24h";
+  const { since, ms } = statusSince(flags);
   const now = io.now();
   const host = hostOf(url);
   const wanted = listedAs(url);
   const listed = await api.findTasks!(context, {
     ...(host !== undefined && { host }),
-    from: now - sinceMs(flags),
+    from: now - ms,
     to: now,
   });
   const lines = io.shown(listed.filter((line) => listedAs(line.url).includes(wanted)));
