@@ -191,7 +191,7 @@ function applyLogs(state: TaskState, logs: readonly TaskLine[]): void {
       percent: log.percent,
     };
     if (log.updateTime !== "") result.updatedAt = log.updateTime;
-    state.urls.set(log.url, result);
+    state.urls.set(url, result);
   }
   for (const [url, result] of state.urls) {
     if (!listed.has(url)) state.urls.set(url, { ...result, status: "unknown", percent: 0 });
