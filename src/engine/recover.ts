@@ -117,6 +117,7 @@ async function recoverWith<R extends PrewarmReport>(
   }
   if (!api.findTasks || lost.size === 0) return report;
   let reads = 0;
+  // Counted at fetch, not with onAttempt: an API of one's own may read without the send path.
   const base: FetchLike = context.fetch;
   const counted: CallContext = { ...context, fetch: (input, init) => (reads++, base(input, init)) };
   const known = new Set(report.tasks.map((task) => task.taskId));
