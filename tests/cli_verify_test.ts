@@ -4,15 +4,11 @@
 // simulator and an edge served on 127.0.0.1.
 import assert from "node:assert/strict";
 import type { CliIo } from "../src/cli/io.ts";
-import {
-  type EdgeRule,
-  SimulatedEdge,
-  type SimulatorOptions,
-  TencentCdnSimulator,
-} from "../src/testing/mod.ts";
+import { type EdgeRule, SimulatedEdge, type SimulatorOptions } from "../src/testing/mod.ts";
 import { MINUTE, simulatorOnFakeClock } from "./_fake_clock.ts";
 import { allRunners, bundleCli, runCli, SIMULATOR_ENV } from "./cli/run.ts";
 import { runMain } from "./cli/in_process.ts";
+import { serveSimulatorAndEdge } from "./_served_edge.ts";
 
 /** The simulator on a fake clock, its edge, and main() wired to both. */
 function setup(options: SimulatorOptions = {}, rules: EdgeRule[] = [], env = SIMULATOR_ENV) {
@@ -268,18 +264,8 @@ Deno.test("cli --verify in GitHub Actions: the job summary's verify section and 
 
 Deno.test("cli --wait --verify and verify on Deno, Node and Bun: exit 0 and 4 against a served simulator and edge", async () => {
   const dir = await Deno.makeTempDir();
-  const sim = new TencentCdnSimulator({ domains: ["localhost"] });
-  const edge = new SimulatedEdge(sim, {
-    rules: [
-      { match: /nocache/, cache: "uncacheable" },
-      { match: /moved/, redirect: "/target.js" },
-    ],
-  });
-  const api = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, sim.handle);
-  const served = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, edge.handle);
+  const { edge, endpoint, origin, shutdown } = serveSimulatorAndEdge();
   try {
-    const endpoint = `http://127.0.0.1:${api.addr.port}/`;
-    const origin = `http://localhost:${served.addr.port}`;
     const bundle = await bundleCli(dir);
     for (const [i, runner] of allRunners(bundle).entries()) {
       const warm = [`${origin}/${runner.name}/app.js`, `${origin}/${runner.name}/app.css`];
@@ -323,8 +309,7 @@ Deno.test("cli --wait --verify and verify on Deno, Node and Bun: exit 0 and 4 ag
       assert.equal(edge.bodyBytesRead, 7 * (i + 1), `${runner.name}: one byte per ranged answer`);
     }
   } finally {
-    await api.shutdown();
-    await served.shutdown();
+    await shutdown();
     await Deno.remove(dir, { recursive: true });
   }
 });
