@@ -12,6 +12,7 @@
  * refuse to run without keys).
  */
 import { runProgram } from "../src/cli/main.ts";
+import { CREDENTIAL_ENV_VARS } from "../src/transport/credentials.ts";
 
 const DEFAULT_FILE = "examples/urls.txt";
 
@@ -19,9 +20,8 @@ const [first, ...rest] = Deno.args;
 const named = first !== undefined && !first.startsWith("-");
 const file = named ? first : DEFAULT_FILE;
 const flags = named ? rest : Deno.args;
-const keys = ["TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY"].some((name) =>
-  Deno.env.get(name)
-);
+const { secretId, secretKey } = CREDENTIAL_ENV_VARS;
+const keys = [secretId, secretKey].some((name) => Deno.env.get(name));
 const simulate = !keys && !flags.some((flag) => /^--(simulate|endpoint|dry-run)\b/.test(flag));
 const loop = ["--wait", "--verify"].filter((flag) => !flags.includes(flag));
 if (simulate) {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { Browser, findChromium, type Page } from "./browser/cdp.ts";
-import { SimulatedEdge, type SimulatorOptions } from "../src/testing/mod.ts";
+import type { SimulatorOptions } from "../src/testing/mod.ts";
 import { setup, TOKEN } from "./router/setup.ts";
 
 const OUT = new URL("../tools/out/", import.meta.url);
@@ -20,21 +20,13 @@ const chromium = await findChromium();
 
 /** The router with its console, served on 127.0.0.1 before a simulator on a clock the test moves. */
 function serveRouter(sim: SimulatorOptions, simulated: boolean) {
-  // Assigned once the router that reads it (through the closure below) is made.
-  // deno-lint-ignore prefer-const
-  let edge: SimulatedEdge | undefined;
-  const { app, sim: simulator, advance } = setup(
-    {
-      console: true,
-      allowedHosts: ["*.example.com", "*.example.net"],
-      simulated,
-      // The cache check (step 6) asks the simulator's edge: the site.css URL is uncacheable.
-      verify: { fetch: (url, init) => edge!.fetch(url, init) },
-    },
+  const { app, sim: simulator, edge, advance } = setup(
+    { console: true, allowedHosts: ["*.example.com", "*.example.net"], simulated },
     {},
     sim,
+    // The cache check (step 6) asks the simulator's edge: the site.css URL is uncacheable.
+    { rules: [{ match: /site\.css/, cache: "uncacheable" }] },
   );
-  edge = new SimulatedEdge(simulator, { rules: [{ match: /site\.css/, cache: "uncacheable" }] });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
   return {
     sim: simulator,

@@ -7,7 +7,7 @@
  * probes asked for and what it sent.
  */
 import assert from "node:assert/strict";
-import { SimulatedEdge, TencentCdnSimulator } from "../src/testing/mod.ts";
+import { serveSimulatorAndEdge } from "./_served_edge.ts";
 import { startServer } from "./router/processes.ts";
 
 const ROOT = new URL("../", import.meta.url);
@@ -44,16 +44,9 @@ const targets: Record<string, Target> = {
 
 Deno.test("router POST /verify end to end: prewarm, wait, verify on Deno, Bun, Node and workerd", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "router-verify-e2e-" });
-  const sim = new TencentCdnSimulator({ credentials: [credentials], domains: ["localhost"] });
-  const edge = new SimulatedEdge(sim, {
-    rules: [
-      { match: /nocache/, cache: "uncacheable" },
-      { match: /moved/, redirect: "/target.js" },
-    ],
+  const { edge, endpoint, origin, edgePort, shutdown } = serveSimulatorAndEdge({
+    credentials: [credentials],
   });
-  const api = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, sim.handle);
-  const served = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, edge.handle);
-  const origin = `http://localhost:${served.addr.port}`;
   try {
     await Promise.all([
       run("node", ["tools/bundle.mjs", "tests/router/verify_serve.ts", `${dir}/serve.mjs`]),
@@ -71,8 +64,8 @@ Deno.test("router POST /verify end to end: prewarm, wait, verify on Deno, Bun, N
           TENCENTCLOUD_SECRET_KEY: credentials.secretKey,
           PREWARM_TOKENS: token,
           PREWARM_ALLOWED_HOSTS: "localhost,www.example.com",
-          TENCENTCLOUD_ENDPOINT: `http://127.0.0.1:${api.addr.port}/`,
-          EDGE_PORT: String(served.addr.port),
+          TENCENTCLOUD_ENDPOINT: endpoint,
+          EDGE_PORT: String(edgePort),
         };
         const bytesBefore = edge.bodyBytesRead;
         const server = await startServer({ ...target(dir, settings), env: settings, cwd: ROOT });
@@ -97,7 +90,7 @@ Deno.test("router POST /verify end to end: prewarm, wait, verify on Deno, Bun, N
           // Verify: what is done, and what the router must refuse.
           const response = await post("verify", [
             ...urls,
-            `http://localhost:${served.addr.port + 1}/${name}/other-port.js`,
+            `http://localhost:${edgePort + 1}/${name}/other-port.js`,
             `https://img.example.com/${name}/not-allowed.png`,
           ]);
           assert.equal(response.status, 200);
@@ -132,8 +125,7 @@ Deno.test("router POST /verify end to end: prewarm, wait, verify on Deno, Bun, N
       });
     }
   } finally {
-    await api.shutdown();
-    await served.shutdown();
+    await shutdown();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { prewarmRouter, type PrewarmRouterOptions } from "../src/hono/mod.ts";
-import { type EdgeRule, SimulatedEdge, type SimulatedEdgeOptions } from "../src/testing/mod.ts";
+import type { EdgeRule, SimulatedEdgeOptions } from "../src/testing/mod.ts";
 import type { RouterVerifyOptions } from "../src/hono/verify_options.ts";
 import { AUTH, capturingLog, errorCode, setup } from "./router/setup.ts";
 
@@ -16,25 +16,19 @@ function verifySetup(
   verify: RouterVerifyOptions = {},
   edgeOptions: SimulatedEdgeOptions = {},
 ) {
-  // Assigned once the router that reads it (through the closure below) is made.
-  // deno-lint-ignore prefer-const
-  let edge: SimulatedEdge | undefined;
   const routed = setup(
-    {
-      ...router,
-      verify: { ...verify, fetch: (url, init) => edge!.fetch(url, init) },
-    },
+    { ...router, verify },
     {},
     { domains: ["www.example.com", "img.example.com"], taskDurationMs: 60_000 },
+    edgeOptions,
   );
-  edge = new SimulatedEdge(routed.sim, edgeOptions);
   const verifyText = (lines: string[], headers: Record<string, string> = AUTH) =>
     Promise.resolve(routed.app.request("/verify", {
       method: "POST",
       headers: { ...headers, "content-type": "text/plain" },
       body: lines.join("\n"),
     }));
-  return { ...routed, edge, verifyText };
+  return { ...routed, verifyText };
 }
 
 const URLS = ["https://www.example.com/app.js", "https://img.example.com/logo.png"];

@@ -15,18 +15,16 @@ import {
   TencentCdnSimulator,
 } from "../src/testing/mod.ts";
 import { type VerifyResult, verifyWarm, type WarmResult } from "../src/verify/mod.ts";
+import { MINUTE, simulatorOnFakeClock } from "./_fake_clock.ts";
 import { fuzzSeed, Random, reproduce } from "./_random.ts";
 
-const MINUTE = 60_000;
 const ZONE = "zone-2o0i2m9sk3li";
 
 /** A simulator on a clock the test moves, its edge, and the options of every call. */
 function account(options: SimulatorOptions = {}, edgeOptions = {}) {
-  const clock = { ms: Date.UTC(2026, 10, 28, 4) };
-  const sim = new TencentCdnSimulator({
+  const { sim, clock, now, sleep } = simulatorOnFakeClock({
     domains: ["www.example.com", "img.example.com", "localhost"],
     teoZones: [{ zoneId: ZONE, domains: ["eo.example.com"] }],
-    now: () => clock.ms,
     taskDurationMs: 10 * MINUTE,
     ...options,
   });
@@ -34,12 +32,8 @@ function account(options: SimulatorOptions = {}, edgeOptions = {}) {
   const call = {
     credentials: SIMULATOR_CREDENTIALS,
     fetch: sim.fetch,
-    now: () => clock.ms,
+    now,
     maxRequestsPerSecond: Infinity,
-  };
-  const sleep = (ms: number) => {
-    clock.ms += ms;
-    return Promise.resolve();
   };
   return { sim, edge, clock, call, sleep };
 }

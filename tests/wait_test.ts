@@ -148,6 +148,24 @@ Deno.test("wait: task ids alone; an unknown task id comes back unknown, never dr
   });
 });
 
+Deno.test("wait: a URL Tencent lists percent-encoded is the one sent, once, with its status", async () => {
+  const { call, sleep } = setup({ taskDurationMs: MINUTE });
+  const sent = "https://www.example.com/中.js";
+  const report = await prewarm([sent, "https://www.example.com/a.js"], call);
+  // Tencent may list a URL encoded otherwise than it was sent: the answer is amended on the way.
+  const fetch: typeof call.fetch = async (url, init) => {
+    const answer = await call.fetch(url, init);
+    const text = await answer.text();
+    return new Response(text.replaceAll("中", "%E4%B8%AD"), answer);
+  };
+  const result = await waitForTasks(report, { ...call, fetch, sleep });
+  assert.deepEqual(result.urls.map((u) => [u.url, u.status]), [
+    [sent, "done"],
+    ["https://www.example.com/a.js", "done"],
+  ]);
+  assert.deepEqual(result.counts, { done: 2, failed: 0, invalid: 0, pending: 0, unknown: 0 });
+});
+
 Deno.test("wait: maxWaitMs ends the wait with the slow URLs pending; a last round runs at the deadline", async () => {
   const { clock, call, sleep } = setup({
     taskDurationMs: 5 * MINUTE,

@@ -5,11 +5,19 @@ import {
   V2_ERRORS,
   v2PushParams,
 } from "../src/transport/v2.ts";
-import { buildV3Request, parseV3Answer, V3_CONTENT_TYPE } from "../src/transport/v3.ts";
+import {
+  buildV3Request,
+  parseV3Answer,
+  V3_CONTENT_TYPE,
+  V3_ENDPOINT,
+  v3TaskCall,
+} from "../src/transport/v3.ts";
 import { signV2, v2SourceString } from "../src/transport/v2_signature.ts";
 import { TencentCloudError } from "../src/rules/errors.ts";
 import { errorAdvice } from "../src/rules/advice.ts";
-import type { RawAnswer } from "../src/transport/send.ts";
+import { type RawAnswer, sendWithRetries } from "../src/transport/send.ts";
+import { resolveCallOptions } from "../src/transport/call_options.ts";
+import { MemoryCoordinator } from "../src/coordinator/memory.ts";
 
 const credentials = {
   secretId: "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D",
@@ -292,4 +300,31 @@ Deno.test("errors serialize every field and nothing else", () => {
   assert.equal(json.name, "TencentCloudError");
   assert.equal(json.summary, "boom (InternalError)");
   assert.equal(String(error), "TencentCloudError: boom (InternalError)");
+});
+
+Deno.test("send: a signal aborted while the request is being signed sends nothing", async () => {
+  const controller = new AbortController();
+  const sent: string[] = [];
+  const context = resolveCallOptions({
+    credentials,
+    signal: controller.signal,
+    coordinator: new MemoryCoordinator(),
+    fetch: (url) => {
+      sent.push(url);
+      return Promise.resolve(Response.json({ Response: { TaskId: "t-1", RequestId: "r" } }));
+    },
+  }, V3_ENDPOINT);
+  const call = v3TaskCall(context, "PushUrlsCache", { Urls: ["https://www.example.com/a"] });
+  const reason = new Error("stopped while signing");
+  const aborted = sendWithRetries(context, {
+    ...call,
+    // Signing is asynchronous (WebCrypto): the run may be stopped meanwhile.
+    sign: async (timestamp) => {
+      const request = await call.sign(timestamp);
+      controller.abort(reason);
+      return request;
+    },
+  });
+  await assert.rejects(aborted, (error) => error === reason);
+  assert.deepEqual(sent, []);
 });

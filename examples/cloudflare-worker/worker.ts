@@ -9,9 +9,9 @@
  * in wrangler.toml), so every isolate and location of the Worker shares them.
  *
  * In your own Worker project, import from the published package instead:
+ * `import { endpointFromEnv } from "@qcdn/prewarm";`,
  * `import { prewarmRouter } from "@qcdn/prewarm/hono";` and
- * `import { endpointFromEnv } from "../../mod.ts";
-import { durableObjectCoordinator } from "@qcdn/prewarm/cloudflare";`
+ * `import { durableObjectCoordinator } from "@qcdn/prewarm/cloudflare";`
  */
 import { endpointFromEnv } from "../../mod.ts";
 import {

@@ -8,6 +8,7 @@ import type { RunSummary, TaskLine, TaskSearch, TencentApi } from "../api.ts";
 import type { CallContext } from "../transport/send.ts";
 import {
   beijingTime,
+  pageFields,
   type PushLog,
   readAllPushTasks,
   readPushTasks,
@@ -145,12 +146,7 @@ const TASK_READS: Pick<TencentApi, "readTask" | "describeTask" | "findTasks"> = 
     context: CallContext,
     taskId: string,
     page: { offset?: number; limit?: number },
-  ) =>
-    readPushTasks(context, {
-      TaskId: taskId,
-      ...(page.offset !== undefined && { Offset: page.offset }),
-      ...(page.limit !== undefined && { Limit: page.limit }),
-    }),
+  ) => readPushTasks(context, { TaskId: taskId, ...pageFields(page) }),
   findTasks: async (context: CallContext, search: TaskSearch) =>
     (await readAllPushTasks(context, hostSearch(search))).logs.map(pushTaskLine),
 };

@@ -218,18 +218,25 @@ export async function describePushTasks(
   options: DescribePushTasksOptions = {},
 ): Promise<PushTasksResult> {
   const resolved = resolveCallOptions(options, V3_ENDPOINT);
-  const payload = pushTasksPayload(task);
+  return await readPushTasks(resolved, { ...pushTasksPayload(task), ...pageFields(options) });
+}
+
+/**
+ * The `Offset` and `Limit` fields of one page of a read (`DescribePushTasks`,
+ * `DescribePrefetchTasks`), each only when given.
+ * @throws {RangeError} for an offset or limit that is not an integer >= 0.
+ */
+export function pageFields(page: { offset?: number; limit?: number }): Record<string, number> {
+  const fields: Record<string, number> = {};
   for (const field of ["offset", "limit"] as const) {
-    const value = options[field];
+    const value = page[field];
     if (value === undefined) continue;
     if (!Number.isInteger(value) || value < 0) {
-      throw new RangeError(
-        `Invalid option ${field}: expected an integer >= 0, got ${value}`,
-      );
+      throw new RangeError(`Invalid option ${field}: expected an integer >= 0, got ${value}`);
     }
-    payload[field === "offset" ? "Offset" : "Limit"] = value;
+    fields[field === "offset" ? "Offset" : "Limit"] = value;
   }
-  return await readPushTasks(resolved, payload);
+  return fields;
 }
 
 /** One `DescribePushTasks` call with an already resolved context, its answer parsed. */

@@ -19,6 +19,7 @@ import {
 } from "./edgeone_reads.ts";
 import { checkZoneId, TEO_ENDPOINT, TEO_SERVICE } from "./edgeone_zone.ts";
 import { listedAs } from "../rules/urls.ts";
+import { pageFields } from "./cdn_reads.ts";
 
 /** Options of {@linkcode edgeOne}. */
 export interface EdgeOneOptions {
@@ -178,8 +179,7 @@ export function edgeOne(options: EdgeOneOptions): EdgeOneApi {
     ) =>
       readPrefetchTasks(context, zoneId, {
         Filters: [{ Name: "job-id", Values: [jobId] }],
-        ...(page.offset !== undefined && { Offset: page.offset }),
-        ...(page.limit !== undefined && { Limit: page.limit }),
+        ...pageFields(page),
       }),
     findTasks: async (context: CallContext, search: TaskSearch) =>
       (await readAllPrefetchTasks(context, zoneId, {

@@ -9,6 +9,7 @@ import { count, list, readAllPages, readV3, requestIdOf, text } from "../transpo
 import { type CallOptions, resolveCallOptions } from "../transport/call_options.ts";
 import type { CallContext } from "../transport/send.ts";
 import { checkZoneId, TEO_ENDPOINT, TEO_SERVICE } from "./edgeone_zone.ts";
+import { pageFields } from "./cdn_reads.ts";
 import { epochMs } from "../rules/option_checks.ts";
 
 /** Call options of the EdgeOne reads: the zone they are about, and how to call. */
@@ -283,14 +284,8 @@ export async function describePrefetchTasks(
   options: DescribePrefetchTasksOptions,
 ): Promise<PrefetchTasksResult> {
   const { context, zoneId } = resolveEdgeOne(options);
-  const payload = prefetchTasksPayload(job);
-  for (const field of ["offset", "limit"] as const) {
-    const value = options[field];
-    if (value === undefined) continue;
-    if (!Number.isInteger(value) || value < 0) {
-      throw new RangeError(`Invalid option ${field}: expected an integer >= 0, got ${value}`);
-    }
-    payload[field === "offset" ? "Offset" : "Limit"] = value;
-  }
-  return await readPrefetchTasks(context, zoneId, payload);
+  return await readPrefetchTasks(context, zoneId, {
+    ...prefetchTasksPayload(job),
+    ...pageFields(options),
+  });
 }

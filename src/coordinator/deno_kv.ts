@@ -20,6 +20,7 @@
  */
 import type { Coordinator } from "./memory.ts";
 import { abortableDelay, backoffDelay, type BackoffPolicy } from "../transport/retry.ts";
+import { optionalFunction } from "../rules/option_checks.ts";
 import {
   accountKey,
   applyOperations,
@@ -108,14 +109,12 @@ export function denoKvCoordinator(
       }`,
     );
   }
-  const { prefix = ["qcdn-prewarm"], clock = Date.now, maxAttempts = 100 } = options;
+  const { prefix = ["qcdn-prewarm"], maxAttempts = 100 } = options;
+  const clock = optionalFunction<() => number>("clock", options.clock) ?? Date.now;
   if (!Array.isArray(prefix)) {
     throw new TypeError(
       `Invalid option prefix: expected a KV key (an array), got ${typeof prefix}`,
     );
-  }
-  if (typeof clock !== "function") {
-    throw new TypeError(`Invalid option clock: expected a function, got ${typeof clock}`);
   }
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new RangeError(

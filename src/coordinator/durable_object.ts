@@ -30,7 +30,7 @@
  * @module
  */
 import { BudgetLedger, type Coordinator } from "./memory.ts";
-import { beijingDay, msUntilBeijingMidnight } from "../rules/budget_day.ts";
+import { beijingDay, DAY_MS, msUntilBeijingMidnight } from "../rules/budget_day.ts";
 import {
   accountKey,
   applyOperations,
@@ -85,7 +85,6 @@ export interface DurableObjectState {
 }
 
 const STATE_KEY = "state";
-const DAY_MS = 24 * 3600_000;
 // A window unused this long has nothing left to pace; its adapted rate is forgotten.
 const IDLE_WINDOW_MS = 3600_000;
 

@@ -10,6 +10,7 @@
  * @module
  */
 import { abortableDelay } from "../transport/retry.ts";
+import { optionalFunction } from "../rules/option_checks.ts";
 
 /**
  * The window the request rate is counted over, in ms: a second, plus a margin for timers that
@@ -352,13 +353,8 @@ export class MemoryCoordinator implements Coordinator {
 
   /** Creates an empty coordinator. @param options The gate's clock. */
   constructor(options: MemoryCoordinatorOptions = {}) {
-    const clock = options.clock;
-    if (clock !== undefined && typeof clock !== "function") {
-      throw new TypeError(
-        `Invalid option clock: expected a function, got ${typeof clock}`,
-      );
-    }
-    this.#clock = clock ?? (() => performance.now());
+    this.#clock = optionalFunction<() => number>("clock", options.clock) ??
+      (() => performance.now());
   }
 
   #account(account: string): AccountState {

@@ -23,18 +23,13 @@ import {
 import type { CallContext, FetchLike } from "../transport/send.ts";
 import type { ResolvedPrewarmOptions } from "./options.ts";
 import { runBatches } from "./prewarm.ts";
-import { checkReportApi, taskReadApi, type WaitOptions } from "./wait.ts";
+import { checkReportApi, describeValue, taskReadApi, type WaitOptions } from "./wait.ts";
 
 // How far before a batch was sent (and after now) its task is looked for: the clock skew a
 // signature tolerates (Tencent refuses requests more than 5 minutes off).
 const SKEW_MS = 300_000; // 5 minutes, as a literal: a bundler keeps a computed constant.
 /** Hosts read at once. */
 const READ_CONCURRENCY = 4;
-
-function describeValue(value: unknown): string {
-  if (Array.isArray(value)) return "an array";
-  return value === null ? "null" : typeof value === "object" ? "an object" : typeof value;
-}
 
 /** Checks what the step reads of a report: its lists, and each failed batch's host and URLs. */
 function checkReport(report: unknown): asserts report is PrewarmReport {
@@ -117,6 +112,7 @@ async function recoverWith<R extends PrewarmReport>(
   }
   if (!api.findTasks || lost.size === 0) return report;
   let reads = 0;
+  // Counted at fetch, not with onAttempt: an API of one's own may read without the send path.
   const base: FetchLike = context.fetch;
   const counted: CallContext = { ...context, fetch: (input, init) => (reads++, base(input, init)) };
   const known = new Set(report.tasks.map((task) => task.taskId));

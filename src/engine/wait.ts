@@ -116,8 +116,9 @@ interface TaskState {
 
 type TaskInput = PrewarmReport | readonly PrewarmTask[] | readonly string[];
 
-function describeValue(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
+/** A value as an error message shows it: a string quoted (its start), an object by its kind. */
+export function describeValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.slice(0, 100));
   if (Array.isArray(value)) return "an array";
   return value === null ? "null" : typeof value === "object" ? "an object" : String(value);
 }
@@ -191,7 +192,7 @@ function applyLogs(state: TaskState, logs: readonly TaskLine[]): void {
       percent: log.percent,
     };
     if (log.updateTime !== "") result.updatedAt = log.updateTime;
-    state.urls.set(log.url, result);
+    state.urls.set(url, result);
   }
   for (const [url, result] of state.urls) {
     if (!listed.has(url)) state.urls.set(url, { ...result, status: "unknown", percent: 0 });

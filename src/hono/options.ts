@@ -523,11 +523,9 @@ export function resolveRouterOptions<E extends Env>(
   return resolved;
 }
 
-/** The paths of the API routes: the console cannot be served under them. */
-const API_PATHS = ["/prewarm", "/quota", "/tasks", "/health", "/verify"];
-
 /**
- * Checks the `console` option.
+ * Checks the `console` option (that its path is under no API route, `prewarmRouter()` checks
+ * against its routes).
  * @returns The page's path, or `undefined` when the console is off.
  */
 function pageOption(value: unknown): string | undefined {
@@ -552,12 +550,6 @@ function pageOption(value: unknown): string | undefined {
       `Invalid option console.path: expected a path such as "/" or "/console", got ${
         JSON.stringify(path.slice(0, 100))
       }`,
-    );
-  }
-  const taken = API_PATHS.find((api) => path === api || path.startsWith(`${api}/`));
-  if (taken !== undefined) {
-    throw new RangeError(
-      `Invalid option console.path: ${JSON.stringify(path)} is under the API route ${taken}`,
     );
   }
   return path;

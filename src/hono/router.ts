@@ -13,7 +13,7 @@ import { taskListHandler } from "./task_list.ts";
 import { consoleHandler } from "./console.ts";
 import { verifyHandler } from "./verify.ts";
 
-/** The routes and the methods each answers (HEAD comes with GET). */
+/** The routes and the methods each answers (HEAD comes with GET); the console sits under none. */
 const ROUTES: ReadonlyArray<readonly [path: string, allow: string]> = [
   ["/prewarm", "POST"],
   ["/prewarm/plan", "POST"],
@@ -81,6 +81,14 @@ function notFound(c: Context): RouterError {
  */
 export function prewarmRouter<E extends Env = Env>(options?: PrewarmRouterOptions<E>): Hono<E> {
   const resolved = resolveRouterOptions(options);
+  const page = resolved.consolePath;
+  // A parent route comes first in ROUTES: the one named is the route the page would shadow.
+  const taken = page && ROUTES.find(([api]) => page === api || page.startsWith(`${api}/`));
+  if (taken) {
+    throw new RangeError(
+      `Invalid option console.path: ${JSON.stringify(page)} is under the API route ${taken[0]}`,
+    );
+  }
   const auth = authenticate(resolved);
   const app = new Hono<E>();
 
@@ -97,9 +105,9 @@ export function prewarmRouter<E extends Env = Env>(options?: PrewarmRouterOption
   app.get("/tasks", auth, taskListHandler(resolved));
   app.get("/tasks/:id", auth, tasksHandler(resolved));
   const routes = [...ROUTES];
-  if (resolved.consolePath !== undefined) {
-    app.get(resolved.consolePath, consoleHandler(resolved.consolePath));
-    routes.push([resolved.consolePath, "GET, HEAD"]);
+  if (page !== undefined) {
+    app.get(page, consoleHandler(page));
+    routes.push([page, "GET, HEAD"]);
   }
   for (const [path, allow] of routes) {
     app.options(path, (c) => c.body(null, 204, { Allow: `${allow}, OPTIONS` }));

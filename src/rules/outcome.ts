@@ -183,8 +183,8 @@ export function classifyV3Error(code: string, rows?: ErrorRows): ErrorCategory {
 }
 
 /**
- * Decides what an HTTP answer without a readable Tencent document means. `accepted` is true
- * when the status was 2xx yet the body could not be read: the server may have acted on it.
+ * Decides what an HTTP answer without a readable Tencent document means. A 2xx whose body could
+ * not be read was accepted first: the server may have acted on it (`server`).
  */
 export function classifyHttpStatus(status: number): ErrorCategory {
   if (status === 429 || status === 503) return "unavailable";

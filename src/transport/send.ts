@@ -196,9 +196,10 @@ async function attempt<T>(
     throw coordinatorError(error);
   }
   if (wait > 0) await abortableDelay(wait, signal);
-  signal?.throwIfAborted();
   // Signed after the gate let it through, so the timestamp is fresh however long it waited.
   const request = await call.sign(Math.floor(context.now() / 1000));
+  // Checked after signing, which awaits WebCrypto: a run stopped meanwhile sends nothing.
+  signal?.throwIfAborted();
   const init: RequestInit = {
     method: request.method,
     headers: request.headers,

@@ -127,7 +127,6 @@ export interface Tc3SignInput extends Tc3CanonicalInput {
   service: string;
 }
 
-/** Lower-case hex SHA-256 of a string's UTF-8 bytes, hashed by the platform. */
 // The platform's WebCrypto, called directly: every runtime this module supports has it, and a
 // bundle of prewarm() then carries neither a hash loop nor a wrapper around the platform's.
 const _utf8 = new TextEncoder();
@@ -138,6 +137,7 @@ function _hex(bytes: ArrayBuffer): string {
   return out;
 }
 
+/** Lower-case hex SHA-256 of a string's UTF-8 bytes, hashed by the platform. */
 async function _webSha256Hex(text: string): Promise<string> {
   return _hex(await crypto.subtle.digest("SHA-256", _utf8.encode(text)));
 }

@@ -10,6 +10,8 @@ import {
   type RouterPrewarmDefaults,
 } from "../../src/hono/mod.ts";
 import {
+  SimulatedEdge,
+  type SimulatedEdgeOptions,
   SIMULATOR_CREDENTIALS,
   type SimulatorOptions,
   TencentCdnSimulator,
@@ -25,6 +27,9 @@ export const AUTH = { authorization: `Bearer ${TOKEN}` } as const;
 /** What {@linkcode setup} returns. */
 export interface RouterSetup {
   sim: TencentCdnSimulator;
+  /** The simulator's edge: where the router's `POST /verify` probes go (unless the test's
+   * `verify` option sets its own `fetch`). */
+  edge: SimulatedEdge;
   app: Hono;
   /** POSTs a JSON body (anything JSON.stringify takes) to /prewarm with the token. */
   postJson(body: unknown, headers?: Record<string, string>): Promise<Response>;
@@ -38,15 +43,18 @@ export interface RouterSetup {
 
 /**
  * Makes a router with the token and the simulator's credentials, fast retries, and one clock
- * for both, standing at {@linkcode NOW} until the test advances it.
+ * for both, standing at {@linkcode NOW} until the test advances it; its `POST /verify` probes
+ * the simulator's edge (made with `edge`).
  */
 export function setup(
   router: PrewarmRouterOptions = {},
   prewarm: RouterPrewarmDefaults = {},
   sim: SimulatorOptions = {},
+  edge: SimulatedEdgeOptions = {},
 ): RouterSetup {
   let now = NOW;
   const simulator = new TencentCdnSimulator({ now: () => now, ...sim });
+  const simulatedEdge = new SimulatedEdge(simulator, edge);
   const app = prewarmRouter({
     credentials: { ...SIMULATOR_CREDENTIALS },
     tokens: [TOKEN],
@@ -60,9 +68,11 @@ export function setup(
       ...prewarm,
     },
     ...router,
+    verify: { fetch: simulatedEdge.fetch, ...router.verify },
   });
   return {
     sim: simulator,
+    edge: simulatedEdge,
     app,
     postJson: (body, headers = {}) =>
       Promise.resolve(app.request("/prewarm", {
