@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { TencentCdnSimulator } from "../src/testing/mod.ts";
 import type { PushLog } from "../src/testing/push_tasks.ts";
-import { callV3, Clock, setup } from "./_simulator_client.ts";
+import { callTeo, callV3, Clock, setup } from "./_simulator_client.ts";
 
 const MINUTE = 60_000;
 
@@ -258,5 +258,38 @@ Deno.test("lifecycle options: bad rules and values throw naming the value", () =
       (error: unknown) => error instanceof type && message.test((error as Error).message),
       JSON.stringify(options),
     );
+  }
+});
+
+Deno.test("edge state: a URL's prefetch as the task holds it, however the edge is asked for it", async () => {
+  const { sim, clock } = setup({
+    taskDurationMs: MINUTE,
+    taskOutcomes: [
+      { match: "https://www.example.com:443/gone.js", status: "invalid" },
+      { match: "https://WWW.example.org/gone.js", status: "invalid" },
+    ],
+  });
+  // Sent without UrlEncode, the non-ASCII URL ends `fail`; the rule names the other as sent.
+  await push(sim, clock, [
+    "https://www.example.com/日本.html",
+    "https://www.example.com:443/gone.js",
+  ]);
+  const job = await callTeo(sim, clock, "CreatePrefetchTask", {
+    ZoneId: "*",
+    Targets: ["https://WWW.example.org/gone.js"],
+  });
+  assert.equal(job.Error, undefined, JSON.stringify(job.Error));
+  clock.ms += MINUTE;
+  const day = { StartTime: "2024-01-15 00:00:00" };
+  const described = (await logs(sim, clock, day)).PushLogs.map((line) => line.Status);
+  assert.deepEqual(described, ["fail", "invalid"]);
+  // An edge is asked for each as a browser writes it.
+  const asked: [string, string][] = [
+    ["https://www.example.com/%E6%97%A5%E6%9C%AC.html", "fail"],
+    ["https://www.example.com/gone.js", "invalid"],
+    ["https://www.example.org/gone.js", "invalid"],
+  ];
+  for (const [url, status] of asked) {
+    assert.equal(sim.edgeStateOf(url).prefetch?.status, status, url);
   }
 });

@@ -13,6 +13,7 @@ import { checkUrl } from "../src/rules/urls.ts";
 import { pathUrls, selectedFiles } from "../src/sources/directory.ts";
 import { collect } from "./sources/serve.ts";
 import { expectedUrls, writeBuildFolder } from "./sources/build_folder.ts";
+import { git, HAS_GIT } from "./sources/git.ts";
 
 const BASE = "https://www.example.com/site/";
 
@@ -154,20 +155,9 @@ Deno.test("globMatcher: names anywhere without a slash, paths from the root with
   assert.throws(() => globMatcher(""), /Invalid glob: expected a non-empty pattern, got ""/);
 });
 
-async function git(cwd: string, ...args: string[]): Promise<void> {
-  const { code, stderr } = await new Deno.Command("git", {
-    args,
-    cwd,
-    stdout: "null",
-    stderr: "piped",
-  })
-    .output();
-  assert.equal(code, 0, new TextDecoder().decode(stderr));
-}
-
 Deno.test({
   name: "changedSince: modified, added and untracked files under the folder; errors name the ref",
-  ignore: new Deno.Command("git", { args: ["--version"] }).outputSync().code !== 0,
+  ignore: !HAS_GIT,
   async fn() {
     const repo = await Deno.makeTempDir();
     try {

@@ -13,6 +13,7 @@ import {
 import { encodeSegment } from "../src/sources/directory.ts";
 import { collect } from "./sources/serve.ts";
 import { fuzzSeed, Random, reproduce } from "./_random.ts";
+import { git, HAS_GIT } from "./sources/git.ts";
 
 const BASE = "https://www.example.com/site/";
 
@@ -169,19 +170,9 @@ Deno.test("manifest: a file named __proto__ is a file like any other", async () 
   }
 });
 
-async function git(cwd: string, ...args: string[]): Promise<void> {
-  const { code, stderr } = await new Deno.Command("git", {
-    args: ["-c", "user.email=test@example.com", "-c", "user.name=Test", ...args],
-    cwd,
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  assert.equal(code, 0, new TextDecoder().decode(stderr));
-}
-
 Deno.test({
   name: "changedSince: a changed submodule, or a nested repository, is named in a warning",
-  ignore: new Deno.Command("git", { args: ["--version"] }).outputSync().code !== 0,
+  ignore: !HAS_GIT,
   async fn() {
     const tmp = await Deno.makeTempDir();
     try {

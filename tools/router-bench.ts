@@ -7,6 +7,7 @@
  * ratios within a row; the absolute times belong to this machine and this run.
  */
 import { measureRouterCost, type RouterBenchRow } from "./router-bench-core.ts";
+import { bundle, lastLine, run } from "./bench/run.ts";
 
 /** One runtime's measurements. */
 export interface RouterBenchResult {
@@ -40,25 +41,10 @@ export async function measureOnDeno(): Promise<RouterBenchResult> {
 export async function measureOnBun(): Promise<RouterBenchResult> {
   const dir = await Deno.makeTempDir({ prefix: "router-bench-" });
   try {
-    const bundle = `${dir}/router-bench-bun.mjs`;
-    const bundled = await new Deno.Command("node", {
-      args: [
-        "tools/bundle.mjs",
-        "tools/router-bench-bun.ts",
-        bundle,
-        "--platform=node",
-      ],
-      cwd: ROOT,
-    }).output();
-    if (bundled.code !== 0) {
-      throw new Error(new TextDecoder().decode(bundled.stderr));
-    }
+    const bundled = `${dir}/router-bench-bun.mjs`;
+    await bundle("tools/router-bench-bun.ts", bundled, "--platform=node");
     const bun = new URL("tools/node_modules/.bin/bun", ROOT).pathname;
-    const run = await new Deno.Command(bun, { args: [bundle], cwd: ROOT })
-      .output();
-    const out = new TextDecoder().decode(run.stdout).trim().split("\n").at(-1) ?? "";
-    if (run.code !== 0) throw new Error(new TextDecoder().decode(run.stderr));
-    return JSON.parse(out);
+    return JSON.parse(await lastLine(bun, [bundled]));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -68,31 +54,14 @@ export async function measureOnBun(): Promise<RouterBenchResult> {
 export async function measureOnNodeAndWorkerd(): Promise<RouterBenchResult[]> {
   const dir = await Deno.makeTempDir({ prefix: "router-bench-" });
   try {
-    const bundle = async (entry: string, out: string, platform: string) => {
-      const done = await new Deno.Command("node", {
-        args: ["tools/bundle.mjs", entry, out, `--platform=${platform}`],
-        cwd: ROOT,
-      }).output();
-      if (done.code !== 0) {
-        throw new Error(new TextDecoder().decode(done.stderr));
-      }
-    };
-    await bundle("tools/router-bench-core.ts", `${dir}/core.mjs`, "node");
-    await bundle(
-      "tools/router-bench-worker.ts",
+    await bundle("tools/router-bench-core.ts", `${dir}/core.mjs`, "--platform=node");
+    await bundle("tools/router-bench-worker.ts", `${dir}/worker.mjs`, "--platform=browser");
+    const { stdout } = await run("node", [
+      "tools/router-bench-node.mjs",
+      `${dir}/core.mjs`,
       `${dir}/worker.mjs`,
-      "browser",
-    );
-    const run = await new Deno.Command("node", {
-      args: [
-        "tools/router-bench-node.mjs",
-        `${dir}/core.mjs`,
-        `${dir}/worker.mjs`,
-      ],
-      cwd: ROOT,
-    }).output();
-    if (run.code !== 0) throw new Error(new TextDecoder().decode(run.stderr));
-    return new TextDecoder().decode(run.stdout).trim().split("\n")
+    ]);
+    return stdout.trim().split("\n")
       .filter((line) => line.startsWith("{"))
       .map((line) => JSON.parse(line));
   } finally {

@@ -137,15 +137,21 @@ export function checkOutcomeRules<Status extends string>(
 }
 
 /**
- * Whether two URLs name the same resource as a URL parser reads them (the host's case, an
- * encoded character written either way): how the edge matches a request to the URL a task was
- * given.
+ * The URL of `held` (a task's URLs, as sent) that names the same resource as `url` as a URL
+ * parser reads both (the host's case, a default port, an encoded character written either
+ * way), as it is held; `undefined` when none does. The held form is what a task's outcome rules
+ * and failures were decided for: how the edge matches a request to the URL a task was given.
  */
-export function sameUrl(a: string, b: string): boolean {
-  if (a === b) return true;
+export function heldAs(held: readonly string[], url: string): string | undefined {
+  if (held.includes(url)) return url;
+  const href = hrefOf(url);
+  return href === undefined ? undefined : held.find((sent) => hrefOf(sent) === href);
+}
+
+function hrefOf(url: string): string | undefined {
   try {
-    return new URL(a).href === new URL(b).href;
+    return new URL(url).href;
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -7,12 +7,7 @@
  */
 
 import { formatBeijingTime } from "./beijing_time.ts";
-import {
-  type PrefetchOutcome,
-  sameUrl,
-  type TaskLifecycle,
-  type UrlProgress,
-} from "./lifecycle.ts";
+import { heldAs, type PrefetchOutcome, type TaskLifecycle, type UrlProgress } from "./lifecycle.ts";
 import type { TaskQuery } from "./task_query.ts";
 
 /** Where a prefetch warms the cache. */
@@ -152,8 +147,9 @@ export class PushTaskLog {
   }
 
   /**
-   * Where the newest task that covers `url` (as a URL parser reads both) stands at `now`, and when it was
-   * created; `undefined` when no task covers it.
+   * Where the newest task that covers `url` (see {@linkcode heldAs}) stands at `now`, as
+   * `DescribePushTasks` tells it of the URL as sent, and when it was created; `undefined` when
+   * no task covers it.
    */
   newest(
     url: string,
@@ -161,9 +157,10 @@ export class PushTaskLog {
   ): { at: number; progress: UrlProgress<PrefetchOutcome> } | undefined {
     for (let i = this.accepted.length - 1; i >= 0; i--) {
       const task = this.accepted[i]!;
-      if (!task.urls.some((sent) => sameUrl(sent, url))) continue;
-      const forced = this.#failing.get(task)?.has(url) ? "fail" : undefined;
-      return { at: task.at, progress: this.#lifecycle.progress(url, task.at, now, forced) };
+      const sent = heldAs(task.urls, url);
+      if (sent === undefined) continue;
+      const forced = this.#failing.get(task)?.has(sent) ? "fail" : undefined;
+      return { at: task.at, progress: this.#lifecycle.progress(sent, task.at, now, forced) };
     }
     return undefined;
   }

@@ -20,7 +20,7 @@ import {
   type SimulatorFaultType,
 } from "./faults.ts";
 import { inProcessFetch } from "./in_process_fetch.ts";
-import { type PrefetchOutcome, sameUrl, TaskLifecycle } from "./lifecycle.ts";
+import { heldAs, type PrefetchOutcome, TaskLifecycle } from "./lifecycle.ts";
 import { NonceLedger } from "./nonce_ledger.ts";
 import { describe } from "./options_check.ts";
 import { resolveOptions, type SimulatorOptions } from "./options.ts";
@@ -215,8 +215,8 @@ export class TencentCdnSimulator {
   /**
    * What the account's edge knows of `url` at the simulated clock, for `SimulatedEdge`:
    * which service serves its host (`undefined`: neither the account's CDN domains nor an
-   * EdgeOne zone); where its newest prefetch (either service; the same URL as a parser reads it) stands and when
-   * it ended; and whether a purge of it was accepted after that.
+   * EdgeOne zone); where its newest prefetch (either service; the URL as sent that a parser
+   * reads as `url`) stands and when it ended; and whether a purge of it was accepted after that.
    */
   edgeStateOf(url: string): EdgeState {
     const now = this.#context.options.now();
@@ -234,7 +234,7 @@ export class TencentCdnSimulator {
     const state: EdgeState = service === undefined ? { readAt: now } : { readAt: now, service };
     if (newest) {
       state.prefetch = { status: newest.progress.status, updatedAt: newest.progress.updatedAt };
-      const purge = this.purged.filter((p) => p.urls.some((sent) => sameUrl(sent, url))).pop();
+      const purge = this.purged.findLast((p) => heldAs(p.urls, url) !== undefined);
       if (purge && purge.at >= newest.progress.updatedAt) state.purgedAt = purge.at;
     }
     return state;

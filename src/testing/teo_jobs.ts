@@ -6,12 +6,7 @@
  */
 
 import { DomainRegistry } from "./domains.ts";
-import {
-  type PrefetchOutcome,
-  sameUrl,
-  type TaskLifecycle,
-  type UrlProgress,
-} from "./lifecycle.ts";
+import { heldAs, type PrefetchOutcome, type TaskLifecycle, type UrlProgress } from "./lifecycle.ts";
 import type { ResolvedTeoZone } from "./options.ts";
 import { randomBase36 } from "./purge_tasks.ts";
 import type { PushHeader } from "./push_tasks.ts";
@@ -165,8 +160,9 @@ export class TeoAccount {
   }
 
   /**
-   * Where the newest job that covers `target` (as a URL parser reads both) stands at `now`, and when it was
-   * created; `undefined` when no job covers it.
+   * Where the newest job that covers `target` (see {@linkcode heldAs}) stands at `now`, as
+   * `DescribePrefetchTasks` tells it of the target as sent, and when it was created;
+   * `undefined` when no job covers it.
    */
   newest(
     target: string,
@@ -174,8 +170,9 @@ export class TeoAccount {
   ): { at: number; progress: UrlProgress<PrefetchOutcome> } | undefined {
     for (let i = this.accepted.length - 1; i >= 0; i--) {
       const job = this.accepted[i]!;
-      if (job.targets.some((sent) => sameUrl(sent, target))) {
-        return { at: job.at, progress: this.#lifecycle.progress(target, job.at, now) };
+      const sent = heldAs(job.targets, target);
+      if (sent !== undefined) {
+        return { at: job.at, progress: this.#lifecycle.progress(sent, job.at, now) };
       }
     }
     return undefined;

@@ -5,6 +5,7 @@
  * `/health` route and a `bearerAuth` route), `prewarmRouter()` as the Cloudflare example makes
  * it but without the console, and the same with `console: true`.
  */
+import { bundle, lastLine } from "./run.ts";
 import type { Summary } from "./stats.mjs";
 
 const root = new URL("../../", import.meta.url);
@@ -48,34 +49,22 @@ export default prewarmRouter({ console: true });
 /** Bundles the three Workers and times their cold starts. */
 export async function measureColdStart(passes = 10): Promise<ColdStartResult> {
   await Deno.mkdir(outDir, { recursive: true });
-  const bundler = new URL("tools/bundle.mjs", root).pathname;
   const files: Record<string, string> = {};
   const bytes: Record<string, number> = {};
   for (const [name, source] of Object.entries(WORKERS)) {
     const entry = new URL(`${name}.ts`, outDir).pathname;
     files[name] = new URL(`${name}.worker.js`, outDir).pathname;
     await Deno.writeTextFile(entry, source);
-    const bundled = await new Deno.Command("node", {
-      args: [bundler, entry, files[name]!, "--platform=browser"],
-      cwd: root,
-    }).output();
-    if (bundled.code !== 0) {
-      throw new Error(new TextDecoder().decode(bundled.stderr));
-    }
+    await bundle(entry, files[name]!, "--platform=browser");
     bytes[name] = (await Deno.stat(files[name]!)).size;
   }
-  const run = await new Deno.Command("node", {
-    args: [
+  const result = JSON.parse(
+    await lastLine("node", [
       new URL("tools/bench/cold_start.mjs", root).pathname,
       String(COLD_START_COPIES),
       String(passes),
       ...Object.entries(files).map(([name, file]) => `${name}=${file}`),
-    ],
-    cwd: root,
-  }).output();
-  if (run.code !== 0) throw new Error(new TextDecoder().decode(run.stderr));
-  const result = JSON.parse(
-    new TextDecoder().decode(run.stdout).trim().split("\n").at(-1)!,
+    ]),
   ) as Record<
     "floor" | "router" | "routerConsole",
     Summary & { samples: number[] }

@@ -11,6 +11,7 @@ import type { BudgetHoldRequest, Coordinator } from "../../src/coordinator/memor
 import { MemoryCoordinator } from "../../src/coordinator/memory.ts";
 import { denoKvCoordinator } from "../../src/coordinator/deno_kv.ts";
 import { startServer } from "../../tests/router/processes.ts";
+import { bundle } from "./run.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const WARMUP = 20;
@@ -57,17 +58,8 @@ async function batches(coordinator: Coordinator): Promise<number[]> {
 
 async function durableObject(): Promise<CoordinatorLatency> {
   const dir = await Deno.makeTempDir({ prefix: "bench-do-" });
-  const bundle = `${dir}/do_worker.mjs`;
-  const built = await new Deno.Command("node", {
-    args: [
-      "tools/bundle.mjs",
-      "tests/coordinators/do_worker.ts",
-      bundle,
-      "--platform=browser",
-    ],
-    cwd: ROOT,
-  }).output();
-  if (built.code !== 0) throw new Error(new TextDecoder().decode(built.stderr));
+  const worker = `${dir}/do_worker.mjs`;
+  await bundle("tests/coordinators/do_worker.ts", worker, "--platform=browser");
   const options = {
     durableObjects: {
       COORDINATOR: { className: "TestCoordinator", useSQLite: true },
@@ -77,7 +69,7 @@ async function durableObject(): Promise<CoordinatorLatency> {
     command: "node",
     args: [
       "tests/router/miniflare_host.mjs",
-      bundle,
+      worker,
       "{}",
       JSON.stringify(options),
     ],

@@ -8,6 +8,7 @@
 import { directoryUrls } from "../../src/sources/mod.ts";
 import type { Summary } from "./stats.mjs";
 import { measureDirectoryWalk } from "./directory_walk.mjs";
+import { bundle, lastLine } from "./run.ts";
 
 const root = new URL("../../", import.meta.url);
 const outDir = new URL("tools/out/bench-directory/", root);
@@ -38,32 +39,17 @@ async function makeTree(files: number): Promise<string> {
   return dir;
 }
 
-async function run(command: string, args: string[]): Promise<string> {
-  const output = await new Deno.Command(command, { args, cwd: root }).output();
-  if (output.code !== 0) {
-    throw new Error(
-      `${command} ${args.join(" ")}: ${new TextDecoder().decode(output.stderr)}`,
-    );
-  }
-  return new TextDecoder().decode(output.stdout);
-}
-
 /** Both runtimes, over one tree of `files` files. */
 export async function measureDirectory(
   files = 100_000,
 ): Promise<DirectoryRow[]> {
   await Deno.mkdir(outDir, { recursive: true });
-  const bundler = new URL("tools/bundle.mjs", root).pathname;
   const sources = new URL("sources.node.js", outDir).pathname;
-  await run("node", [
-    bundler,
-    new URL("src/sources/mod.ts", root).pathname,
-    sources,
-  ]);
+  await bundle(new URL("src/sources/mod.ts", root).pathname, sources);
   const tinyEntry = new URL("tinyglobby-entry.mjs", outDir).pathname;
   const tiny = new URL("tinyglobby.deno.js", outDir).pathname;
   await Deno.writeTextFile(tinyEntry, 'export { glob } from "tinyglobby";\n');
-  await run("node", [bundler, tinyEntry, tiny, "--platform=node"]);
+  await bundle(tinyEntry, tiny, "--platform=node");
   const { glob } = await import(tiny);
   const dir = await makeTree(files);
   try {
@@ -76,12 +62,12 @@ export async function measureDirectory(
       plan,
     );
     const node = JSON.parse(
-      (await run("node", [
+      await lastLine("node", [
         new URL("tools/bench/directory_node.mjs", root).pathname,
         sources,
         dir,
         String(files),
-      ])).trim().split("\n").at(-1)!,
+      ]),
     ) as DirectoryRow;
     return [{ runtime: `Deno ${Deno.version.deno}`, ...deno }, node];
   } finally {

@@ -11,6 +11,7 @@ import { measureMemory, type MemoryResult } from "./memory.ts";
 import { type DirectoryRow, measureDirectory } from "./directory.ts";
 import { COLD_START_COPIES, type ColdStartResult, measureColdStart } from "./cold_start.ts";
 import { measureNoble, type NobleResult } from "./noble.ts";
+import { bundle, lastLine } from "./run.ts";
 
 const root = new URL("../../", import.meta.url);
 
@@ -38,24 +39,16 @@ async function routerPlanOnNode(): Promise<
 > {
   const out = new URL("tools/out/bench-router-plan/", root);
   await Deno.mkdir(out, { recursive: true });
-  const bundle = new URL("router_plan.node.js", out).pathname;
-  const run = async (args: string[]) => {
-    const output = await new Deno.Command("node", { args, cwd: root }).output();
-    if (output.code !== 0) {
-      throw new Error(new TextDecoder().decode(output.stderr));
-    }
-    return new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!;
-  };
-  await run([
-    new URL("tools/bundle.mjs", root).pathname,
+  const bundled = new URL("router_plan.node.js", out).pathname;
+  await bundle(
     new URL("tools/bench/router_plan.ts", root).pathname,
-    bundle,
+    bundled,
     "--platform=node",
-  ]);
+  );
   return JSON.parse(
-    await run([
+    await lastLine("node", [
       new URL("tools/bench/router_plan_node.mjs", root).pathname,
-      bundle,
+      bundled,
     ]),
   );
 }

@@ -4,6 +4,7 @@
  * (tools/bench/rss.mjs), sides alternated. Per URL = (the process's peak resident set after
  * the call − the resident set before it, after a full GC) / URLs.
  */
+import { lastLine } from "./run.ts";
 import { summarize, type Summary } from "./stats.mjs";
 
 const root = new URL("../../", import.meta.url);
@@ -20,24 +21,13 @@ async function sample(
   core: string,
   urls: number,
 ): Promise<number> {
-  const output = await new Deno.Command("node", {
-    args: [
-      "--expose-gc",
-      new URL("tools/bench/rss.mjs", root).pathname,
-      side,
-      core,
-      String(urls),
-    ],
-    cwd: root,
-  }).output();
-  if (output.code !== 0) {
-    throw new Error(
-      `rss.mjs ${side} failed: ${new TextDecoder().decode(output.stderr)}`,
-    );
-  }
-  const line = new TextDecoder().decode(output.stdout).trim().split("\n").at(
-    -1,
-  )!;
+  const line = await lastLine("node", [
+    "--expose-gc",
+    new URL("tools/bench/rss.mjs", root).pathname,
+    side,
+    core,
+    String(urls),
+  ]);
   const { before, peak } = JSON.parse(line) as { before: number; peak: number };
   return (peak - before) / urls;
 }

@@ -6,6 +6,7 @@
  * `webcrypto` entry (native SHA-256 through `crypto.subtle`, asynchronous), on Node, Deno,
  * Bun and workerd, each runtime's variants timed in the same passes.
  */
+import { bundle as bundleWith, lastLine } from "./run.ts";
 import type { Summary } from "./stats.mjs";
 
 const root = new URL("../../", import.meta.url);
@@ -56,26 +57,16 @@ function withConstTables(bundle: string): string {
   return fixed;
 }
 
-async function run(command: string, args: string[]): Promise<string> {
-  const output = await new Deno.Command(command, { args, cwd: outDir })
-    .output();
-  if (output.code !== 0) {
-    throw new Error(
-      `${command} ${args.join(" ")}: ${new TextDecoder().decode(output.stderr)}`,
-    );
-  }
-  return new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!;
-}
+/** The last line `command` printed, run in tools/out/bench-noble/ (the variants' folder). */
+const run = (command: string, args: string[]) => lastLine(command, args, outDir);
 
 /** Builds the variants and measures them on every runtime. */
 export async function measureNoble(): Promise<NobleResult> {
   await Deno.mkdir(outDir, { recursive: true });
   const file = (name: string) => new URL(name, outDir).pathname;
-  const bundler = new URL("tools/bundle.mjs", root).pathname;
   await Deno.writeTextFile(file("unbundled.mjs"), SYNC_ENTRY);
   await Deno.writeTextFile(file("webcrypto.mjs"), WEB_ENTRY);
-  const bundle = async (entry: string, out: string) =>
-    await run("node", [bundler, entry, file(out), "--platform=browser"]);
+  const bundle = (entry: string, out: string) => bundleWith(entry, file(out), "--platform=browser");
   await bundle(file("unbundled.mjs"), "bundled.mjs");
   await bundle(file("webcrypto.mjs"), "webcrypto.bundled.mjs");
   await bundle(

@@ -4,6 +4,7 @@
  * the simulator over loopback, and whether each bundle starts in workerd.
  */
 import type { Summary } from "./stats.mjs";
+import { bundle, run } from "./run.ts";
 const root = new URL("../../", import.meta.url);
 const outDir = new URL("tools/out/bench-peers/", root);
 
@@ -62,18 +63,6 @@ export interface PeerResults {
   >;
 }
 
-async function run(
-  args: string[],
-): Promise<{ stdout: string; stderr: string }> {
-  const output = await new Deno.Command("node", { args, cwd: root }).output();
-  const text = new TextDecoder();
-  const stderr = text.decode(output.stderr);
-  if (output.code !== 0) {
-    throw new Error(`node ${args.join(" ")} failed:\n${stderr}`);
-  }
-  return { stdout: text.decode(output.stdout), stderr };
-}
-
 // One Worker per side, each making one PushUrlsCache call against env.ENDPOINT.
 const WORKERS: Record<string, { call: string; source: string }> = {
   "@qcdn/prewarm": {
@@ -112,34 +101,29 @@ export default { async fetch(_r, env) {
 /** Bundles, runs peers.mjs, returns its results. */
 export async function measurePeers(): Promise<PeerResults> {
   await Deno.mkdir(outDir, { recursive: true });
-  const bundler = new URL("tools/bundle.mjs", root).pathname;
   const out = (name: string) => new URL(name, outDir).pathname;
-  await run([
-    bundler,
+  await bundle(
     new URL("mod.ts", root).pathname,
     out("core.node.js"),
     "--platform=node",
-  ]);
-  await run([
-    bundler,
+  );
+  await bundle(
     new URL("tools/bench/node_entry.ts", root).pathname,
     out("bench.node.js"),
     "--platform=node",
-  ]);
+  );
   // As JSR's npm layer ships it: @noble/hashes stays its own package, resolved from
   // tools/node_modules (esbuild makes the top-level `const`s of what it bundles `var`s).
-  await run([
-    bundler,
+  await bundle(
     new URL("tools/bench/node_entry.ts", root).pathname,
     out("bench.npm.node.js"),
     "--platform=node",
     "--external=@noble/hashes/*",
-  ]);
-  await run([
-    bundler,
+  );
+  await bundle(
     new URL("src/testing/mod.ts", root).pathname,
     out("sim.node.js"),
-  ]);
+  );
   const workerd = [];
   for (const [name, { call, source }] of Object.entries(WORKERS)) {
     const slug = name.replace(/[^a-z0-9]+/gi, "-");
@@ -148,13 +132,12 @@ export async function measurePeers(): Promise<PeerResults> {
     // nodejs_compat at run time.
     try {
       const entry = out(`${slug}.worker.ts`);
-      await run([
-        bundler,
+      await bundle(
         entry,
         out(`${slug}.worker.js`),
         "--platform=browser",
         "--external-builtins",
-      ]);
+      );
       workerd.push({ name, call, file: out(`${slug}.worker.js`) });
     } catch (error) {
       workerd.push({
@@ -169,7 +152,7 @@ export async function measurePeers(): Promise<PeerResults> {
     out("workerd.json"),
     JSON.stringify(workerd.filter((w) => w.file)),
   );
-  const { stdout, stderr } = await run([
+  const { stdout, stderr } = await run("node", [
     new URL("tools/bench/peers.mjs", root).pathname,
     outDir.pathname,
   ]);

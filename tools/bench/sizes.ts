@@ -3,6 +3,7 @@
  * then gzip level 9. Each entry bundles just what one `PushUrlsCache` call needs.
  */
 import { gzipSync } from "node:zlib";
+import { bundle } from "./run.ts";
 
 const root = new URL("../../", import.meta.url);
 const entriesDir = new URL("tools/out/bench-entries/", root);
@@ -87,26 +88,38 @@ export function addSizeEntry(
   ENTRIES[name] = { platform, source };
 }
 
+/**
+ * Writes `source` as the entry `slug` of tools/out/bench-entries/ and bundles it for
+ * `platform`, minified or not; the bundle's path.
+ */
+async function bundleEntry(
+  slug: string,
+  platform: string,
+  source: string,
+  minify: boolean,
+): Promise<string> {
+  await Deno.mkdir(entriesDir, { recursive: true });
+  const entry = new URL(`${slug}.ts`, entriesDir).pathname;
+  const out = new URL(`${slug}${minify ? ".min" : ""}.js`, entriesDir).pathname;
+  await Deno.writeTextFile(entry, source);
+  await bundle(
+    entry,
+    out,
+    `--platform=${platform}`,
+    ...(minify ? ["--minify"] : []),
+  );
+  return out;
+}
+
 async function bundleSize(
   name: string,
   platform: string,
   source: string,
 ): Promise<SizeRow> {
-  await Deno.mkdir(entriesDir, { recursive: true });
   const slug = name.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
-  const entry = new URL(`${slug}.ts`, entriesDir).pathname;
-  const out = new URL(`${slug}.min.js`, entriesDir).pathname;
-  await Deno.writeTextFile(entry, source);
-  const bundler = new URL("tools/bundle.mjs", root).pathname;
-  const { code, stderr } = await new Deno.Command("node", {
-    args: [bundler, entry, out, `--platform=${platform}`, "--minify"],
-  }).output();
-  if (code !== 0) {
-    throw new Error(
-      `Bundling ${name} failed: ${new TextDecoder().decode(stderr)}`,
-    );
-  }
-  const bytes = await Deno.readFile(out);
+  const bytes = await Deno.readFile(
+    await bundleEntry(slug, platform, source, true),
+  );
   return {
     name,
     minified: bytes.length,
@@ -120,24 +133,9 @@ async function bundleSize(
  */
 export async function coreUnreadDeclarations(): Promise<string[]> {
   const [, { platform, source }] = Object.entries(ENTRIES)[0]!;
-  await Deno.mkdir(entriesDir, { recursive: true });
-  const entry = new URL("core-unminified.ts", entriesDir).pathname;
-  const out = new URL("core-unminified.js", entriesDir).pathname;
-  await Deno.writeTextFile(entry, source);
-  const { code, stderr } = await new Deno.Command("node", {
-    args: [
-      new URL("tools/bundle.mjs", root).pathname,
-      entry,
-      out,
-      `--platform=${platform}`,
-    ],
-  }).output();
-  if (code !== 0) {
-    throw new Error(
-      `Bundling the core failed: ${new TextDecoder().decode(stderr)}`,
-    );
-  }
-  const text = await Deno.readTextFile(out);
+  const text = await Deno.readTextFile(
+    await bundleEntry("core-unminified", platform, source, false),
+  );
   const declared = text.matchAll(
     /^(?:var|let|const|(?:async )?function\*?|class) ([\w$]+)/gm,
   );
