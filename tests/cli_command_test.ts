@@ -3,6 +3,7 @@
 // exactly the permissions it needs (each one used, none missing); and `deno task start FILE`
 // runs the command line's own code, so it reads, counts and exits as `prewarm --file FILE`.
 import assert from "node:assert/strict";
+import { git } from "./sources/git.ts";
 import { COMMAND, INSTALL } from "../src/cli/words.ts";
 import { USAGE } from "../src/cli/usage.ts";
 import { childEnv, ROOT, serveSimulator, SIMULATOR_ENV } from "./cli/run.ts";
@@ -85,14 +86,13 @@ Deno.test("install: deno install as documented gives prewarm every permission it
     await Deno.writeTextFile(`${work}/urls.txt`, "https://www.example.com/a.js\n");
     await Deno.mkdir(`${work}/dist`);
     await Deno.writeTextFile(`${work}/dist/a.html`, "a");
-    const git = (...args: string[]) =>
-      run("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {}, work);
-    assert.equal((await git("init", "-q")).code, 0);
-    await git("add", "-A");
-    await git("commit", "-qm", "one");
+    // Each git step must succeed (the shared helper asserts it).
+    await git(work, "init", "-q");
+    await git(work, "add", "-A");
+    await git(work, "commit", "-qm", "one");
     await Deno.writeTextFile(`${work}/dist/b.html`, "b");
-    await git("add", "-A");
-    await git("commit", "-qm", "two");
+    await git(work, "add", "-A");
+    await git(work, "commit", "-qm", "two");
     const env = { ...SIMULATOR_ENV, TENCENTCLOUD_ENDPOINT: served.endpoint };
 
     // One command that needs every permission: a run (the network, the keys in the
